@@ -1,0 +1,216 @@
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with an e-mail address. What they may do comes from memberships."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    is_staff = models.BooleanField(
+        _("staff status"),
+        default=False,
+        help_text=_("Whether the person can use the technical administration site."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["full_name", "email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("Coordinator")
+    EXPERT = "expert", _("Expert partner")
+    OFFICER = "officer", _("City officer")
+    SUPERVISOR = "supervisor", _("City supervisor")
+    PARTNER = "partner", _("Partner")
+
+
+# Which scope each role needs: a coordinator or partner acts for a programme, an expert for a
+# scheme, officers and supervisors for a city. The check constraints below hold this.
+ROLE_SCOPE = {
+    Role.COORDINATOR: "programme",
+    Role.PARTNER: "programme",
+    Role.EXPERT: "scheme",
+    Role.OFFICER: "city",
+    Role.SUPERVISOR: "city",
+}
+
+
+def _scope_condition(role: Role) -> Q:
+    scope = ROLE_SCOPE[role]
+    present = Q(**{f"{scope}__isnull": False})
+    absent = [
+        Q(**{f"{other}__isnull": True}) for other in ("programme", "scheme", "city") if other != scope
+    ]
+    return Q(role=role) & present & absent[0] & absent[1]
+
+
+class ScopeFields(models.Model):
+    """The role and its one scope, shared by memberships and the invitations that create them."""
+
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    programme = models.ForeignKey(
+        "mentoring.Programme",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("programme"),
+    )
+    scheme = models.ForeignKey(
+        "mentoring.Scheme",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("scheme"),
+    )
+    city = models.ForeignKey(
+        "cities.City",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("city"),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def scope(self):
+        return getattr(self, ROLE_SCOPE[self.role])
+
+    def scope_label(self) -> str:
+        return f"{self.get_role_display()}, {self.scope}"
+
+
+def _role_scope_constraint(prefix: str) -> models.CheckConstraint:
+    condition = Q()
+    for role in Role:
+        condition |= _scope_condition(role)
+    return models.CheckConstraint(condition=condition, name=f"{prefix}_role_has_its_scope")
+
+
+class Membership(ScopeFields):
+    """One role a person holds, for a programme, a scheme or a city."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("person"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["user", "role"]
+        constraints = [
+            _role_scope_constraint("membership"),
+            *(
+                models.UniqueConstraint(
+                    fields=["user", "role", ROLE_SCOPE[role]],
+                    condition=Q(role=role),
+                    name=f"membership_unique_{role.value}",
+                )
+                for role in Role
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.scope_label()}"
+
+
+class Invitation(ScopeFields):
+    """A coordinator's invitation to a role; its link lets the person set a password."""
+
+    email = models.EmailField(_("e-mail address"))
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        constraints = [_role_scope_constraint("invitation")]
+
+    def __str__(self) -> str:
+        return f"{self.email}: {self.scope_label()}"
+
+    @property
+    def expires_at(self) -> datetime:
+        return self.created_at + timedelta(days=settings.INVITATION_VALID_DAYS)
+
+    @property
+    def is_usable(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()

@@ -1,0 +1,58 @@
+"""Pure permission functions: a person and an object in, yes or no out."""
+
+from mentoring.models import Pairing, Programme
+
+from .models import Role, User
+from .selectors import memberships_of
+
+
+def is_coordinator(user: User, programme: Programme) -> bool:
+    return any(
+        m.role == Role.COORDINATOR and m.programme_id == programme.pk
+        for m in memberships_of(user)
+    )
+
+
+def can_invite(user: User, programme: Programme) -> bool:
+    return is_coordinator(user, programme)
+
+
+def can_view_programme(user: User, programme: Programme) -> bool:
+    for m in memberships_of(user):
+        if m.role in (Role.COORDINATOR, Role.PARTNER) and m.programme_id == programme.pk:
+            return True
+        if m.role == Role.EXPERT and m.scheme.programme_id == programme.pk:
+            return True
+        if m.role in (Role.OFFICER, Role.SUPERVISOR) and programme.participations.filter(
+            city_id=m.city_id
+        ).exists():
+            return True
+    return False
+
+
+def acts_for_city(user: User, city_id: int) -> bool:
+    """Officer or supervisor of the city."""
+    return any(
+        m.role in (Role.OFFICER, Role.SUPERVISOR) and m.city_id == city_id
+        for m in memberships_of(user)
+    )
+
+
+def can_view_pairing(user: User, pairing: Pairing) -> bool:
+    for m in memberships_of(user):
+        if m.role == Role.EXPERT and m.scheme_id == pairing.scheme_id:
+            return True
+        if m.role in (Role.OFFICER, Role.SUPERVISOR) and m.city_id in (
+            pairing.mentor_id,
+            pairing.implementing_id,
+        ):
+            return True
+    return can_view_programme(user, pairing.scheme.programme)
+
+
+def can_view_city_team(user: User, city) -> bool:
+    """Names of a city's officers and supervisors: for the city's own staff and coordinators."""
+    if acts_for_city(user, city.pk):
+        return True
+    coordinated = {m.programme_id for m in memberships_of(user) if m.role == Role.COORDINATOR}
+    return city.participations.filter(programme_id__in=coordinated).exists()

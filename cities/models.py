@@ -1,0 +1,58 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+
+class City(models.Model):
+    """A city that takes part in one or more programmes, as mentor, implementing city or both."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    country = CountryField(_("country"))
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    languages = models.JSONField(
+        _("main languages"),
+        default=list,
+        blank=True,
+        help_text=_("ISO 639-1 codes of the languages spoken in the city administration."),
+    )
+    charter_signatory = models.BooleanField(
+        _("signed the Integrating Cities Charter"), default=False
+    )
+    charter_signed_on = models.DateField(_("charter signed on"), null=True, blank=True)
+    integration_experience = models.TextField(_("integration experience"), blank=True)
+
+    class Meta:
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "country"], name="city_unique_name_per_country"),
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90), name="city_latitude_in_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__gte=-180, longitude__lte=180),
+                name="city_longitude_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("cities:detail", kwargs={"slug": self.slug})
