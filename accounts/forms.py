@@ -22,8 +22,10 @@ class InvitationForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     where = forms.ChoiceField(
         label=_("For"),
-        help_text=_("Coordinators and partners act for a programme, experts for a scheme, "
-                    "officers and supervisors for a city."),
+        help_text=_(
+            "Coordinators and partners act for a programme, experts for a scheme, "
+            "officers and supervisors for a city."
+        ),
     )
 
     def __init__(self, *args, programmes: list[Programme], **kwargs):

@@ -91,7 +91,9 @@ def _scope_condition(role: Role) -> Q:
     scope = ROLE_SCOPE[role]
     present = Q(**{f"{scope}__isnull": False})
     absent = [
-        Q(**{f"{other}__isnull": True}) for other in ("programme", "scheme", "city") if other != scope
+        Q(**{f"{other}__isnull": True})
+        for other in ("programme", "scheme", "city")
+        if other != scope
     ]
     return Q(role=role) & present & absent[0] & absent[1]
 

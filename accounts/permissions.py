@@ -8,13 +8,20 @@ from .selectors import memberships_of
 
 def is_coordinator(user: User, programme: Programme) -> bool:
     return any(
-        m.role == Role.COORDINATOR and m.programme_id == programme.pk
-        for m in memberships_of(user)
+        m.role == Role.COORDINATOR and m.programme_id == programme.pk for m in memberships_of(user)
     )
 
 
-def can_invite(user: User, programme: Programme) -> bool:
-    return is_coordinator(user, programme)
+def can_invite(user: User, *, programme=None, scheme=None, city=None) -> bool:
+    """Coordinators invite people to their programme, its schemes and its cities."""
+    coordinated = {m.programme_id for m in memberships_of(user) if m.role == Role.COORDINATOR}
+    if programme is not None:
+        return programme.pk in coordinated
+    if scheme is not None:
+        return scheme.programme_id in coordinated
+    if city is not None:
+        return city.participations.filter(programme_id__in=coordinated).exists()
+    return False
 
 
 def can_view_programme(user: User, programme: Programme) -> bool:
@@ -23,9 +30,10 @@ def can_view_programme(user: User, programme: Programme) -> bool:
             return True
         if m.role == Role.EXPERT and m.scheme.programme_id == programme.pk:
             return True
-        if m.role in (Role.OFFICER, Role.SUPERVISOR) and programme.participations.filter(
-            city_id=m.city_id
-        ).exists():
+        if (
+            m.role in (Role.OFFICER, Role.SUPERVISOR)
+            and programme.participations.filter(city_id=m.city_id).exists()
+        ):
             return True
     return False
 

@@ -53,9 +53,7 @@ def programmes_for(user: User) -> QuerySet:
     if not user.is_authenticated:
         return Programme.objects.none()
     direct = _scope_ids(user, {Role.COORDINATOR, Role.PARTNER}, "programme")
-    via_scheme = {
-        m.scheme.programme_id for m in memberships_of(user) if m.role == Role.EXPERT
-    }
+    via_scheme = {m.scheme.programme_id for m in memberships_of(user) if m.role == Role.EXPERT}
     city_ids = _scope_ids(user, {Role.OFFICER, Role.SUPERVISOR}, "city")
     return Programme.objects.filter(
         Q(pk__in=direct | via_scheme) | Q(participations__city__in=city_ids)

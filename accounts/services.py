@@ -1,5 +1,6 @@
 """Writes for people, roles and invitations."""
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -10,9 +11,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from allauth.account.models import EmailAddress
-
 from .models import ROLE_SCOPE, Invitation, Membership, User
+from .permissions import can_invite
 
 INVITATION_SALT = "tandem.accounts.invitation"
 
@@ -31,7 +31,9 @@ def user_create(*, email: str, password: str | None, full_name: str = "") -> Use
     return user
 
 
-def membership_grant(*, user: User, role: str, programme=None, scheme=None, city=None) -> Membership:
+def membership_grant(
+    *, user: User, role: str, programme=None, scheme=None, city=None
+) -> Membership:
     """Give a person a role; granting a role they already hold changes nothing."""
     scope = {"programme": programme, "scheme": scheme, "city": city}
     key = ROLE_SCOPE[role]
@@ -39,6 +41,7 @@ def membership_grant(*, user: User, role: str, programme=None, scheme=None, city
     if existing:
         return existing
     membership = Membership(user=user, role=role, **scope)
+    _validate_scope(membership)
     membership.full_clean(validate_unique=False)
     with transaction.atomic():
         membership.save()
@@ -51,7 +54,8 @@ def _validate_scope(instance: Membership | Invitation) -> None:
     for field in ("programme", "scheme", "city"):
         value = getattr(instance, f"{field}_id")
         if field == needed and value is None:
-            errors[field] = _("This role needs a %(scope)s.") % {"scope": field}
+            label = type(instance)._meta.get_field(field).verbose_name
+            errors[field] = _("Choose the %(scope)s this role acts for.") % {"scope": label}
         elif field != needed and value is not None:
             errors[field] = _("Leave this empty for the role you chose.")
     if errors:
@@ -63,12 +67,14 @@ def invitation_token(invitation: Invitation) -> str:
 
 
 def invitation_from_token(token: str) -> Invitation:
-    """The open invitation a link points at, or a ValidationError that says why it cannot be used."""
+    """The open invitation a link points at, or a ValidationError saying why it cannot be used."""
     max_age = settings.INVITATION_VALID_DAYS * 24 * 3600
     try:
         data = signing.loads(token, salt=INVITATION_SALT, max_age=max_age)
     except signing.SignatureExpired as exc:
-        raise ValidationError(_("This invitation has expired. Ask your coordinator for a new one.")) from exc
+        raise ValidationError(
+            _("This invitation has expired. Ask your coordinator for a new one.")
+        ) from exc
     except signing.BadSignature as exc:
         raise ValidationError(_("This invitation link is not valid.")) from exc
     invitation = Invitation.objects.filter(pk=data["id"], email=data["email"]).first()
@@ -101,8 +107,10 @@ def invitation_create(
         city=city,
         invited_by=by,
     )
-    invitation.full_clean()
     _validate_scope(invitation)
+    if not can_invite(by, programme=programme, scheme=scheme, city=city):
+        raise ValidationError(_("You can only invite people to the programmes you coordinate."))
+    invitation.full_clean()
     with transaction.atomic():
         invitation.save()
         transaction.on_commit(lambda: send_invitation.delay(invitation.pk))
@@ -122,7 +130,11 @@ def invitation_send(*, invitation: Invitation, base_url: str) -> None:
 
 
 def invitation_accept(
-    *, invitation: Invitation, password: str | None = None, full_name: str = "", user: User | None = None
+    *,
+    invitation: Invitation,
+    password: str | None = None,
+    full_name: str = "",
+    user: User | None = None,
 ) -> User:
     """Turn an invitation into a membership; create the person's account if they have none."""
     with transaction.atomic():

@@ -1,6 +1,5 @@
-from django.conf import settings
-
 from celery import shared_task
+from django.conf import settings
 
 from .models import Invitation
 from .services import invitation_send

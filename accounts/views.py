@@ -12,7 +12,7 @@ from cities.selectors import city_team
 from mentoring.selectors import pairing_counts_by_status, pairings_for, schemes_with_pairings
 
 from .forms import AcceptInvitationForm, InvitationForm
-from .models import Invitation, Role, User
+from .models import Role, User
 from .selectors import (
     cities_for,
     coordinated_programmes,
@@ -42,9 +42,11 @@ def home(request: HttpRequest) -> HttpResponse:
             for programme in coordinated_programmes(user)
         ]
     if Role.EXPERT in roles:
-        context["schemes"] = schemes_facilitated_by(user).select_related(
-            "programme", "facilitator"
-        ).prefetch_related("pairings__mentor", "pairings__implementing")
+        context["schemes"] = (
+            schemes_facilitated_by(user)
+            .select_related("programme", "facilitator")
+            .prefetch_related("pairings__mentor", "pairings__implementing")
+        )
     if roles & {Role.OFFICER, Role.SUPERVISOR}:
         context["my_cities"] = [
             {
@@ -103,7 +105,9 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = invitation_from_token(token)
     except ValidationError as error:
-        return render(request, "accounts/invitation_invalid.html", {"error": error.messages[0]}, status=400)
+        return render(
+            request, "accounts/invitation_invalid.html", {"error": error.messages[0]}, status=400
+        )
     existing = User.objects.filter(email__iexact=invitation.email).first()
     if existing is not None:
         if request.user != existing:

@@ -41,7 +41,9 @@ class City(models.Model):
         verbose_name_plural = _("cities")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["name", "country"], name="city_unique_name_per_country"),
+            models.UniqueConstraint(
+                fields=["name", "country"], name="city_unique_name_per_country"
+            ),
             models.CheckConstraint(
                 condition=Q(latitude__gte=-90, latitude__lte=90), name="city_latitude_in_range"
             ),

@@ -53,7 +53,9 @@ class Programme(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__gt=F("starts_on")), name="programme_ends_after_start"
             ),
-            models.CheckConstraint(condition=Q(budget__gte=0), name="programme_budget_not_negative"),
+            models.CheckConstraint(
+                condition=Q(budget__gte=0), name="programme_budget_not_negative"
+            ),
             models.CheckConstraint(
                 condition=Q(co_financing_rate__gte=0, co_financing_rate__lte=1),
                 name="programme_co_financing_rate_is_a_share",

@@ -44,8 +44,9 @@ def pairing_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pairing = get_object_or_404(
-        Pairing.objects.select_related("scheme__programme", "scheme__facilitator", "mentor",
-                                       "implementing"),
+        Pairing.objects.select_related(
+            "scheme__programme", "scheme__facilitator", "mentor", "implementing"
+        ),
         pk=pk,
     )
     if not can_view_pairing(request.user, pairing):

@@ -155,7 +155,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Celery: REDIS_URL → Redis broker and real workers; none → tasks run in-process -------------
 
 REDIS_URL = env("REDIS_URL", default="")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True

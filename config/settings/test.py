@@ -16,3 +16,5 @@ ACCOUNT_RATE_LIMITS = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file rather than memory, so that a worker in another process sees the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}  # noqa: F405
+STATIC_ROOT = None  # static files come from the finders; nothing is collected for tests
+WHITENOISE_USE_FINDERS = True

@@ -99,7 +99,11 @@ class Command(BaseCommand):
 
     def _pairings(self, schemes: dict[str, Scheme], cities: dict[str, City]) -> None:
         for code, mentor, implementing in demo.PAIRINGS:
-            scheme, mentor_city, implementing_city = schemes[code], cities[mentor], cities[implementing]
+            scheme, mentor_city, implementing_city = (
+                schemes[code],
+                cities[mentor],
+                cities[implementing],
+            )
             exists = Pairing.objects.filter(
                 scheme=scheme, mentor=mentor_city, implementing=implementing_city
             ).exists()
