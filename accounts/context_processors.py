@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpRequest
 
 from .navigation import navigation_for
@@ -5,3 +6,7 @@ from .navigation import navigation_for
 
 def navigation(request: HttpRequest) -> dict:
     return {"navigation": navigation_for(request.user)}
+
+
+def signup(request: HttpRequest) -> dict:
+    return {"signup_open": settings.ACCOUNT_ALLOW_SIGNUP}

@@ -58,8 +58,8 @@ class InvitationForm(forms.Form):
             if kind != needed:
                 self.add_error(
                     "where",
-                    _("A %(role)s acts for %(scope)s: choose one from the list.")
-                    % {"role": Role(role).label.lower(), "scope": SCOPE_WORDS[needed]},
+                    _("The role “%(role)s” acts for %(scope)s: choose one from the list.")
+                    % {"role": Role(role).label, "scope": SCOPE_WORDS[needed]},
                 )
             else:
                 cleaned["scope"] = {needed: target}

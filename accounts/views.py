@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -85,7 +86,11 @@ def invitations(request: HttpRequest) -> HttpResponse:
                 request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
             )
             return redirect("accounts:invitations")
-    context = {"form": form, "invitations": invitations_visible_to(request.user)}
+    context = {
+        "form": form,
+        "invitations": invitations_visible_to(request.user),
+        "valid_days": settings.INVITATION_VALID_DAYS,
+    }
     return render(request, "accounts/invitations.html", context, status=400 if form.errors else 200)
 
 

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from cities.models import City
@@ -41,8 +42,12 @@ def pairing_validate(*, scheme: Scheme, mentor: City, implementing: City) -> Non
     load = Pairing.objects.filter(scheme=scheme, mentor=mentor, status__in=ACTIVE_STATUSES).count()
     if load >= scheme.mentor_capacity:
         errors.setdefault("mentor", []).append(
-            _("%(mentor)s already mentors %(load)s cities in this scheme, its capacity.")
-            % {"mentor": mentor, "load": load}
+            ngettext(
+                "%(mentor)s has reached its capacity of %(capacity)s pairing in this scheme.",
+                "%(mentor)s has reached its capacity of %(capacity)s pairings in this scheme.",
+                scheme.mentor_capacity,
+            )
+            % {"mentor": mentor, "capacity": scheme.mentor_capacity}
         )
     if errors:
         raise ValidationError(errors)

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from accounts.permissions import can_view_pairing, can_view_programme, is_coordinator
+from accounts.permissions import can_view_pairing, can_view_programme
 from accounts.selectors import programmes_for
 
 from .models import Pairing, Programme, Scheme
@@ -20,7 +20,6 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "schemes": schemes_with_pairings(programme),
         "cities": [p.city for p in programme.participations.select_related("city")],
         "counts": pairing_counts_by_status(programme),
-        "is_coordinator": is_coordinator(request.user, programme),
     }
     return render(request, "mentoring/programme_detail.html", context)
 
