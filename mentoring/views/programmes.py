@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404, render
 from accounts.permissions import can_view_pairing, can_view_programme
 from accounts.selectors import programmes_for
 
-from .models import Pairing, Programme, Scheme
-from .selectors import pairing_counts_by_status, pairings_for, schemes_with_pairings
+from ..models import Pairing, Programme, Scheme
+from ..selectors import pairing_counts_by_status, pairings_for, schemes_with_pairings
 
 
 @login_required

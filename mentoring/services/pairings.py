@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from cities.models import City
 
-from .models import Pairing, PairingStatus, Participation, Programme, Scheme
+from ..models import Pairing, PairingStatus, Participation, Programme, Scheme
 
 ACTIVE_STATUSES = (PairingStatus.PROPOSED, PairingStatus.ACTIVE)
 

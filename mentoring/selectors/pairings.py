@@ -6,7 +6,7 @@ from accounts.models import User
 from accounts.selectors import programmes_for
 from cities.models import City
 
-from .models import Pairing, PairingStatus, Programme, Scheme
+from ..models import Pairing, PairingStatus, Programme, Scheme
 
 
 def pairings_for(user: User, *, scheme: Scheme | None = None, city: City | None = None) -> QuerySet:
