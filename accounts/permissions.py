@@ -64,3 +64,39 @@ def can_view_city_team(user: User, city) -> bool:
         return True
     coordinated = {m.programme_id for m in memberships_of(user) if m.role == Role.COORDINATOR}
     return city.participations.filter(programme_id__in=coordinated).exists()
+
+
+def is_expert_of_scheme(user: User, scheme_id: int) -> bool:
+    return any(m.role == Role.EXPERT and m.scheme_id == scheme_id for m in memberships_of(user))
+
+
+def can_create_programme(user: User) -> bool:
+    """Staff and existing coordinators may open a new programme (and then coordinate it)."""
+    return user.is_staff or any(m.role == Role.COORDINATOR for m in memberships_of(user))
+
+
+def can_manage_programme(user: User, programme: Programme) -> bool:
+    """Edit the programme, its schemes and its participating cities."""
+    return is_coordinator(user, programme)
+
+
+def can_manage_pairings_in(user: User, scheme) -> bool:
+    """Coordinators for every scheme of their programme, expert partners for their own scheme."""
+    return is_coordinator(user, scheme.programme) or is_expert_of_scheme(user, scheme.pk)
+
+
+def can_manage_pairing(user: User, pairing: Pairing) -> bool:
+    return can_manage_pairings_in(user, pairing.scheme)
+
+
+def can_manage_city(user: User, city) -> bool:
+    """Cities are edited by the coordinators of a programme they take part in, or by staff."""
+    if user.is_staff:
+        return True
+    coordinated = {m.programme_id for m in memberships_of(user) if m.role == Role.COORDINATOR}
+    return bool(coordinated) and city.participations.filter(programme_id__in=coordinated).exists()
+
+
+def can_create_city(user: User) -> bool:
+    """Coordinators add cities, which join one of their programmes at once."""
+    return any(m.role == Role.COORDINATOR for m in memberships_of(user))

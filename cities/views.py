@@ -1,26 +1,86 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
-from accounts.permissions import can_view_city_team
+from accounts.permissions import can_create_city, can_manage_city, can_view_city_team
+from accounts.selectors import coordinated_programmes
+from config.views import paginate, query_without_page, render_form
+from documents.exports import FORMATS, export_response
 from mentoring.selectors import pairings_for
 
+from .filters import CityFilter
+from .forms import CityForm
+from .models import City
 from .selectors import cities_visible_to, city_team
+from .services import city_save
 
 
 @login_required
 def city_list(request: HttpRequest) -> HttpResponse:
-    cities = cities_visible_to(request.user)
-    return render(request, "cities/city_list.html", {"cities": cities})
+    filterset = CityFilter(request.GET or None, queryset=cities_visible_to(request.user))
+    cities = filterset.qs
+    fmt = request.GET.get("format")
+    if fmt in FORMATS and filterset.is_valid():
+        return export_response(
+            fmt,
+            headers=[
+                _("City"),
+                _("Country"),
+                _("Latitude"),
+                _("Longitude"),
+                _("Main languages"),
+                _("Charter signatory"),
+                _("Charter signed on"),
+            ],
+            rows=(
+                (
+                    c.name,
+                    c.country.code,
+                    c.latitude,
+                    c.longitude,
+                    ", ".join(c.languages),
+                    c.charter_signatory,
+                    c.charter_signed_on,
+                )
+                for c in cities
+            ),
+            filename="cities",
+            title=_("Cities"),
+        )
+    context = {
+        "filter": filterset,
+        "page": paginate(request, cities),
+        "query": query_without_page(request),
+        "can_create": can_create_city(request.user),
+    }
+    return render(request, "cities/city_list.html", context)
 
 
 @login_required
 def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
     city = get_object_or_404(cities_visible_to(request.user), slug=slug)
-    show_team = can_view_city_team(request.user, city)
     context = {
         "city": city,
         "pairings": pairings_for(request.user, city=city),
-        "team": city_team(city) if show_team else None,
+        "team": city_team(city) if can_view_city_team(request.user, city) else None,
+        "can_manage": can_manage_city(request.user, city),
     }
     return render(request, "cities/city_detail.html", context)
+
+
+@login_required
+def city_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    city = get_object_or_404(City, slug=slug) if slug else None
+    allowed = can_manage_city(request.user, city) if city else can_create_city(request.user)
+    if not allowed:
+        raise PermissionDenied
+    programmes = None if city else coordinated_programmes(request.user)
+    form = CityForm(request.POST or None, instance=city, programmes=programmes)
+    if request.method == "POST" and form.is_valid():
+        city = city_save(city=form.instance, programme=form.cleaned_data.get("programme"))
+        messages.success(request, _("%(city)s saved.") % {"city": city})
+        return redirect(city)
+    return render_form(request, "cities/city_form.html", {"form": form, "city": city})

@@ -191,3 +191,10 @@ LOGGING = {
 
 # The address people reach the portal at: links in e-mails are built from it.
 SITE_URL = env("TANDEM_SITE_URL", default="http://127.0.0.1:8000")
+
+# Map tiles for the programme dashboard. Leaflet itself is served by the app; tiles come from this
+# server (empty: no background tiles, the cities and pairing lines still show).
+TANDEM_MAP_TILES_URL = env(
+    "TANDEM_MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+TANDEM_MAP_ATTRIBUTION = env("TANDEM_MAP_ATTRIBUTION", default="© OpenStreetMap contributors")

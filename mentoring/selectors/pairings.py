@@ -46,3 +46,51 @@ def pairing_counts_by_status(programme: Programme) -> dict[str, int]:
     )
     counts.update({row["status"]: row["n"] for row in rows})
     return counts
+
+
+def pairing_counts_by_scheme(programme: Programme, schemes: list[Scheme]) -> list[dict]:
+    """One row per scheme with its pairing count per status, in one query."""
+    rows = (
+        Pairing.objects.filter(scheme__programme=programme)
+        .values("scheme_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = {(row["scheme_id"], row["status"]): row["n"] for row in rows}
+    table = []
+    for scheme in schemes:
+        cells = [counts.get((scheme.pk, status), 0) for status in PairingStatus.values]
+        table.append({"scheme": scheme, "cells": cells, "total": sum(cells)})
+    return table
+
+
+def map_data(programme: Programme) -> dict:
+    """Cities as points and pairings as lines, for the dashboard map (its table twin is the
+    pairings table on the same page)."""
+    cities = list(
+        City.objects.filter(participations__programme=programme).only(
+            "name", "slug", "latitude", "longitude"
+        )
+    )
+    where = {city.pk: [float(city.latitude), float(city.longitude)] for city in cities}
+    pairings = (
+        Pairing.objects.filter(scheme__programme=programme)
+        .exclude(status=PairingStatus.WITHDRAWN)
+        .select_related("scheme", "mentor", "implementing")
+    )
+    return {
+        "cities": [
+            {"name": city.name, "url": city.get_absolute_url(), "at": where[city.pk]}
+            for city in cities
+        ],
+        "pairings": [
+            {
+                "label": f"{p.scheme.code}: {p.mentor.name} → {p.implementing.name}",
+                "from": where[p.mentor_id],
+                "to": where[p.implementing_id],
+                "status": p.status,
+            }
+            for p in pairings
+            if p.mentor_id in where and p.implementing_id in where
+        ],
+    }

@@ -1,5 +1,17 @@
-"""Writes for the mentoring app, one module per area. Import from the module that owns a name."""
+"""Writes for the mentoring app, one module per area."""
 
-from .pairings import pairing_create, pairing_validate, participation_add
+from .pairings import (
+    pairing_create,
+    pairing_transition,
+    pairing_update,
+    pairing_validate,
+    participation_add,
+)
 
-__all__ = ["pairing_create", "pairing_validate", "participation_add"]
+__all__ = [
+    "pairing_create",
+    "pairing_transition",
+    "pairing_update",
+    "pairing_validate",
+    "participation_add",
+]

@@ -18,8 +18,9 @@ def participation_add(*, programme: Programme, city: City) -> Participation:
     return participation
 
 
-def pairing_validate(*, scheme: Scheme, mentor: City, implementing: City) -> None:
-    """Check the pairing rules; raise a ValidationError keyed by field."""
+def pairing_validate(*, scheme: Scheme, mentor: City, implementing: City, pairings=None) -> None:
+    """Check the pairing rules against the other pairings; raise a ValidationError by field."""
+    pairings = Pairing.objects.all() if pairings is None else pairings
     errors: dict[str, list[str]] = {}
     if mentor.pk == implementing.pk:
         errors.setdefault("implementing", []).append(_("A city cannot be paired with itself."))
@@ -34,12 +35,12 @@ def pairing_validate(*, scheme: Scheme, mentor: City, implementing: City) -> Non
                 _("%(city)s does not take part in %(programme)s.")
                 % {"city": city, "programme": scheme.programme}
             )
-    if Pairing.objects.filter(scheme=scheme, mentor=mentor, implementing=implementing).exists():
+    if pairings.filter(scheme=scheme, mentor=mentor, implementing=implementing).exists():
         errors.setdefault("__all__", []).append(
             _("%(mentor)s already mentors %(implementing)s in this scheme.")
             % {"mentor": mentor, "implementing": implementing}
         )
-    load = Pairing.objects.filter(scheme=scheme, mentor=mentor, status__in=ACTIVE_STATUSES).count()
+    load = pairings.filter(scheme=scheme, mentor=mentor, status__in=ACTIVE_STATUSES).count()
     if load >= scheme.mentor_capacity:
         errors.setdefault("mentor", []).append(
             ngettext(
@@ -70,4 +71,56 @@ def pairing_create(
         )
         pairing.full_clean()
         pairing.save()
+    return pairing
+
+
+# Where each status may go next. Withdrawal always needs a reason.
+TRANSITIONS = {
+    PairingStatus.PROPOSED: (PairingStatus.ACTIVE, PairingStatus.WITHDRAWN),
+    PairingStatus.ACTIVE: (PairingStatus.COMPLETED, PairingStatus.WITHDRAWN),
+    PairingStatus.COMPLETED: (),
+    PairingStatus.WITHDRAWN: (),
+}
+
+
+def pairing_transition(*, pairing: Pairing, to: str, reason: str = "") -> Pairing:
+    """Move a pairing along proposed → active → completed, or withdraw it with a reason."""
+    if to not in TRANSITIONS[pairing.status]:
+        raise ValidationError(
+            {
+                "status": _("A %(current)s pairing cannot become %(target)s.")
+                % {
+                    "current": pairing.get_status_display().lower(),
+                    "target": PairingStatus(to).label.lower(),
+                }
+            }
+        )
+    if to == PairingStatus.WITHDRAWN and not reason.strip():
+        raise ValidationError({"reason": _("Say why the pairing is withdrawn.")})
+    with transaction.atomic():
+        locked = Pairing.objects.select_for_update().get(pk=pairing.pk)
+        if locked.status != pairing.status:
+            raise ValidationError(
+                _("Someone changed this pairing meanwhile. Reload the page and try again.")
+            )
+        locked.status = to
+        locked.withdrawal_reason = reason.strip() if to == PairingStatus.WITHDRAWN else ""
+        locked.full_clean()
+        locked.save(update_fields=["status", "withdrawal_reason"])
+    return locked
+
+
+def pairing_update(*, pairing: Pairing, mentor: City, implementing: City) -> Pairing:
+    """Change the cities of a proposed pairing; the pairing rules apply as on creation."""
+    if pairing.status != PairingStatus.PROPOSED:
+        raise ValidationError(_("Only a proposed pairing can change its cities."))
+    with transaction.atomic():
+        Scheme.objects.select_for_update().filter(pk=pairing.scheme_id).first()
+        others = Pairing.objects.exclude(pk=pairing.pk)
+        pairing_validate(
+            scheme=pairing.scheme, mentor=mentor, implementing=implementing, pairings=others
+        )
+        pairing.mentor, pairing.implementing = mentor, implementing
+        pairing.full_clean()
+        pairing.save(update_fields=["mentor", "implementing"])
     return pairing

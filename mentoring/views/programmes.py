@@ -1,53 +1,162 @@
+"""Programme dashboard and management: programmes, schemes, participating cities, organisations."""
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from accounts.permissions import can_view_pairing, can_view_programme
-from accounts.selectors import programmes_for
+from accounts.permissions import (
+    can_create_programme,
+    can_manage_programme,
+    can_view_programme,
+)
+from accounts.selectors import coordinated_programmes
+from cities.models import City
+from config.views import add_service_errors, render_form
 
-from ..models import Pairing, Programme, Scheme
-from ..selectors import pairing_counts_by_status, pairings_for, schemes_with_pairings
+from ..forms import ExpertOrganisationForm, ParticipationForm, ProgrammeForm, SchemeForm
+from ..models import ExpertOrganisation, Programme, Scheme
+from ..selectors.pairings import map_data, pairing_counts_by_scheme, schemes_with_pairings
+from ..services.pairings import participation_add
+from ..services.programmes import (
+    organisation_save,
+    participation_remove,
+    programme_create,
+    programme_update,
+    scheme_save,
+)
+
+
+def _managed_programme(request: HttpRequest, slug: str) -> Programme:
+    programme = get_object_or_404(Programme, slug=slug)
+    if not can_manage_programme(request.user, programme):
+        raise PermissionDenied
+    return programme
 
 
 @login_required
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The programme dashboard: schemes, pairings by scheme and status, a map, the cities."""
     programme = get_object_or_404(Programme, slug=slug)
     if not can_view_programme(request.user, programme):
         raise PermissionDenied
+    schemes = list(schemes_with_pairings(programme))
     context = {
         "programme": programme,
-        "schemes": schemes_with_pairings(programme),
+        "schemes": schemes,
         "cities": [p.city for p in programme.participations.select_related("city")],
-        "counts": pairing_counts_by_status(programme),
+        "status_table": pairing_counts_by_scheme(programme, schemes),
+        "map": map_data(programme),
+        "can_manage": can_manage_programme(request.user, programme),
+        "map_tiles_url": settings.TANDEM_MAP_TILES_URL,
+        "map_attribution": settings.TANDEM_MAP_ATTRIBUTION,
     }
     return render(request, "mentoring/programme_detail.html", context)
 
 
 @login_required
-def pairing_list(request: HttpRequest) -> HttpResponse:
-    schemes = Scheme.objects.filter(programme__in=programmes_for(request.user)).select_related(
-        "programme"
-    )
-    scheme = None
-    if scheme_id := request.GET.get("scheme", "").strip():
-        scheme = next((s for s in schemes if str(s.pk) == scheme_id), None)
-    context = {
-        "pairings": pairings_for(request.user, scheme=scheme),
-        "schemes": schemes,
-        "selected_scheme": scheme,
-    }
-    return render(request, "mentoring/pairing_list.html", context)
+def programme_create_view(request: HttpRequest) -> HttpResponse:
+    if not can_create_programme(request.user):
+        raise PermissionDenied
+    form = ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = programme_create(programme=form.instance, by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Programme %(name)s created.") % {"name": programme})
+            return redirect(programme)
+    return render_form(request, "mentoring/programme_form.html", {"form": form})
 
 
 @login_required
-def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    pairing = get_object_or_404(
-        Pairing.objects.select_related(
-            "scheme__programme", "scheme__facilitator", "mentor", "implementing"
-        ),
-        pk=pk,
+def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _managed_programme(request, slug)
+    form = ProgrammeForm(request.POST or None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = programme_update(programme=form.instance)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Programme saved."))
+            return redirect(programme)
+    context = {"form": form, "programme": programme}
+    return render_form(request, "mentoring/programme_form.html", context)
+
+
+@login_required
+def scheme_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    programme = _managed_programme(request, slug)
+    scheme = get_object_or_404(Scheme, pk=pk, programme=programme) if pk else None
+    form = SchemeForm(
+        request.POST or None,
+        instance=scheme,
+        programme=programme,
+        initial=None if scheme else {"commitments": []},
     )
-    if not can_view_pairing(request.user, pairing):
+    if request.method == "POST" and form.is_valid():
+        try:
+            scheme = scheme_save(scheme=form.instance, commitments=form.cleaned_data["commitments"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Scheme %(scheme)s saved.") % {"scheme": scheme.code})
+            return redirect(f"{programme.get_absolute_url()}#scheme-{scheme.code}")
+    context = {"form": form, "programme": programme, "scheme": scheme}
+    return render_form(request, "mentoring/scheme_form.html", context)
+
+
+@login_required
+def participation_add_view(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _managed_programme(request, slug)
+    form = ParticipationForm(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        city = form.cleaned_data["city"]
+        participation_add(programme=programme, city=city)
+        messages.success(request, _("%(city)s now takes part.") % {"city": city})
+        return redirect(f"{programme.get_absolute_url()}#cities")
+    return render_form(
+        request, "mentoring/participation_form.html", {"form": form, "programme": programme}
+    )
+
+
+@login_required
+@require_POST
+def participation_remove_view(request: HttpRequest, slug: str, city_pk: int) -> HttpResponse:
+    programme = _managed_programme(request, slug)
+    city = get_object_or_404(City, pk=city_pk, participations__programme=programme)
+    try:
+        participation_remove(programme=programme, city=city)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("%(city)s no longer takes part.") % {"city": city})
+    return redirect(f"{programme.get_absolute_url()}#cities")
+
+
+@login_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    if not coordinated_programmes(request.user).exists():
         raise PermissionDenied
-    return render(request, "mentoring/pairing_detail.html", {"pairing": pairing})
+    organisations = ExpertOrganisation.objects.all()
+    return render(request, "mentoring/organisation_list.html", {"organisations": organisations})
+
+
+@login_required
+def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if not coordinated_programmes(request.user).exists():
+        raise PermissionDenied
+    organisation = get_object_or_404(ExpertOrganisation, pk=pk) if pk else None
+    form = ExpertOrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        organisation = organisation_save(organisation=form.instance)
+        messages.success(request, _("%(name)s saved.") % {"name": organisation})
+        return redirect("mentoring:organisations")
+    context = {"form": form, "organisation": organisation}
+    return render_form(request, "mentoring/organisation_form.html", context)

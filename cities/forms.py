@@ -1,0 +1,62 @@
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import City
+
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+
+
+class CityForm(forms.ModelForm):
+    languages = forms.CharField(
+        label=_("Main languages"),
+        required=False,
+        help_text=_("ISO 639-1 codes separated by commas, for example: fi, sv"),
+    )
+
+    class Meta:
+        model = City
+        fields = [
+            "name",
+            "slug",
+            "country",
+            "latitude",
+            "longitude",
+            "languages",
+            "charter_signatory",
+            "charter_signed_on",
+            "integration_experience",
+        ]
+        widgets = {
+            "charter_signed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "integration_experience": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, programmes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if programmes is not None:
+            # A new city joins one of the person's programmes at once, so that it is visible.
+            self.fields["programme"] = forms.ModelChoiceField(
+                label=_("Takes part in"), queryset=programmes
+            )
+        if self.instance.pk and not self.is_bound:
+            self.initial["languages"] = ", ".join(self.instance.languages)
+
+    def clean_languages(self) -> list[str]:
+        codes = [c.strip().lower() for c in self.cleaned_data["languages"].split(",") if c.strip()]
+        wrong = [c for c in codes if not LANGUAGE_CODE.match(c)]
+        if wrong:
+            raise forms.ValidationError(
+                _("Not a language code: %(codes)s. Use two-letter codes such as nl or el.")
+                % {"codes": ", ".join(wrong)}
+            )
+        return list(dict.fromkeys(codes))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("charter_signed_on") and not cleaned.get("charter_signatory"):
+            self.add_error(
+                "charter_signed_on", _("Tick 'signed the charter' or leave the date empty.")
+            )
+        return cleaned

@@ -1,0 +1,58 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from cities.models import City
+
+from .models import Pairing, PairingStatus, Scheme
+
+
+class PairingFilter(django_filters.FilterSet):
+    scheme = django_filters.ModelChoiceFilter(
+        label=_("Scheme"), queryset=Scheme.objects.none(), empty_label=_("All schemes")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=PairingStatus.choices, empty_label=_("Any status")
+    )
+    country = django_filters.ChoiceFilter(
+        label=_("Country"), choices=countries, method="filter_country", empty_label=_("Any country")
+    )
+    city = django_filters.ModelChoiceFilter(
+        label=_("City"),
+        queryset=City.objects.none(),
+        method="filter_city",
+        empty_label=_("Any city"),
+    )
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("scheme__code", "scheme"),
+            ("mentor__name", "mentor"),
+            ("implementing__name", "implementing"),
+            ("status", "status"),
+            ("created_at", "created"),
+        ),
+        field_labels={
+            "scheme__code": _("Scheme"),
+            "mentor__name": _("Mentor city"),
+            "implementing__name": _("Implementing city"),
+            "status": _("Status"),
+            "created_at": _("Created"),
+        },
+    )
+
+    class Meta:
+        model = Pairing
+        fields = ["scheme", "status", "country", "city"]
+
+    def __init__(self, *args, schemes, cities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["scheme"].queryset = schemes
+        self.filters["city"].queryset = cities
+
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(Q(mentor__country=value) | Q(implementing__country=value))
+
+    def filter_city(self, queryset, name, value):
+        return queryset.filter(Q(mentor=value) | Q(implementing=value))

@@ -1,0 +1,78 @@
+"""Writes for programmes, schemes, expert organisations and participation."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from accounts.services import membership_grant
+from cities.models import City
+
+from ..models import ExpertOrganisation, Pairing, Participation, Programme, Scheme
+
+
+def programme_create(*, programme: Programme, by: User) -> Programme:
+    """Save a new programme; the person who opens it becomes its coordinator."""
+    programme.full_clean()
+    with transaction.atomic():
+        programme.save()
+        membership_grant(user=by, role=Role.COORDINATOR, programme=programme)
+    return programme
+
+
+def programme_update(*, programme: Programme) -> Programme:
+    programme.full_clean()
+    with transaction.atomic():
+        programme.save()
+    return programme
+
+
+def scheme_save(*, scheme: Scheme, commitments=None) -> Scheme:
+    """Create or update a scheme; a smaller capacity may not drop below a mentor's current load."""
+    scheme.full_clean()
+    if scheme.pk:
+        from .pairings import ACTIVE_STATUSES
+
+        busiest = (
+            Pairing.objects.filter(scheme=scheme, status__in=ACTIVE_STATUSES)
+            .values("mentor")
+            .annotate(load=Count("pk"))
+            .order_by("-load")
+            .first()
+        )
+        if busiest and busiest["load"] > scheme.mentor_capacity:
+            raise ValidationError(
+                {
+                    "mentor_capacity": _(
+                        "A mentor city already has %(load)s pairings in this scheme; the capacity "
+                        "cannot be lower."
+                    )
+                    % {"load": busiest["load"]}
+                }
+            )
+    with transaction.atomic():
+        scheme.save()
+        if commitments is not None:
+            scheme.commitments.set(commitments)
+    return scheme
+
+
+def organisation_save(*, organisation: ExpertOrganisation) -> ExpertOrganisation:
+    organisation.full_clean()
+    with transaction.atomic():
+        organisation.save()
+    return organisation
+
+
+def participation_remove(*, programme: Programme, city: City) -> None:
+    """Take a city out of a programme, unless it still has pairings there."""
+    in_pairings = Pairing.objects.filter(scheme__programme=programme).filter(
+        Q(mentor=city) | Q(implementing=city)
+    )
+    if in_pairings.exists():
+        raise ValidationError(
+            _("%(city)s has pairings in %(programme)s; withdraw or delete them first.")
+            % {"city": city, "programme": programme}
+        )
+    Participation.objects.filter(programme=programme, city=city).delete()

@@ -1,0 +1,176 @@
+"""Pairings: the filtered list with exports, a pairing's page, and its management."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.permissions import can_manage_pairing, can_manage_pairings_in, can_view_pairing
+from accounts.selectors import programmes_for
+from cities.models import City
+from config.views import add_service_errors, paginate, query_without_page, render_form
+from documents.exports import FORMATS, export_response
+
+from ..filters import PairingFilter
+from ..forms import PairingCitiesForm, PairingForm, PairingStatusForm
+from ..models import Pairing, Scheme
+from ..selectors.pairings import pairings_for
+from ..services.pairings import TRANSITIONS, pairing_create, pairing_transition, pairing_update
+
+
+def _visible_schemes(user):
+    return Scheme.objects.filter(programme__in=programmes_for(user)).select_related("programme")
+
+
+def _visible_cities(user):
+    return City.objects.filter(participations__programme__in=programmes_for(user)).distinct()
+
+
+@login_required
+def pairing_list(request: HttpRequest) -> HttpResponse:
+    filterset = PairingFilter(
+        request.GET or None,
+        queryset=pairings_for(request.user),
+        schemes=_visible_schemes(request.user),
+        cities=_visible_cities(request.user),
+    )
+    pairings = filterset.qs
+    fmt = request.GET.get("format")
+    if fmt in FORMATS and filterset.is_valid():
+        return export_response(
+            fmt,
+            headers=[
+                _("Programme"),
+                _("Scheme"),
+                _("Mentor city"),
+                _("Mentor country"),
+                _("Implementing city"),
+                _("Implementing country"),
+                _("Status"),
+                _("Reason for withdrawal"),
+                _("Created"),
+            ],
+            rows=(
+                (
+                    p.scheme.programme.name,
+                    p.scheme.code,
+                    p.mentor.name,
+                    p.mentor.country.code,
+                    p.implementing.name,
+                    p.implementing.country.code,
+                    p.get_status_display(),
+                    p.withdrawal_reason,
+                    p.created_at.date(),
+                )
+                for p in pairings.iterator(chunk_size=500)
+            ),
+            filename="pairings",
+            title=_("Pairings"),
+        )
+    context = {
+        "filter": filterset,
+        "page": paginate(request, pairings),
+        "query": query_without_page(request),
+        "can_create": any(
+            can_manage_pairings_in(request.user, s) for s in filterset.filters["scheme"].queryset
+        ),
+    }
+    return render(request, "mentoring/pairing_list.html", context)
+
+
+@login_required
+def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pairing = get_object_or_404(
+        Pairing.objects.select_related(
+            "scheme__programme", "scheme__facilitator", "mentor", "implementing", "created_by"
+        ),
+        pk=pk,
+    )
+    if not can_view_pairing(request.user, pairing):
+        raise PermissionDenied
+    can_manage = can_manage_pairing(request.user, pairing)
+    allowed = TRANSITIONS[pairing.status]
+    context = {
+        "pairing": pairing,
+        "can_manage": can_manage,
+        "status_form": PairingStatusForm(allowed=allowed) if can_manage and allowed else None,
+    }
+    return render(request, "mentoring/pairing_detail.html", context)
+
+
+@login_required
+def pairing_create_view(request: HttpRequest) -> HttpResponse:
+    schemes = [s for s in _visible_schemes(request.user) if can_manage_pairings_in(request.user, s)]
+    if not schemes:
+        raise PermissionDenied
+    scheme_ids = [s.pk for s in schemes]
+    form = PairingForm(
+        request.POST or None,
+        initial={"scheme": request.GET.get("scheme")},
+        schemes=Scheme.objects.filter(pk__in=scheme_ids).select_related("programme"),
+        cities=City.objects.filter(participations__programme__schemes__in=scheme_ids).distinct(),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            pairing = pairing_create(
+                scheme=data["scheme"],
+                mentor=data["mentor"],
+                implementing=data["implementing"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Pairing %(pairing)s proposed.") % {"pairing": pairing})
+            return redirect(pairing)
+    return render_form(request, "mentoring/pairing_form.html", {"form": form})
+
+
+@login_required
+def pairing_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    pairing = get_object_or_404(Pairing.objects.select_related("scheme__programme"), pk=pk)
+    if not can_manage_pairing(request.user, pairing):
+        raise PermissionDenied
+    cities = City.objects.filter(participations__programme=pairing.scheme.programme)
+    form = PairingCitiesForm(
+        request.POST or None,
+        cities=cities,
+        initial={"mentor": pairing.mentor_id, "implementing": pairing.implementing_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            pairing_update(pairing=pairing, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Pairing saved."))
+            return redirect(pairing)
+    return render_form(request, "mentoring/pairing_edit.html", {"form": form, "pairing": pairing})
+
+
+@login_required
+def pairing_status(request: HttpRequest, pk: int) -> HttpResponse:
+    pairing = get_object_or_404(
+        Pairing.objects.select_related("scheme__programme", "mentor", "implementing"), pk=pk
+    )
+    if not can_manage_pairing(request.user, pairing):
+        raise PermissionDenied
+    if request.method != "POST":
+        return redirect(pairing)
+    form = PairingStatusForm(request.POST, allowed=tuple(TRANSITIONS[pairing.status]) or ())
+    if form.is_valid():
+        try:
+            pairing = pairing_transition(
+                pairing=pairing, to=form.cleaned_data["status"], reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            status = pairing.get_status_display().lower()
+            messages.success(request, _("The pairing is now %(status)s.") % {"status": status})
+            return redirect(pairing)
+    context = {"pairing": pairing, "can_manage": True, "status_form": form}
+    return render(request, "mentoring/pairing_detail.html", context, status=400)
