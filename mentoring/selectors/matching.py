@@ -1,0 +1,102 @@
+"""Reads for matching: the facts about each mentor candidate, in one query however many cities."""
+
+from django.db.models import Count, Q, QuerySet
+
+from cities.models import City
+
+from ..matching import Candidate, CityFacts
+from ..models import Pairing, PairingStatus, Participation, Scheme
+from ..services.pairings import ACTIVE_STATUSES
+
+
+def implementing_facts(city: City) -> CityFacts:
+    """The implementing city as the pure ranking sees it (no query)."""
+    return CityFacts(
+        city_id=city.pk,
+        name=city.name,
+        languages=tuple(city.languages or ()),
+        latitude=float(city.latitude),
+        longitude=float(city.longitude),
+    )
+
+
+def theme_schemes(scheme: Scheme) -> QuerySet:
+    """The schemes on the same theme: this one, and any scheme of any programme that shares at
+    least one Integrating Cities Charter commitment with it (a subquery, not evaluated here)."""
+    return (
+        Scheme.objects.filter(Q(pk=scheme.pk) | Q(commitments__in=scheme.commitments.all()))
+        .values("pk")
+        .distinct()
+    )
+
+
+def withdrawn_partners(*, scheme: Scheme, city: City) -> QuerySet:
+    """Ids of the cities whose pairing with the city was withdrawn in any scheme of the scheme's
+    programme, whichever of the two was the mentor: such a pair is never suggested again."""
+    withdrawn = Pairing.objects.filter(
+        scheme__programme_id=scheme.programme_id, status=PairingStatus.WITHDRAWN
+    )
+    return City.objects.filter(
+        Q(pk__in=withdrawn.filter(implementing=city).values("mentor_id"))
+        | Q(pk__in=withdrawn.filter(mentor=city).values("implementing_id"))
+    ).values("pk")
+
+
+def was_withdrawn(*, scheme: Scheme, mentor: City, implementing: City) -> bool:
+    return withdrawn_partners(scheme=scheme, city=implementing).filter(pk=mentor.pk).exists()
+
+
+def mentor_candidates(*, scheme: Scheme, implementing: City) -> list[Candidate]:
+    """The cities that could mentor the implementing city in the scheme, with their facts.
+
+    Candidates take part in the scheme's programme; left out are the implementing city itself,
+    any city already paired with it in this scheme (whatever the status), and any city whose
+    pairing with it was withdrawn in any scheme of the programme. One query, with the counts as
+    aggregates over the candidate's pairings as mentor.
+    """
+    completed = Q(pairings_as_mentor__status=PairingStatus.COMPLETED)
+    cities = (
+        City.objects.filter(
+            pk__in=Participation.objects.filter(programme_id=scheme.programme_id).values("city_id")
+        )
+        .exclude(pk=implementing.pk)
+        .exclude(
+            pk__in=Pairing.objects.filter(scheme=scheme, implementing=implementing).values(
+                "mentor_id"
+            )
+        )
+        .exclude(pk__in=withdrawn_partners(scheme=scheme, city=implementing))
+        .annotate(
+            completed_overall=Count("pairings_as_mentor", filter=completed),
+            completed_on_theme=Count(
+                "pairings_as_mentor",
+                filter=completed & Q(pairings_as_mentor__scheme__in=theme_schemes(scheme)),
+            ),
+            load=Count(
+                "pairings_as_mentor",
+                filter=Q(
+                    pairings_as_mentor__scheme=scheme,
+                    pairings_as_mentor__status__in=ACTIVE_STATUSES,
+                ),
+            ),
+        )
+        .order_by("name", "pk")
+    )
+    return [
+        Candidate(
+            city_id=city.pk,
+            name=city.name,
+            completed_on_theme=city.completed_on_theme,
+            completed_overall=city.completed_overall,
+            # Good practices arrive with the toolkits app (a later issue); until a published good
+            # practice exists to count, every city has none in the theme.
+            good_practices_on_theme=0,
+            charter_signatory=city.charter_signatory,
+            languages=tuple(city.languages or ()),
+            load=city.load,
+            capacity=scheme.mentor_capacity,
+            latitude=float(city.latitude),
+            longitude=float(city.longitude),
+        )
+        for city in cities
+    ]
