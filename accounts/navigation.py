@@ -41,6 +41,7 @@ def _items_for(membership) -> list[NavItem]:
         return [
             NavItem("programme", _("Programme"), programme.get_absolute_url()),
             NavItem("pairings", _("Pairings"), reverse("mentoring:pairings")),
+            NavItem("events", _("Events"), reverse("mentoring:events")),
             NavItem("cities", _("Cities"), reverse("cities:list")),
             NavItem("invitations", _("Invitations"), reverse("accounts:invitations")),
         ]
@@ -53,17 +54,20 @@ def _items_for(membership) -> list[NavItem]:
                 f"{scheme.programme.get_absolute_url()}#scheme-{scheme.code}",
             ),
             NavItem("pairings", _("Pairings"), reverse("mentoring:pairings")),
+            NavItem("events", _("Events"), reverse("mentoring:events")),
             NavItem("cities", _("Cities"), reverse("cities:list")),
         ]
     if role == Role.OFFICER:
         return [
             NavItem("city", _("My city"), membership.city.get_absolute_url()),
             NavItem("pairings", _("Pairings"), reverse("mentoring:pairings")),
+            NavItem("events", _("Events"), reverse("mentoring:events")),
         ]
     if role == Role.SUPERVISOR:
         return [
             NavItem("city", _("My city"), membership.city.get_absolute_url()),
             NavItem("team", _("City team"), membership.city.get_absolute_url() + "#team"),
+            NavItem("events", _("Events"), reverse("mentoring:events")),
         ]
     # Partners read what the programme publishes.
     return [

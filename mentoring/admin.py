@@ -1,11 +1,16 @@
 from django.contrib import admin
 
 from .models import (
+    Attendance,
+    CalendarToken,
     CharterCommitment,
+    Event,
+    EventReport,
     ExpertOrganisation,
     Pairing,
     Participation,
     Programme,
+    Recommendation,
     Scheme,
 )
 
@@ -65,3 +70,77 @@ class PairingAdmin(admin.ModelAdmin):
     search_fields = ["mentor__name", "implementing__name"]
     autocomplete_fields = ["mentor", "implementing", "created_by"]
     list_select_related = ["scheme", "mentor", "implementing"]
+
+
+# Events, attendance, reports and calendar links ------------------------------------------------
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    autocomplete_fields = ["user", "city", "organisation"]
+    readonly_fields = ["recorded_at", "recorded_by"]
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "programme", "pairing", "host_city", "starts_on", "status"]
+    list_filter = ["status", "kind", "programme"]
+    search_fields = ["title", "venue", "host_city__name"]
+    date_hierarchy = "starts_on"
+    autocomplete_fields = ["programme", "pairing", "host_city", "created_by"]
+    readonly_fields = ["created_at", "updated_at"]
+    list_select_related = [
+        "programme",
+        "pairing__scheme",
+        "pairing__mentor",
+        "pairing__implementing",
+        "host_city",
+    ]
+    inlines = [AttendanceInline]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "city", "organisation", "organisation_name", "days"]
+    list_filter = ["event__programme"]
+    search_fields = ["user__email", "user__full_name", "guest_name", "event__title"]
+    autocomplete_fields = ["event", "user", "city", "organisation", "recorded_by"]
+    readonly_fields = ["recorded_at"]
+    list_select_related = ["event", "user", "city", "organisation"]
+
+
+class RecommendationInline(admin.TabularInline):
+    model = Recommendation
+    extra = 0
+
+
+@admin.register(EventReport)
+class EventReportAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "written_by", "updated_at"]
+    search_fields = ["event__title", "findings"]
+    autocomplete_fields = ["event", "written_by"]
+    readonly_fields = ["created_at", "updated_at"]
+    list_select_related = ["event", "written_by"]
+    inlines = [RecommendationInline]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "report"]
+    search_fields = ["text", "report__event__title"]
+    autocomplete_fields = ["report"]
+    list_select_related = ["report__event"]
+
+
+@admin.register(CalendarToken)
+class CalendarTokenAdmin(admin.ModelAdmin):
+    """The secret itself is not shown: people see and renew their links on the calendar page."""
+
+    list_display = ["user", "issued_at"]
+    search_fields = ["user__email", "user__full_name"]
+    fields = ["user", "issued_at"]
+    readonly_fields = ["user", "issued_at"]
+
+    def has_add_permission(self, request):
+        return False

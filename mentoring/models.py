@@ -4,7 +4,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Mod
+from django.db.models.lookups import Exact
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -244,3 +247,322 @@ class Pairing(models.Model):
     @property
     def programme(self) -> Programme:
         return self.scheme.programme
+
+
+# Events, attendance, reports and calendar feeds ------------------------------------------------
+
+
+class EventKind(models.TextChoices):
+    LAUNCH_MEETING = "launch_meeting", _("Launch meeting")
+    STUDY_VISIT = "study_visit", _("Study visit")
+    MENTORING_VISIT = "mentoring_visit", _("Mentoring visit")
+    PEER_REVIEW = "peer_review", _("Peer review")
+    WEBINAR = "webinar", _("Webinar")
+    CONFERENCE = "conference", _("Conference")
+    FINAL_MEETING = "final_meeting", _("Final meeting")
+
+
+# Visits happen between the two cities of a pairing; these meetings gather the whole programme.
+PAIRING_EVENT_KINDS = (EventKind.STUDY_VISIT, EventKind.MENTORING_VISIT)
+PROGRAMME_EVENT_KINDS = (EventKind.LAUNCH_MEETING, EventKind.CONFERENCE, EventKind.FINAL_MEETING)
+# A city receives these in person, so they need a host city.
+HOSTED_EVENT_KINDS = (EventKind.STUDY_VISIT, EventKind.MENTORING_VISIT, EventKind.PEER_REVIEW)
+
+
+class EventStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    CONFIRMED = "confirmed", _("Confirmed")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# The only moves an event's status may make: planned → confirmed → held, or cancelled on the way.
+EVENT_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    EventStatus.PLANNED: (EventStatus.CONFIRMED, EventStatus.CANCELLED),
+    EventStatus.CONFIRMED: (EventStatus.HELD, EventStatus.CANCELLED),
+    EventStatus.HELD: (),
+    EventStatus.CANCELLED: (),
+}
+
+
+class Event(models.Model):
+    """A meeting of a programme: programme-wide, or a visit between the two cities of a pairing."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="events", verbose_name=_("programme")
+    )
+    pairing = models.ForeignKey(
+        Pairing,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("pairing"),
+        help_text=_("Empty for an event of the whole programme."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    host_city = models.ForeignKey(
+        "cities.City",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hosted_events",
+        verbose_name=_("host city"),
+        help_text=_("Required for visits and peer reviews; optional for webinars and meetings."),
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=EventStatus.choices, default=EventStatus.PLANNED
+    )
+    cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["starts_on", "title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="event_ends_not_before_start"
+            ),
+            models.CheckConstraint(
+                condition=~Q(venue="") | ~Q(online_url=""), name="event_has_venue_or_link"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=EventStatus.CANCELLED) | ~Q(cancellation_reason=""),
+                name="event_cancellation_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=HOSTED_EVENT_KINDS) | Q(host_city__isnull=False),
+                name="event_visit_has_host_city",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=PAIRING_EVENT_KINDS) | Q(pairing__isnull=False),
+                name="event_visit_has_pairing",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=PROGRAMME_EVENT_KINDS) | Q(pairing__isnull=True),
+                name="event_meeting_is_programme_wide",
+            ),
+        ]
+        indexes = [models.Index(fields=["programme", "starts_on"], name="event_programme_date")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("mentoring:event", kwargs={"pk": self.pk})
+
+    @property
+    def length_in_days(self) -> int:
+        """Calendar days from the first to the last day, both included."""
+        return (self.ends_on - self.starts_on).days + 1
+
+    @property
+    def next_statuses(self) -> tuple[str, ...]:
+        return EVENT_TRANSITIONS[self.status]
+
+    @property
+    def is_editable(self) -> bool:
+        """Held and cancelled events are records; only planned and confirmed ones change."""
+        return self.status in (EventStatus.PLANNED, EventStatus.CONFIRMED)
+
+    def city_ids(self) -> set[int]:
+        """The cities the event belongs to: its host and, for a pairing event, both cities."""
+        ids = {self.host_city_id} if self.host_city_id else set()
+        if self.pairing_id:
+            ids |= {self.pairing.mentor_id, self.pairing.implementing_id}
+        return ids
+
+
+class Attendance(models.Model):
+    """One person who took part in an event, for a city or an organisation, and for how long."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("event")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attendances",
+        verbose_name=_("person"),
+        help_text=_("A person with a Tandem account; otherwise give a guest's name."),
+    )
+    guest_name = models.CharField(_("guest's name"), max_length=150, blank=True)
+    city = models.ForeignKey(
+        "cities.City",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attendances",
+        verbose_name=_("for city"),
+    )
+    organisation = models.ForeignKey(
+        ExpertOrganisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attendances",
+        verbose_name=_("for expert organisation"),
+    )
+    organisation_name = models.CharField(_("for another organisation"), max_length=200, blank=True)
+    days = models.DecimalField(
+        _("days attended"),
+        max_digits=4,
+        decimal_places=1,
+        help_text=_("In half-day steps, e.g. 2.5."),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        ordering = ["event", "city__name", "organisation__name", "organisation_name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(user__isnull=False) & Q(guest_name=""))
+                | (Q(user__isnull=True) & ~Q(guest_name="")),
+                name="attendance_user_or_guest",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(city__isnull=False, organisation__isnull=True, organisation_name="")
+                    | Q(city__isnull=True, organisation__isnull=False, organisation_name="")
+                    | (Q(city__isnull=True, organisation__isnull=True) & ~Q(organisation_name=""))
+                ),
+                name="attendance_for_one_city_or_organisation",
+            ),
+            models.CheckConstraint(condition=Q(days__gt=0), name="attendance_days_positive"),
+            models.CheckConstraint(
+                condition=Exact(Mod(F("days") * 2, 1), 0), name="attendance_days_in_half_days"
+            ),
+            models.UniqueConstraint(fields=["event", "user"], name="attendance_unique_person"),
+            models.UniqueConstraint(
+                fields=["event", "guest_name"],
+                condition=~Q(guest_name=""),
+                name="attendance_unique_guest",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attendee_name}, {self.event}"
+
+    @property
+    def attendee_name(self) -> str:
+        return str(self.user) if self.user_id else self.guest_name
+
+    @property
+    def represents(self) -> str:
+        return str(self.city or self.organisation or self.organisation_name)
+
+
+class EventReport(models.Model):
+    """What a held event found; its recommendations are separate rows an action plan can cite."""
+
+    event = models.OneToOneField(
+        Event, on_delete=models.CASCADE, related_name="report", verbose_name=_("event")
+    )
+    findings = models.TextField(_("findings"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("event report")
+        verbose_name_plural = _("event reports")
+        ordering = ["event"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(findings=""), name="event_report_has_findings"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Report on %(event)s") % {"event": self.event})
+
+    def get_absolute_url(self) -> str:
+        return f"{self.event.get_absolute_url()}#report"
+
+
+class Recommendation(models.Model):
+    """One recommendation of an event report. Its id stays the same while the report is edited."""
+
+    report = models.ForeignKey(
+        EventReport,
+        on_delete=models.CASCADE,
+        related_name="recommendations",
+        verbose_name=_("report"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    text = models.TextField(_("recommendation"))
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        ordering = ["report", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "position"], name="recommendation_unique_position"
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="recommendation_has_text"),
+        ]
+
+    def __str__(self) -> str:
+        return f"R{self.position}: {Truncator(self.text).chars(80)}"
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('mentoring:event', kwargs={'pk': self.report.event_id})}#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        return f"recommendation-{self.pk}"
+
+
+class CalendarToken(models.Model):
+    """The secret in a person's calendar feed links: calendar apps fetch feeds without a login."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_token",
+        verbose_name=_("person"),
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    issued_at = models.DateTimeField(_("issued at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar token")
+        verbose_name_plural = _("calendar tokens")
+        ordering = ["user"]
+
+    def __str__(self) -> str:
+        return str(_("Calendar links of %(person)s") % {"person": self.user})

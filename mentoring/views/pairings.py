@@ -16,6 +16,7 @@ from documents.exports import FORMATS, export_response
 from ..filters import PairingFilter
 from ..forms import PairingCitiesForm, PairingForm, PairingStatusForm
 from ..models import Pairing, Scheme
+from ..permissions import can_create_event
 from ..selectors.pairings import pairings_for
 from ..services.pairings import TRANSITIONS, pairing_create, pairing_transition, pairing_update
 
@@ -96,6 +97,7 @@ def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "pairing": pairing,
         "can_manage": can_manage,
         "status_form": PairingStatusForm(allowed=allowed) if can_manage and allowed else None,
+        "can_plan": can_create_event(request.user, pairing.scheme.programme, pairing),
     }
     return render(request, "mentoring/pairing_detail.html", context)
 

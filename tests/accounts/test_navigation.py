@@ -4,10 +4,10 @@ import pytest
 from django.urls import reverse
 
 NAV = {
-    "coordinator@example.org": {"home", "programme", "pairings", "cities", "invitations"},
-    "expert@example.org": {"home", "scheme", "pairings", "cities"},
-    "officer.gdansk@example.org": {"home", "city", "pairings"},
-    "supervisor.gdansk@example.org": {"home", "city", "team"},
+    "coordinator@example.org": {"home", "programme", "pairings", "events", "cities", "invitations"},
+    "expert@example.org": {"home", "scheme", "pairings", "events", "cities"},
+    "officer.gdansk@example.org": {"home", "city", "pairings", "events"},
+    "supervisor.gdansk@example.org": {"home", "city", "team", "events"},
     "partner@example.org": {"home", "programme", "cities"},
 }
 
@@ -46,6 +46,7 @@ def test_someone_with_two_roles_sees_both(client, demo, demo_user):
         "home",
         "city",
         "pairings",
+        "events",
         "team",
     }
 

@@ -10,6 +10,7 @@ from accounts.models import Role, User
 from accounts.services import membership_grant, user_create
 from cities.models import City
 from mentoring import demo
+from mentoring.demo_events import seed_demo_events
 from mentoring.models import (
     CharterCommitment,
     ExpertOrganisation,
@@ -35,7 +36,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        steps = tqdm(total=5, desc="Seeding demo", unit="step", disable=options["verbosity"] < 1)
+        steps = tqdm(total=6, desc="Seeding demo", unit="step", disable=options["verbosity"] < 1)
         programme = self._programme()
         steps.update()
         schemes = self._schemes(programme)
@@ -45,6 +46,8 @@ class Command(BaseCommand):
         self._pairings(schemes, cities)
         steps.update()
         logins = self._people(programme, schemes, cities)
+        steps.update()
+        seed_demo_events(programme)
         steps.update()
         steps.close()
         if options["verbosity"] >= 1 and not options["quiet_logins"]:

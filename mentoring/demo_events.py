@@ -1,0 +1,264 @@
+"""Demo events of CITIES-GROW: meetings, visits, attendance and reports (illustrative, our words).
+
+``seed_demo_events(programme)`` is called by the seed_demo command once the programme, its
+pairings and its demo people exist. An event whose title is already there is left as it is, so
+running it again changes nothing.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from accounts.models import User
+from cities.models import City
+
+from . import demo
+from .models import Event, EventKind, EventStatus, Pairing, Programme
+from .services.events import (
+    RecommendationInput,
+    attendance_record,
+    event_create,
+    event_transition,
+    report_save,
+)
+
+LAUNCH = "CITIES-GROW launch meeting"
+WEBINAR = "Webinar: from needs analysis to a visit programme"
+CONFERENCE = "Integrating Cities conference"
+FINAL = "CITIES-GROW final meeting"
+
+# mentor, implementing: (study visit start, its status), (mentoring visit start, its status)
+VISITS = {
+    ("Rotterdam", "Gdańsk"): (((2017, 3, 14), "held"), ((2017, 10, 10), "held")),
+    ("Munich", "Nicosia"): (((2017, 3, 28), "held"), ((2017, 11, 7), "held")),
+    ("Birmingham", "Riga"): (((2017, 4, 4), "held"), ((2018, 2, 20), "confirmed")),
+    ("Ghent", "Tampere"): (((2017, 4, 25), "held"), ((2018, 3, 13), "planned")),
+    ("Barcelona", "Athens"): (((2017, 5, 9), "held"), ((2017, 11, 21), "held")),
+    ("Lisbon", "Dresden"): (((2017, 5, 23), "held"), ((2018, 1, 23), "confirmed")),
+    ("Nantes", "Brighton & Hove"): (((2017, 6, 6), "held"), ((2018, 4, 17), "planned")),
+    ("Helsinki", "Utrecht"): (((2017, 6, 20), "held"), ((2018, 2, 6), "cancelled")),
+}
+
+CANCELLATION = (
+    "Utrecht asked to move the visit after its council changed the job-market programme's "
+    "budget; a new date follows once the budget is settled."
+)
+
+# People without an account who took part: local partners the hosts invited.
+GUESTS = {
+    "Mentoring visit: Rotterdam in Gdańsk": [
+        ("Olena Hrytsenko", "Pomeranian association of migrant entrepreneurs", "1.5"),
+    ],
+    "Mentoring visit: Barcelona in Athens": [
+        ("Nikos Papadakis", "Athens chamber of small businesses", "1"),
+    ],
+}
+
+REPORTS = {
+    LAUNCH: (
+        "The sixteen cities met their mentor or implementing city and the expert partners for the "
+        "first time. Each implementing city presented where it stands and what it wants to "
+        "change; the mentors explained what worked for them and what did not. The cities agreed "
+        "on the calendar of visits and on how staff time is reported.",
+        [
+            "Every implementing city sends its needs analysis to its mentor and expert before "
+            "the study visit.",
+            "Each pairing names one contact officer per city and meets online once a month.",
+            "Cities record their staff time every month rather than at the end of the programme.",
+        ],
+    ),
+    "Study visit: Gdańsk in Rotterdam": (
+        "Gdańsk's officers saw how Rotterdam opens its public tenders to small firms run by "
+        "migrants: tenders split into lots, a supplier day before large contracts, and a "
+        "contact point in the purchasing department. Rotterdam's buyers said the supplier days "
+        "brought new bidders at little cost.",
+        [
+            "Gdańsk maps which of its yearly contracts could be split into smaller lots.",
+            "Gdańsk holds a first supplier day with its business support centre.",
+        ],
+    ),
+    "Mentoring visit: Rotterdam in Gdańsk": (
+        "Rotterdam's officers and the scheme's expert met Gdańsk's procurement office, its "
+        "business support centre and two migrant entrepreneurs' associations. The draft action "
+        "plan is sound but leans on one department; procurement staff have not yet been "
+        "trained on diversity in the supply chain.",
+        [
+            "Give the action plan a lead in the procurement office as well as in the business "
+            "support centre.",
+            "Train buyers on diverse suppliers before the first supplier day.",
+            "Count migrant-led firms among bidders from the next tender on, to have a baseline.",
+        ],
+    ),
+    "Mentoring visit: Barcelona in Athens": (
+        "Barcelona's officers visited Athens' one-stop shop for new businesses and talked with "
+        "advisers and clients. Advice is good but hard to find for people who do not speak "
+        "Greek, and clients are not followed once their firm is registered.",
+        [
+            "Offer first advice sessions in the main languages of Athens' migrant communities.",
+            "Follow each new firm for a year after registration, as Barcelona does.",
+        ],
+    ),
+}
+
+
+def _user(email: str) -> User | None:
+    return User.objects.filter(email=email).first()
+
+
+def _officer(city: City) -> User | None:
+    return _user(f"officer.{city.slug}@example.org")
+
+
+def _create(programme: Programme, title: str, status: str, **fields) -> Event | None:
+    """The event, moved along to its status, or None if the demo already has it."""
+    if Event.objects.filter(programme=programme, title=title).exists():
+        return None
+    coordinator = _user(demo.COORDINATOR_EMAIL)
+    event = event_create(programme=programme, title=title, by=coordinator, **fields)
+    steps = {
+        EventStatus.PLANNED: [],
+        EventStatus.CONFIRMED: [EventStatus.CONFIRMED],
+        EventStatus.HELD: [EventStatus.CONFIRMED, EventStatus.HELD],
+        EventStatus.CANCELLED: [EventStatus.CANCELLED],
+    }[status]
+    for step in steps:
+        reason = CANCELLATION if step == EventStatus.CANCELLED else ""
+        event_transition(event=event, to=step, reason=reason)
+    return event
+
+
+def _attend(event: Event, people: list[tuple[User | None, dict]]) -> None:
+    for person, represents in people:
+        if person is not None:
+            attendance_record(
+                event=event, user=person, days=Decimal(event.length_in_days), **represents
+            )
+
+
+def _report(event: Event) -> None:
+    if event.title in REPORTS:
+        findings, recommendations = REPORTS[event.title]
+        report_save(
+            event=event,
+            findings=findings,
+            recommendations=[RecommendationInput(text=text) for text in recommendations],
+            by=_user(demo.COORDINATOR_EMAIL),
+        )
+
+
+def seed_demo_events(programme: Programme) -> int:
+    """Create the demo events that are missing; return how many were created."""
+    cities = {city.name: city for city in City.objects.filter(participations__programme=programme)}
+    created = []
+    brussels = {"host_city": None, "venue": "EUROCITIES, Square de Meeûs, Brussels"}
+
+    launch = _create(
+        programme,
+        LAUNCH,
+        EventStatus.HELD,
+        kind=EventKind.LAUNCH_MEETING,
+        starts_on=date(2016, 11, 17),
+        ends_on=date(2016, 11, 18),
+        agenda=(
+            "Day 1: welcome, the four schemes and their expert partners, cities present their "
+            "starting points.\nDay 2: pairings meet, calendar of visits, reporting staff time."
+        ),
+        **brussels,
+    )
+    if launch is not None:
+        coordinator = _user(demo.COORDINATOR_EMAIL)
+        expert = _user(demo.EXPERT_EMAIL)
+        scheme_a = programme.schemes.select_related("facilitator").get(code="A")
+        people = [(_officer(city), {"city": city}) for city in cities.values()]
+        people += [
+            (coordinator, {"organisation_name": programme.network}),
+            (expert, {"organisation": scheme_a.facilitator}),
+        ]
+        _attend(launch, people)
+        _report(launch)
+        created.append(launch)
+
+    webinar = _create(
+        programme,
+        WEBINAR,
+        EventStatus.HELD,
+        kind=EventKind.WEBINAR,
+        starts_on=date(2017, 1, 24),
+        ends_on=date(2017, 1, 24),
+        online_url="https://meet.example.org/cities-grow/needs-analysis",
+        agenda="How implementing cities turn their needs analysis into questions for the visit.",
+    )
+    created.append(webinar)
+
+    pairings = Pairing.objects.filter(scheme__programme=programme).select_related(
+        "scheme__facilitator", "mentor", "implementing"
+    )
+    for pairing in pairings:
+        key = (pairing.mentor.name, pairing.implementing.name)
+        if key not in VISITS:
+            continue
+        (study_start, study_status), (mentoring_start, mentoring_status) = VISITS[key]
+        mentor, implementing = pairing.mentor, pairing.implementing
+        for kind, start, status, host, guest in (
+            (EventKind.STUDY_VISIT, study_start, study_status, mentor, implementing),
+            (EventKind.MENTORING_VISIT, mentoring_start, mentoring_status, implementing, mentor),
+        ):
+            starts_on = date(*start)
+            title = f"{EventKind(kind).label}: {guest} in {host}"
+            event = _create(
+                programme,
+                title,
+                status,
+                kind=kind,
+                pairing=pairing,
+                host_city=host,
+                starts_on=starts_on,
+                ends_on=starts_on + timedelta(days=2),
+                venue="City hall",
+                agenda=(
+                    f"Day 1: {host} presents its approach to scheme {pairing.scheme.code}.\n"
+                    "Day 2: site visits and talks with practitioners.\n"
+                    "Day 3: feedback session and next steps."
+                ),
+            )
+            if event is None:
+                continue
+            created.append(event)
+            if event.status == EventStatus.HELD:
+                people = [(_officer(city), {"city": city}) for city in (host, guest)]
+                if pairing.scheme.code == "A":
+                    people.append(
+                        (_user(demo.EXPERT_EMAIL), {"organisation": pairing.scheme.facilitator})
+                    )
+                _attend(event, people)
+                for guest_name, organisation_name, days in GUESTS.get(title, []):
+                    attendance_record(
+                        event=event,
+                        guest_name=guest_name,
+                        organisation_name=organisation_name,
+                        days=Decimal(days),
+                    )
+                _report(event)
+
+    conference = _create(
+        programme,
+        CONFERENCE,
+        EventStatus.CONFIRMED,
+        kind=EventKind.CONFERENCE,
+        host_city=cities.get("Utrecht"),
+        starts_on=date(2018, 3, 27),
+        ends_on=date(2018, 3, 28),
+        venue="Conference centre, Utrecht",
+        agenda="Cities, the EU and national governments take stock of the schemes halfway.",
+    )
+    final = _create(
+        programme,
+        FINAL,
+        EventStatus.PLANNED,
+        kind=EventKind.FINAL_MEETING,
+        starts_on=date(2018, 9, 18),
+        ends_on=date(2018, 9, 18),
+        agenda="Action plans, the four new toolkits, and what the cities carry on after the end.",
+        **brussels,
+    )
+    created += [conference, final]
+    return sum(event is not None for event in created)

@@ -1,0 +1,426 @@
+"""Writes for events, attendance, event reports and calendar links.
+
+Every rule lives here and fails with a ValidationError keyed by the field a form shows it on;
+the database constraints on the models hold the same rules once more.
+"""
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TypedDict, Unpack
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from accounts.selectors import programmes_for
+from cities.models import City
+
+from ..models import (
+    EVENT_TRANSITIONS,
+    HOSTED_EVENT_KINDS,
+    PAIRING_EVENT_KINDS,
+    PROGRAMME_EVENT_KINDS,
+    Attendance,
+    CalendarToken,
+    Event,
+    EventKind,
+    EventReport,
+    EventStatus,
+    ExpertOrganisation,
+    Pairing,
+    Participation,
+    Programme,
+    Recommendation,
+)
+
+HALF_DAY = Decimal("0.5")
+Errors = dict[str, list[str]]
+
+
+def _add(errors: Errors, field: str, message: str) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def _clean_and_raise(instance: models.Model, errors: Errors, **options) -> None:
+    """Run the model's own validation as well, and raise everything found in one error.
+
+    Once a rule here has failed, the database constraints that restate it are not checked again,
+    so a form shows each problem once, next to its field.
+    """
+    try:
+        instance.full_clean(validate_constraints=not errors, **options)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+# Events ---------------------------------------------------------------------------------------
+
+
+class EventFields(TypedDict, total=False):
+    kind: str
+    title: str
+    host_city: City | None
+    starts_on: date
+    ends_on: date
+    venue: str
+    online_url: str
+    agenda: str
+
+
+EDITABLE_FIELDS = tuple(EventFields.__annotations__)
+
+
+def _event_errors(event: Event) -> Errors:
+    errors: Errors = {}
+    programme, pairing, kind = event.programme, event.pairing, event.kind
+    kind_label = EventKind(kind).label if kind in EventKind.values else kind
+    if event.starts_on and event.ends_on and event.ends_on < event.starts_on:
+        _add(errors, "ends_on", _("The event cannot end before it starts."))
+    if event.starts_on and not programme.starts_on <= event.starts_on <= programme.ends_on:
+        _add(
+            errors,
+            "starts_on",
+            _("The event must take place while %(programme)s runs (%(start)s to %(end)s).")
+            % {"programme": programme, "start": programme.starts_on, "end": programme.ends_on},
+        )
+    if event.ends_on and not programme.starts_on <= event.ends_on <= programme.ends_on:
+        _add(
+            errors,
+            "ends_on",
+            _("The event must end by the programme's last day, %(end)s.")
+            % {"end": programme.ends_on},
+        )
+    if not event.venue.strip() and not event.online_url.strip():
+        _add(errors, "venue", _("Give a venue, an online link, or both."))
+    if pairing is not None and pairing.scheme.programme_id != programme.pk:
+        _add(errors, "pairing", _("This pairing belongs to another programme."))
+    if kind in PAIRING_EVENT_KINDS and pairing is None:
+        _add(errors, "kind", _("A %(kind)s is held by a pairing.") % {"kind": kind_label.lower()})
+    if kind in PROGRAMME_EVENT_KINDS and pairing is not None:
+        _add(
+            errors,
+            "kind",
+            _("A %(kind)s is for the whole programme, not for one pairing.")
+            % {"kind": kind_label.lower()},
+        )
+    host = event.host_city
+    if host is None:
+        if kind in HOSTED_EVENT_KINDS:
+            _add(
+                errors,
+                "host_city",
+                _("A %(kind)s needs a host city.") % {"kind": kind_label.lower()},
+            )
+        return errors
+    if pairing is not None:
+        expected = {
+            EventKind.STUDY_VISIT: (
+                pairing.mentor,
+                _("A study visit is hosted by the mentor city."),
+            ),
+            EventKind.MENTORING_VISIT: (
+                pairing.implementing,
+                _("A mentoring visit is hosted by the implementing city."),
+            ),
+        }.get(kind)
+        if expected and host.pk != expected[0].pk:
+            _add(errors, "host_city", expected[1])
+        elif host.pk not in (pairing.mentor_id, pairing.implementing_id):
+            _add(errors, "host_city", _("Choose one of the pairing's two cities as host."))
+    elif not Participation.objects.filter(programme=programme, city=host).exists():
+        _add(
+            errors,
+            "host_city",
+            _("%(city)s does not take part in %(programme)s.")
+            % {"city": host, "programme": programme},
+        )
+    return errors
+
+
+def event_create(
+    *,
+    programme: Programme,
+    kind: str,
+    title: str,
+    starts_on: date,
+    ends_on: date,
+    pairing: Pairing | None = None,
+    host_city: City | None = None,
+    venue: str = "",
+    online_url: str = "",
+    agenda: str = "",
+    by: User | None = None,
+) -> Event:
+    """Plan an event; it starts as planned."""
+    event = Event(
+        programme=programme,
+        pairing=pairing,
+        kind=kind,
+        title=title.strip(),
+        host_city=host_city,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        venue=venue.strip(),
+        online_url=online_url.strip(),
+        agenda=agenda.strip(),
+        status=EventStatus.PLANNED,
+        created_by=by,
+    )
+    _clean_and_raise(event, _event_errors(event))
+    with transaction.atomic():
+        event.save()
+    return event
+
+
+def event_update(*, event: Event, **fields: Unpack[EventFields]) -> Event:
+    """Change what a planned or confirmed event is; held and cancelled events are records."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"event_update() cannot change {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        current = Event.objects.select_for_update().get(pk=event.pk)
+        if not current.is_editable:
+            message = _("A %(status)s event can no longer be changed.") % {
+                "status": current.get_status_display().lower()
+            }
+            raise ValidationError({"__all__": [message]})
+        for name, value in fields.items():
+            setattr(event, name, value.strip() if isinstance(value, str) else value)
+        _clean_and_raise(event, _event_errors(event))
+        event.save()
+    return event
+
+
+def event_transition(*, event: Event, to: str, reason: str = "") -> Event:
+    """Move the status along planned → confirmed → held, or cancel with a reason."""
+    with transaction.atomic():
+        current = Event.objects.select_for_update().get(pk=event.pk)
+        errors: Errors = {}
+        if to not in EVENT_TRANSITIONS[current.status]:
+            _add(
+                errors,
+                "status",
+                _("A %(from)s event cannot become %(to)s.")
+                % {
+                    "from": current.get_status_display().lower(),
+                    "to": EventStatus(to).label.lower() if to in EventStatus.values else to,
+                },
+            )
+        elif to == EventStatus.HELD and current.starts_on > timezone.localdate():
+            _add(errors, "status", _("An event can be marked as held once it has begun."))
+        reason = reason.strip()
+        if to == EventStatus.CANCELLED and not reason:
+            _add(errors, "cancellation_reason", _("Say why the event is cancelled."))
+        if errors:
+            raise ValidationError(errors)
+        current.status = to
+        if to == EventStatus.CANCELLED:
+            current.cancellation_reason = reason
+        current.full_clean()
+        current.save(update_fields=["status", "cancellation_reason", "updated_at"])
+    event.status, event.cancellation_reason = current.status, current.cancellation_reason
+    event.updated_at = current.updated_at
+    return event
+
+
+# Attendance -----------------------------------------------------------------------------------
+
+
+def _acts_for(user: User, city: City) -> bool:
+    return user.memberships.filter(role__in=(Role.OFFICER, Role.SUPERVISOR), city=city).exists()
+
+
+def _attendance_errors(attendance: Attendance) -> Errors:
+    errors: Errors = {}
+    event, user, days = attendance.event, attendance.user, attendance.days
+    if event.status != EventStatus.HELD:
+        _add(errors, "__all__", _("Attendance is recorded once the event has been held."))
+    if user is None and not attendance.guest_name:
+        _add(errors, "user", _("Choose a person, or give a guest's name."))
+    elif user is not None and attendance.guest_name:
+        _add(errors, "guest_name", _("Choose a person or give a guest's name, not both."))
+    represents = [attendance.city, attendance.organisation, attendance.organisation_name]
+    if sum(bool(value) for value in represents) != 1:
+        _add(errors, "city", _("Choose one city or one organisation the person came for."))
+    city = attendance.city
+    if (
+        city is not None
+        and not Participation.objects.filter(programme_id=event.programme_id, city=city).exists()
+    ):
+        _add(
+            errors,
+            "city",
+            _("%(city)s does not take part in %(programme)s.")
+            % {"city": city, "programme": event.programme},
+        )
+    if user is not None:
+        if not programmes_for(user).filter(pk=event.programme_id).exists():
+            _add(
+                errors,
+                "user",
+                _("%(person)s has no role in %(programme)s.")
+                % {"person": user, "programme": event.programme},
+            )
+        elif city is not None and not _acts_for(user, city):
+            _add(
+                errors,
+                "user",
+                _("%(person)s does not act for %(city)s.") % {"person": user, "city": city},
+            )
+        if Attendance.objects.filter(event=event, user=user).exists():
+            _add(
+                errors,
+                "user",
+                _("%(person)s is already recorded at this event.") % {"person": user},
+            )
+    elif (
+        attendance.guest_name
+        and Attendance.objects.filter(event=event, guest_name=attendance.guest_name).exists()
+    ):
+        _add(errors, "guest_name", _("This guest is already recorded at this event."))
+    if days is not None:
+        if days <= 0:
+            _add(errors, "days", _("Days attended must be more than zero."))
+        elif days % HALF_DAY:
+            _add(errors, "days", _("Count days in half-day steps, e.g. 1, 1.5 or 2."))
+        elif days > event.length_in_days:
+            _add(
+                errors,
+                "days",
+                _("The event lasts %(length)s days; nobody attended longer.")
+                % {"length": event.length_in_days},
+            )
+    return errors
+
+
+def attendance_record(
+    *,
+    event: Event,
+    days: Decimal,
+    user: User | None = None,
+    guest_name: str = "",
+    city: City | None = None,
+    organisation: ExpertOrganisation | None = None,
+    organisation_name: str = "",
+    by: User | None = None,
+) -> Attendance:
+    """Record that a person (or a guest) took part in a held event, for a city or organisation."""
+    attendance = Attendance(
+        event=event,
+        user=user,
+        guest_name=guest_name.strip(),
+        city=city,
+        organisation=organisation,
+        organisation_name=organisation_name.strip(),
+        days=days,
+        recorded_by=by,
+    )
+    _clean_and_raise(attendance, _attendance_errors(attendance), validate_unique=False)
+    try:
+        with transaction.atomic():
+            attendance.save()
+    except IntegrityError as error:
+        # Someone recorded the same person a moment ago: the unique constraint caught it.
+        field = "user" if user is not None else "guest_name"
+        raise ValidationError(
+            {field: _("This person is already recorded at this event.")}
+        ) from error
+    return attendance
+
+
+def attendance_delete(*, attendance: Attendance) -> None:
+    with transaction.atomic():
+        attendance.delete()
+
+
+# Reports --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecommendationInput:
+    """One recommendation as a form sends it: new (no pk), changed, or to remove."""
+
+    text: str
+    pk: int | None = None
+    delete: bool = False
+
+
+def report_save(
+    *,
+    event: Event,
+    findings: str,
+    recommendations: Sequence[RecommendationInput] = (),
+    by: User | None = None,
+) -> EventReport:
+    """Write or rewrite the report of a held event.
+
+    Recommendations keep their id and number while the report is edited, so that an action plan
+    can cite them; new ones are numbered after the highest number the report had.
+    """
+    errors: Errors = {}
+    if event.status != EventStatus.HELD:
+        _add(errors, "__all__", _("A report can be written once the event has been held."))
+    findings = findings.strip()
+    if not findings:
+        _add(errors, "findings", _("Write what the event found."))
+    with transaction.atomic():
+        report = EventReport.objects.select_for_update().filter(event=event).first()
+        existing = {r.pk: r for r in report.recommendations.all()} if report else {}
+        for item in recommendations:
+            if item.pk is not None and item.pk not in existing:
+                _add(errors, "recommendations", _("A recommendation was not found in this report."))
+            elif not item.delete and not item.text.strip():
+                _add(errors, "recommendations", _("A recommendation cannot be empty."))
+        if errors:
+            raise ValidationError(errors)
+        last = max((r.position for r in existing.values()), default=0)
+        if report is None:
+            report = EventReport(event=event)
+        report.findings = findings
+        report.written_by = by
+        report.full_clean()
+        report.save()
+        removed = [item.pk for item in recommendations if item.pk is not None and item.delete]
+        try:
+            with transaction.atomic():
+                Recommendation.objects.filter(report=report, pk__in=removed).delete()
+        except models.ProtectedError as error:
+            raise ValidationError(
+                {
+                    "recommendations": _(
+                        "A recommendation that other records refer to cannot be removed."
+                    )
+                }
+            ) from error
+        for item in recommendations:
+            if item.delete:
+                continue
+            if item.pk is None:
+                last += 1
+                recommendation = Recommendation(report=report, position=last, text=item.text)
+            else:
+                recommendation = existing[item.pk]
+                recommendation.text = item.text
+            recommendation.text = recommendation.text.strip()
+            recommendation.full_clean()
+            recommendation.save()
+    return report
+
+
+# Calendar links -------------------------------------------------------------------------------
+
+
+def calendar_token_regenerate(*, user: User) -> CalendarToken:
+    """Give the person new secret feed links; the old ones stop working at once."""
+    with transaction.atomic():
+        calendar_token, _created = CalendarToken.objects.update_or_create(
+            user=user, defaults={"token": secrets.token_urlsafe(32)}
+        )
+    return calendar_token
