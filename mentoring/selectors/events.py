@@ -9,6 +9,7 @@ from ..models import (
     Attendance,
     CalendarToken,
     Event,
+    EventStatus,
     Pairing,
     Participation,
     Programme,
@@ -159,3 +160,12 @@ def plannable_for(user: User) -> tuple[QuerySet, QuerySet]:
         Q(scheme__programme__in=coordinated) | Q(scheme__in=schemes)
     ).select_related("scheme__programme", "mentor", "implementing")
     return programmes, pairings
+
+
+
+def upcoming_events(programme: Programme, *, limit: int = 6) -> list[Event]:
+    """The programme's events still to happen (planned or confirmed), soonest first."""
+    events = Event.objects.filter(
+        programme=programme, status__in=[EventStatus.PLANNED, EventStatus.CONFIRMED]
+    ).order_by("starts_on", "pk")
+    return list(_with_related(events)[:limit])

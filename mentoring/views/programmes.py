@@ -20,6 +20,8 @@ from config.views import add_service_errors, render_form
 
 from ..forms import ExpertOrganisationForm, ParticipationForm, ProgrammeForm, SchemeForm
 from ..models import ExpertOrganisation, Programme, Scheme
+from ..permissions import can_view_event
+from ..selectors.events import upcoming_events
 from ..selectors.pairings import map_data, pairing_counts_by_scheme, schemes_with_pairings
 from ..services.pairings import participation_add
 from ..services.programmes import (
@@ -51,6 +53,9 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "cities": [p.city for p in programme.participations.select_related("city")],
         "status_table": pairing_counts_by_scheme(programme, schemes),
         "map": map_data(programme),
+        "upcoming": [
+            (event, can_view_event(request.user, event)) for event in upcoming_events(programme)
+        ],
         "can_manage": can_manage_programme(request.user, programme),
         "map_tiles_url": settings.TANDEM_MAP_TILES_URL,
         "map_attribution": settings.TANDEM_MAP_ATTRIBUTION,

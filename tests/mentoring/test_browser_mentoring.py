@@ -1,0 +1,72 @@
+"""In a real browser: a coordinator pairs two cities from a suggestion and plans their study
+visit; an officer records who of their city took part in a held visit."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import User
+from mentoring.models import Attendance, Event, EventStatus, Pairing, PairingStatus
+from tests.browser import page, sign_in  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_coordinator_pairs_from_a_suggestion_and_plans_a_visit(page, demo, settings):  # noqa: F811
+    scheme = demo.schemes.get(code="B")
+    sign_in(page, "coordinator@example.org", settings.DEMO_PASSWORD)
+    page.goto(demo.get_absolute_url())
+    page.get_by_role("link", name="Find a mentor city", exact=True).click()
+    page.get_by_label("Scheme").select_option(value=str(scheme.pk))
+    page.get_by_label("Implementing city").select_option(label="Athens")
+    page.get_by_role("button", name="Show suggestions").click()
+
+    first_proposal = page.get_by_role("button", name="as mentor").first
+    mentor_name = first_proposal.inner_text().removeprefix("Propose ").removesuffix(" as mentor")
+    first_proposal.click()
+    page.get_by_role("heading", name=f"{mentor_name} → Athens").wait_for()
+    pairing = Pairing.objects.get(scheme=scheme, implementing__name="Athens")
+    assert (pairing.mentor.name, pairing.status) == (mentor_name, PairingStatus.PROPOSED)
+
+    page.get_by_label("New status").select_option(value="active")
+    page.get_by_role("button", name="Change status").click()
+    page.get_by_text("The pairing is now active.").wait_for()
+
+    page.get_by_role("link", name="Plan a visit").click()
+    page.get_by_label("Kind").select_option(label="Study visit")
+    page.get_by_label("Title").fill(f"Study visit to {mentor_name}")
+    page.get_by_label("Host city").select_option(label=mentor_name)
+    page.get_by_label("Starts on").fill("2018-03-05")
+    page.get_by_label("Ends on").fill("2018-03-07")
+    page.get_by_label("Venue").fill("City hall")
+    page.get_by_role("button", name="Plan the event").click()
+    page.get_by_role("heading", name=f"Study visit to {mentor_name}").wait_for()
+    event = Event.objects.get(pairing=pairing)
+    assert (event.host_city.name, str(event.starts_on)) == (mentor_name, "2018-03-05")
+
+
+def test_officer_records_attendance_at_a_held_visit(page, demo, settings):  # noqa: F811
+    event = (
+        Event.objects.filter(status=EventStatus.HELD, pairing__isnull=False)
+        .select_related("pairing__implementing")
+        .first()
+    )
+    city = event.pairing.implementing
+    attended = set(Attendance.objects.filter(event=event).values_list("user_id", flat=True))
+    person = (
+        User.objects.filter(memberships__city=city)
+        .exclude(pk__in=attended)
+        .order_by("email")
+        .first()
+    )
+    assert person is not None, "the demo leaves someone of the city to record"
+
+    sign_in(page, f"officer.{city.slug}@example.org", settings.DEMO_PASSWORD)
+    page.goto(reverse("mentoring:event", args=[event.pk]))
+    page.get_by_role("link", name="Record attendance").click()
+    page.get_by_label("Person").select_option(label=f"{person} ({person.email})")
+    page.get_by_label("For city").select_option(label=city.name)
+    page.get_by_label("Days attended").fill("2.5")
+    page.get_by_role("button", name="Record").click()
+    page.get_by_text(f"{person} is recorded.").wait_for()
+    attendance = Attendance.objects.get(event=event, user=person)
+    assert str(attendance.days) == "2.5"
