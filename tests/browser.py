@@ -34,13 +34,24 @@ def page(live_server):
         context = browser.new_context(base_url=live_server.url, locale="en-GB")
         page = context.new_page()
         page.set_default_timeout(15_000)
+        # Every page must run without JavaScript errors: collect them and fail the test. A form
+        # with errors answers 400 on purpose; Chromium logs that status, which is no JS error.
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+        page.on("console", lambda message: _collect_console_error(message, errors))
         yield page
+        assert not errors, errors
         context.close()
         browser.close()
         # While Playwright's loop runs, Django keeps this thread's connections in a separate
         # context; close them here or they outlive the test database.
         connections.close_all()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def _collect_console_error(message, errors: list[str]) -> None:
+    if message.type == "error" and "status of 400" not in message.text:
+        errors.append(f"console: {message.text}")
 
 
 def sign_in(page, email: str, password: str) -> None:

@@ -18,3 +18,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}  # noqa: F405
 STATIC_ROOT = None  # static files come from the finders; nothing is collected for tests
 WHITENOISE_USE_FINDERS = True
+TANDEM_MAP_TILES_URL = ""  # no tile server in tests: the map draws cities and pairings only

@@ -70,3 +70,11 @@ def test_officer_records_attendance_at_a_held_visit(page, demo, settings):  # no
     page.get_by_text(f"{person} is recorded.").wait_for()
     attendance = Attendance.objects.get(event=event, user=person)
     assert str(attendance.days) == "2.5"
+
+
+def test_the_dashboard_map_draws_cities_and_pairings(page, demo, settings):  # noqa: F811
+    sign_in(page, "partner@example.org", settings.DEMO_PASSWORD)
+    page.goto(demo.get_absolute_url())
+    page.locator("#programme-map .leaflet-interactive").first.wait_for()
+    shapes = page.locator("#programme-map path.leaflet-interactive").count()
+    assert shapes == 16 + 8  # a circle per city, a line per pairing
