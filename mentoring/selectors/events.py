@@ -162,7 +162,6 @@ def plannable_for(user: User) -> tuple[QuerySet, QuerySet]:
     return programmes, pairings
 
 
-
 def upcoming_events(programme: Programme, *, limit: int = 6) -> list[Event]:
     """The programme's events still to happen (planned or confirmed), soonest first."""
     events = Event.objects.filter(
