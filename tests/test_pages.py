@@ -10,6 +10,7 @@ from accounts.services import membership_grant
 from mentoring.services import participation_add
 from tests.accounts.factories import UserFactory
 from tests.cities.factories import CityFactory
+from tests.mentoring.event_factories import EventFactory, PairingEventFactory
 from tests.mentoring.factories import PairingFactory, SchemeFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,10 +21,12 @@ def grow(programme, n: int) -> None:
     for _ in range(n):
         scheme = SchemeFactory(programme=programme)
         scheme.commitments.set([1, 2])
-        PairingFactory(scheme=scheme)
+        pairing = PairingFactory(scheme=scheme)
         city = CityFactory()
         participation_add(programme=programme, city=city)
         membership_grant(user=UserFactory(), role=Role.OFFICER, city=city)
+        EventFactory(programme=programme)
+        PairingEventFactory(pairing=pairing, programme=programme)
 
 
 def queries_for(client, url: str) -> int:
@@ -41,6 +44,10 @@ PAGES = [
     ("coordinator@example.org", lambda demo: reverse("accounts:invitations")),
     ("officer.gdansk@example.org", lambda demo: reverse("home")),
     ("officer.gdansk@example.org", lambda demo: "/cities/gdansk/"),
+    ("officer.gdansk@example.org", lambda demo: demo.get_absolute_url()),
+    ("expert@example.org", lambda demo: demo.get_absolute_url()),
+    ("partner@example.org", lambda demo: demo.get_absolute_url()),
+    ("officer.gdansk@example.org", lambda demo: reverse("mentoring:events")),
     ("supervisor.gdansk@example.org", lambda demo: reverse("home")),
     ("expert@example.org", lambda demo: reverse("home")),
     ("partner@example.org", lambda demo: reverse("home")),
