@@ -20,6 +20,7 @@ PROGRAMME = {
     "co_financing_rate": Decimal("0.1000"),
     "staff_days_allowance": 30,
     "cost_model": "hourly",
+    "indirect_cost_rate": Decimal("0.0700"),
 }
 
 EXPERTS = {

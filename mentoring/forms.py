@@ -24,6 +24,8 @@ class ProgrammeForm(forms.ModelForm):
             "co_financing_rate",
             "staff_days_allowance",
             "cost_model",
+            "indirect_cost_rate",
+            "max_hours_per_day",
         ]
         widgets = {
             "starts_on": DATE,

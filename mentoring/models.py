@@ -47,6 +47,21 @@ class Programme(models.Model):
     cost_model = models.CharField(
         _("staff-cost model"), max_length=10, choices=CostModel.choices, default=CostModel.HOURLY
     )
+    indirect_cost_rate = models.DecimalField(
+        _("indirect cost flat rate"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal(0),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("Flat rate added to direct staff costs, e.g. 0.07 for 7%."),
+    )
+    max_hours_per_day = models.DecimalField(
+        _("most hours a person may record in a day"),
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal(10),
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(24)],
+    )
 
     class Meta:
         verbose_name = _("programme")

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_countries",
     "accounts",
+    "documents",
     "cities",
     "mentoring",
     "toolkits",

@@ -1,0 +1,320 @@
+"""Reads for staff time: what each person may see, and the figures reports and dashboards show.
+
+Totals come from the database (sums grouped by person and month, by activity, by day); Python
+only prices one row per approved person-month with the rate stored on it.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from accounts.models import Role, User
+from accounts.selectors import memberships_of
+from cities.models import City
+from mentoring.models import Programme
+
+from .costs import CostSplit, day_equivalents, staff_cost
+from .models import (
+    HOURS_PER_DAY_EQUIVALENT,
+    Activity,
+    MonthStatus,
+    StaffCostReport,
+    StaffRate,
+    TimeEntry,
+    TimesheetMonth,
+)
+
+
+def _ids(user: User, role: str, attribute: str) -> set[int]:
+    return {getattr(m, attribute) for m in memberships_of(user) if m.role == role}
+
+
+def months_visible_to(user: User) -> QuerySet:
+    """Timesheets the person may open: their own, their supervised cities', their programmes'."""
+    if not user.is_authenticated:
+        return TimesheetMonth.objects.none()
+    return TimesheetMonth.objects.filter(
+        Q(person=user)
+        | Q(city__in=_ids(user, Role.SUPERVISOR, "city_id"))
+        | Q(programme__in=_ids(user, Role.COORDINATOR, "programme_id"))
+    ).select_related("person", "programme", "city", "approved_by")
+
+
+def approval_queue(user: User) -> QuerySet:
+    """Submitted months waiting for this supervisor: their cities, not their own."""
+    return (
+        TimesheetMonth.objects.filter(
+            status=MonthStatus.SUBMITTED, city__in=_ids(user, Role.SUPERVISOR, "city_id")
+        )
+        .exclude(person=user)
+        .select_related("person", "programme", "city")
+        .annotate(entry_hours=Sum("entries__hours"))
+        .order_by("month", "city__name", "person__full_name")
+    )
+
+
+def rates_visible_to(user: User) -> QuerySet:
+    """Their own rates; every rate of the cities they supervise or whose programme they
+    coordinate."""
+    if not user.is_authenticated:
+        return StaffRate.objects.none()
+    coordinated = _ids(user, Role.COORDINATOR, "programme_id")
+    return (
+        StaffRate.objects.filter(
+            Q(person=user)
+            | Q(city__in=_ids(user, Role.SUPERVISOR, "city_id"))
+            | Q(city__participations__programme__in=coordinated)
+        )
+        .distinct()
+        .select_related("person", "city", "updated_by")
+    )
+
+
+def reports_visible_to(user: User) -> QuerySet:
+    if not user.is_authenticated:
+        return StaffCostReport.objects.none()
+    return StaffCostReport.objects.filter(
+        Q(programme__in=_ids(user, Role.COORDINATOR, "programme_id"))
+        | Q(city__in=_ids(user, Role.SUPERVISOR, "city_id"))
+    ).select_related("programme", "city", "requested_by", "pdf", "csv", "xlsx")
+
+
+def month_entries(sheet: TimesheetMonth) -> QuerySet:
+    return sheet.entries.select_related("event").order_by("day", "activity", "pk")
+
+
+# Staff-cost figures ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonMonth:
+    """One approved timesheet, priced with the rate stored on it."""
+
+    sheet_id: int
+    person_id: int
+    person: str
+    city_id: int
+    city: str
+    month: date
+    hours: Decimal
+    cost_model: str
+    annual_costs: Decimal
+    working_time_share: Decimal
+    rate: Decimal
+    submitted_at: object
+    approved_at: object
+    approved_by: str
+
+    @property
+    def day_equivalents(self) -> Decimal:
+        return day_equivalents(self.hours)
+
+    @property
+    def cost(self) -> Decimal:
+        return staff_cost(self.cost_model, self.rate, self.hours)
+
+
+@dataclass
+class CityFigures:
+    city_id: int
+    city: str
+    hours: Decimal = Decimal(0)
+    cost: Decimal = Decimal(0)
+    allowance_days: int = 0
+
+    @property
+    def days(self) -> Decimal:
+        return self.hours / HOURS_PER_DAY_EQUIVALENT
+
+    @property
+    def days_left(self) -> Decimal:
+        return Decimal(self.allowance_days) - self.days
+
+
+@dataclass
+class StaffCostSummary:
+    programme: Programme
+    city: City | None
+    first_month: date
+    last_month: date
+    rows: list[PersonMonth]
+    by_activity: list[tuple[str, str, Decimal]]
+    by_month: list[tuple[date, Decimal, Decimal]]
+    by_city: list[CityFigures]
+    open_months: list[TimesheetMonth]
+    split: CostSplit
+    total_hours: Decimal = Decimal(0)
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def total_days(self) -> Decimal:
+        return self.total_hours / HOURS_PER_DAY_EQUIVALENT
+
+
+def _period(programme, city, first_month, last_month) -> QuerySet:
+    sheets = TimesheetMonth.objects.filter(
+        programme=programme, month__gte=first_month, month__lte=last_month
+    )
+    return sheets.filter(city=city) if city is not None else sheets
+
+
+def staff_cost_summary(
+    programme: Programme, *, city: City | None, first_month: date, last_month: date
+) -> StaffCostSummary:
+    """Every figure of a staff-cost report, from approved months only."""
+    period = _period(programme, city, first_month, last_month)
+    approved = period.filter(status=MonthStatus.APPROVED)
+    rows = [
+        PersonMonth(
+            sheet_id=s["pk"],
+            person_id=s["person_id"],
+            person=s["person__full_name"] or s["person__email"],
+            city_id=s["city_id"],
+            city=s["city__name"],
+            month=s["month"],
+            hours=s["hours"],
+            cost_model=s["cost_model"],
+            annual_costs=s["annual_costs"],
+            working_time_share=s["working_time_share"],
+            rate=s["rate"],
+            submitted_at=s["submitted_at"],
+            approved_at=s["approved_at"],
+            approved_by=s["approved_by__full_name"] or s["approved_by__email"],
+        )
+        for s in approved.order_by("city__name", "person__full_name", "person_id", "month").values(
+            "pk",
+            "person_id",
+            "person__full_name",
+            "person__email",
+            "city_id",
+            "city__name",
+            "month",
+            "hours",
+            "cost_model",
+            "annual_costs",
+            "working_time_share",
+            "rate",
+            "submitted_at",
+            "approved_at",
+            "approved_by__full_name",
+            "approved_by__email",
+        )
+    ]
+    labels = dict(Activity.choices)
+    by_activity = [
+        (a["activity"], str(labels.get(a["activity"], a["activity"])), a["hours"])
+        for a in TimeEntry.objects.filter(timesheet__in=approved)
+        .values("activity")
+        .annotate(hours=Sum("hours"))
+        .order_by("activity")
+    ]
+    months: dict[date, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    cities: dict[int, CityFigures] = {}
+    for row in rows:
+        months[row.month][0] += row.hours
+        months[row.month][1] += row.cost
+        figures = cities.setdefault(
+            row.city_id,
+            CityFigures(row.city_id, row.city, allowance_days=programme.staff_days_allowance),
+        )
+        figures.hours += row.hours
+        figures.cost += row.cost
+    direct = sum((row.cost for row in rows), Decimal(0))
+    open_months = list(
+        period.exclude(status=MonthStatus.APPROVED)
+        .annotate(entry_count=Count("entries"))
+        .filter(entry_count__gt=0)
+        .select_related("person", "city")
+        .order_by("month", "city__name", "person__full_name")
+    )
+    return StaffCostSummary(
+        programme=programme,
+        city=city,
+        first_month=first_month,
+        last_month=last_month,
+        rows=rows,
+        by_activity=by_activity,
+        by_month=[(m, hours, cost) for m, (hours, cost) in sorted(months.items())],
+        by_city=sorted(cities.values(), key=lambda c: c.city),
+        open_months=open_months,
+        split=CostSplit(
+            direct=direct,
+            indirect_rate=programme.indirect_cost_rate,
+            reimbursement_rate=programme.reimbursement_rate,
+            grant_cap=programme.budget * programme.reimbursement_rate,
+        ),
+        total_hours=sum((row.hours for row in rows), Decimal(0)),
+    )
+
+
+def timesheet_days(sheet_ids: list[int]) -> dict[int, list[dict]]:
+    """The day-by-day lines of the given timesheets, for printing: sheet id → entries."""
+    lines: dict[int, list[dict]] = defaultdict(list)
+    for entry in (
+        TimeEntry.objects.filter(timesheet__in=sheet_ids)
+        .order_by("timesheet_id", "day", "activity", "pk")
+        .values("timesheet_id", "day", "activity", "hours", "description", "event__title")
+        .iterator(chunk_size=5000)
+    ):
+        lines[entry["timesheet_id"]].append(entry)
+    return lines
+
+
+# Dashboards -------------------------------------------------------------------------------------
+
+
+def days_by_city(programme: Programme) -> list[dict]:
+    """Hours and day-equivalents per city of the programme: approved, and recorded in all."""
+    totals = {
+        row["city_id"]: row
+        for row in TimeEntry.objects.filter(programme=programme)
+        .values("city_id")
+        .annotate(
+            recorded=Sum("hours"),
+            approved=Sum("hours", filter=Q(timesheet__status=MonthStatus.APPROVED)),
+        )
+        .order_by()
+    }
+    result = []
+    for city in City.objects.filter(participations__programme=programme).order_by("name"):
+        row = totals.get(city.pk, {})
+        result.append(_days_row(city.pk, city.name, row, programme.staff_days_allowance))
+    return result
+
+
+def days_by_person(programme: Programme, city: City) -> list[dict]:
+    """The same per person of one city; the allowance is the city's, shared by its people."""
+    rows = (
+        TimeEntry.objects.filter(programme=programme, city=city)
+        .values("person_id", "person__full_name", "person__email")
+        .annotate(
+            recorded=Sum("hours"),
+            approved=Sum("hours", filter=Q(timesheet__status=MonthStatus.APPROVED)),
+        )
+        .order_by("person__full_name", "person__email")
+    )
+    return [
+        _days_row(
+            row["person_id"],
+            row["person__full_name"] or row["person__email"],
+            row,
+            programme.staff_days_allowance,
+        )
+        for row in rows
+    ]
+
+
+def _days_row(key: int, label: str, row: dict, allowance: int) -> dict:
+    recorded = Decimal(row.get("recorded") or 0) / HOURS_PER_DAY_EQUIVALENT
+    approved = Decimal(row.get("approved") or 0) / HOURS_PER_DAY_EQUIVALENT
+    return {
+        "id": key,
+        "label": label,
+        "recorded_days": recorded,
+        "approved_days": approved,
+        "allowance_days": allowance,
+        "share_of_allowance": (approved / allowance * 100) if allowance else Decimal(0),
+    }

@@ -1,0 +1,117 @@
+"""The worked example of DOMAIN.md, to the cent: pure arithmetic, then through the services
+and the report's figures."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from mentoring.models import CostModel
+from reporting.costs import CostSplit, cents, daily_rate, day_equivalents, hourly_rate, staff_cost
+from reporting.selectors import staff_cost_summary
+from tests.accounts.factories import CityOfficerFactory
+from tests.reporting.factories import approved_month, build_time_world, rate, record
+
+PEOPLE = [  # annual costs, hours in the month, hourly rate to 4 places, cost shown
+    ("52000", 120, Decimal("30.2326"), Decimal("3627.91")),
+    ("41280", 200, Decimal("24.0000"), Decimal("4800.00")),
+    ("60200", 30, Decimal("35.0000"), Decimal("1050.00")),
+]
+
+
+def test_hourly_rates_and_costs_of_the_worked_example():
+    for annual, hours, shown_rate, shown_cost in PEOPLE:
+        rate_ = hourly_rate(Decimal(annual), Decimal(1))
+        assert rate_.quantize(Decimal("0.0001")) == shown_rate
+        assert cents(staff_cost(CostModel.HOURLY, rate_, Decimal(hours))) == shown_cost
+
+
+def test_rounding_the_rate_first_would_give_the_classic_discrepancy():
+    full = staff_cost(CostModel.HOURLY, hourly_rate(Decimal(52000), Decimal(1)), Decimal(120))
+    early = cents(cents(hourly_rate(Decimal(52000), Decimal(1))) * 120)
+    assert cents(full) == Decimal("3627.91")
+    assert early == Decimal("3627.60")
+
+
+def test_split_of_the_worked_example():
+    direct = sum(
+        staff_cost(CostModel.HOURLY, hourly_rate(Decimal(a), Decimal(1)), Decimal(h))
+        for a, h, _, _ in PEOPLE
+    )
+    split = CostSplit(direct, Decimal("0.07"), Decimal("0.90"))
+    assert cents(split.direct) == Decimal("9477.91")
+    assert cents(split.indirect) == Decimal("663.45")
+    assert cents(split.total) == Decimal("10141.36")
+    assert cents(split.eu_share) == Decimal("9127.22")
+    assert cents(split.own_contribution) == Decimal("1014.14")
+
+
+def test_daily_model_check():
+    rate_ = daily_rate(Decimal(52000), Decimal(1))
+    assert rate_.quantize(Decimal("0.0001")) == Decimal("241.8605")
+    assert cents(staff_cost(CostModel.DAILY, rate_, Decimal(120))) == Decimal("3627.91")
+
+
+@pytest.mark.parametrize(
+    ("hours", "days"),
+    [
+        ("8", "1"),
+        ("4", "0.5"),
+        ("6", "1"),
+        ("5.9", "0.5"),
+        ("10", "1.5"),
+        ("2", "0.5"),
+        ("1.5", "0"),
+        ("120", "15"),
+    ],
+)
+def test_day_equivalents_round_to_the_nearest_half_day(hours, days):
+    assert day_equivalents(Decimal(hours)) == Decimal(days)
+
+
+def test_part_time_rate_is_pro_rata():
+    assert hourly_rate(Decimal(20640), Decimal("0.5")) == Decimal(24)
+    assert daily_rate(Decimal(21500), Decimal("0.5")) == Decimal(200)
+
+
+def _working_days(month: date, count: int) -> list[date]:
+    days, day = [], month
+    while len(days) < count:
+        if day.weekday() < 5:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+@pytest.mark.django_db
+def test_worked_example_through_the_services_and_the_report_figures():
+    world = build_time_world()
+    finance = CityOfficerFactory(city=world.city, user__full_name="Fay Finance").user
+    people = [world.officer, world.colleague, finance]
+    month = date(2017, 3, 1)
+    for person, (annual, hours, _, _) in zip(people, PEOPLE, strict=True):
+        rate(world, person, 2017, annual)
+        per_day = Decimal(10) if hours >= 100 else Decimal(6)
+        left = Decimal(hours)
+        for day in _working_days(month, 23):
+            if not left:
+                break
+            record(world, person, day, min(per_day, left))
+            left -= min(per_day, left)
+        approved_month(world, person, month)
+
+    summary = staff_cost_summary(
+        world.programme, city=world.city, first_month=month, last_month=month
+    )
+    by_person = {row.person: cents(row.cost) for row in summary.rows}
+    assert by_person == {
+        "Olga Officer": Decimal("3627.91"),
+        "Carl Colleague": Decimal("4800.00"),
+        "Fay Finance": Decimal("1050.00"),
+    }
+    assert summary.total_hours == Decimal(350)
+    assert cents(summary.split.direct) == Decimal("9477.91")
+    assert cents(summary.split.indirect) == Decimal("663.45")
+    assert cents(summary.split.total) == Decimal("10141.36")
+    assert cents(summary.split.eu_share) == Decimal("9127.22")
+    assert cents(summary.split.own_contribution) == Decimal("1014.14")
