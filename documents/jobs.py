@@ -13,6 +13,18 @@ from .models import BackgroundJob, JobStatus
 
 logger = logging.getLogger(__name__)
 
+# Each kind of job and the task that runs it, registered by its app when Django starts, so that
+# requeue_waiting_jobs can hand over whatever waited while the queue was down.
+_TASKS: dict[type[BackgroundJob], object] = {}
+
+
+def register(model: type[BackgroundJob], task) -> None:
+    _TASKS[model] = task
+
+
+def registered() -> dict[type[BackgroundJob], object]:
+    return dict(_TASKS)
+
 
 def enqueue(job: BackgroundJob, task) -> None:
     """Queue ``task(job.pk)`` once the surrounding transaction commits."""

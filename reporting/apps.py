@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = _("Reporting")
+
+    def ready(self) -> None:
+        from documents import jobs
+
+        from .models import StaffCostReport
+        from .tasks import build_staff_cost_report
+
+        jobs.register(StaffCostReport, build_staff_cost_report)

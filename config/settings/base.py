@@ -169,7 +169,20 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=14 
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# When Redis is down, publishing gives up quickly (the page says the job waits) instead of
+# hanging the request; beat hands waiting jobs over once the broker is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BEAT_SCHEDULE: dict = {
+    "requeue-waiting-jobs": {
+        "task": "documents.tasks.requeue_waiting_jobs",
+        "schedule": env.float("TANDEM_REQUEUE_SECONDS", default=60.0),
+    },
+}
 
 CACHES = {
     "default": (
