@@ -43,6 +43,12 @@ def _items_for(membership) -> list[NavItem]:
             NavItem("pairings", _("Pairings"), reverse("mentoring:pairings")),
             NavItem("events", _("Events"), reverse("mentoring:events")),
             NavItem("cities", _("Cities"), reverse("cities:list")),
+            NavItem(
+                "staff_time",
+                _("Staff time"),
+                reverse("reporting:programme_dashboard", kwargs={"programme": programme.slug}),
+            ),
+            NavItem("reports", _("Staff-cost reports"), reverse("reporting:reports")),
             NavItem("invitations", _("Invitations"), reverse("accounts:invitations")),
         ]
     if role == Role.EXPERT:
@@ -60,6 +66,7 @@ def _items_for(membership) -> list[NavItem]:
     if role == Role.OFFICER:
         return [
             NavItem("city", _("My city"), membership.city.get_absolute_url()),
+            NavItem("time", _("My time"), reverse("reporting:my_time")),
             NavItem("pairings", _("Pairings"), reverse("mentoring:pairings")),
             NavItem("events", _("Events"), reverse("mentoring:events")),
         ]
@@ -67,6 +74,9 @@ def _items_for(membership) -> list[NavItem]:
         return [
             NavItem("city", _("My city"), membership.city.get_absolute_url()),
             NavItem("team", _("City team"), membership.city.get_absolute_url() + "#team"),
+            NavItem("approvals", _("Timesheets to approve"), reverse("reporting:approvals")),
+            NavItem("rates", _("Staff rates"), reverse("reporting:rates")),
+            NavItem("reports", _("Staff-cost reports"), reverse("reporting:reports")),
             NavItem("events", _("Events"), reverse("mentoring:events")),
         ]
     # Partners read what the programme publishes.

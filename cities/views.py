@@ -9,7 +9,9 @@ from accounts.permissions import can_create_city, can_manage_city, can_view_city
 from accounts.selectors import coordinated_programmes
 from config.views import paginate, query_without_page, render_form
 from documents.exports import FORMATS, export_response
+from mentoring.models import Programme
 from mentoring.selectors import pairings_for
+from reporting.permissions import can_view_city_staff_time
 
 from .filters import CityFilter
 from .forms import CityForm
@@ -67,6 +69,11 @@ def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "pairings": pairings_for(request.user, city=city),
         "team": city_team(city) if can_view_city_team(request.user, city) else None,
         "can_manage": can_manage_city(request.user, city),
+        "staff_time_programmes": [
+            programme
+            for programme in Programme.objects.filter(participations__city=city)
+            if can_view_city_staff_time(request.user, city.pk, programme)
+        ],
     }
     return render(request, "cities/city_detail.html", context)
 

@@ -8,10 +8,11 @@ import csv
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from io import BytesIO
+from io import BytesIO, StringIO
 
 from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 FORMATS = {"csv", "xlsx"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -81,3 +82,84 @@ def export_response(fmt: str, *, headers, rows, filename: str, title: str):
     if fmt == "xlsx":
         return xlsx_response(headers, rows, filename, title=title)
     return csv_response(headers, rows, filename)
+
+
+# Files to store rather than send: built in memory, section by section --------------------------
+
+
+class CsvDocument:
+    """A CSV file built row by row for storing (UTF-8 with a BOM, formulas neutralised).
+
+    Several tables fit in one file as sections: a title row, a header row, the rows, and a blank
+    line before the next section.
+    """
+
+    def __init__(self) -> None:
+        self._buffer = StringIO()
+        self._buffer.write("\ufeff")
+        self._writer = csv.writer(self._buffer)
+        self._sections = 0
+
+    def section(self, title: str | None, headers: Sequence[str] = ()) -> None:
+        if self._sections:
+            self._writer.writerow([])
+        self._sections += 1
+        if title:
+            self._writer.writerow([_csv_cell(str(title))])
+        if headers:
+            self._writer.writerow([_csv_cell(str(h)) for h in headers])
+
+    def row(self, values: Sequence) -> None:
+        self._writer.writerow([_csv_cell(value) for value in values])
+
+    def rows(self, rows: Iterable[Sequence]) -> None:
+        for values in rows:
+            self.row(values)
+
+    def getvalue(self) -> bytes:
+        return self._buffer.getvalue().encode("utf-8")
+
+
+SHEET_TITLE_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+
+class XlsxDocument:
+    """An XLSX workbook built row by row for storing. Numbers and dates stay numbers and dates;
+    text that would start a formula is neutralised. Rows may go to any sheet in any order."""
+
+    def __init__(self) -> None:
+        self._workbook = Workbook(write_only=True)
+        self._saved = False
+
+    def sheet(self, title: str, headers: Sequence[str] = (), *, widths: Sequence[int] = ()):
+        sheet = self._workbook.create_sheet(title=str(title).translate(SHEET_TITLE_FORBIDDEN)[:31])
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        if headers:
+            sheet.append([neutralise(str(h)) for h in headers])
+        return _XlsxSheet(sheet)
+
+    def getvalue(self) -> bytes:
+        """The finished file. A write-only workbook is saved once: call this once."""
+        buffer = BytesIO()
+        self._saved = True
+        self._workbook.save(buffer)
+        return buffer.getvalue()
+
+    def close(self) -> None:
+        """Release the temporary files of a workbook that will not be finished (a build that
+        failed half-way). Does nothing once the workbook is saved."""
+        if not self._saved:
+            self.getvalue()
+
+
+class _XlsxSheet:
+    def __init__(self, sheet) -> None:
+        self._sheet = sheet
+
+    def row(self, values: Sequence) -> None:
+        self._sheet.append([_xlsx_cell(value) for value in values])
+
+    def rows(self, rows: Iterable[Sequence]) -> None:
+        for values in rows:
+            self.row(values)

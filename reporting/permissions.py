@@ -83,12 +83,13 @@ def can_view_report(user: User, report: StaffCostReport) -> bool:
     return report.city_id is not None and is_supervisor_of(user, report.city_id)
 
 
-def can_view_city_staff_time(user: User, city_id: int) -> bool:
-    """Days used per person: the city's own officers and supervisors, and coordinators."""
+def can_view_city_staff_time(user: User, city_id: int, programme: Programme) -> bool:
+    """Days used per person in one programme: the city's own officers and supervisors, and
+    that programme's coordinators."""
     return (
         is_officer_of(user, city_id)
         or is_supervisor_of(user, city_id)
-        or coordinates_city(user, city_id)
+        or programme.pk in _coordinated_ids(user)
     )
 
 

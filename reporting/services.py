@@ -38,6 +38,11 @@ HALF_HOUR = Decimal("0.5")
 DAY_LIMIT = Decimal(24)
 
 
+def _plain(value) -> str:
+    """A number for a message without trailing zeros or exponent: 220, 7.5 (not 2.2E+2)."""
+    return format(Decimal(value).normalize(), "f")
+
+
 def first_of_month(day: date) -> date:
     return day.replace(day=1)
 
@@ -99,10 +104,10 @@ def _entry_errors(
     hours, day = entry.hours, entry.day
     if hours is None or hours <= 0:
         add("hours", _("Enter a number of hours above zero."))
-    elif hours % HALF_HOUR:
-        add("hours", _("Record hours in half-hour steps, e.g. 2 or 2.5."))
     elif hours > DAY_LIMIT:
         add("hours", _("A day has 24 hours."))
+    elif hours % HALF_HOUR:
+        add("hours", _("Record hours in half-hour steps, e.g. 2 or 2.5."))
     if day is not None:
         if day < programme.starts_on:
             add(
@@ -120,10 +125,17 @@ def _entry_errors(
             add("day", _("Time can only be recorded for today or earlier."))
     if entry.event_id is not None and entry.event.programme_id != programme.pk:
         add("event", _("Choose an event of %(programme)s.") % {"programme": programme})
-    if errors or not totals:
+    limit = TimeEntry._meta.get_field("description").max_length
+    if len(entry.description or "") > limit:
+        add(
+            "description",
+            _("Keep the description to %(limit)s characters.") % {"limit": limit},
+        )
+    if errors:
         return errors
 
     others = TimeEntry.objects.filter(person=entry.person).exclude(pk=entry.pk)
+    # One entry per person, programme, day, activity and event, whichever city it is for.
     duplicate = others.filter(
         programme=programme, day=day, activity=entry.activity, event=entry.event
     )
@@ -132,6 +144,8 @@ def _entry_errors(
             "activity",
             _("There is already an entry for this day, activity and event; change that one."),
         )
+    if errors or not totals:
+        return errors
     day_totals = others.filter(day=day).aggregate(
         all=Sum("hours"), here=Sum("hours", filter=Q(programme=programme))
     )
@@ -144,8 +158,8 @@ def _entry_errors(
             )
             % {
                 "programme": programme,
-                "limit": programme.max_hours_per_day.normalize(),
-                "recorded": Decimal(day_totals["here"] or 0).normalize(),
+                "limit": _plain(programme.max_hours_per_day),
+                "recorded": _plain(day_totals["here"] or 0),
                 "date": date_format(day),
             },
         )
@@ -169,8 +183,8 @@ def _annual_cap_error(entry: TimeEntry, others, hours: Decimal) -> str | None:
             "productive hours."
         ) % {
             "year": year,
-            "total": (declared + hours).normalize(),
-            "productive": productive.normalize(),
+            "total": _plain(declared + hours),
+            "productive": _plain(productive),
         }
     return None
 
@@ -399,9 +413,9 @@ def month_approve(sheet: TimesheetMonth, *, by: User, ip_address: str | None = N
             )
             % {
                 "person": sheet.person,
-                "total": (approved_in_year + hours).normalize(),
+                "total": _plain(approved_in_year + hours),
                 "year": year,
-                "productive": rate.productive_hours.normalize(),
+                "productive": _plain(rate.productive_hours),
             }
         )
     sheet.status = MonthStatus.APPROVED
@@ -541,9 +555,9 @@ def staff_rate_save(
                     )
                     % {
                         "person": person,
-                        "hours": Decimal(declared).normalize(),
+                        "hours": _plain(declared),
                         "year": year,
-                        "productive": rate.productive_hours.normalize(),
+                        "productive": _plain(rate.productive_hours),
                     }
                 ]
             }

@@ -17,6 +17,7 @@ from accounts.permissions import (
 from accounts.selectors import coordinated_programmes
 from cities.models import City
 from config.views import add_service_errors, render_form
+from reporting.permissions import can_view_programme_staff_time
 
 from ..forms import ExpertOrganisationForm, ParticipationForm, ProgrammeForm, SchemeForm
 from ..models import ExpertOrganisation, Programme, Scheme
@@ -57,6 +58,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
             (event, can_view_event(request.user, event)) for event in upcoming_events(programme)
         ],
         "can_manage": can_manage_programme(request.user, programme),
+        "can_view_staff_time": can_view_programme_staff_time(request.user, programme),
         "map_tiles_url": settings.TANDEM_MAP_TILES_URL,
         "map_attribution": settings.TANDEM_MAP_ATTRIBUTION,
     }

@@ -4,10 +4,27 @@ import pytest
 from django.urls import reverse
 
 NAV = {
-    "coordinator@example.org": {"home", "programme", "pairings", "events", "cities", "invitations"},
+    "coordinator@example.org": {
+        "home",
+        "programme",
+        "pairings",
+        "events",
+        "cities",
+        "staff_time",
+        "reports",
+        "invitations",
+    },
     "expert@example.org": {"home", "scheme", "pairings", "events", "cities"},
-    "officer.gdansk@example.org": {"home", "city", "pairings", "events"},
-    "supervisor.gdansk@example.org": {"home", "city", "team", "events"},
+    "officer.gdansk@example.org": {"home", "city", "time", "pairings", "events"},
+    "supervisor.gdansk@example.org": {
+        "home",
+        "city",
+        "team",
+        "approvals",
+        "rates",
+        "reports",
+        "events",
+    },
     "partner@example.org": {"home", "programme", "cities"},
 }
 
@@ -23,7 +40,7 @@ SECTIONS = {
 def nav_keys(html: str) -> set[str]:
     import re
 
-    return set(re.findall(r'data-nav="([a-z]+)"', html))
+    return set(re.findall(r'data-nav="([a-z_]+)"', html))
 
 
 @pytest.mark.parametrize(("email", "expected"), NAV.items())
@@ -45,9 +62,13 @@ def test_someone_with_two_roles_sees_both(client, demo, demo_user):
     assert nav_keys(client.get(reverse("home")).content.decode()) == {
         "home",
         "city",
+        "time",
         "pairings",
         "events",
         "team",
+        "approvals",
+        "rates",
+        "reports",
     }
 
 

@@ -20,6 +20,8 @@ PROGRAMME_DATA = {
     "co_financing_rate": "0.1500",
     "staff_days_allowance": "40",
     "cost_model": "daily",
+    "indirect_cost_rate": "0.07",
+    "max_hours_per_day": "8",
 }
 
 

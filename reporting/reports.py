@@ -1,0 +1,457 @@
+"""The staff-cost report: the PDF an auditor reads and the CSV and XLSX with the same figures.
+
+``build_report`` is what the Celery task runs. The figures come from
+``selectors.staff_cost_summary`` (sums in the database, one priced row per approved
+person-month); the day-by-day lines are fetched one person at a time and written to the PDF
+parts and the CSV/XLSX as they come. The three files are stored first and attached to the report
+together, in one transaction, at the very end: a build that dies half-way leaves the report
+without files, and running it again starts over.
+"""
+
+from collections.abc import Callable, Iterator
+from contextlib import suppress
+from datetime import date
+from decimal import Decimal
+from itertools import groupby
+
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.formats import number_format
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from documents.exports import XLSX_TYPE, CsvDocument, XlsxDocument
+from documents.models import JobStatus, StoredFile
+from documents.pdf import render_pdf
+from mentoring.models import CostModel
+
+from . import selectors
+from .costs import cents
+from .models import (
+    HOURS_PER_DAY_EQUIVALENT,
+    PRODUCTIVE_HOURS_PER_YEAR,
+    WORKING_DAYS_PER_YEAR,
+    Activity,
+    StaffCostReport,
+)
+from .selectors import PersonMonth, StaffCostSummary
+
+PDF_TEMPLATE = "reporting/pdf/staff_cost_report.html"
+CITY_TEMPLATE = "reporting/pdf/city.html"
+PERSON_TEMPLATE = "reporting/pdf/person.html"
+PDF_TYPE = "application/pdf"
+CSV_TYPE = "text/csv; charset=utf-8"
+CONTENT_TYPES = {"pdf": PDF_TYPE, "csv": CSV_TYPE, "xlsx": XLSX_TYPE}
+
+Progress = Callable[[int, str], None]
+
+# Where the steps sit on the progress bar.
+FIGURES_DONE = 10
+TIMESHEETS_DONE = 65
+PDF_DONE = 85
+STORING = 90
+
+
+def report_filename(report: StaffCostReport, extension: str) -> str:
+    """E.g. staff-costs_cities-grow_ghent_2017-01_2017-12.pdf (ASCII, for every browser)."""
+    programme = slugify(report.programme.slug) or f"programme-{report.programme_id}"
+    if report.city_id:
+        scope = slugify(report.city.name) or f"city-{report.city_id}"
+    else:
+        scope = "all-cities"
+    return (
+        f"staff-costs_{programme}_{scope}_"
+        f"{report.first_month:%Y-%m}_{report.last_month:%Y-%m}.{extension}"
+    )
+
+
+def build_report(report: StaffCostReport, *, progress: Progress) -> None:
+    """Build the PDF, CSV and XLSX of the report, store them, then mark the report done."""
+    with translation.override(report.language):
+        progress(2, _("Adding up the approved months"))
+        summary = selectors.staff_cost_summary(
+            report.programme,
+            city=report.city or None,
+            first_month=report.first_month,
+            last_month=report.last_month,
+        )
+        progress(FIGURES_DONE, _("Figures ready"))
+        generated_at = timezone.now()
+        tables = _Tables(report, summary, generated_at)
+        try:
+            contents = _render(report, summary, tables, generated_at, progress)
+        except BaseException:
+            with suppress(Exception):  # the first error is the one to report
+                tables.xlsx.close()
+            raise
+        progress(STORING, _("Storing the files"))
+        stored = {
+            fmt: StoredFile.store(
+                content,
+                filename=report_filename(report, fmt),
+                content_type=CONTENT_TYPES[fmt],
+            )
+            for fmt, content in contents.items()
+        }
+        _attach(report, stored, note=_("The PDF, CSV and Excel files are stored."))
+
+
+def _render(
+    report: StaffCostReport,
+    summary: StaffCostSummary,
+    tables: "_Tables",
+    generated_at,
+    progress: Progress,
+) -> dict[str, bytes]:
+    tables.write_figures()
+    parts = list(_timesheet_parts(summary, tables, progress))
+    progress(TIMESHEETS_DONE, _("Laying out the PDF"))
+    pdf = render_pdf(
+        PDF_TEMPLATE,
+        _pdf_context(report, summary, generated_at, parts),
+        language=report.language,
+    )
+    progress(PDF_DONE, _("Writing the CSV and Excel files"))
+    return {"pdf": pdf, "csv": tables.csv.getvalue(), "xlsx": tables.xlsx.getvalue()}
+
+
+def _attach(report: StaffCostReport, stored: dict[str, StoredFile], *, note: str) -> None:
+    """The files and the outcome, all at once."""
+    with transaction.atomic():
+        locked = StaffCostReport.objects.select_for_update().get(pk=report.pk)
+        locked.pdf, locked.csv, locked.xlsx = stored["pdf"], stored["csv"], stored["xlsx"]
+        locked.status = JobStatus.DONE
+        locked.progress = 100
+        locked.progress_note = note
+        locked.error = ""
+        locked.finished_at = timezone.now()
+        locked.save(
+            update_fields=[
+                "pdf",
+                "csv",
+                "xlsx",
+                "status",
+                "progress",
+                "progress_note",
+                "error",
+                "finished_at",
+            ]
+        )
+    for field in ("pdf", "csv", "xlsx", "status", "progress", "progress_note", "finished_at"):
+        setattr(report, field, getattr(locked, field))
+
+
+# The PDF ----------------------------------------------------------------------------------------
+
+
+def _plain(value: Decimal) -> str:
+    """A number with the decimals it needs, localised: 1720 → "1,720", 0.5000 → "0.5"."""
+    value = value.normalize()
+    places = max(0, -value.as_tuple().exponent)
+    return number_format(value, places, use_l10n=True, force_grouping=True)
+
+
+def _percent(share: Decimal) -> str:
+    """0.07 → "7", 0.075 → "7.5" (localised)."""
+    return _plain(share * 100)
+
+
+def _scope(report: StaffCostReport) -> str:
+    return report.city.name if report.city_id else _("All cities of the programme")
+
+
+def _pdf_context(report, summary: StaffCostSummary, generated_at, parts: list[str]) -> dict:
+    split = summary.split
+    uncapped = split.total * split.reimbursement_rate
+    capped = split.grant_cap is not None and uncapped > split.grant_cap
+    return {
+        "report": report,
+        "programme": report.programme,
+        "summary": summary,
+        "scope": _scope(report),
+        "generated_at": generated_at,
+        "requested_by": report.requested_by,
+        "split": split,
+        "indirect_percent": _percent(split.indirect_rate),
+        "reimbursement_percent": _percent(split.reimbursement_rate),
+        "own_percent": _percent(Decimal(1) - split.reimbursement_rate),
+        "eu_share_capped": capped,
+        "parts": parts,
+    }
+
+
+def _by_key(rows: list[PersonMonth], key) -> Iterator[tuple[object, list[PersonMonth]]]:
+    for value, group in groupby(rows, key=key):
+        yield value, list(group)
+
+
+def _day_lines(lines: list[dict], labels: dict[str, str]) -> list[dict]:
+    """The entries of one month for printing; the day is shown on its first line only."""
+    shown, previous = [], None
+    for line in lines:
+        description = line["description"]
+        if line["event__title"]:
+            event = _("Event: %(title)s") % {"title": line["event__title"]}
+            description = f"{description} ({event})" if description else event
+        shown.append(
+            {
+                "day": line["day"],
+                "first_of_day": line["day"] != previous,
+                "activity": labels.get(line["activity"], line["activity"]),
+                "hours": line["hours"],
+                "description": description,
+            }
+        )
+        previous = line["day"]
+    return shown
+
+
+def _rate_divisor(row: PersonMonth) -> Decimal:
+    if row.cost_model == CostModel.DAILY:
+        return WORKING_DAYS_PER_YEAR * row.working_time_share
+    return PRODUCTIVE_HOURS_PER_YEAR * row.working_time_share
+
+
+def _priced(row: PersonMonth) -> dict:
+    return {
+        "row": row,
+        "daily": row.cost_model == CostModel.DAILY,
+        "share": _plain(row.working_time_share),
+        "divisor": _plain(_rate_divisor(row)),
+        "quantity": row.day_equivalents if row.cost_model == CostModel.DAILY else row.hours,
+    }
+
+
+def _timesheet_parts(
+    summary: StaffCostSummary, tables: "_Tables", progress: Progress
+) -> Iterator[str]:
+    """The PDF's pages per city and per person, in order; the day lines go to the CSV/XLSX too.
+
+    Entries are fetched one person at a time: the database rows of one person's months are in
+    memory at once, and only the rendered HTML of the others.
+    """
+    labels = {value: str(label) for value, label in Activity.choices}
+    cities = {figures.city_id: figures for figures in summary.by_city}
+    people_total = len({(row.city_id, row.person_id) for row in summary.rows}) or 1
+    done, shown = 0, FIGURES_DONE
+    for city_id, city_rows in _by_key(summary.rows, key=lambda row: row.city_id):
+        yield render_to_string(
+            CITY_TEMPLATE,
+            {
+                "city": cities[city_id],
+                "priced": [_priced(row) for row in city_rows],
+                "uses_daily": any(row.cost_model == CostModel.DAILY for row in city_rows),
+                "uses_hourly": any(row.cost_model != CostModel.DAILY for row in city_rows),
+            },
+        )
+        for index, (_person_id, rows) in enumerate(
+            _by_key(city_rows, key=lambda row: row.person_id)
+        ):
+            lines = selectors.timesheet_days([row.sheet_id for row in rows])
+            months = []
+            for row in rows:
+                sheet_lines = lines.get(row.sheet_id, [])
+                tables.write_days(row, sheet_lines, labels)
+                months.append({**_priced(row), "lines": _day_lines(sheet_lines, labels)})
+            yield render_to_string(
+                PERSON_TEMPLATE,
+                {
+                    "person": rows[0].person,
+                    "city": rows[0].city,
+                    "new_page": index > 0,
+                    "months": months,
+                },
+            )
+            done += 1
+            percent = FIGURES_DONE + (TIMESHEETS_DONE - FIGURES_DONE) * done // people_total
+            if percent > shown:
+                shown = percent
+                progress(
+                    percent,
+                    _("Timesheets: %(done)s of %(total)s people")
+                    % {"done": done, "total": people_total},
+                )
+
+
+# CSV and XLSX -----------------------------------------------------------------------------------
+
+
+def _month(value: date) -> str:
+    return f"{value:%Y-%m}"
+
+
+def _local(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+class _Tables:
+    """The same figures as the PDF, as sections of one CSV file and sheets of one workbook.
+
+    Amounts that are totals are rounded to the cent, as the PDF shows them; the person-month
+    rows also carry the rate and cost at full precision.
+    """
+
+    def __init__(self, report: StaffCostReport, summary: StaffCostSummary, generated_at) -> None:
+        self.report, self.summary, self.generated_at = report, summary, generated_at
+        self.csv = CsvDocument()
+        self.xlsx = XlsxDocument()
+        self._days_sheet = None
+
+    def _both(self, title: str, headers: list[str], rows: list[list], widths=()) -> None:
+        self.csv.section(title, headers)
+        self.csv.rows(rows)
+        self.xlsx.sheet(title, headers, widths=widths).rows(rows)
+
+    def write_figures(self) -> None:
+        report, summary, split = self.report, self.summary, self.summary.split
+        about = [
+            [_("Programme"), report.programme.name],
+            [_("Funder"), report.programme.funder],
+            [_("Grant reference"), report.programme.grant_reference],
+            [_("Cities"), _scope(report)],
+            [_("From month"), _month(report.first_month)],
+            [_("To month"), _month(report.last_month)],
+            [_("Generated at"), _local(self.generated_at)],
+            [_("Requested by"), str(report.requested_by)],
+            [
+                _("Note"),
+                _("Only approved months count: signed by the person and by a supervisor."),
+            ],
+        ]
+        self._both(_("Staff-cost report"), [], about, widths=(24, 60))
+
+        headers = [
+            _("City"),
+            _("Person"),
+            _("Month"),
+            _("Hours"),
+            _("Day-equivalents"),
+            _("Cost model"),
+            _("Annual personnel costs (EUR)"),
+            _("Working-time share"),
+            _("Rate (EUR, full precision)"),
+            _("Cost (EUR, full precision)"),
+            _("Cost (EUR)"),
+        ]
+        rows = [
+            [
+                row.city,
+                row.person,
+                _month(row.month),
+                row.hours,
+                row.day_equivalents,
+                row.cost_model,
+                row.annual_costs,
+                row.working_time_share,
+                row.rate,
+                row.cost,
+                cents(row.cost),
+            ]
+            for row in summary.rows
+        ]
+        rows.append(
+            [
+                _("Total"),
+                "",
+                "",
+                summary.total_hours,
+                sum((row.day_equivalents for row in summary.rows), Decimal(0)),
+                "",
+                None,
+                None,
+                None,
+                split.direct,
+                cents(split.direct),
+            ]
+        )
+        self._both(
+            _("Person-months"), headers, rows, widths=(16, 24, 9, 8, 10, 9, 14, 10, 24, 24, 12)
+        )
+
+        self._both(
+            _("Totals by activity"),
+            [_("Activity"), _("Hours"), _("Day-equivalents")],
+            [
+                [label, hours, hours / HOURS_PER_DAY_EQUIVALENT]
+                for _value, label, hours in summary.by_activity
+            ],
+            widths=(32, 10, 14),
+        )
+        self._both(
+            _("Totals by month"),
+            [_("Month"), _("Hours"), _("Cost (EUR)")],
+            [[_month(month), hours, cents(cost)] for month, hours, cost in summary.by_month],
+            widths=(10, 10, 14),
+        )
+        self._both(
+            _("Totals by city"),
+            [
+                _("City"),
+                _("Hours"),
+                _("Days used"),
+                _("Allowance (days)"),
+                _("Days left"),
+                _("Cost (EUR)"),
+            ],
+            [
+                [c.city, c.hours, c.days, c.allowance_days, c.days_left, cents(c.cost)]
+                for c in summary.by_city
+            ],
+            widths=(20, 10, 10, 14, 10, 14),
+        )
+        self._both(
+            _("Co-financing"),
+            [_("Item"), _("Rate"), _("Amount (EUR)")],
+            [
+                [_("Direct staff costs"), None, cents(split.direct)],
+                [_("Indirect costs (flat rate)"), split.indirect_rate, cents(split.indirect)],
+                [_("Total eligible costs"), None, cents(split.total)],
+                [_("EU share"), split.reimbursement_rate, cents(split.eu_share)],
+                [
+                    _("Own contribution"),
+                    Decimal(1) - split.reimbursement_rate,
+                    cents(split.own_contribution),
+                ],
+            ],
+            widths=(30, 8, 16),
+        )
+        self._both(
+            _("Months not counted"),
+            [_("Person"), _("City"), _("Month"), _("Status")],
+            [
+                [str(m.person), m.city.name, _month(m.month), str(m.get_status_display())]
+                for m in summary.open_months
+            ],
+            widths=(24, 16, 9, 24),
+        )
+        headers = [
+            _("City"),
+            _("Person"),
+            _("Month"),
+            _("Day"),
+            _("Activity"),
+            _("Hours"),
+            _("Description"),
+        ]
+        self.csv.section(_("Day by day"), headers)
+        self._days_sheet = self.xlsx.sheet(
+            _("Day by day"), headers, widths=(16, 24, 9, 11, 26, 8, 60)
+        )
+
+    def write_days(self, row: PersonMonth, lines: list[dict], labels: dict[str, str]) -> None:
+        for line in lines:
+            description = line["description"]
+            if line["event__title"]:
+                description = " · ".join(filter(None, [description, line["event__title"]]))
+            values = [
+                row.city,
+                row.person,
+                _month(row.month),
+                line["day"],
+                labels.get(line["activity"], line["activity"]),
+                line["hours"],
+                description,
+            ]
+            self.csv.row(values)
+            self._days_sheet.row(values)

@@ -1,0 +1,536 @@
+"""The staff-cost report built by its job: PDF, CSV and XLSX with the same figures, which are the
+database's, only from approved months; failures, retries and redelivered tasks."""
+
+import csv
+import hashlib
+import io
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db.models import Sum
+from django.utils import translation
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from accounts.models import User
+from documents import jobs
+from documents.models import StoredFile
+from reporting import services
+from reporting.costs import CostSplit, cents
+from reporting.models import MonthStatus, StaffCostReport, TimeEntry, TimesheetMonth
+from reporting.reports import report_filename
+from reporting.tasks import build_staff_cost_report
+from reporting.templatetags.reporting_tags import money
+from tests.accounts.factories import CityOfficerFactory
+from tests.reporting.factories import approved_month, build_time_world, fresh, rate, record
+
+pytestmark = pytest.mark.django_db
+
+GREEK_NAME = "Ελένη Παπαδοπούλου"
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def working_days(month: date, count: int) -> list[date]:
+    days, day = [], month
+    while len(days) < count:
+        if day.weekday() < 5:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def fill(world, person, month: date, hours: int, *, per_day=8, activity="action_planning", **kw):
+    left = Decimal(hours)
+    for day in working_days(month, 23):
+        if not left:
+            break
+        chunk = min(Decimal(per_day), left)
+        record(world, person, day, chunk, activity=activity, **kw)
+        left -= chunk
+
+
+@pytest.fixture
+def world():
+    """Ghent: Olga (two approved months, one submitted), Carl (one approved, one open);
+    Gdańsk: Eleni, half time (one approved month)."""
+    world = build_time_world(funder="AMIF", grant_reference="AMIF-2016-AG-INTE-1234")
+    User.objects.filter(pk=world.other_officer.pk).update(full_name=GREEK_NAME)
+    world.other_officer.refresh_from_db()
+    rate(world, world.officer, 2017, "52000")
+    rate(world, world.colleague, 2017, "41280")
+    rate(world, world.other_officer, 2017, "60200", share="0.5", city=world.other_city)
+
+    jan, feb, mar = date(2017, 1, 1), date(2017, 2, 1), date(2017, 3, 1)
+    fill(world, world.officer, jan, 40)
+    record(world, world.officer, date(2017, 1, 2), 1.5, activity="consultation")
+    record(
+        world,
+        world.officer,
+        date(2017, 1, 3),
+        2,
+        activity="visit_preparation",
+        description="=Agenda for the Rotterdam visit",
+    )
+    approved_month(world, world.officer, jan)
+    fill(world, world.officer, feb, 27.5, per_day=7.5, activity="follow_up")
+    approved_month(world, world.officer, feb)
+    fill(world, world.officer, mar, 16)
+    services.month_submit(
+        TimesheetMonth.objects.get(person=world.officer, month=mar), by=fresh(world.officer)
+    )
+
+    fill(world, world.colleague, jan, 33.5, per_day=6.5, activity="needs_analysis")
+    approved_month(world, world.colleague, jan)
+    fill(world, world.colleague, feb, 4)
+
+    fill(world, world.other_officer, jan, 21, per_day=7, description="Mentoring call")
+    approved_month(world, world.other_officer, jan)
+    return world
+
+
+def request_report(world, django_capture_on_commit_callbacks, *, city=None, by=None, **kw):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.report_request(
+            programme=world.programme,
+            city=city,
+            first_month=kw.pop("first_month", date(2017, 1, 1)),
+            last_month=kw.pop("last_month", date(2017, 12, 1)),
+            by=fresh(by or world.coordinator),
+            language=kw.pop("language", "en"),
+        )
+    report.refresh_from_db()
+    return report
+
+
+def pdf_text(stored: StoredFile) -> str:
+    with stored.file.open("rb") as handle:
+        reader = PdfReader(io.BytesIO(handle.read()))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def csv_sections(stored: StoredFile) -> dict[str, list[list[str]]]:
+    """Section title → its rows (the header row first)."""
+    with stored.file.open("rb") as handle:
+        raw = handle.read()
+    assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 with a BOM, for Excel"
+    sections: dict[str, list[list[str]]] = {}
+    current = None
+    for row in csv.reader(io.StringIO(raw.decode("utf-8-sig"))):
+        if not row:
+            current = None
+        elif current is None:
+            current = sections.setdefault(row[0], [])
+        else:
+            current.append(row)
+    return sections
+
+
+def workbook(stored: StoredFile):
+    with stored.file.open("rb") as handle:
+        return load_workbook(io.BytesIO(handle.read()))
+
+
+def rows_by_label(sheet) -> dict[str, tuple]:
+    return {row[0]: row[1:] for row in sheet.iter_rows(min_row=2, values_only=True)}
+
+
+def database_figures(programme, *, city=None, first=date(2017, 1, 1), last=date(2017, 12, 1)):
+    """The figures straight from the database: approved entries' hours; full-precision rate ×
+    hours of each approved month, summed, then rounded."""
+    sheets = TimesheetMonth.objects.filter(
+        programme=programme, status=MonthStatus.APPROVED, month__gte=first, month__lte=last
+    )
+    if city is not None:
+        sheets = sheets.filter(city=city)
+    hours = TimeEntry.objects.filter(timesheet__in=sheets).aggregate(total=Sum("hours"))["total"]
+    direct = sum((sheet.rate * sheet.hours for sheet in sheets), Decimal(0))
+    split = CostSplit(
+        direct,
+        programme.indirect_cost_rate,
+        programme.reimbursement_rate,
+        programme.budget * programme.reimbursement_rate,
+    )
+    return {
+        "hours": hours,
+        "direct": cents(split.direct),
+        "indirect": cents(split.indirect),
+        "total": cents(split.total),
+        "eu_share": cents(split.eu_share),
+        "own_contribution": cents(split.own_contribution),
+    }
+
+
+SPLIT_LABELS = {
+    "direct": "Direct staff costs",
+    "indirect": "Indirect costs (flat rate)",
+    "total": "Total eligible costs",
+    "eu_share": "EU share",
+    "own_contribution": "Own contribution",
+}
+
+
+def split_from_csv(sections) -> dict[str, Decimal]:
+    rows = {row[0]: row for row in sections["Co-financing"][1:]}
+    return {key: Decimal(rows[label][2]) for key, label in SPLIT_LABELS.items()}
+
+
+def split_from_xlsx(book) -> dict[str, Decimal]:
+    rows = rows_by_label(book["Co-financing"])
+    return {key: Decimal(str(rows[label][1])) for key, label in SPLIT_LABELS.items()}
+
+
+def shown(amount: Decimal) -> str:
+    with translation.override("en"):
+        return money(amount)
+
+
+# The job's outcome -------------------------------------------------------------------------------
+
+
+def test_a_requested_report_is_built_with_three_checked_files(
+    world, django_capture_on_commit_callbacks
+):
+    report = request_report(world, django_capture_on_commit_callbacks)
+    assert report.status == "done"
+    assert report.progress == 100
+    assert report.finished_at is not None
+    assert report.error == ""
+    for fmt, content_type in [
+        ("pdf", "application/pdf"),
+        ("csv", "text/csv; charset=utf-8"),
+        ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ]:
+        stored = getattr(report, fmt)
+        assert stored is not None, fmt
+        with stored.file.open("rb") as handle:
+            content = handle.read()
+        assert stored.sha256 == hashlib.sha256(content).hexdigest()
+        assert stored.size == len(content) > 0
+        assert stored.content_type == content_type
+        assert (
+            stored.filename
+            == f"staff-costs_{world.programme.slug}_all-cities_2017-01_2017-12.{fmt}"
+        )
+
+
+def test_file_names_name_the_programme_city_and_period(world, django_capture_on_commit_callbacks):
+    report = request_report(
+        world,
+        django_capture_on_commit_callbacks,
+        city=world.other_city,
+        first_month=date(2017, 1, 15),
+        last_month=date(2017, 6, 30),
+    )
+    slug = world.programme.slug
+    assert report.pdf.filename == f"staff-costs_{slug}_gdansk_2017-01_2017-06.pdf"
+    assert report_filename(report, "csv") == f"staff-costs_{slug}_gdansk_2017-01_2017-06.csv"
+
+
+def test_the_pdf_says_what_counts_lists_open_months_and_shows_signatures(
+    world, django_capture_on_commit_callbacks
+):
+    report = request_report(world, django_capture_on_commit_callbacks)
+    text = pdf_text(report.pdf)
+    assert "Only approved months count in this report." in text
+    assert "AMIF-2016-AG-INTE-1234" in text
+    assert "All cities of the programme" in text
+    # Months not counted: Olga's submitted March, Carl's open February.
+    not_counted = text.split("Months not counted", 1)[1].split("Summary", 1)[0]
+    assert "Olga Officer" in not_counted
+    assert "March 2017" in not_counted
+    assert "Submitted" in not_counted
+    assert "Carl Colleague" in not_counted
+    assert "February 2017" in not_counted
+    assert "Open" in not_counted
+    assert "Signed by Olga Officer on" in text
+    assert "Approved by Sara Supervisor on" in text
+    assert "Approved by Sven Other on" in text  # Gdańsk's supervisor signed Eleni's month
+    # Descriptions, neutralised only in the spreadsheets, read as typed in the PDF.
+    assert "=Agenda for the Rotterdam visit" in text
+    # The rate calculation: 52,000 ÷ 1,720 = 30.2326; Eleni half time: 60,200 ÷ 860 = 70.
+    assert "52,000.00 1 1,720 h 30.2326 / hour 43.5 h 1,315.12" in text
+    assert "60,200.00 0.5 860 h 70.0000 / hour 21 h 1,470.00" in text
+
+
+def test_names_and_cities_outside_latin_1_render(world, django_capture_on_commit_callbacks):
+    report = request_report(world, django_capture_on_commit_callbacks)
+    text = pdf_text(report.pdf)
+    assert GREEK_NAME in text
+    assert "Gdańsk" in text
+    assert f"Signed by {GREEK_NAME} on" in text
+
+
+def test_csv_and_xlsx_hold_the_person_months_and_totals(world, django_capture_on_commit_callbacks):
+    report = request_report(world, django_capture_on_commit_callbacks)
+    sections = csv_sections(report.csv)
+    header, *rows = sections["Person-months"]
+    assert header[:3] == ["City", "Person", "Month"]
+    people = [(row[0], row[1], row[2]) for row in rows[:-1]]
+    assert people == [
+        ("Gdańsk", GREEK_NAME, "2017-01"),
+        ("Ghent", "Carl Colleague", "2017-01"),
+        ("Ghent", "Olga Officer", "2017-01"),
+        ("Ghent", "Olga Officer", "2017-02"),
+    ]
+    olga_jan = rows[2]
+    assert Decimal(olga_jan[3]) == Decimal("43.5")
+    stored_rate = TimesheetMonth.objects.get(person=world.officer, month=date(2017, 1, 1)).rate
+    assert Decimal(olga_jan[8]) == stored_rate  # the rate at full precision, as stored
+    assert Decimal(olga_jan[8]).quantize(Decimal("0.0001")) == Decimal("30.2326")
+    assert Decimal(olga_jan[9]) == stored_rate * Decimal("43.5")
+    assert Decimal(olga_jan[10]) == Decimal("1315.12")
+    # Open months are listed, not counted; spreadsheet formulas are neutralised.
+    not_counted = sections["Months not counted"][1:]
+    assert ["Olga Officer", "Ghent", "2017-03", "Submitted"] in not_counted
+    assert ["Carl Colleague", "Ghent", "2017-02", "Open"] in not_counted
+    days = sections["Day by day"][1:]
+    assert any(row[6] == "'=Agenda for the Rotterdam visit" for row in days)
+    assert sum(Decimal(row[5]) for row in days) == database_figures(world.programme)["hours"]
+
+    book = workbook(report.xlsx)
+    assert book.sheetnames == [
+        "Staff-cost report",
+        "Person-months",
+        "Totals by activity",
+        "Totals by month",
+        "Totals by city",
+        "Co-financing",
+        "Months not counted",
+        "Day by day",
+    ]
+    sheet = book["Person-months"]
+    values = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert values[2][:3] == ("Ghent", "Olga Officer", "2017-01")
+    assert isinstance(values[2][3], int | float)
+    assert values[2][3] == 43.5
+    assert isinstance(values[2][8], float)
+    assert abs(values[2][8] - 52000 / 1720) < 1e-9
+    by_city = rows_by_label(book["Totals by city"])
+    assert by_city["Gdańsk"][0] == 21
+    assert by_city["Gdańsk"][2] == 30
+    assert by_city["Ghent"][1] == 13.0625  # days used: 104.5 hours ÷ 8
+    assert any(
+        row[6] == "'=Agenda for the Rotterdam visit"
+        for row in book["Day by day"].iter_rows(min_row=2, values_only=True)
+    )
+
+
+def test_every_format_shows_the_databases_figures(world, django_capture_on_commit_callbacks):
+    """Total hours and the co-financing split in PDF, CSV and XLSX equal the figures computed
+    straight from the approved months in the database."""
+    report = request_report(world, django_capture_on_commit_callbacks)
+    expected = database_figures(world.programme)
+    assert expected["hours"] == Decimal("125.5")  # 43.5 + 27.5 + 33.5 + 21 approved
+    assert TimeEntry.objects.filter(programme=world.programme).aggregate(t=Sum("hours"))[
+        "t"
+    ] == Decimal("145.5"), "open and submitted months hold 20 hours that must not count"
+
+    text = pdf_text(report.pdf)
+    summary = text.split("Summary", 1)[1]
+    assert f"Approved hours {expected['hours'].normalize()}" in summary
+    for key in SPLIT_LABELS:
+        assert shown(expected[key]) in summary, key
+
+    sections = csv_sections(report.csv)
+    assert split_from_csv(sections) == {k: expected[k] for k in SPLIT_LABELS}
+    person_total = sections["Person-months"][-1]
+    assert person_total[0] == "Total"
+    assert Decimal(person_total[3]) == expected["hours"]
+    assert Decimal(person_total[10]) == expected["direct"]
+
+    book = workbook(report.xlsx)
+    assert split_from_xlsx(book) == {k: expected[k] for k in SPLIT_LABELS}
+    xlsx_total = list(book["Person-months"].iter_rows(values_only=True))[-1]
+    assert Decimal(str(xlsx_total[3])) == expected["hours"]
+    by_activity = rows_by_label(book["Totals by activity"])
+    assert sum(Decimal(str(hours)) for hours, _days in by_activity.values()) == expected["hours"]
+
+
+def test_one_citys_report_holds_only_that_city(world, django_capture_on_commit_callbacks):
+    report = request_report(
+        world, django_capture_on_commit_callbacks, city=world.city, by=world.supervisor
+    )
+    expected = database_figures(world.programme, city=world.city)
+    assert split_from_csv(csv_sections(report.csv)) == {k: expected[k] for k in SPLIT_LABELS}
+    text = pdf_text(report.pdf)
+    assert GREEK_NAME not in text
+    assert "Olga Officer" in text
+
+
+def _worked_example_world():
+    world = build_time_world(funder="AMIF")
+    finance = CityOfficerFactory(city=world.city, user__full_name="Fay Finance").user
+    month = date(2017, 3, 1)
+    for person, annual, hours in [
+        (world.officer, "52000", 120),
+        (world.colleague, "41280", 200),
+        (finance, "60200", 30),
+    ]:
+        rate(world, person, 2017, annual)
+        fill(world, person, month, hours, per_day=10 if hours >= 100 else 6)
+        approved_month(world, person, month)
+    return world
+
+
+def test_the_worked_example_of_the_domain_to_the_cent(django_capture_on_commit_callbacks):
+    world = _worked_example_world()
+    report = request_report(
+        world,
+        django_capture_on_commit_callbacks,
+        city=world.city,
+        first_month=date(2017, 3, 1),
+        last_month=date(2017, 3, 1),
+    )
+    expected = {
+        "direct": Decimal("9477.91"),
+        "indirect": Decimal("663.45"),
+        "total": Decimal("10141.36"),
+        "eu_share": Decimal("9127.22"),
+        "own_contribution": Decimal("1014.14"),
+    }
+    assert split_from_csv(csv_sections(report.csv)) == expected
+    assert split_from_xlsx(workbook(report.xlsx)) == expected
+    text = pdf_text(report.pdf)
+    for amount in ["9,477.91", "663.45", "10,141.36", "9,127.22", "1,014.14", "3,627.91"]:
+        assert amount in text
+    assert "3,627.60" not in text  # never the rate rounded first
+    assert "Indirect costs, flat rate of 7%" in text
+    assert "EU share, 90%" in text
+    assert "120 hours × 30.2326 = EUR 3,627.91" in text
+
+
+def test_the_daily_model_prices_day_equivalents(django_capture_on_commit_callbacks):
+    """DOMAIN.md's check: 52,000 ÷ 215 = 241.8605 a day × 15 days = 3,627.91."""
+    world = build_time_world(cost_model="daily")
+    rate(world, world.officer, 2017, "52000")
+    fill(world, world.officer, date(2017, 3, 1), 120, per_day=10)
+    approved_month(world, world.officer, date(2017, 3, 1))
+    report = request_report(
+        world,
+        django_capture_on_commit_callbacks,
+        city=world.city,
+        first_month=date(2017, 3, 1),
+        last_month=date(2017, 3, 1),
+    )
+    text = pdf_text(report.pdf)
+    assert "Daily rate = annual personnel costs ÷ (215 × working-time share)" in text
+    assert "52,000.00 1 215 d 241.8605 / day 15.0 d 3,627.91" in text
+    assert "15.0 day-equivalents × 241.8605 = EUR 3,627.91" in text
+    row = csv_sections(report.csv)["Person-months"][1]
+    assert (row[3], row[4], row[5]) == ("120.0", "15.0", "daily")
+    assert Decimal(row[10]) == Decimal("3627.91")
+
+
+def test_the_pdf_speaks_the_reports_language(world, django_capture_on_commit_callbacks):
+    report = request_report(world, django_capture_on_commit_callbacks, language="de")
+    assert report.status == "done"
+    text = pdf_text(report.pdf)
+    assert "Januar 2017" in text  # month names from Django's German locale
+    assert shown(database_figures(world.programme)["direct"]).replace(",", ".")[:-3] in text
+
+
+def test_a_report_of_a_period_without_approved_months(world, django_capture_on_commit_callbacks):
+    report = request_report(
+        world,
+        django_capture_on_commit_callbacks,
+        first_month=date(2018, 1, 1),
+        last_month=date(2018, 3, 1),
+    )
+    assert report.status == "done"
+    assert "No month in this period is approved yet." in pdf_text(report.pdf)
+    assert split_from_csv(csv_sections(report.csv))["total"] == Decimal("0.00")
+
+
+# Failures, retries, redelivery ----------------------------------------------------------------
+
+
+def test_a_failing_build_is_recorded_without_files_and_can_be_retried(
+    world, django_capture_on_commit_callbacks, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the PDF renderer is out of paper")
+
+    monkeypatch.setattr("reporting.reports.render_pdf", broken)
+    report = request_report(world, django_capture_on_commit_callbacks)
+    assert report.status == "failed"
+    assert "the PDF renderer is out of paper" in report.error
+    assert (report.pdf, report.csv, report.xlsx) == (None, None, None)
+    assert report.finished_at is not None
+    assert StoredFile.objects.count() == 0, "nothing is stored before every file is ready"
+
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_retry(report, by=fresh(world.coordinator))
+    report.refresh_from_db()
+    assert report.status == "done"
+    assert report.error == ""
+    assert report.attempts == 2
+    assert report.pdf
+    assert report.csv
+    assert report.xlsx
+
+
+def test_a_missing_template_fails_the_report(
+    world, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr("reporting.reports.PERSON_TEMPLATE", "reporting/pdf/no-such-part.html")
+    report = request_report(world, django_capture_on_commit_callbacks)
+    assert report.status == "failed"
+    assert "no-such-part.html" in report.error
+    assert report.pdf is None
+
+
+def test_progress_is_reported_in_steps(world, django_capture_on_commit_callbacks, monkeypatch):
+    seen = []
+    reporter = jobs.progress_reporter
+
+    def recording(job):
+        write = reporter(job)
+
+        def report(percent, note=""):
+            seen.append((percent, note))
+            write(percent, note)
+
+        return report
+
+    monkeypatch.setattr(jobs, "progress_reporter", recording)
+    report = request_report(world, django_capture_on_commit_callbacks)
+    assert report.status == "done"
+    percents = [percent for percent, _note in seen]
+    assert percents == sorted(percents)
+    assert 10 in percents
+    assert 90 in percents
+    assert any("Timesheets" in note for _percent, note in seen)
+
+
+def test_a_redelivered_task_of_a_done_report_does_nothing(
+    world, django_capture_on_commit_callbacks
+):
+    report = request_report(world, django_capture_on_commit_callbacks)
+    files = (report.pdf_id, report.csv_id, report.xlsx_id)
+    stored = StoredFile.objects.count()
+    assert jobs.start(StaffCostReport, report.pk) is None
+    build_staff_cost_report(report.pk)
+    report.refresh_from_db()
+    assert (report.pdf_id, report.csv_id, report.xlsx_id) == files
+    assert report.attempts == 1
+    assert StoredFile.objects.count() == stored
+
+
+def test_a_rerun_after_a_crash_starts_over_with_new_files(
+    world, django_capture_on_commit_callbacks
+):
+    report = request_report(world, django_capture_on_commit_callbacks)
+    old = report.pdf_id
+    # As if the worker died after starting: the message comes back for a running report.
+    StaffCostReport.objects.filter(pk=report.pk).update(status="running", progress=40)
+    build_staff_cost_report(report.pk)
+    report.refresh_from_db()
+    assert report.status == "done"
+    assert report.pdf_id != old
+    assert report.attempts == 2
