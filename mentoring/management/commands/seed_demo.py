@@ -20,6 +20,7 @@ from mentoring.models import (
     Scheme,
 )
 from mentoring.services import pairing_create, participation_add
+from reporting.demo import seed_demo_time
 
 
 def demo_user(email: str, full_name: str) -> User:
@@ -33,10 +34,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet-logins", action="store_true", help="Do not list the logins.")
+        parser.add_argument(
+            "--without-staff-time",
+            action="store_true",
+            help="Leave out the demo time entries, timesheets and rates (quicker; most tests).",
+        )
 
     @transaction.atomic
     def handle(self, *args, **options):
-        steps = tqdm(total=6, desc="Seeding demo", unit="step", disable=options["verbosity"] < 1)
+        steps = tqdm(total=7, desc="Seeding demo", unit="step", disable=options["verbosity"] < 1)
         programme = self._programme()
         steps.update()
         schemes = self._schemes(programme)
@@ -48,6 +54,9 @@ class Command(BaseCommand):
         logins = self._people(programme, schemes, cities)
         steps.update()
         seed_demo_events(programme)
+        steps.update()
+        if not options["without_staff_time"]:
+            seed_demo_time(programme)
         steps.update()
         steps.close()
         if options["verbosity"] >= 1 and not options["quiet_logins"]:
