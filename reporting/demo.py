@@ -16,15 +16,17 @@ The signatures carry the time the demo was loaded, as every signature does.
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 from accounts.models import User
 from cities.models import City
 from mentoring.models import Event, EventKind, EventStatus, Pairing, Programme
 
 from . import services
-from .models import Activity, StaffRate, TimesheetMonth
+from .models import Activity, StaffRate, TimesheetAction, TimesheetMonth
 
 # city: annual personnel costs 2016, 2017, 2018 (EUR, gross salary and employer's
 # contributions), working-time share, target days over the programme.
@@ -386,6 +388,38 @@ def _sign(officer: User, supervisor: User, programme: Programme, city: City) -> 
             services.month_approve(sheet, by=supervisor)
         elif sheet.month == returned:
             services.month_return(sheet, by=supervisor, comment=RETURN_COMMENT)
+        _date_signatures(sheet)
+
+
+def _date_signatures(sheet: TimesheetMonth) -> None:
+    """Date the demo's signatures as people would have signed: the officer on the first working
+    day after the month, the supervisor two days later (the services stamp the seeding time)."""
+    signed = _next_working_day(services.days_of_month(sheet.month)[-1])
+    approved = _next_working_day(signed + timedelta(days=1))
+    stamps = {
+        TimesheetAction.SUBMITTED: _at(signed, 9),
+        TimesheetAction.APPROVED: _at(approved, 11),
+        TimesheetAction.RETURNED: _at(approved, 11),
+    }
+    for action, at in stamps.items():
+        sheet.log.filter(action=action).update(at=at)
+    TimesheetMonth.objects.filter(pk=sheet.pk, submitted_at__isnull=False).update(
+        submitted_at=stamps[TimesheetAction.SUBMITTED]
+    )
+    TimesheetMonth.objects.filter(pk=sheet.pk, approved_at__isnull=False).update(
+        approved_at=stamps[TimesheetAction.APPROVED]
+    )
+
+
+def _next_working_day(day: date) -> date:
+    day += timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def _at(day: date, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
 
 
 def seed_demo_time(programme: Programme) -> int:
