@@ -47,7 +47,7 @@ check-deploy: install
 
 # Update the translation catalogues after changing user-facing strings, then translate them.
 messages: install
-	$(BIN)/python manage.py makemessages -l fr -l de --ignore=.venv --ignore=staticfiles
+	$(BIN)/python manage.py makemessages -l fr -l de --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 worker: install
