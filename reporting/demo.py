@@ -11,7 +11,8 @@ one at home (the seeded study and mentoring visits, linked to their events), the
 the final meeting; the rest is remote work (needs analysis, visit preparation and follow-up,
 action planning, local consultation, project management). The amount of remote work is chosen so
 that each city ends near its target below, a few of them around or over the 30-day allowance.
-The signatures carry the time the demo was loaded, as every signature does.
+The services stamp signatures with the seeding time; the demo then dates them as people would
+have signed (``_date_signatures``).
 """
 
 from collections import defaultdict

@@ -217,6 +217,17 @@ class TimesheetMonth(models.Model):
         return reverse("reporting:month", kwargs={"pk": self.pk})
 
     @property
+    def exact_rate(self) -> Decimal | None:
+        """The rate at full precision, from the figures frozen on approval. The ``rate`` column
+        keeps 20 decimal places on PostgreSQL but only a float's precision on SQLite, so every
+        calculation starts from the exact annual costs and share instead."""
+        if self.annual_costs is None or self.working_time_share is None:
+            return None
+        from .costs import rate_for
+
+        return rate_for(self.cost_model, self.annual_costs, self.working_time_share)
+
+    @property
     def is_locked(self) -> bool:
         """Entries of a submitted or approved month cannot change."""
         return self.status in (MonthStatus.SUBMITTED, MonthStatus.APPROVED)

@@ -105,7 +105,7 @@ def _render(
     progress: Progress,
 ) -> dict[str, bytes]:
     tables.write_figures()
-    parts = list(_timesheet_parts(summary, tables, progress))
+    parts = list(_timesheet_parts(summary, tables, progress, with_days=report.city_id is not None))
     progress(TIMESHEETS_DONE, _("Laying out the PDF"))
     pdf = render_pdf(
         PDF_TEMPLATE,
@@ -224,9 +224,13 @@ def _priced(row: PersonMonth) -> dict:
 
 
 def _timesheet_parts(
-    summary: StaffCostSummary, tables: "_Tables", progress: Progress
+    summary: StaffCostSummary, tables: "_Tables", progress: Progress, *, with_days: bool
 ) -> Iterator[str]:
     """The PDF's pages per city and per person, in order; the day lines go to the CSV/XLSX too.
+
+    An all-cities report leaves the day lines out of its PDF (months keep their totals, costs
+    and signatures): with them, 16 cities' two years made 1,130 pages, 6 minutes and 4 GB in
+    WeasyPrint (bench/RESULTS.md). Each city's own report prints them.
 
     Entries are fetched one person at a time: the database rows of one person's months are in
     memory at once, and only the rendered HTML of the others.
@@ -253,13 +257,17 @@ def _timesheet_parts(
             for row in rows:
                 sheet_lines = lines.get(row.sheet_id, [])
                 tables.write_days(row, sheet_lines, labels)
-                months.append({**_priced(row), "lines": _day_lines(sheet_lines, labels)})
+                if with_days:
+                    months.append({**_priced(row), "lines": _day_lines(sheet_lines, labels)})
+                else:
+                    months.append(_priced(row))
             yield render_to_string(
                 PERSON_TEMPLATE,
                 {
                     "person": rows[0].person,
                     "city": rows[0].city,
-                    "new_page": index > 0,
+                    "new_page": index > 0 and with_days,
+                    "with_days": with_days,
                     "months": months,
                 },
             )

@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Count, Q, QuerySet, Sum
 
@@ -16,7 +17,7 @@ from accounts.selectors import memberships_of
 from cities.models import City
 from mentoring.models import Programme
 
-from .costs import CostSplit, day_equivalents, staff_cost
+from .costs import CostSplit, day_equivalents, rate_for, staff_cost
 from .models import (
     HOURS_PER_DAY_EQUIVALENT,
     Activity,
@@ -89,7 +90,7 @@ def month_entries(sheet: TimesheetMonth) -> QuerySet:
 # Staff-cost figures ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass
 class PersonMonth:
     """One approved timesheet, priced with the rate stored on it."""
 
@@ -108,11 +109,11 @@ class PersonMonth:
     approved_at: object
     approved_by: str
 
-    @property
+    @cached_property
     def day_equivalents(self) -> Decimal:
         return day_equivalents(self.hours)
 
-    @property
+    @cached_property
     def cost(self) -> Decimal:
         return staff_cost(self.cost_model, self.rate, self.hours)
 
@@ -179,7 +180,8 @@ def staff_cost_summary(
             cost_model=s["cost_model"],
             annual_costs=s["annual_costs"],
             working_time_share=s["working_time_share"],
-            rate=s["rate"],
+            # From the exact frozen figures, not the stored rate column (see exact_rate).
+            rate=rate_for(s["cost_model"], s["annual_costs"], s["working_time_share"]),
             submitted_at=s["submitted_at"],
             approved_at=s["approved_at"],
             approved_by=s["approved_by__full_name"] or s["approved_by__email"],
@@ -196,7 +198,6 @@ def staff_cost_summary(
             "cost_model",
             "annual_costs",
             "working_time_share",
-            "rate",
             "submitted_at",
             "approved_at",
             "approved_by__full_name",

@@ -111,7 +111,7 @@ def _month_context(request: HttpRequest, sheet: TimesheetMonth, **forms) -> dict
         "is_daily": sheet.cost_model == CostModel.DAILY,
         "share_percent": sheet.working_time_share * 100 if show_costs else None,
         "day_equivalents": day_equivalents(sheet.hours) if show_costs else None,
-        "cost": staff_cost(sheet.cost_model, sheet.rate, sheet.hours) if show_costs else None,
+        "cost": staff_cost(sheet.cost_model, sheet.exact_rate, sheet.hours) if show_costs else None,
         "can_submit": _may_submit(user, sheet)
         and sheet.status in (MonthStatus.OPEN, MonthStatus.RETURNED),
         "can_decide": _may_decide(user, sheet) and sheet.status == MonthStatus.SUBMITTED,

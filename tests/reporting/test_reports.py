@@ -250,8 +250,9 @@ def test_the_pdf_says_what_counts_lists_open_months_and_shows_signatures(
     assert "Signed by Olga Officer on" in text
     assert "Approved by Sara Supervisor on" in text
     assert "Approved by Sven Other on" in text  # Gdańsk's supervisor signed Eleni's month
-    # Descriptions, neutralised only in the spreadsheets, read as typed in the PDF.
-    assert "=Agenda for the Rotterdam visit" in text
+    # Every city at once: months with totals and signatures, the day lines only in the files.
+    assert "=Agenda for the Rotterdam visit" not in text
+    assert "The day-by-day timesheets are in the CSV and Excel files" in " ".join(text.split())
     # The rate calculation: 52,000 ÷ 1,720 = 30.2326; Eleni half time: 60,200 ÷ 860 = 70.
     assert "52,000.00 1 1,720 h 30.2326 / hour 43.5 h 1,315.12" in text
     assert "60,200.00 0.5 860 h 70.0000 / hour 21 h 1,470.00" in text
@@ -279,8 +280,9 @@ def test_csv_and_xlsx_hold_the_person_months_and_totals(world, django_capture_on
     ]
     olga_jan = rows[2]
     assert Decimal(olga_jan[3]) == Decimal("43.5")
-    stored_rate = TimesheetMonth.objects.get(person=world.officer, month=date(2017, 1, 1)).rate
-    assert Decimal(olga_jan[8]) == stored_rate  # the rate at full precision, as stored
+    sheet = TimesheetMonth.objects.get(person=world.officer, month=date(2017, 1, 1))
+    stored_rate = sheet.exact_rate  # from the annual costs and share frozen on approval
+    assert Decimal(olga_jan[8]) == stored_rate == Decimal(52000) / Decimal(1720)
     assert Decimal(olga_jan[8]).quantize(Decimal("0.0001")) == Decimal("30.2326")
     assert Decimal(olga_jan[9]) == stored_rate * Decimal("43.5")
     assert Decimal(olga_jan[10]) == Decimal("1315.12")
@@ -534,3 +536,12 @@ def test_a_rerun_after_a_crash_starts_over_with_new_files(
     assert report.status == "done"
     assert report.pdf_id != old
     assert report.attempts == 2
+
+
+def test_a_city_report_prints_the_day_by_day_timesheets(world, django_capture_on_commit_callbacks):
+    report = request_report(world, django_capture_on_commit_callbacks, city=world.city)
+    text = pdf_text(report.pdf)
+    # Descriptions, neutralised only in the spreadsheets, read as typed in the PDF.
+    assert "=Agenda for the Rotterdam visit" in text
+    assert "The day-by-day timesheets are in the CSV and Excel files" not in " ".join(text.split())
+    assert "Signed by Olga Officer on" in text

@@ -186,7 +186,7 @@ def test_approval_stores_the_rate_and_figures_in_force(world):
     assert sheet.working_time_share == Decimal("0.5")
     # 41,280 ÷ (1,720 × 0.5) = 48 an hour, kept at full precision.
     assert sheet.rate == hourly_rate(Decimal(41280), Decimal("0.5")) == Decimal(48)
-    assert cents(staff_cost(sheet.cost_model, sheet.rate, sheet.hours)) == Decimal("960.00")
+    assert cents(staff_cost(sheet.cost_model, sheet.exact_rate, sheet.hours)) == Decimal("960.00")
     log = sheet.log.get(action=TimesheetAction.APPROVED)
     assert log.actor == world.supervisor
     assert log.ip_address == "198.51.100.7"
@@ -202,10 +202,10 @@ def test_approval_in_the_daily_model_stores_the_daily_rate(world):
     services.month_approve(sheet, by=fresh(world.supervisor))
     sheet.refresh_from_db()
     assert sheet.cost_model == CostModel.DAILY
-    # Stored with 20 decimal places: far beyond any cent.
-    assert sheet.rate == daily_rate(Decimal(52000), Decimal(1)).quantize(Decimal("1e-20"))
+    # Computed from the exact annual costs, not the rounded rate column.
+    assert sheet.exact_rate == daily_rate(Decimal(52000), Decimal(1))
     # 20 hours = 2.5 day-equivalents at €241.8605.
-    assert cents(staff_cost(sheet.cost_model, sheet.rate, sheet.hours)) == Decimal("604.65")
+    assert cents(staff_cost(sheet.cost_model, sheet.exact_rate, sheet.hours)) == Decimal("604.65")
 
 
 def test_a_later_change_of_the_rate_leaves_approved_months_alone(world):
