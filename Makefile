@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test install lint format migrate seed check-deploy messages worker clean
+.PHONY: run test install lint format migrate seed check-deploy messages worker bench clean
 
 # Install the project into .venv; again only when the dependencies change.
 $(STAMP): pyproject.toml constraints.txt
@@ -49,6 +49,11 @@ check-deploy: install
 messages: install
 	$(BIN)/python manage.py makemessages -l fr -l de --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench
 	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+# Benchmarks on a PostgreSQL database of their own (emptied first); figures in bench/RESULTS.md.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tandem_bench
+bench: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/staff_costs.py $(BENCH_ARGS)
 
 worker: install
 	$(BIN)/celery -A config worker --loglevel=INFO
