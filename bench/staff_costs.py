@@ -1,0 +1,727 @@
+"""Staff-cost benchmark: the totals of a large programme and the report job that prints them.
+
+Run it against a PostgreSQL database of its own (its name must contain "bench": the script
+empties it before seeding)::
+
+    psql postgres://postgres@127.0.0.1:5432/postgres -c "CREATE DATABASE tandem_bench"
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tandem_bench \\
+        .venv/bin/python bench/staff_costs.py --size 1
+    DATABASE_URL=... .venv/bin/python bench/staff_costs.py --size 25 --steps totals,city
+
+What it seeds (bulk_create, not the services: this is a fixture, but a consistent one). One
+programme like CITIES-GROW (2016-10 to 2018-09, hourly model) with 16 × size cities of five
+officers and one supervisor each; every officer records one entry on every working day of the
+two years (size 1: 80 officers, ≈ 41,800 entries, 1,920 monthly timesheets; size 25: 400 cities,
+2,000 officers, ≈ 1,044,000 entries). Size grows the number of cities rather than the officers
+per city, so a city's report stays the size of a real city's while the programme grows. Each
+officer has a rate per year (one in five part-time); months up to June 2018 are approved with
+the rate frozen on them exactly as ``services.month_approve`` does, July and August 2018 are
+submitted, September 2018 is open.
+
+What it measures.
+
+1. The totals: ``selectors.staff_cost_summary`` for all cities over the whole period against
+   one raw SQL query (hours per person-month from the entries, cost = frozen rate × hours, summed
+   per city); median of several runs; the totals must be equal to the cent.
+2. The report job end to end, each case in a fresh process for its peak memory:
+   ``services.report_request`` then the Celery task function ``build_staff_cost_report`` run
+   in-process, for one city and for all cities; and the CSV and XLSX alone (``reports._Tables``,
+   no PDF) for the same scopes. A case that runs longer than ``--timeout`` is stopped and
+   reported as such.
+
+The figures are printed and written to var/bench/staff-costs-size-N.{md,json}; bench/RESULTS.md
+holds the runs we keep, with the interpretation.
+"""
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+FIRST_MONTH, LAST_MONTH = date(2016, 10, 1), date(2018, 9, 1)
+APPROVED_THROUGH, SUBMITTED_THROUGH = date(2018, 6, 1), date(2018, 8, 1)
+CITIES_AT_SIZE_1 = 16
+OFFICERS_PER_CITY = 5
+BATCH = 5000
+RESULT_MARK = "BENCH-RESULT "
+STEPS = ("totals", "city", "all", "tables")
+DESCRIPTIONS = [
+    "Needs analysis with the employment service",
+    "Preparing the questions for the visit",
+    "Notes and follow-up of the meeting",
+    "Action plan: actions and indicators",
+    "Local group meeting with employers",
+    "Timesheets and progress report",
+    "Call with the partner city",
+    "",
+]
+
+
+def slug_for(size: int) -> str:
+    return f"bench-size-{size}"
+
+
+def coordinator_email(size: int) -> str:
+    return f"bench.coordinator.{size}@example.org"
+
+
+# Seeding -----------------------------------------------------------------------------------------
+
+
+def months() -> list[date]:
+    result, month = [], FIRST_MONTH
+    while month <= LAST_MONTH:
+        result.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return result
+
+
+def working_days(month: date) -> list[date]:
+    from reporting.services import days_of_month
+
+    return [day for day in days_of_month(month) if day.weekday() < 5]
+
+
+def entry_hours(officer_no: int, day: date) -> Decimal:
+    """1 to 6 hours in half-hour steps, 3.5 on average: under the productive hours of a 0.8
+    share (1,376 a year) with room to spare."""
+    return Decimal(2 + (officer_no * 7 + day.toordinal() * 3) % 11) / 2
+
+
+def annual_costs(city_no: int, officer_no: int, year: int) -> Decimal:
+    base = Decimal(18000 + (city_no * 3217 + officer_no * 1931) % 52000)
+    return (base * Decimal("1.02") ** (year - 2016)).quantize(Decimal("0.01"))
+
+
+def signed_at(month: date, days: int, hour: int) -> datetime:
+    last_day = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return datetime.combine(last_day + timedelta(days=days), datetime.min.time(), UTC).replace(
+        hour=hour
+    )
+
+
+def seed(size: int) -> dict:
+    """Empty the bench database and load the programme of the given size."""
+    from django.contrib.auth.hashers import make_password
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from tqdm import tqdm
+
+    from accounts.models import Membership, Role, User
+    from cities.models import City
+    from mentoring import demo
+    from mentoring.models import Participation, Programme
+    from reporting.costs import rate_for
+    from reporting.models import (
+        Activity,
+        MonthStatus,
+        StaffRate,
+        TimeEntry,
+        TimesheetAction,
+        TimesheetLog,
+        TimesheetMonth,
+    )
+
+    started = time.perf_counter()
+    call_command("flush", interactive=False, verbosity=0)
+    n_cities = CITIES_AT_SIZE_1 * size
+    activities = [a for a in Activity.values if a != Activity.TRAVEL]
+    countries = ["BE", "DE", "ES", "FI", "FR", "GR", "NL", "PL", "PT", "SE", "IT", "AT"]
+    password = make_password("bench only, never used to sign in")
+    all_months = months()
+    days = {month: working_days(month) for month in all_months}
+    entries_total = n_cities * OFFICERS_PER_CITY * sum(len(d) for d in days.values())
+    progress = tqdm(total=entries_total, desc="Seeding entries", unit="entry", unit_scale=True)
+
+    with transaction.atomic():
+        fields = {
+            **demo.PROGRAMME,
+            "name": f"Bench programme (size {size})",
+            "slug": slug_for(size),
+        }
+        fields["budget"] = demo.PROGRAMME["budget"] * size
+        programme = Programme.objects.create(**fields)
+        cities = City.objects.bulk_create(
+            City(
+                name=f"Bench city {n:04d}",
+                slug=f"bench-city-{n:04d}",
+                country=countries[n % len(countries)],
+                latitude=Decimal("40") + Decimal(n % 200) / 10,
+                longitude=Decimal("-5") + Decimal(n % 300) / 10,
+                languages=["en"],
+            )
+            for n in range(n_cities)
+        )
+        Participation.objects.bulk_create(
+            Participation(programme=programme, city=city) for city in cities
+        )
+        coordinator = User.objects.create(
+            email=coordinator_email(size), full_name="Bench coordinator", password=password
+        )
+        supervisors = User.objects.bulk_create(
+            User(
+                email=f"bench.supervisor.{n:04d}@example.org",
+                full_name=f"Supervisor of city {n:04d}",
+                password=password,
+            )
+            for n in range(n_cities)
+        )
+        officers = User.objects.bulk_create(
+            User(
+                email=f"bench.officer.{n:04d}.{k}@example.org",
+                full_name=f"Officer {k} of city {n:04d}",
+                password=password,
+            )
+            for n in range(n_cities)
+            for k in range(OFFICERS_PER_CITY)
+        )
+        Membership.objects.bulk_create(
+            [Membership(user=coordinator, role=Role.COORDINATOR, programme=programme)]
+            + [
+                Membership(user=user, role=Role.SUPERVISOR, city=city)
+                for user, city in zip(supervisors, cities, strict=True)
+            ]
+            + [
+                Membership(user=user, role=Role.OFFICER, city=cities[i // OFFICERS_PER_CITY])
+                for i, user in enumerate(officers)
+            ]
+        )
+
+        rates = {}
+        for i, officer in enumerate(officers):
+            city_no, officer_no = divmod(i, OFFICERS_PER_CITY)
+            share = Decimal("0.8") if officer_no == OFFICERS_PER_CITY - 1 else Decimal(1)
+            for year in (2016, 2017, 2018):
+                rates[(officer.pk, year)] = StaffRate(
+                    person=officer,
+                    city=cities[city_no],
+                    year=year,
+                    annual_costs=annual_costs(city_no, officer_no, year),
+                    working_time_share=share,
+                    updated_by=supervisors[city_no],
+                )
+        StaffRate.objects.bulk_create(rates.values(), batch_size=BATCH)
+
+        # One timesheet per officer and month, priced as month_approve prices it.
+        sheets, logs, sheet_hours = [], [], []
+        for i, officer in enumerate(officers):
+            city_no = i // OFFICERS_PER_CITY
+            for month in all_months:
+                hours = sum((entry_hours(i, day) for day in days[month]), Decimal(0))
+                sheet = TimesheetMonth(
+                    person=officer, programme=programme, city=cities[city_no], month=month
+                )
+                if month <= SUBMITTED_THROUGH:
+                    sheet.status = MonthStatus.SUBMITTED
+                    sheet.submitted_at = signed_at(month, 2, 9)
+                if month <= APPROVED_THROUGH:
+                    rate = rates[(officer.pk, month.year)]
+                    sheet.status = MonthStatus.APPROVED
+                    sheet.approved_at = signed_at(month, 5, 15)
+                    sheet.approved_by = supervisors[city_no]
+                    sheet.hours = hours
+                    sheet.cost_model = programme.cost_model
+                    sheet.annual_costs = rate.annual_costs
+                    sheet.working_time_share = rate.working_time_share
+                    sheet.rate = rate_for(
+                        programme.cost_model, rate.annual_costs, rate.working_time_share
+                    )
+                sheets.append(sheet)
+                sheet_hours.append(hours)
+        TimesheetMonth.objects.bulk_create(sheets, batch_size=BATCH)
+        for sheet, hours in zip(sheets, sheet_hours, strict=True):
+            if sheet.submitted_at:
+                logs.append(
+                    TimesheetLog(
+                        month=sheet,
+                        action=TimesheetAction.SUBMITTED,
+                        actor_id=sheet.person_id,
+                        details={"hours": str(hours)},
+                    )
+                )
+            if sheet.status == MonthStatus.APPROVED:
+                logs.append(
+                    TimesheetLog(
+                        month=sheet,
+                        action=TimesheetAction.APPROVED,
+                        actor_id=sheet.approved_by_id,
+                        details={
+                            "hours": str(sheet.hours),
+                            "cost_model": sheet.cost_model,
+                            "annual_costs": str(sheet.annual_costs),
+                            "working_time_share": str(sheet.working_time_share),
+                            "rate": str(sheet.rate),
+                        },
+                    )
+                )
+        TimesheetLog.objects.bulk_create(logs, batch_size=BATCH)
+
+        sheet_ids = {(s.person_id, s.month): s.pk for s in sheets}
+        batch: list = []
+        for i, officer in enumerate(officers):
+            city = cities[i // OFFICERS_PER_CITY]
+            for month in all_months:
+                timesheet_id = sheet_ids[(officer.pk, month)]
+                for day in days[month]:
+                    ordinal = day.toordinal()
+                    batch.append(
+                        TimeEntry(
+                            timesheet_id=timesheet_id,
+                            person=officer,
+                            programme=programme,
+                            city=city,
+                            day=day,
+                            activity=activities[(i + ordinal) % len(activities)],
+                            hours=entry_hours(i, day),
+                            description=DESCRIPTIONS[(i * 3 + ordinal) % len(DESCRIPTIONS)],
+                        )
+                    )
+            if len(batch) >= BATCH:
+                TimeEntry.objects.bulk_create(batch, batch_size=BATCH)
+                progress.update(len(batch))
+                batch = []
+        TimeEntry.objects.bulk_create(batch, batch_size=BATCH)
+        progress.update(len(batch))
+    progress.close()
+    seeded = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        for table in ("reporting_timeentry", "reporting_timesheetmonth", "reporting_staffrate"):
+            cursor.execute(f"VACUUM ANALYZE {table}")  # noqa: S608 (fixed table names)
+    return {
+        "seconds": seeded,
+        "seconds_with_vacuum": time.perf_counter() - started,
+        "cities": n_cities,
+        "officers": len(officers),
+        "entries": TimeEntry.objects.filter(programme=programme).count(),
+        "months": len(sheets),
+        "approved_months": sum(s.status == MonthStatus.APPROVED for s in sheets),
+    }
+
+
+# 1. Totals ---------------------------------------------------------------------------------------
+
+RAW_TOTALS = """
+WITH person_months AS (
+    SELECT m.id, m.city_id, m.rate, SUM(e.hours) AS hours
+    FROM reporting_timesheetmonth m
+    JOIN reporting_timeentry e ON e.timesheet_id = m.id
+    WHERE m.programme_id = %s AND m.status = 'approved' AND m.month BETWEEN %s AND %s
+    GROUP BY m.id, m.city_id, m.rate
+)
+SELECT city_id, SUM(hours), SUM(rate * hours) FROM person_months GROUP BY city_id
+"""
+
+
+class QueryClock:
+    """Counts the queries and the time spent waiting for the database."""
+
+    def __init__(self) -> None:
+        self.count, self.seconds = 0, 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.count += 1
+            self.seconds += time.perf_counter() - started
+
+
+def measure_totals(programme, runs: int) -> dict:
+    from django.db import connection
+
+    from reporting.costs import cents
+    from reporting.selectors import staff_cost_summary
+
+    first, last = FIRST_MONTH, LAST_MONTH
+
+    def orm():
+        summary = staff_cost_summary(programme, city=None, first_month=first, last_month=last)
+        return summary, {c.city_id: (c.hours, c.cost) for c in summary.by_city}
+
+    def raw():
+        with connection.cursor() as cursor:
+            cursor.execute(RAW_TOTALS, [programme.pk, first, last])
+            return {city: (hours, cost) for city, hours, cost in cursor.fetchall()}
+
+    summary, orm_cities = orm()  # warm-up, and the figures to compare
+    raw_cities = raw()
+    orm_cents = {city: (h, cents(c)) for city, (h, c) in orm_cities.items()}
+    raw_cents = {city: (h, cents(c)) for city, (h, c) in raw_cities.items()}
+    if orm_cents != raw_cents:
+        differing = [c for c in orm_cents if orm_cents[c] != raw_cents.get(c)]
+        raise SystemExit(f"ORM and raw SQL totals differ for cities {differing[:10]}")
+    raw_direct = sum((cost for _hours, cost in raw_cities.values()), Decimal(0))
+    if cents(summary.split.direct) != cents(raw_direct):
+        raise SystemExit(f"Direct costs differ: {summary.split.direct} != {raw_direct}")
+
+    orm_times, raw_times, clock = [], [], QueryClock()
+    for run in range(runs):
+        started = time.perf_counter()
+        if run == 0:
+            with connection.execute_wrapper(clock):
+                orm()
+        else:
+            orm()
+        orm_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        raw()
+        raw_times.append(time.perf_counter() - started)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + RAW_TOTALS, [programme.pk, first, last])
+        plan = [line for (line,) in cursor.fetchall()]
+    return {
+        "runs": runs,
+        "orm_median": statistics.median(orm_times),
+        "orm_min": min(orm_times),
+        "orm_queries": clock.count,
+        "orm_db_seconds": clock.seconds,
+        "raw_median": statistics.median(raw_times),
+        "raw_min": min(raw_times),
+        "cities": len(orm_cities),
+        "person_months": len(summary.rows),
+        "open_months": len(summary.open_months),
+        "hours": str(summary.total_hours),
+        "direct_costs": str(cents(summary.split.direct)),
+        "equal_to_the_cent": True,
+        "plan": plan,
+    }
+
+
+# 2. The report job (each case runs in a child process) -------------------------------------------
+
+
+def child(size: int, case: str) -> dict:
+    """One report case, measured in this process; returns what the parent prints."""
+    from django.utils import timezone
+
+    from accounts.models import User
+    from documents import jobs
+    from mentoring.models import Programme
+    from reporting import reports, selectors, services
+    from reporting.models import Activity, StaffCostReport
+    from reporting.tasks import build_staff_cost_report
+
+    baseline_mb = peak_rss_mb()
+    programme = Programme.objects.get(slug=slug_for(size))
+    coordinator = User.objects.get(email=coordinator_email(size))
+    scope, fmt = case.split("-") if "-" in case else (case, "job")
+    city = programme.participations.order_by("city__name").first().city if scope == "city" else None
+    started = time.perf_counter()
+    report = services.report_request(
+        programme=programme,
+        city=city,
+        first_month=programme.starts_on,
+        last_month=programme.ends_on,
+        by=coordinator,
+    )
+    requested = time.perf_counter() - started
+    result: dict = {"case": case, "request_seconds": requested}
+
+    if fmt == "tables":
+        # The CSV and XLSX alone, as build_report writes them, without the PDF.
+        started = time.perf_counter()
+        summary = selectors.staff_cost_summary(
+            programme, city=city, first_month=report.first_month, last_month=report.last_month
+        )
+        figures = time.perf_counter() - started
+        tables = reports._Tables(report, summary, timezone.now())
+        tables.write_figures()
+        labels = {value: str(label) for value, label in Activity.choices}
+        people: dict[int, list] = {}
+        for row in summary.rows:
+            people.setdefault(row.person_id, []).append(row)
+        lines_written = 0
+        for rows in people.values():
+            lines = selectors.timesheet_days([row.sheet_id for row in rows])
+            for row in rows:
+                tables.write_days(row, lines.get(row.sheet_id, []), labels)
+                lines_written += len(lines.get(row.sheet_id, []))
+        csv, xlsx = tables.csv.getvalue(), tables.xlsx.getvalue()
+        result.update(
+            seconds=time.perf_counter() - started,
+            phases={"figures": figures, "rows_and_files": time.perf_counter() - started - figures},
+            sizes={"csv": len(csv), "xlsx": len(xlsx)},
+            lines=lines_written,
+        )
+    else:
+        marks: list[tuple[float, int, str]] = []
+        original = jobs.progress_reporter
+
+        def recording(job):
+            write = original(job)
+
+            def report_progress(percent: int, note: str = "") -> None:
+                marks.append((time.perf_counter() - started, percent, note))
+                write(percent, note)
+
+            return report_progress
+
+        jobs.progress_reporter = recording  # an instrument of the benchmark only
+        started = time.perf_counter()
+        build_staff_cost_report(report.pk)
+        seconds = time.perf_counter() - started
+        jobs.progress_reporter = original
+        report = StaffCostReport.objects.select_related("pdf", "csv", "xlsx").get(pk=report.pk)
+        if report.status != "done":
+            return {**result, "error": report.error or report.status}
+        result.update(
+            seconds=seconds,
+            phases=phases(marks, seconds, reports),
+            sizes={fmt: stored.size for fmt, stored in report.files().items() if stored},
+        )
+    result["peak_rss_mb"] = peak_rss_mb()
+    result["baseline_rss_mb"] = baseline_mb
+    if fmt == "job":  # counted after the peak is taken: reading the PDF costs memory too
+        result["pages"] = pdf_pages(report.pdf.file.path)
+    return result
+
+
+def phases(marks, seconds: float, reports) -> dict:
+    """Time between the builder's progress marks: figures, timesheets, PDF layout, CSV/XLSX,
+    storing."""
+    bounds = [
+        ("figures", getattr(reports, "FIGURES_DONE", 10)),
+        ("timesheets (queries, HTML, CSV/XLSX rows)", getattr(reports, "TIMESHEETS_DONE", 65)),
+        ("PDF layout (WeasyPrint)", getattr(reports, "PDF_DONE", 85)),
+        ("CSV and XLSX files", getattr(reports, "STORING", 90)),
+    ]
+    result, previous = {}, 0.0
+    for name, percent in bounds:
+        at = next((t for t, p, _note in marks if p >= percent), None)
+        if at is None:
+            continue
+        result[name] = at - previous
+        previous = at
+    result["storing the files"] = seconds - previous
+    return result
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. VmHWM counts from the exec of this process;
+    getrusage's ru_maxrss on Linux keeps the parent's peak across fork and exec, so it is only
+    the fallback."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def pdf_pages(path: str) -> int | None:
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        return None
+    return len(PdfReader(path).pages)
+
+
+def run_child(size: int, case: str, timeout: int) -> dict:
+    command = [sys.executable, str(Path(__file__).resolve()), "--size", str(size), "--child", case]
+    try:
+        done = subprocess.run(  # noqa: S603 (our own script, fixed arguments)
+            command, capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return {"case": case, "error": f"stopped after {timeout} s without finishing"}
+    for line in done.stdout.splitlines():
+        if line.startswith(RESULT_MARK):
+            return json.loads(line[len(RESULT_MARK) :])
+    return {"case": case, "error": (done.stderr or done.stdout)[-2000:]}
+
+
+# Output ------------------------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    import django
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        (postgres,) = cursor.fetchone()
+    memory_kb = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    try:
+        import weasyprint
+
+        weasy = weasyprint.__version__
+    except ImportError:
+        weasy = "?"
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gb": round(memory_kb / 1024 / 1024, 1),
+        "cpu": platform.processor() or platform.machine(),
+        "postgresql": postgres,
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "weasyprint": weasy,
+        "load_average_at_start": os.getloadavg(),
+    }
+
+
+def markdown(results: dict) -> str:
+    out = [f"### Size {results['size']}", "", f"`{results['command']}`", ""]
+    info = results["machine"]
+    out.append(
+        f"Machine: {info['cpus']} CPUs, {info['memory_gb']} GB; PostgreSQL {info['postgresql']}, "
+        f"Python {info['python']}, Django {info['django']}, WeasyPrint {info['weasyprint']}; "
+        f"load average at start {', '.join(f'{x:.1f}' for x in info['load_average_at_start'])}."
+    )
+    out.append("")
+    if "seed" in results:
+        s = results["seed"]
+        out.append(
+            f"Seeded {s['cities']} cities, {s['officers']} officers, {s['entries']:,} entries, "
+            f"{s['months']:,} monthly timesheets ({s['approved_months']:,} approved) in "
+            f"{s['seconds']:.1f} s ({s['entries'] / s['seconds']:,.0f} entries/s; "
+            f"{s['seconds_with_vacuum']:.1f} s with VACUUM ANALYZE)."
+        )
+        out.append("")
+    if "totals" in results:
+        t = results["totals"]
+        out += [
+            f"Totals, all cities, whole period (median of {t['runs']} runs):",
+            "",
+            "| way | median | fastest | queries | time in the database |",
+            "|---|---:|---:|---:|---:|",
+            f"| `staff_cost_summary` (ORM + Python pricing) | {t['orm_median'] * 1000:,.0f} ms "
+            f"| {t['orm_min'] * 1000:,.0f} ms | {t['orm_queries']} "
+            f"| {t['orm_db_seconds'] * 1000:,.0f} ms |",
+            f"| one raw SQL query | {t['raw_median'] * 1000:,.0f} ms "
+            f"| {t['raw_min'] * 1000:,.0f} ms | 1 | all |",
+            "",
+            f"ORM ÷ raw SQL: {t['orm_median'] / t['raw_median']:.1f}×. Equal to the cent for "
+            f"{t['cities']} cities: {t['person_months']:,} approved person-months, "
+            f"{Decimal(t['hours']):,} hours, direct costs €{Decimal(t['direct_costs']):,}; "
+            f"{t['open_months']:,} months not approved listed.",
+            "",
+        ]
+    if results.get("reports"):
+        out += [
+            "| report | status | time | request | PDF | pages | CSV | XLSX | peak RSS |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in results["reports"]:
+            if "error" in r:
+                out.append(f"| {r['case']} | {r['error'][:120]} | | | | | | | |")
+                continue
+            sizes = r.get("sizes", {})
+            out.append(
+                f"| {r['case']} | done | {r['seconds']:,.1f} s | {r['request_seconds'] * 1000:.0f} "
+                f"ms | {mb(sizes.get('pdf'))} | {r.get('pages') or '–'} | {mb(sizes.get('csv'))} "
+                f"| {mb(sizes.get('xlsx'))} | {r['peak_rss_mb']:,.0f} MB |"
+            )
+        out.append("")
+        for r in results["reports"]:
+            if r.get("phases"):
+                steps = ", ".join(f"{name} {sec:,.2f} s" for name, sec in r["phases"].items())
+                out.append(f"- {r['case']}: {steps}.")
+        out.append("")
+    return "\n".join(out)
+
+
+def mb(size: int | None) -> str:
+    return "–" if not size else f"{size / 1024 / 1024:,.2f} MB"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", type=int, default=1, help="16 × size cities (default 1)")
+    parser.add_argument("--skip-seed", action="store_true", help="reuse the data already seeded")
+    parser.add_argument(
+        "--steps",
+        default=",".join(STEPS),
+        help="what to measure, among totals, city (report of one city), all (report of all "
+        "cities), tables (CSV/XLSX alone, for one city and all cities); default: all of them",
+    )
+    parser.add_argument("--runs", type=int, default=7, help="runs of the totals (default 7)")
+    parser.add_argument(
+        "--timeout", type=int, default=900, help="seconds a report case may take (default 900)"
+    )
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    if args.child:
+        print(RESULT_MARK + json.dumps(child(args.size, args.child)), flush=True)
+        return
+    database = settings.DATABASES["default"]
+    if connection.vendor != "postgresql" or "bench" not in database["NAME"]:
+        raise SystemExit(
+            "Run against a PostgreSQL database whose name contains 'bench' (it is emptied): "
+            "DATABASE_URL=postgres://postgres@127.0.0.1:5432/tandem_bench"
+        )
+    steps = [step.strip() for step in args.steps.split(",") if step.strip()]
+    unknown = set(steps) - set(STEPS)
+    if unknown:
+        raise SystemExit(f"Unknown steps: {', '.join(sorted(unknown))}")
+
+    from mentoring.models import Programme
+
+    results: dict = {
+        "size": args.size,
+        "command": "DATABASE_URL=postgres://…/"
+        + database["NAME"]
+        + " .venv/bin/python "
+        + " ".join(["bench/staff_costs.py", *sys.argv[1:]]),
+        "machine": machine(),
+        "reports": [],
+    }
+    call_command("migrate", interactive=False, verbosity=0)
+    if args.skip_seed:
+        if not Programme.objects.filter(slug=slug_for(args.size)).exists():
+            raise SystemExit(f"Nothing seeded for size {args.size}; run without --skip-seed.")
+    else:
+        results["seed"] = seed(args.size)
+    programme = Programme.objects.get(slug=slug_for(args.size))
+
+    if "totals" in steps:
+        print("Measuring the totals…", flush=True)
+        results["totals"] = measure_totals(programme, args.runs)
+    cases = []
+    if "city" in steps:
+        cases.append("city")
+    if "tables" in steps:
+        cases.append("city-tables")
+    if "all" in steps:
+        cases.append("all")
+    if "tables" in steps:
+        cases.append("all-tables")
+    for case in cases:
+        print(f"Building the report: {case}…", flush=True)
+        results["reports"].append(run_child(args.size, case, args.timeout))
+
+    text = markdown(results)
+    print(text)
+    out = ROOT / "var" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"staff-costs-size-{args.size}.md").write_text(text + "\n")
+    (out / f"staff-costs-size-{args.size}.json").write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
