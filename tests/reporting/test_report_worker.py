@@ -4,33 +4,17 @@ Skipped only where no Redis is reachable and CI is not set; under CI a missing R
 """
 
 import hashlib
-import os
-import subprocess
-import sys
 import time
-import uuid
 from datetime import date
 
 import pytest
-import redis
 from celery import Celery
 
 from documents.models import JobStatus
 from reporting import services
 from reporting.models import StaffCostReport
 from tests.reporting.factories import approved_month, build_time_world, fresh, rate, record
-from tests.test_celery_worker import ROOT, database_url
-
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/3"
-
-
-def redis_or_skip() -> None:
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.exceptions.ConnectionError as error:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI is set but Redis at {REDIS_URL} is not reachable: {error}")
-        pytest.skip(f"no Redis at {REDIS_URL}")
+from tests.worker import REDIS_URL, celery_worker
 
 
 @pytest.fixture
@@ -42,47 +26,8 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture
 def worker_queue(media_root):
-    """Start `celery worker` on a queue of its own; stop it after the test."""
-    redis_or_skip()
-    queue = f"tandem-test-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": REDIS_URL,
-        "EMAIL_URL": "consolemail://",
-        "DJANGO_MEDIA_ROOT": str(media_root),
-    }
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-Q",
-            queue,
-            "--loglevel=INFO",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    yield queue
-    worker.terminate()
-    try:
-        output, _ = worker.communicate(timeout=20)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        output, _ = worker.communicate()
-    print(output)
+    with celery_worker(DJANGO_MEDIA_ROOT=str(media_root)) as queue:
+        yield queue
 
 
 def wait_until_finished(report: StaffCostReport, timeout: float = 120) -> StaffCostReport:
@@ -121,7 +66,7 @@ def test_a_worker_builds_a_staff_cost_report_through_redis(worker_queue, media_r
         status=JobStatus.QUEUED, progress=0, pdf=None, csv=None, xlsx=None, finished_at=None
     )
 
-    client = Celery("probe", broker=REDIS_URL, backend=REDIS_URL)
+    client = Celery("probe", broker=REDIS_URL, backend=REDIS_URL, set_as_current=False)
     started = time.monotonic()
     client.send_task(
         "reporting.tasks.build_staff_cost_report", args=[report.pk], queue=worker_queue
