@@ -12,32 +12,21 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
-from accounts.selectors import memberships_of
+from accounts.models import User
 from cities.models import City
 from mentoring.models import Participation, Programme
 
+from . import permissions
+
 MONTH_PATTERN = re.compile(r"(\d{4})-(\d{1,2})")
-
-
-def coordinated_ids(user: User) -> set[int]:
-    return {m.programme_id for m in memberships_of(user) if m.role == Role.COORDINATOR}
-
-
-def supervised_ids(user: User) -> set[int]:
-    return {m.city_id for m in memberships_of(user) if m.role == Role.SUPERVISOR}
-
-
-def may_request_reports(user: User) -> bool:
-    """Coordinators and city supervisors ask for staff-cost reports; nobody else does."""
-    return bool(coordinated_ids(user) or supervised_ids(user))
 
 
 def reportable_programmes(user: User) -> QuerySet:
     """Programmes the person coordinates, or in which a city they supervise takes part."""
     return (
         Programme.objects.filter(
-            Q(pk__in=coordinated_ids(user)) | Q(participations__city__in=supervised_ids(user))
+            Q(pk__in=permissions.coordinated_ids(user))
+            | Q(participations__city__in=permissions.supervised_ids(user))
         )
         .distinct()
         .order_by("-starts_on", "name")
@@ -47,7 +36,8 @@ def reportable_programmes(user: User) -> QuerySet:
 def reportable_cities(user: User) -> QuerySet:
     return (
         City.objects.filter(
-            Q(participations__programme__in=coordinated_ids(user)) | Q(pk__in=supervised_ids(user))
+            Q(participations__programme__in=permissions.coordinated_ids(user))
+            | Q(pk__in=permissions.supervised_ids(user))
         )
         .distinct()
         .order_by("name")
@@ -110,8 +100,8 @@ class ReportRequestForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.coordinated = coordinated_ids(user)
-        self.supervised = supervised_ids(user)
+        self.coordinated = permissions.coordinated_ids(user)
+        self.supervised = permissions.supervised_ids(user)
         programmes = reportable_programmes(user)
         self.fields["programme"].queryset = programmes
         self.fields["city"].queryset = reportable_cities(user)

@@ -8,6 +8,19 @@ from mentoring.models import Participation, Programme
 from .models import MonthStatus, StaffCostReport, StaffRate, TimesheetMonth
 
 
+def coordinated_ids(user: User) -> set[int]:
+    return {m.programme_id for m in memberships_of(user) if m.role == Role.COORDINATOR}
+
+
+def supervised_ids(user: User) -> set[int]:
+    return {m.city_id for m in memberships_of(user) if m.role == Role.SUPERVISOR}
+
+
+def can_request_reports(user: User) -> bool:
+    """Coordinators and city supervisors ask for staff-cost reports; nobody else does."""
+    return bool(coordinated_ids(user) or supervised_ids(user))
+
+
 def _city_ids(user: User, role: str) -> set[int]:
     return {m.city_id for m in memberships_of(user) if m.role == role}
 

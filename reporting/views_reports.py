@@ -20,7 +20,7 @@ from config.views import add_service_errors, paginate, render_form
 from documents.responses import stored_file_response
 
 from . import permissions, selectors, services
-from .forms_reports import ReportRequestForm, may_request_reports
+from .forms_reports import ReportRequestForm
 from .models import StaffCostReport
 
 REPORTS_PER_PAGE = 25
@@ -57,7 +57,7 @@ def _files(report: StaffCostReport) -> list[dict]:
 def report_list(request: HttpRequest) -> HttpResponse:
     """The reports the person may see, and the form to ask for a new one."""
     user = request.user
-    if not may_request_reports(user):
+    if not permissions.can_request_reports(user):
         raise PermissionDenied
     form = ReportRequestForm(request.POST if request.method == "POST" else None, user=user)
     if request.method == "POST" and form.is_valid():
