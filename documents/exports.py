@@ -5,10 +5,13 @@ are prefixed with an apostrophe, so text typed by users never runs as a formula.
 """
 
 import csv
+import io
+import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from io import BytesIO, StringIO
+from io import BytesIO
+from typing import BinaryIO
 
 from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
@@ -94,10 +97,15 @@ class CsvDocument:
     line before the next section.
     """
 
+    # Rows are streamed to a temporary file: it stays in memory up to this size, then goes to
+    # disk, so a report of a million day lines does not hold its CSV in memory.
+    SPOOL_BYTES = 8 * 1024 * 1024
+
     def __init__(self) -> None:
-        self._buffer = StringIO()
-        self._buffer.write("\ufeff")
-        self._writer = csv.writer(self._buffer)
+        self._file = tempfile.SpooledTemporaryFile(max_size=self.SPOOL_BYTES, mode="w+b")
+        self._text = io.TextIOWrapper(self._file, encoding="utf-8", newline="")
+        self._text.write("\ufeff")
+        self._writer = csv.writer(self._text)
         self._sections = 0
 
     def section(self, title: str | None, headers: Sequence[str] = ()) -> None:
@@ -116,8 +124,17 @@ class CsvDocument:
         for values in rows:
             self.row(values)
 
+    def file(self) -> BinaryIO:
+        """The finished file, rewound, for storing without reading it into memory."""
+        self._text.flush()
+        self._file.seek(0)
+        return self._file
+
     def getvalue(self) -> bytes:
-        return self._buffer.getvalue().encode("utf-8")
+        return self.file().read()
+
+    def close(self) -> None:
+        self._text.close()
 
 
 SHEET_TITLE_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})

@@ -1,12 +1,16 @@
 """Files the portal generates (reports, toolkit PDFs) and the background jobs that build them."""
 
 import hashlib
+from typing import BinaryIO
 
 from django.conf import settings
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+CHUNK = 1024 * 1024
 
 
 class StoredFile(models.Model):
@@ -29,12 +33,23 @@ class StoredFile(models.Model):
         return self.filename
 
     @classmethod
-    def store(cls, content: bytes, *, filename: str, content_type: str) -> "StoredFile":
-        digest = hashlib.sha256(content).hexdigest()
-        stored = cls(filename=filename, content_type=content_type, sha256=digest, size=len(content))
+    def store(cls, content: bytes | BinaryIO, *, filename: str, content_type: str) -> "StoredFile":
+        """Store bytes, or a binary file read in chunks (never whole into memory)."""
+        if isinstance(content, bytes):
+            digest, size = hashlib.sha256(content).hexdigest(), len(content)
+            body = ContentFile(content)
+        else:
+            checksum, size = hashlib.sha256(), 0
+            content.seek(0)
+            for chunk in iter(lambda: content.read(CHUNK), b""):
+                checksum.update(chunk)
+                size += len(chunk)
+            content.seek(0)
+            digest, body = checksum.hexdigest(), File(content)
+        stored = cls(filename=filename, content_type=content_type, sha256=digest, size=size)
         # The storage name starts with the checksum: unique, and never a half-written file
         # under a name a row points at.
-        stored.file.save(f"{digest[:16]}-{filename}", ContentFile(content), save=False)
+        stored.file.save(f"{digest[:16]}-{filename}", body, save=False)
         stored.save()
         return stored
 

@@ -84,16 +84,20 @@ def build_report(report: StaffCostReport, *, progress: Progress) -> None:
         except BaseException:
             with suppress(Exception):  # the first error is the one to report
                 tables.xlsx.close()
+                tables.csv.close()
             raise
         progress(STORING, _("Storing the files"))
-        stored = {
-            fmt: StoredFile.store(
-                content,
-                filename=report_filename(report, fmt),
-                content_type=CONTENT_TYPES[fmt],
-            )
-            for fmt, content in contents.items()
-        }
+        try:
+            stored = {
+                fmt: StoredFile.store(
+                    content,
+                    filename=report_filename(report, fmt),
+                    content_type=CONTENT_TYPES[fmt],
+                )
+                for fmt, content in contents.items()
+            }
+        finally:
+            tables.csv.close()
         _attach(report, stored, note=_("The PDF, CSV and Excel files are stored."))
 
 
@@ -113,7 +117,7 @@ def _render(
         language=report.language,
     )
     progress(PDF_DONE, _("Writing the CSV and Excel files"))
-    return {"pdf": pdf, "csv": tables.csv.getvalue(), "xlsx": tables.xlsx.getvalue()}
+    return {"pdf": pdf, "csv": tables.csv.file(), "xlsx": tables.xlsx.getvalue()}
 
 
 def _attach(report: StaffCostReport, stored: dict[str, StoredFile], *, note: str) -> None:
