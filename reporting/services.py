@@ -587,6 +587,15 @@ def report_request(
     first_month, last_month = first_of_month(first_month), first_of_month(last_month)
     if last_month < first_month:
         raise ValidationError({"last_month": [_("The period must end after it starts.")]})
+    starts, ends = first_of_month(programme.starts_on), first_of_month(programme.ends_on)
+    if not (starts <= first_month and last_month <= ends):
+        outside = _("%(programme)s runs from %(start)s to %(end)s.") % {
+            "programme": programme,
+            "start": date_format(starts, "YEAR_MONTH_FORMAT"),
+            "end": date_format(ends, "YEAR_MONTH_FORMAT"),
+        }
+        field = "first_month" if first_month < starts else "last_month"
+        raise ValidationError({field: [outside]})
     if city is not None and not programme.participations.filter(city=city).exists():
         raise ValidationError({"city": [_("This city does not take part in the programme.")]})
     report = StaffCostReport.objects.create(

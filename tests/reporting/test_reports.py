@@ -545,3 +545,22 @@ def test_a_city_report_prints_the_day_by_day_timesheets(world, django_capture_on
     assert "=Agenda for the Rotterdam visit" in text
     assert "The day-by-day timesheets are in the CSV and Excel files" not in " ".join(text.split())
     assert "Signed by Olga Officer on" in text
+
+
+def test_the_service_refuses_a_period_outside_the_programme(world):
+    from django.core.exceptions import ValidationError
+
+    from reporting.services import report_request
+
+    with pytest.raises(ValidationError) as refused:
+        report_request(
+            programme=world.programme,
+            city=world.city,
+            first_month=date(2016, 1, 1),
+            last_month=date(2017, 12, 1),
+            by=fresh(world.coordinator),
+        )
+    assert refused.value.message_dict == {
+        "first_month": [f"{world.programme.name} runs from October 2016 to September 2018."]
+    }
+    assert not StaffCostReport.objects.exists()
