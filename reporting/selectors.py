@@ -5,7 +5,7 @@ only prices one row per approved person-month with the rate stored on it.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
@@ -148,7 +148,6 @@ class StaffCostSummary:
     open_months: list[TimesheetMonth]
     split: CostSplit
     total_hours: Decimal = Decimal(0)
-    extra: dict = field(default_factory=dict)
 
     @property
     def total_days(self) -> Decimal:

@@ -289,6 +289,13 @@ def month_grid_save(
     changed = 0
     errors: dict[str, list[str]] = {}
     saved: list[tuple[str, TimeEntry]] = []
+    # A description is kept on the day's grid entries: a day without hours would drop it.
+    days_with_hours = {day for (day, _activity), value in hours.items() if value}
+    for day, text in descriptions.items():
+        if day in days and text.strip() and day not in days_with_hours:
+            errors[grid_description_field(day)] = [
+                _("Enter the hours of this day too: a description belongs to its hours.")
+            ]
     # First every cell on its own, saved; then the day and year totals, on the month as it now
     # stands, so that moving hours from one activity to another is judged on the result.
     for (day, activity), value in sorted(hours.items()):

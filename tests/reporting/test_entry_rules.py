@@ -473,3 +473,19 @@ def test_the_grid_refuses_the_same_cell_booked_for_another_city(world):
         ]
     }
     assert TimeEntry.objects.count() == 1
+
+
+def test_a_description_without_hours_is_refused_not_dropped(world):
+    errors = errors_of(
+        lambda: grid(
+            world,
+            hours={(DAY, "action_planning"): 2},
+            descriptions={DAY: "Workshop", DAY + timedelta(days=1): "Forgot the hours"},
+        )
+    )
+    assert errors == {
+        services.grid_description_field(DAY + timedelta(days=1)): [
+            "Enter the hours of this day too: a description belongs to its hours."
+        ]
+    }
+    assert not TimeEntry.objects.exists()

@@ -728,3 +728,14 @@ def test_my_time_does_not_query_more_with_more_months(client, world):
     large = count_queries(client, reverse("reporting:my_time"))
     assert large == small
     assert small <= 8
+
+
+def test_a_description_typed_without_hours_is_kept_with_a_message(client, world):
+    client.force_login(world.officer)
+    description = services.grid_description_field(DAY)
+    response = client.post(grid_url(world), {description: "Workshop notes"})
+    assert response.status_code == 400
+    page = text(response)
+    assert "a description belongs to its hours" in page
+    assert 'value="Workshop notes"' in response.content.decode()
+    assert not TimeEntry.objects.exists()
