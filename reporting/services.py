@@ -363,7 +363,7 @@ def month_submit(sheet: TimesheetMonth, *, by: User, ip_address: str | None = No
         raise ValidationError(_locked_message(sheet))
     if sheet.month > timezone.localdate():
         raise ValidationError(_("A month can be signed once it has begun."))
-    hours = sheet.entries.aggregate(total=Sum("hours"))["total"]
+    hours = _month_hours(sheet)
     if not hours:
         raise ValidationError(_("There is no time recorded in this month to sign."))
     sheet.status = MonthStatus.SUBMITTED
@@ -377,6 +377,13 @@ def month_submit(sheet: TimesheetMonth, *, by: User, ip_address: str | None = No
         ip_address=ip_address,
         details={"hours": str(hours)},
     )
+
+
+def _month_hours(sheet: TimesheetMonth) -> Decimal | None:
+    """The month's hours at the entries' precision (one decimal), the same on every database:
+    SQLite sums 10.0 and 0.0 to 10, PostgreSQL to 10.0."""
+    total = sheet.entries.aggregate(total=Sum("hours"))["total"]
+    return None if total is None else Decimal(total).quantize(Decimal("0.1"))
 
 
 def _approval_error(sheet: TimesheetMonth, by: User) -> str | None:
@@ -408,7 +415,7 @@ def month_approve(sheet: TimesheetMonth, *, by: User, ip_address: str | None = N
             )
             % {"person": sheet.person, "year": year}
         )
-    hours = sheet.entries.aggregate(total=Sum("hours"))["total"] or Decimal(0)
+    hours = _month_hours(sheet) or Decimal(0)
     approved_in_year = TimesheetMonth.objects.filter(
         person=sheet.person, month__year=year, status=MonthStatus.APPROVED
     ).aggregate(total=Sum("hours"))["total"] or Decimal(0)
