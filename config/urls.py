@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("mentoring.urls")),
     path("cities/", include("cities.urls")),
     path("time/", include("reporting.urls")),
+    path("", include("toolkits.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
