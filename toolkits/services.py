@@ -81,15 +81,6 @@ def _practice_errors(practice: GoodPractice) -> dict[str, list[str]]:
         errors["budget"] = [_("Give the total budget the EU contribution is part of.")]
     if practice.ended_on and practice.started_on and practice.ended_on < practice.started_on:
         errors["ended_on"] = [_("The end cannot come before the start.")]
-    if practice.scheme_id and practice.city_id:
-        takes_part = practice.scheme.programme.participations.filter(
-            city_id=practice.city_id
-        ).exists()
-        if not takes_part:
-            errors["scheme"] = [
-                _("%(city)s does not take part in the programme of this theme.")
-                % {"city": practice.city}
-            ]
     return errors
 
 
@@ -112,7 +103,8 @@ def _set_relations(practice: GoodPractice, relations: dict) -> None:
 
 
 def practice_create(*, city: City, author: User, **fields) -> GoodPractice:
-    """A draft practice of the city, written by one of its officers."""
+    """A draft practice of the city, written by one of its officers. The city need not take
+    part in the theme's programme: toolkits gather what every city of the network learned."""
     if not permissions.can_write_practice_for(author, city.pk):
         raise ValidationError(_("Only officers of %(city)s write its practices.") % {"city": city})
     relations = {name: fields.pop(name) for name in PRACTICE_RELATIONS if name in fields}
