@@ -102,6 +102,14 @@ def _set_relations(practice: GoodPractice, relations: dict) -> None:
             getattr(practice, name).set(relations[name])
 
 
+def _step(practice: GoodPractice, action: str, by: User, comment: str = "") -> PracticeReview:
+    return PracticeReview.objects.create(practice=practice, action=action, by=by, comment=comment)
+
+
+def _locked(practice: GoodPractice) -> GoodPractice:
+    return GoodPractice.objects.select_for_update().get(pk=practice.pk)
+
+
 def practice_create(*, city: City, author: User, **fields) -> GoodPractice:
     """A draft practice of the city, written by one of its officers. The city need not take
     part in the theme's programme: toolkits gather what every city of the network learned."""
@@ -121,27 +129,23 @@ def practice_create(*, city: City, author: User, **fields) -> GoodPractice:
 
 
 def practice_update(practice: GoodPractice, *, by: User, **fields) -> GoodPractice:
-    if not permissions.can_edit_practice(by, practice):
-        raise ValidationError(_("You cannot change this practice in its present state."))
+    """Change a practice's content. Who may depends on its state as stored, not as the caller
+    last saw it (it may have been sent for review meanwhile)."""
     relations = {name: fields.pop(name) for name in PRACTICE_RELATIONS if name in fields}
     unknown = set(fields) - set(PRACTICE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown practice fields: {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(practice, name, value)
-    _validate(practice)
     with transaction.atomic():
+        stored = _locked(practice)
+        if not permissions.can_edit_practice(by, stored):
+            raise ValidationError(_("You cannot change this practice in its present state."))
+        practice.status = stored.status
+        for name, value in fields.items():
+            setattr(practice, name, value)
+        _validate(practice)
         practice.save()
         _set_relations(practice, relations)
     return practice
-
-
-def _step(practice: GoodPractice, action: str, by: User, comment: str = "") -> PracticeReview:
-    return PracticeReview.objects.create(practice=practice, action=action, by=by, comment=comment)
-
-
-def _locked(practice: GoodPractice) -> GoodPractice:
-    return GoodPractice.objects.select_for_update().get(pk=practice.pk)
 
 
 def practice_submit(practice: GoodPractice, *, by: User) -> GoodPractice:
