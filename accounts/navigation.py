@@ -49,6 +49,8 @@ def _items_for(membership) -> list[NavItem]:
                 reverse("reporting:programme_dashboard", kwargs={"programme": programme.slug}),
             ),
             NavItem("reports", _("Staff-cost reports"), reverse("reporting:reports")),
+            NavItem("reviews", _("Practice reviews"), reverse("toolkits:review_queue")),
+            NavItem("toolkits", _("Toolkits"), reverse("toolkits:toolkit_workspace")),
             NavItem("invitations", _("Invitations"), reverse("accounts:invitations")),
         ]
     if role == Role.EXPERT:
@@ -62,11 +64,14 @@ def _items_for(membership) -> list[NavItem]:
             NavItem("pairings", _("Pairings"), reverse("mentoring:pairings")),
             NavItem("events", _("Events"), reverse("mentoring:events")),
             NavItem("cities", _("Cities"), reverse("cities:list")),
+            NavItem("reviews", _("Practice reviews"), reverse("toolkits:review_queue")),
+            NavItem("toolkits", _("Toolkits"), reverse("toolkits:toolkit_workspace")),
         ]
     if role == Role.OFFICER:
         return [
             NavItem("city", _("My city"), membership.city.get_absolute_url()),
             NavItem("time", _("My time"), reverse("reporting:my_time")),
+            NavItem("practices", _("Our good practices"), reverse("toolkits:my_practices")),
             NavItem("pairings", _("Pairings"), reverse("mentoring:pairings")),
             NavItem("events", _("Events"), reverse("mentoring:events")),
         ]
@@ -83,4 +88,5 @@ def _items_for(membership) -> list[NavItem]:
     return [
         NavItem("programme", _("Programme"), membership.programme.get_absolute_url()),
         NavItem("cities", _("Cities"), reverse("cities:list")),
+        NavItem("toolkits", _("Toolkits"), reverse("toolkits:toolkits")),
     ]

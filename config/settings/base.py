@@ -212,3 +212,6 @@ TANDEM_MAP_TILES_URL = env(
     "TANDEM_MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 )
 TANDEM_MAP_ATTRIBUTION = env("TANDEM_MAP_ATTRIBUTION", default="© OpenStreetMap contributors")
+
+# The largest image a practice may carry, in bytes.
+TANDEM_MAX_IMAGE_BYTES = env.int("TANDEM_MAX_IMAGE_BYTES", default=5 * 1024 * 1024)

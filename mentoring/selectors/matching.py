@@ -1,8 +1,10 @@
 """Reads for matching: the facts about each mentor candidate, in one query however many cities."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from cities.models import City
+from toolkits.models import GoodPractice, PracticeStatus
 
 from ..matching import Candidate, CityFacts
 from ..models import Pairing, PairingStatus, Participation, Scheme
@@ -46,13 +48,32 @@ def was_withdrawn(*, scheme: Scheme, mentor: City, implementing: City) -> bool:
     return withdrawn_partners(scheme=scheme, city=implementing).filter(pk=mentor.pk).exists()
 
 
+def published_practices_on_theme(scheme: Scheme) -> Subquery:
+    """The number of the candidate city's published good practices in the scheme's theme (this
+    scheme or one sharing a Charter commitment with it), as a subquery on the city: a join would
+    multiply the pairing counts."""
+    counted = (
+        GoodPractice.objects.filter(
+            city=OuterRef("pk"),
+            status=PracticeStatus.PUBLISHED,
+            scheme__in=theme_schemes(scheme),
+        )
+        .order_by()
+        .values("city")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
 def mentor_candidates(*, scheme: Scheme, implementing: City) -> list[Candidate]:
     """The cities that could mentor the implementing city in the scheme, with their facts.
 
     Candidates take part in the scheme's programme; left out are the implementing city itself,
     any city already paired with it in this scheme (whatever the status), and any city whose
     pairing with it was withdrawn in any scheme of the programme. One query, with the counts as
-    aggregates over the candidate's pairings as mentor.
+    aggregates over the candidate's pairings as mentor and a subquery counting its published
+    good practices.
     """
     completed = Q(pairings_as_mentor__status=PairingStatus.COMPLETED)
     cities = (
@@ -72,6 +93,7 @@ def mentor_candidates(*, scheme: Scheme, implementing: City) -> list[Candidate]:
                 "pairings_as_mentor",
                 filter=completed & Q(pairings_as_mentor__scheme__in=theme_schemes(scheme)),
             ),
+            good_practices_on_theme=published_practices_on_theme(scheme),
             load=Count(
                 "pairings_as_mentor",
                 filter=Q(
@@ -88,9 +110,7 @@ def mentor_candidates(*, scheme: Scheme, implementing: City) -> list[Candidate]:
             name=city.name,
             completed_on_theme=city.completed_on_theme,
             completed_overall=city.completed_overall,
-            # Good practices arrive with the toolkits app (a later issue); until a published good
-            # practice exists to count, every city has none in the theme.
-            good_practices_on_theme=0,
+            good_practices_on_theme=city.good_practices_on_theme,
             charter_signatory=city.charter_signatory,
             languages=tuple(city.languages or ()),
             load=city.load,

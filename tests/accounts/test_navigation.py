@@ -12,10 +12,12 @@ NAV = {
         "cities",
         "staff_time",
         "reports",
+        "reviews",
+        "toolkits",
         "invitations",
     },
-    "expert@example.org": {"home", "scheme", "pairings", "events", "cities"},
-    "officer.gdansk@example.org": {"home", "city", "time", "pairings", "events"},
+    "expert@example.org": {"home", "scheme", "pairings", "events", "cities", "reviews", "toolkits"},
+    "officer.gdansk@example.org": {"home", "city", "time", "practices", "pairings", "events"},
     "supervisor.gdansk@example.org": {
         "home",
         "city",
@@ -25,7 +27,7 @@ NAV = {
         "reports",
         "events",
     },
-    "partner@example.org": {"home", "programme", "cities"},
+    "partner@example.org": {"home", "programme", "cities", "toolkits"},
 }
 
 SECTIONS = {
@@ -63,6 +65,7 @@ def test_someone_with_two_roles_sees_both(client, demo, demo_user):
         "home",
         "city",
         "time",
+        "practices",
         "pairings",
         "events",
         "team",

@@ -1,0 +1,93 @@
+"""The catalogue's search box and filters. Each list offers only what published practices have."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from mentoring.models import CharterCommitment
+
+from . import selectors
+from .models import GoodPractice, TargetGroup
+
+
+class ThemeField(forms.ModelChoiceField):
+    """A scheme named with its programme and code, since themes of programmes may look alike."""
+
+    def label_from_instance(self, obj) -> str:
+        return gettext("%(programme)s, %(code)s: %(theme)s") % {
+            "programme": obj.programme.name,
+            "code": obj.code,
+            "theme": obj.theme,
+        }
+
+
+class ThemeFilter(django_filters.ModelChoiceFilter):
+    field_class = ThemeField
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class PracticeFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_words",
+        max_length=200,
+        help_text=_("Words from the title, summary or text, or a city's name."),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    theme = ThemeFilter(
+        label=_("Theme"),
+        field_name="scheme",
+        queryset=lambda request: selectors.themes_with_practices(),
+        empty_label=_("Any theme"),
+    )
+    country = django_filters.ChoiceFilter(
+        label=_("Country"), field_name="city__country", empty_label=_("Any country")
+    )
+    city = django_filters.ModelChoiceFilter(
+        label=_("City"),
+        field_name="city",
+        to_field_name="slug",
+        queryset=lambda request: selectors.cities_with_practices(),
+        empty_label=_("Any city"),
+    )
+    commitment = django_filters.ModelChoiceFilter(
+        label=_("Charter commitment"),
+        field_name="commitments",
+        to_field_name="number",
+        queryset=CharterCommitment.objects.all(),
+        empty_label=_("Any commitment"),
+    )
+    target_group = django_filters.ModelChoiceFilter(
+        label=_("Target group"),
+        field_name="target_groups",
+        to_field_name="code",
+        queryset=TargetGroup.objects.all(),
+        empty_label=_("Any target group"),
+    )
+    year = YearFilter(
+        label=_("Running in"),
+        method="filter_year",
+        min_value=1900,
+        max_value=2100,
+        help_text=_("A year, such as 2017."),
+    )
+
+    class Meta:
+        model = GoodPractice
+        fields = ["q", "theme", "country", "city", "commitment", "target_group", "year"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read once: the form both validates and lists the choices.
+        self.filters["country"].extra["choices"] = selectors.countries_with_practices()
+        self.form.label_suffix = ""
+
+    def filter_words(self, queryset, name, value):
+        return selectors.search_practices(queryset, value)
+
+    def filter_year(self, queryset, name, value):
+        return selectors.running_in(queryset, value)

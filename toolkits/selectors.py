@@ -1,0 +1,259 @@
+"""Reads of the public catalogue: published practices and their search, one practice's page, and
+the toolkits with their editions.
+
+Everything here issues a fixed number of queries, however many practices, images, editions or
+toolkits there are: relations are joined or prefetched, never read row by row.
+"""
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django_countries import countries
+
+from accounts.models import User
+from cities.models import City
+from mentoring.models import Scheme
+
+from . import permissions
+from .models import GoodPractice, PracticeStatus, Toolkit, ToolkitEdition
+
+# The text fields the search reads, by weight: the title counts most, then the summary.
+SEARCH_TITLE = ("title",)
+SEARCH_SUMMARY = ("summary",)
+SEARCH_BODY = ("challenge", "actions", "results", "transferability", "city__name")
+# Practices are written in many languages: no stemming or stop words, words as typed.
+SEARCH_CONFIG = "simple"
+# Without full-text search each word is one more condition on every field: keep it bounded.
+MAX_WORDS = 12
+
+
+def published_practices() -> QuerySet[GoodPractice]:
+    """Published practices with what a result line shows (city, theme and its programme)."""
+    return GoodPractice.objects.filter(status=PracticeStatus.PUBLISHED).select_related(
+        "city", "scheme__programme"
+    )
+
+
+def search_practices(practices: QuerySet[GoodPractice], text: str) -> QuerySet[GoodPractice]:
+    """The practices that match the words typed, best first.
+
+    PostgreSQL ranks with full-text search (title above summary above the rest of the text).
+    Elsewhere every word must appear in one of the fields, and results go by title.
+    """
+    text = text.strip()
+    if not text:
+        return practices
+    if connection.vendor == "postgresql":
+        return _full_text_search(practices, text)
+    return _word_search(practices, text)
+
+
+def _full_text_search(practices: QuerySet[GoodPractice], text: str) -> QuerySet[GoodPractice]:
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+    vector = (
+        SearchVector(*SEARCH_TITLE, weight="A", config=SEARCH_CONFIG)
+        + SearchVector(*SEARCH_SUMMARY, weight="B", config=SEARCH_CONFIG)
+        + SearchVector(*SEARCH_BODY, weight="C", config=SEARCH_CONFIG)
+    )
+    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    return (
+        practices.annotate(search=vector, rank=SearchRank(vector, query))
+        .filter(search=query)
+        .order_by("-rank", "title", "pk")
+    )
+
+
+def _word_search(practices: QuerySet[GoodPractice], text: str) -> QuerySet[GoodPractice]:
+    fields = SEARCH_TITLE + SEARCH_SUMMARY + SEARCH_BODY
+    for word in re.findall(r"[^\s\"']+", text)[:MAX_WORDS]:
+        word = word.lstrip("-") or word
+        matches = Q()
+        for field in fields:
+            matches |= Q(**{f"{field}__icontains": word})
+        practices = practices.filter(matches)
+    return practices.order_by("title", "pk")
+
+
+def running_in(practices: QuerySet[GoodPractice], year: int) -> QuerySet[GoodPractice]:
+    """Practices under way at some time in the year."""
+    return practices.filter(started_on__year__lte=year).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__year__gte=year)
+    )
+
+
+# What the filters offer: only what published practices have. ----------------------------------
+
+
+def themes_with_practices() -> QuerySet[Scheme]:
+    published = GoodPractice.objects.filter(scheme=OuterRef("pk"), status=PracticeStatus.PUBLISHED)
+    return (
+        Scheme.objects.filter(Exists(published))
+        .select_related("programme")
+        .order_by("programme__name", "code")
+    )
+
+
+def cities_with_practices() -> QuerySet[City]:
+    published = GoodPractice.objects.filter(city=OuterRef("pk"), status=PracticeStatus.PUBLISHED)
+    return City.objects.filter(Exists(published)).order_by("name", "pk")
+
+
+def countries_with_practices() -> list[tuple[str, str]]:
+    """(code, name) of the countries with a published practice, by name in the current
+    language."""
+    codes = (
+        City.objects.filter(good_practices__status=PracticeStatus.PUBLISHED)
+        .values_list("country", flat=True)
+        .distinct()
+        .order_by()
+    )
+    return sorted(((code, countries.name(code)) for code in codes), key=lambda c: c[1])
+
+
+# One practice ----------------------------------------------------------------------------------
+
+
+def practice_page(slug: str) -> GoodPractice | None:
+    """The practice with everything its page shows, whatever its status (None if no such)."""
+    return (
+        GoodPractice.objects.select_related("city", "scheme__programme")
+        .prefetch_related("target_groups", "commitments", "images")
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def practice_visible(user: User, slug: str) -> GoodPractice | None:
+    """The practice if the person may see it: published, or theirs to write or review."""
+    practice = practice_page(slug)
+    if practice is None or not permissions.can_view_practice(user, practice):
+        return None
+    return practice
+
+
+def toolkits_containing(practice: GoodPractice) -> QuerySet[Toolkit]:
+    """The published toolkits the practice is part of."""
+    return (
+        published_toolkits()
+        .filter(entries__practice=practice)
+        .select_related("scheme__programme")
+        .order_by("title", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    is_web: bool  # http or https: shown as a link; anything else only as text
+
+
+def practice_links(practice: GoodPractice) -> list[Link]:
+    return [
+        Link(url=url, is_web=urlsplit(url).scheme.lower() in ("http", "https"))
+        for url in practice.link_list()
+    ]
+
+
+# Toolkits --------------------------------------------------------------------------------------
+
+
+def _has_edition():
+    return Exists(ToolkitEdition.objects.filter(toolkit=OuterRef("pk")))
+
+
+def published_toolkits() -> QuerySet[Toolkit]:
+    """Toolkits with at least one edition."""
+    return Toolkit.objects.filter(_has_edition())
+
+
+def toolkits_visible_to(user: User) -> QuerySet[Toolkit]:
+    """Published toolkits for everyone; those the person manages too, published or not."""
+    managed = Q(scheme_id__in=permissions.expert_scheme_ids(user)) | Q(
+        scheme__programme_id__in=permissions.coordinated_programme_ids(user)
+    )
+    return Toolkit.objects.filter(_has_edition() | managed)
+
+
+def toolkit_list(user: User) -> QuerySet[Toolkit]:
+    """The toolkits the person may see, by programme, theme and title, with their editions
+    newest first."""
+    return (
+        toolkits_visible_to(user)
+        .select_related("scheme__programme")
+        .prefetch_related(
+            Prefetch("editions", queryset=ToolkitEdition.objects.order_by("-number", "pk"))
+        )
+        .order_by("scheme__programme__name", "scheme__code", "title", "pk")
+    )
+
+
+def toolkit_page(user: User, slug: str) -> Toolkit | None:
+    """The toolkit with its editions and success factors, if the person may see it."""
+    return (
+        toolkits_visible_to(user)
+        .select_related("scheme__programme")
+        .prefetch_related(
+            Prefetch("editions", queryset=ToolkitEdition.objects.order_by("-number", "pk")),
+            "success_factors",
+        )
+        .filter(slug=slug)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class EditionPractice:
+    """A practice as an edition lists it, with the address of its page while it is still
+    published."""
+
+    title: str
+    city: str
+    country: str
+    language: str
+    url: str | None
+
+
+def edition_practices(edition: ToolkitEdition) -> list[EditionPractice]:
+    """The practices of an edition in their order, as published; one query tells which are
+    still published."""
+    listed = edition.snapshot.get("practices", [])
+    ids = [item.get("id") for item in listed if item.get("id") is not None]
+    still_published = dict(
+        GoodPractice.objects.filter(pk__in=ids, status=PracticeStatus.PUBLISHED).values_list(
+            "pk", "slug"
+        )
+    )
+    rows = []
+    for item in listed:
+        slug = still_published.get(item.get("id"))
+        rows.append(
+            EditionPractice(
+                title=item.get("title", ""),
+                city=item.get("city", ""),
+                country=countries.name(item.get("country", "")) or item.get("country", ""),
+                language=item.get("language", ""),
+                url=reverse("toolkits:practice", kwargs={"slug": slug}) if slug else None,
+            )
+        )
+    return rows
+
+
+def current_practices(toolkit: Toolkit) -> list[EditionPractice]:
+    """The practices the toolkit holds now, in order, for those who manage it before its first
+    edition."""
+    entries = toolkit.entries.select_related("practice__city").order_by("position", "pk")
+    return [
+        EditionPractice(
+            title=entry.practice.title,
+            city=entry.practice.city.name,
+            country=entry.practice.city.country.name,
+            language=entry.practice.language,
+            url=entry.practice.get_absolute_url() if entry.practice.is_published else None,
+        )
+        for entry in entries
+    ]
