@@ -24,6 +24,7 @@ from mentoring.models import (
 )
 from mentoring.services import pairing_create, participation_add
 from reporting.demo import seed_demo_time
+from toolkits.demo import seed_demo_toolkits
 
 
 @lru_cache(maxsize=1)
@@ -52,10 +53,15 @@ class Command(BaseCommand):
             action="store_true",
             help="Leave out the demo time entries, timesheets and rates (quicker; most tests).",
         )
+        parser.add_argument(
+            "--without-toolkits",
+            action="store_true",
+            help="Leave out the demo good practices and toolkits.",
+        )
 
     @transaction.atomic
     def handle(self, *args, **options):
-        steps = tqdm(total=7, desc="Seeding demo", unit="step", disable=options["verbosity"] < 1)
+        steps = tqdm(total=8, desc="Seeding demo", unit="step", disable=options["verbosity"] < 1)
         programme = self._programme()
         steps.update()
         schemes = self._schemes(programme)
@@ -67,6 +73,10 @@ class Command(BaseCommand):
         logins = self._people(programme, schemes, cities)
         steps.update()
         seed_demo_events(programme)
+        steps.update()
+        if not options["without_toolkits"]:
+            password_hash = _demo_password_hash(settings.DEMO_PASSWORD)
+            seed_demo_toolkits(programme, schemes, password_hash=password_hash)
         steps.update()
         if not options["without_staff_time"]:
             seed_demo_time(programme)
