@@ -8,7 +8,7 @@ published is visible only to the officers of its city, its reviewers and coordin
 from accounts.models import Role, User
 from accounts.selectors import memberships_of
 
-from .models import GoodPractice, Toolkit
+from .models import GoodPractice, Rendering, Toolkit
 
 
 def officer_city_ids(user: User) -> set[int]:
@@ -75,3 +75,11 @@ def can_create_toolkit_for(user: User, scheme) -> bool:
 def can_render(user: User, toolkit: Toolkit) -> bool:
     """Render an edition again and see the job's progress: the programme's coordinators."""
     return toolkit.scheme.programme_id in coordinated_programme_ids(user)
+
+
+def can_view_rendering(user: User, rendering: Rendering) -> bool:
+    """Renderings of editions and of published practices are public, as the documents are; a
+    rendering of a practice taken off the catalogue is seen by those who still see it."""
+    if rendering.edition_id:
+        return True
+    return can_view_practice(user, rendering.practice)

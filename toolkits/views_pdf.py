@@ -80,14 +80,6 @@ def practice_pdf(request: HttpRequest, slug: str, language: str) -> HttpResponse
 # A rendering's page ---------------------------------------------------------------------------
 
 
-def may_see_rendering(user: User, rendering: Rendering) -> bool:
-    """Renderings of editions and of published practices are public, as the documents are; a
-    rendering of a practice taken off the catalogue is seen by those who still see it."""
-    if rendering.edition_id:
-        return True
-    return permissions.can_view_practice(user, rendering.practice)
-
-
 def _rendering(request: HttpRequest, pk: int) -> Rendering:
     rendering = get_object_or_404(
         Rendering.objects.select_related(
@@ -98,7 +90,7 @@ def _rendering(request: HttpRequest, pk: int) -> Rendering:
         ),
         pk=pk,
     )
-    if not may_see_rendering(request.user, rendering):
+    if not permissions.can_view_rendering(request.user, rendering):
         raise Http404
     return rendering
 
