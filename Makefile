@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test install lint format migrate seed check-deploy messages worker bench clean
+.PHONY: run test install lint format migrate seed check-deploy messages worker bench bench-toolkits clean
 
 # Install the project into .venv; again only when the dependencies change.
 $(STAMP): pyproject.toml constraints.txt
@@ -54,6 +54,9 @@ messages: install
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tandem_bench
 bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/staff_costs.py $(BENCH_ARGS)
+
+bench-toolkits: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/toolkits.py $(BENCH_ARGS)
 
 worker: install
 	$(BIN)/celery -A config worker --loglevel=INFO

@@ -1,8 +1,33 @@
+import importlib
+
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 
 from accounts.models import User
 from mentoring.models import Programme
+
+# Reference rows that data migrations create: the Charter's commitments and the target groups.
+REFERENCE_MIGRATIONS = [
+    ("mentoring.migrations.0002_charter_commitments", "create_commitments"),
+    ("toolkits.migrations.0002_target_groups", "create_target_groups"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_rows(request):
+    """A transactional test (live server, real worker) ends by emptying every table, the rows of
+    data migrations included; put them back for the next one, as a migrated database has them.
+    pytest-django runs these tests after all the others."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction", False)
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    for module, function in REFERENCE_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture
