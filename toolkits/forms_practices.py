@@ -15,7 +15,7 @@ from pathlib import PurePath
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, URLValidator
+from django.core.validators import MinValueValidator
 from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 from django.utils.formats import number_format
@@ -27,7 +27,7 @@ from accounts.models import User
 from cities.models import City
 from mentoring.models import CharterCommitment, Programme, Scheme
 
-from . import permissions
+from . import permissions, services
 from .models import GoodPractice, TargetGroup
 from .services import PRACTICE_FIELDS, PRACTICE_RELATIONS
 
@@ -149,28 +149,7 @@ class PracticeForm(forms.ModelForm):
         ]
 
     def clean_links(self) -> str:
-        check = URLValidator(schemes=["http", "https"])
-        lines = [line.strip() for line in self.cleaned_data["links"].splitlines()]
-        bad = []
-        for number, line in enumerate(lines, start=1):
-            if not line:
-                continue
-            try:
-                check(line)
-            except ValidationError:
-                bad.append(
-                    ValidationError(
-                        _(
-                            "Line %(number)s is not a web address starting with http(s)://: "
-                            "%(line)s"
-                        ),
-                        code="invalid_link",
-                        params={"number": number, "line": line},
-                    )
-                )
-        if bad:
-            raise ValidationError(bad)
-        return "\n".join(line for line in lines if line)
+        return services.clean_links(self.cleaned_data["links"])
 
     def clean(self):
         """The checks between fields, so that every message shows at once; the service makes

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -69,8 +70,33 @@ def unique_slug(model, text: str, *, field: str = "slug", max_length: int = 200)
     return slug
 
 
+def clean_links(text: str) -> str:
+    """One http(s) address per line, blank lines dropped; every bad line named in the error."""
+    check = URLValidator(schemes=["http", "https"])
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    bad = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            check(line)
+        except ValidationError:
+            bad.append(
+                ValidationError(
+                    _("Line %(number)s is not a web address starting with http(s)://: %(line)s"),
+                    code="invalid_link",
+                    params={"number": number, "line": line},
+                )
+            )
+    if bad:
+        raise ValidationError(bad)
+    return "\n".join(lines)
+
+
 def _practice_errors(practice: GoodPractice) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
+    try:
+        practice.links = clean_links(practice.links)
+    except ValidationError as error:
+        errors["links"] = error.messages
     if (
         practice.eu_contribution is not None
         and practice.budget is not None
@@ -217,10 +243,16 @@ def practice_withdraw(practice: GoodPractice, *, by: User, comment: str) -> Good
 def practice_image_add(
     practice: GoodPractice, *, by: User, image, alt_text: str, caption: str = ""
 ) -> PracticeImage:
-    """The upload has been checked by the form (size, real image); the rules of who and when
-    are checked here."""
+    """Add an image: a real JPEG, PNG, GIF or WebP within the size and pixel limits (the same
+    check as the upload form's, so a caller that skips the form is held to it too)."""
+    from .forms_practices import CheckedImageField
+
     if not permissions.can_edit_practice(by, practice):
         raise ValidationError(_("You cannot change this practice in its present state."))
+    try:
+        image = CheckedImageField().clean(image)
+    except ValidationError as error:
+        raise ValidationError({"image": error.messages}) from error
     position = (practice.images.aggregate(top=Max("position"))["top"] or 0) + 1
     picture = PracticeImage(
         practice=practice, image=image, alt_text=alt_text, caption=caption, position=position

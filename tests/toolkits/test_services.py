@@ -193,3 +193,22 @@ def test_pdfs_come_only_in_the_portals_languages_and_of_published_practices(worl
     with pytest.raises(ValidationError) as refused:
         services.practice_rendering(practice, language="xx")
     assert "language" in refused.value.message_dict
+
+
+def test_the_service_itself_refuses_bad_links(world):
+    with pytest.raises(ValidationError) as refused:
+        draft(world, links="https://example.org/ok\njavascript:alert(1)")
+    assert "Line 2" in refused.value.message_dict["links"][0]
+    practice = draft(world, links="  https://example.org/a \n\n http://example.org/b ")
+    assert practice.links == "https://example.org/a\nhttp://example.org/b"
+
+
+def test_the_service_itself_refuses_a_file_that_is_not_an_image(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    practice = draft(world)
+    fake = SimpleUploadedFile("photo.png", b"not an image at all", content_type="image/png")
+    with pytest.raises(ValidationError) as refused:
+        services.practice_image_add(practice, by=fresh(world.officer), image=fake, alt_text="A")
+    assert "image" in refused.value.message_dict
+    assert not practice.images.exists()
