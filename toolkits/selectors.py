@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
 from django_countries import countries
 
@@ -257,3 +257,42 @@ def current_practices(toolkit: Toolkit) -> list[EditionPractice]:
         )
         for entry in entries
     ]
+
+
+# What experts and coordinators edit --------------------------------------------------------
+
+
+def _managed_scope(user: User) -> Q:
+    """Schemes the person facilitates as expert partner, and every scheme of the programmes
+    they coordinate: the rule of permissions.reviews_scheme, as a filter on schemes."""
+    return Q(pk__in=permissions.expert_scheme_ids(user)) | Q(
+        programme__in=permissions.coordinated_programme_ids(user)
+    )
+
+
+def managed_schemes(user: User) -> QuerySet:
+    return (
+        Scheme.objects.filter(_managed_scope(user))
+        .select_related("programme")
+        .order_by("programme__name", "code")
+    )
+
+
+def managed_toolkits(user: User) -> QuerySet:
+    """The toolkits the person edits, with what the workspace lists of each."""
+    last = ToolkitEdition.objects.filter(toolkit=OuterRef("pk")).order_by("-number")
+    published = Q(entries__practice__status=PracticeStatus.PUBLISHED)
+    return (
+        Toolkit.objects.filter(
+            Q(scheme__in=permissions.expert_scheme_ids(user))
+            | Q(scheme__programme__in=permissions.coordinated_programme_ids(user))
+        )
+        .select_related("scheme__programme")
+        .annotate(
+            practice_count=Count("entries", filter=published),
+            withdrawn_count=Count("entries", filter=~published),
+            last_number=Subquery(last.values("number")[:1]),
+            last_published_on=Subquery(last.values("published_on")[:1]),
+        )
+        .order_by("scheme__programme__name", "scheme__code", "title", "pk")
+    )

@@ -13,18 +13,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.models import User
 from config.views import add_service_errors, render_form
-from mentoring.models import Scheme
 
-from . import permissions, services
+from . import permissions, selectors, services
 from .forms_manage import (
     EditionPublishForm,
     PracticeRow,
@@ -32,49 +30,13 @@ from .forms_manage import (
     ToolkitForm,
     ToolkitPracticesForm,
 )
-from .models import GoodPractice, PracticeStatus, Toolkit, ToolkitEdition, ToolkitEntry
+from .models import GoodPractice, PracticeStatus, Toolkit, ToolkitEntry
 from .snapshots import toolkit_snapshot
 
 GET_AND_POST = require_http_methods(["GET", "HEAD", "POST"])
 
 
 # Scoping -----------------------------------------------------------------------------------------
-
-
-def _managed_scope(user: User) -> Q:
-    """Schemes the person facilitates as expert partner, and every scheme of the programmes
-    they coordinate: the rule of permissions.reviews_scheme, as a filter on schemes."""
-    return Q(pk__in=permissions.expert_scheme_ids(user)) | Q(
-        programme__in=permissions.coordinated_programme_ids(user)
-    )
-
-
-def managed_schemes(user: User) -> QuerySet:
-    return (
-        Scheme.objects.filter(_managed_scope(user))
-        .select_related("programme")
-        .order_by("programme__name", "code")
-    )
-
-
-def managed_toolkits(user: User) -> QuerySet:
-    """The toolkits the person edits, with what the workspace lists of each."""
-    last = ToolkitEdition.objects.filter(toolkit=OuterRef("pk")).order_by("-number")
-    published = Q(entries__practice__status=PracticeStatus.PUBLISHED)
-    return (
-        Toolkit.objects.filter(
-            Q(scheme__in=permissions.expert_scheme_ids(user))
-            | Q(scheme__programme__in=permissions.coordinated_programme_ids(user))
-        )
-        .select_related("scheme__programme")
-        .annotate(
-            practice_count=Count("entries", filter=published),
-            withdrawn_count=Count("entries", filter=~published),
-            last_number=Subquery(last.values("number")[:1]),
-            last_published_on=Subquery(last.values("published_on")[:1]),
-        )
-        .order_by("scheme__programme__name", "scheme__code", "title", "pk")
-    )
 
 
 def _managed_toolkit(request: HttpRequest, slug: str) -> Toolkit:
@@ -106,7 +68,7 @@ def toolkit_workspace(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "toolkits/manage/workspace.html",
-        {"toolkits": list(managed_toolkits(request.user))},
+        {"toolkits": list(selectors.managed_toolkits(request.user))},
     )
 
 
@@ -118,7 +80,7 @@ def toolkit_workspace(request: HttpRequest) -> HttpResponse:
 def toolkit_create(request: HttpRequest) -> HttpResponse:
     if not permissions.is_reviewer(request.user):
         raise PermissionDenied
-    schemes = managed_schemes(request.user)
+    schemes = selectors.managed_schemes(request.user)
     form = ToolkitForm(_posted(request), schemes=schemes)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
