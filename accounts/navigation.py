@@ -49,6 +49,7 @@ def _items_for(membership) -> list[NavItem]:
                 reverse("reporting:programme_dashboard", kwargs={"programme": programme.slug}),
             ),
             NavItem("reports", _("Staff-cost reports"), reverse("reporting:reports")),
+            NavItem("plans", _("Action plans"), reverse("actionplans:plans")),
             NavItem("reviews", _("Practice reviews"), reverse("toolkits:review_queue")),
             NavItem("toolkits", _("Toolkits"), reverse("toolkits:toolkit_workspace")),
             NavItem("invitations", _("Invitations"), reverse("accounts:invitations")),
@@ -64,6 +65,7 @@ def _items_for(membership) -> list[NavItem]:
             NavItem("pairings", _("Pairings"), reverse("mentoring:pairings")),
             NavItem("events", _("Events"), reverse("mentoring:events")),
             NavItem("cities", _("Cities"), reverse("cities:list")),
+            NavItem("plans", _("Action plans"), reverse("actionplans:plans")),
             NavItem("reviews", _("Practice reviews"), reverse("toolkits:review_queue")),
             NavItem("toolkits", _("Toolkits"), reverse("toolkits:toolkit_workspace")),
         ]
@@ -71,6 +73,7 @@ def _items_for(membership) -> list[NavItem]:
         return [
             NavItem("city", _("My city"), membership.city.get_absolute_url()),
             NavItem("time", _("My time"), reverse("reporting:my_time")),
+            NavItem("plans", _("Action plans"), reverse("actionplans:plans")),
             NavItem("practices", _("Our good practices"), reverse("toolkits:my_practices")),
             NavItem("pairings", _("Pairings"), reverse("mentoring:pairings")),
             NavItem("events", _("Events"), reverse("mentoring:events")),
@@ -80,6 +83,7 @@ def _items_for(membership) -> list[NavItem]:
             NavItem("city", _("My city"), membership.city.get_absolute_url()),
             NavItem("team", _("City team"), membership.city.get_absolute_url() + "#team"),
             NavItem("approvals", _("Timesheets to approve"), reverse("reporting:approvals")),
+            NavItem("plans", _("Action plans"), reverse("actionplans:plans")),
             NavItem("rates", _("Staff rates"), reverse("reporting:rates")),
             NavItem("reports", _("Staff-cost reports"), reverse("reporting:reports")),
             NavItem("events", _("Events"), reverse("mentoring:events")),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("cities/", include("cities.urls")),
     path("time/", include("reporting.urls")),
     path("", include("toolkits.urls")),
+    path("", include("actionplans.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

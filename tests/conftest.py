@@ -32,7 +32,15 @@ def _reference_rows(request):
 
 @pytest.fixture
 def demo(db) -> Programme:
-    """The CITIES-GROW demo programme with its demo people, without the demo staff time."""
+    """The CITIES-GROW demo programme with its demo people, without the demo staff time and
+    action plans (the fixtures below add them)."""
+    call_command("seed_demo", verbosity=0, without_staff_time=True, without_plans=True)
+    return Programme.objects.get(slug="cities-grow")
+
+
+@pytest.fixture
+def demo_with_plans(db) -> Programme:
+    """The demo with its eight action plans, one at each stage."""
     call_command("seed_demo", verbosity=0, without_staff_time=True)
     return Programme.objects.get(slug="cities-grow")
 

@@ -9,13 +9,16 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import can_manage_pairing, can_manage_pairings_in, can_view_pairing
 from accounts.selectors import programmes_for
+from actionplans import permissions as actionplan_permissions
+from actionplans import selectors as actionplan_selectors
+from actionplans.models import ActionPlan
 from cities.models import City
 from config.views import add_service_errors, paginate, query_without_page, render_form
 from documents.exports import FORMATS, export_response
 
 from ..filters import PairingFilter
 from ..forms import PairingCitiesForm, PairingForm, PairingStatusForm
-from ..models import Pairing, Scheme
+from ..models import Pairing, PairingStatus, Scheme
 from ..permissions import can_create_event
 from ..selectors.pairings import pairings_for
 from ..services.pairings import TRANSITIONS, pairing_create, pairing_transition, pairing_update
@@ -98,8 +101,28 @@ def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": can_manage,
         "status_form": PairingStatusForm(allowed=allowed) if can_manage and allowed else None,
         "can_plan": can_create_event(request.user, pairing.scheme.programme, pairing),
+        "action_plan": _action_plan_panel(request.user, pairing),
     }
     return render(request, "mentoring/pairing_detail.html", context)
+
+
+def _action_plan_panel(user, pairing: Pairing) -> dict | None:
+    """The pairing's plan with its progress, for those who may see it (or would, once it is
+    started); two queries."""
+    plan = actionplan_selectors.with_progress_data(
+        ActionPlan.objects.filter(pairing=pairing)
+    ).first()
+    if plan is not None:
+        plan.pairing = pairing  # loaded with its scheme and cities already
+    if not actionplan_permissions.can_view(user, plan or ActionPlan(pairing=pairing)):
+        return None
+    return {
+        "plan": plan,
+        "progress": actionplan_selectors.progress(plan) if plan else None,
+        "can_start": plan is None
+        and pairing.status != PairingStatus.WITHDRAWN
+        and actionplan_permissions.can_create_for(user, pairing),
+    }
 
 
 @login_required

@@ -15,6 +15,9 @@ from accounts.permissions import (
     can_view_programme,
 )
 from accounts.selectors import coordinated_programmes
+from actionplans import permissions as actionplan_permissions
+from actionplans import selectors as actionplan_selectors
+from actionplans.models import ActionPlan
 from cities.models import City
 from config.views import add_service_errors, render_form
 from reporting.permissions import can_view_programme_staff_time
@@ -61,8 +64,36 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_view_staff_time": can_view_programme_staff_time(request.user, programme),
         "map_tiles_url": settings.TANDEM_MAP_TILES_URL,
         "map_attribution": settings.TANDEM_MAP_ATTRIBUTION,
+        "plan_rows": _plan_rows(request.user, programme, schemes),
     }
     return render(request, "mentoring/programme_detail.html", context)
+
+
+def _plan_rows(user, programme: Programme, schemes: list[Scheme]) -> list[dict]:
+    """Every pairing's action plan the person may see, with its stage and progress: three
+    queries whatever the number of plans (plans, their actions, their indicators)."""
+    plans = {
+        plan.pairing_id: plan
+        for plan in actionplan_selectors.with_progress_data(
+            actionplan_selectors.visible_plans(user).filter(pairing__scheme__programme=programme)
+        )
+    }
+    rows = []
+    for scheme in schemes:
+        for pairing in scheme.pairings.all():
+            plan = plans.get(pairing.pk)
+            if plan is None and not actionplan_permissions.can_view(
+                user, ActionPlan(pairing=pairing)
+            ):
+                continue
+            rows.append(
+                {
+                    "pairing": pairing,
+                    "plan": plan,
+                    "progress": actionplan_selectors.progress(plan) if plan else None,
+                }
+            )
+    return rows
 
 
 @login_required

@@ -1,16 +1,19 @@
 """Load the CITIES-GROW demo programme and its demo people. Running it again changes nothing."""
 
+import logging
 from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils.text import slugify
 from tqdm import tqdm
 
 from accounts.models import Role, User
 from accounts.services import membership_grant, user_create
+from actionplans.demo import seed_demo_plans
 from cities.models import City
 from mentoring import demo
 from mentoring.demo_events import seed_demo_events
@@ -58,10 +61,28 @@ class Command(BaseCommand):
             action="store_true",
             help="Leave out the demo good practices and toolkits.",
         )
+        parser.add_argument(
+            "--without-plans",
+            action="store_true",
+            help="Leave out the demo action plans.",
+        )
+
+    def handle(self, *args, **options):
+        # The action plans' workflow e-mails the demo people when the transaction commits:
+        # they are kept in memory instead of being printed or sent, and the eager tasks that
+        # send them do not log a line each.
+        trace = logging.getLogger("celery.app.trace")
+        level = trace.level
+        trace.setLevel(logging.WARNING)
+        try:
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+                self._seed(options)
+        finally:
+            trace.setLevel(level)
 
     @transaction.atomic
-    def handle(self, *args, **options):
-        steps = tqdm(total=8, desc="Seeding demo", unit="step", disable=options["verbosity"] < 1)
+    def _seed(self, options):
+        steps = tqdm(total=9, desc="Seeding demo", unit="step", disable=options["verbosity"] < 1)
         programme = self._programme()
         steps.update()
         schemes = self._schemes(programme)
@@ -80,6 +101,9 @@ class Command(BaseCommand):
         steps.update()
         if not options["without_staff_time"]:
             seed_demo_time(programme)
+        steps.update()
+        if not options["without_plans"]:
+            seed_demo_plans(programme)
         steps.update()
         steps.close()
         if options["verbosity"] >= 1 and not options["quiet_logins"]:

@@ -1,0 +1,56 @@
+"""Reads of action plans: which plans a person sees, and their progress in a fixed number of
+queries however many plans, actions and measurements there are."""
+
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from accounts.models import Role, User
+from accounts.selectors import memberships_of
+
+from .models import Action, ActionPlan, Indicator, Measurement
+from .progress import Progress, plan_progress
+
+
+def visible_plans(user: User) -> QuerySet[ActionPlan]:
+    """Plans of the person's cities (either side of the pairing), of the schemes they
+    facilitate and of the programmes they coordinate; the rule of permissions.can_view."""
+    cities, schemes, programmes = set(), set(), set()
+    for m in memberships_of(user):
+        if m.role in (Role.OFFICER, Role.SUPERVISOR):
+            cities.add(m.city_id)
+        elif m.role == Role.EXPERT:
+            schemes.add(m.scheme_id)
+        elif m.role == Role.COORDINATOR:
+            programmes.add(m.programme_id)
+    return ActionPlan.objects.filter(
+        Q(pairing__implementing__in=cities)
+        | Q(pairing__mentor__in=cities)
+        | Q(pairing__scheme__in=schemes)
+        | Q(pairing__scheme__programme__in=programmes)
+    ).select_related("pairing__scheme__programme", "pairing__mentor", "pairing__implementing")
+
+
+def with_progress_data(plans: QuerySet[ActionPlan]) -> QuerySet[ActionPlan]:
+    """Prefetch what progress() reads: action statuses, indicators with their latest value."""
+    latest = Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-measured_on", "-pk")
+    return plans.prefetch_related(
+        Prefetch("actions", queryset=Action.objects.only("pk", "plan_id", "status", "position")),
+        Prefetch(
+            "indicators",
+            queryset=Indicator.objects.annotate(latest=Subquery(latest.values("value")[:1])),
+        ),
+    )
+
+
+def _latest_value(indicator: Indicator):
+    if hasattr(indicator, "latest"):  # annotated by with_progress_data()
+        return indicator.latest
+    last = indicator.measurements.order_by("-measured_on", "-pk").first()
+    return None if last is None else last.value
+
+
+def progress(plan: ActionPlan) -> Progress:
+    """The plan's progress; no further query on plans from with_progress_data()."""
+    return plan_progress(
+        (action.status for action in plan.actions.all()),
+        ((i.baseline, i.target, _latest_value(i)) for i in plan.indicators.all()),
+    )
