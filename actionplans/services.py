@@ -504,3 +504,16 @@ def pdf_request(version: PlanVersion, *, by: User, language: str = "en") -> Plan
         if created:
             jobs.enqueue(pdf, build_plan_pdf)
     return pdf
+
+
+def pdf_retry(pdf: PlanPdf, *, by: User) -> None:
+    """Queue a failed PDF again: whoever sees the plan may, as it only repeats asked-for work."""
+    from documents.models import JobStatus
+
+    from .tasks import build_plan_pdf
+
+    if not permissions.can_view(by, pdf.version.plan):
+        raise ValidationError(_("You cannot see this plan."))
+    if pdf.status != JobStatus.FAILED:
+        raise ValidationError(_("Only a PDF that failed can be made again."))
+    jobs.retry(pdf, build_plan_pdf)

@@ -20,13 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from documents import jobs
 from documents.models import JobStatus
 from documents.responses import stored_file_response
 
 from . import permissions, selectors, services
 from .models import ActionPlan, PlanPdf, PlanVersion
-from .tasks import build_plan_pdf
 
 
 def _language_name(code: str) -> str:
@@ -154,11 +152,13 @@ def pdf_status(request: HttpRequest, pk: int) -> JsonResponse:
 @login_required
 @require_POST
 def pdf_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    """Queue a failed PDF again: whoever sees the plan may, as it only repeats asked-for work."""
+    """Queue a failed PDF again (services.pdf_retry holds who and when)."""
     job = _pdf(request, pk)
-    if job.status != JobStatus.FAILED:
-        messages.error(request, _("Only a PDF that failed can be made again."))
+    try:
+        services.pdf_retry(job, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
         return redirect("actionplans:pdf", pk=job.pk)
-    jobs.retry(job, build_plan_pdf)
     messages.success(request, _("The PDF is being made again."))
     return redirect("actionplans:pdf", pk=job.pk)

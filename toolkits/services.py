@@ -307,6 +307,16 @@ def toolkit_set_practices(toolkit: Toolkit, *, by: User, practices: Iterable[Goo
                 ]
             }
         )
+    foreign = [p for p in practices if p.scheme_id != toolkit.scheme_id]
+    if foreign:
+        raise ValidationError(
+            {
+                "practices": [
+                    _("A toolkit holds practices of its own theme only: %(titles)s.")
+                    % {"titles": ", ".join(p.title for p in foreign)}
+                ]
+            }
+        )
     if len({p.pk for p in practices}) != len(practices):
         raise ValidationError({"practices": [_("A practice appears only once in a toolkit.")]})
     with transaction.atomic():

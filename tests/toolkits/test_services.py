@@ -212,3 +212,13 @@ def test_the_service_itself_refuses_a_file_that_is_not_an_image(world):
         services.practice_image_add(practice, by=fresh(world.officer), image=fake, alt_text="A")
     assert "image" in refused.value.message_dict
     assert not practice.images.exists()
+
+
+def test_a_toolkit_holds_practices_of_its_own_theme_only(world):
+    ours = published(world)
+    theirs = published(world, scheme=world.other_scheme, title="Another theme")
+    toolkit = toolkit_with(world, [ours])
+    with pytest.raises(ValidationError) as refused:
+        services.toolkit_set_practices(toolkit, by=fresh(world.coordinator), practices=[theirs])
+    assert "Another theme" in str(refused.value)
+    assert [e.practice for e in toolkit.entries.all()] == [ours]
