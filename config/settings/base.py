@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "toolkits",
     "actionplans",
     "reporting",
+    "auditlog",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -54,9 +56,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.mfa.RequiredTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -124,6 +129,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tandem"
+MFA_ADAPTER = "accounts.mfa.MFAAdapter"
 INVITATION_VALID_DAYS = env.int("TANDEM_INVITATION_VALID_DAYS", default=14)
 
 # Internationalisation ----------------------------------------------------------------------------
@@ -184,9 +190,19 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
+# A message a worker took but never acknowledged (the worker was killed mid-job) goes back to the
+# queue after this many seconds; longer than the hard time limit, so that a job still running is
+# never handed to a second worker. The job starts over (tasks are acks_late and idempotent).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int(
+        "CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 5 * 60
+    ),
+}
+
+# Redis down: the cache misses and drops writes instead of failing the request (config/cache.py).
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": "config.cache.FaultTolerantRedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -215,3 +231,27 @@ TANDEM_MAP_ATTRIBUTION = env("TANDEM_MAP_ATTRIBUTION", default="© OpenStreetMap
 
 # The largest image a practice may carry, in bytes.
 TANDEM_MAX_IMAGE_BYTES = env.int("TANDEM_MAX_IMAGE_BYTES", default=5 * 1024 * 1024)
+
+# Content-Security-Policy (django-csp), in every environment so that development and the tests
+# see what production enforces: scripts, styles and fonts come from the portal itself only, no
+# inline script or style, no plugins, no framing. Images may also be data: URIs (the two-factor
+# QR code) and map tiles from the tile server above.
+_TILE_ORIGIN = "/".join(TANDEM_MAP_TILES_URL.split("/")[:3]) if TANDEM_MAP_TILES_URL else ""
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *([_TILE_ORIGIN] if _TILE_ORIGIN else [])],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Two-factor authentication: people holding one of these roles must set up an authenticator app
+# before they can use the portal (production turns it on for coordinators and supervisors).
+TANDEM_2FA_REQUIRED_ROLES = env.list("TANDEM_2FA_REQUIRED_ROLES", default=[])

@@ -26,3 +26,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)  # noqa: F405
+# Coordinators and supervisors sign timesheets and see everyone's staff costs: two-factor
+# authentication is required of them unless the environment says otherwise.
+TANDEM_2FA_REQUIRED_ROLES = env.list(
+    "TANDEM_2FA_REQUIRED_ROLES", default=["coordinator", "supervisor"]
+)
