@@ -53,6 +53,7 @@ def _items_for(membership) -> list[NavItem]:
             NavItem("reviews", _("Practice reviews"), reverse("toolkits:review_queue")),
             NavItem("toolkits", _("Toolkits"), reverse("toolkits:toolkit_workspace")),
             NavItem("invitations", _("Invitations"), reverse("accounts:invitations")),
+            NavItem("audit", _("Audit trail"), reverse("audit:log")),
         ]
     if role == Role.EXPERT:
         scheme = membership.scheme

@@ -16,6 +16,7 @@ NAV = {
         "reviews",
         "toolkits",
         "invitations",
+        "audit",
     },
     "expert@example.org": {
         "home",

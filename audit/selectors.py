@@ -1,0 +1,30 @@
+"""Reading the audit trail: the one place that scopes log entries to a coordinator."""
+
+from auditlog.models import LogEntry
+from django.db.models import Q, QuerySet
+
+from accounts.models import User
+
+from .models import AuditScope
+from .permissions import coordinated_programme_ids
+
+
+def entries_visible_to(user: User) -> QuerySet:
+    """Changes to what belongs to the programmes the person coordinates, newest first. What
+    belongs to a city (staff rates) shows in every programme the city takes part in."""
+    programme_ids = coordinated_programme_ids(user)
+    if not programme_ids:
+        return LogEntry.objects.none()
+    scopes = AuditScope.objects.filter(
+        Q(programme_id__in=programme_ids) | Q(city__participations__programme_id__in=programme_ids)
+    )
+    return (
+        LogEntry.objects.filter(pk__in=scopes.values("entry_id"))
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-pk")
+    )
+
+
+def actors_in(entries: QuerySet) -> QuerySet:
+    """The people who made the changes listed, for the filter."""
+    return User.objects.filter(pk__in=entries.filter(actor__isnull=False).values("actor_id"))

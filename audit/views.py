@@ -1,0 +1,57 @@
+"""The audit trail: who changed what and when, for coordinators."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.text import capfirst
+
+from config.views import paginate, query_without_page
+
+from .filters import LogEntryFilter, kind_key
+from .permissions import can_view_audit_trail
+from .presenters import rows_for
+from .registry import followed_models
+from .selectors import actors_in, entries_visible_to
+
+ENTRIES_PER_PAGE = 50
+
+
+def _page(request: HttpRequest, entries) -> dict:
+    filterset = LogEntryFilter(request.GET or None, queryset=entries, actors=actors_in(entries))
+    page = paginate(request, filterset.qs, ENTRIES_PER_PAGE)
+    return {
+        "filter": filterset,
+        "page": page,
+        "rows": rows_for(list(page.object_list)),
+        "query": query_without_page(request),
+    }
+
+
+@login_required
+def log(request: HttpRequest) -> HttpResponse:
+    if not can_view_audit_trail(request.user):
+        raise PermissionDenied
+    context = _page(request, entries_visible_to(request.user))
+    return render(request, "audit/log.html", context)
+
+
+@login_required
+def history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Every change to one object that the person may see."""
+    if not can_view_audit_trail(request.user):
+        raise PermissionDenied
+    model = next((m for m in followed_models() if kind_key(m) == kind), None)
+    if model is None:
+        raise Http404
+    entries = entries_visible_to(request.user).filter(
+        content_type__app_label=model._meta.app_label,
+        content_type__model=model._meta.model_name,
+        object_pk=str(pk),
+    )
+    latest = entries.first()
+    if latest is None:
+        raise Http404
+    context = _page(request, entries)
+    context.update(kind=capfirst(model._meta.verbose_name), object_repr=latest.object_repr)
+    return render(request, "audit/history.html", context)
