@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from documents.jobs import send_after_commit
+
 from .models import ROLE_SCOPE, Invitation, Membership, User
 from .permissions import can_invite
 
@@ -113,7 +115,7 @@ def invitation_create(
     invitation.full_clean()
     with transaction.atomic():
         invitation.save()
-        transaction.on_commit(lambda: send_invitation.delay(invitation.pk))
+        send_after_commit(send_invitation, invitation.pk)
     return invitation
 
 

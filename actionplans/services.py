@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from documents import jobs
+from documents.jobs import send_after_commit
 from mentoring.models import Pairing, PairingStatus, Recommendation
 
 from . import permissions
@@ -245,11 +246,15 @@ def rows_reorder(
         plan = _locked(plan)
         _require_edit(by, plan)
         _check_revision(plan.revision(section), expected_revision)
-        ids = list(model.objects.filter(plan=plan).values_list("pk", flat=True))
-        if sorted(ids) != sorted(order):
+        rows = {row.pk: row for row in model.objects.filter(plan=plan)}
+        if sorted(rows) != sorted(order):
             raise ValidationError(_("The list changed while you reordered it; reload the page."))
+        # Saved one by one (not QuerySet.update) so that the audit trail sees each move.
         for position, pk in enumerate(order, start=1):
-            model.objects.filter(pk=pk).update(position=position)
+            row = rows[pk]
+            if row.position != position:
+                row.position = position
+                row.save(update_fields=["position"])
         _bump(plan, section)
 
 
@@ -395,7 +400,7 @@ def _transition(
 def _notify(plan: ActionPlan, event: str) -> None:
     from .tasks import send_plan_notification
 
-    transaction.on_commit(lambda: send_plan_notification.delay(plan.pk, event))
+    send_after_commit(send_plan_notification, plan.pk, event)
 
 
 def plan_submit(plan: ActionPlan, *, by: User) -> PlanVersion:

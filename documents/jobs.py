@@ -44,6 +44,21 @@ def enqueue(job: BackgroundJob, task) -> None:
     transaction.on_commit(send)
 
 
+def send_after_commit(task, *args) -> None:
+    """Queue ``task(*args)`` once the surrounding transaction commits; when the queue cannot be
+    reached, run it here instead, so that a notification is late rather than lost (and the
+    request that caused it does not fail after its data is saved)."""
+
+    def send() -> None:
+        try:
+            task.delay(*args)
+        except OperationalError:
+            logger.warning("Job queue unreachable; %s runs in this process", task.name)
+            task.apply(args=args)
+
+    transaction.on_commit(send)
+
+
 def requeue_waiting(model: type[BackgroundJob], task) -> int:
     """Hand over every job that never reached the queue. Returns how many were sent."""
     waiting = model.objects.filter(status=JobStatus.QUEUED, enqueued_at__isnull=True)

@@ -1,0 +1,439 @@
+"""Faults: Redis down, a disk that fills up half-way through a file, a failed job and its retry.
+
+With Redis down people still sign in and use the pages; what they ask for waits, says so, and is
+built once Redis is back. A job that fails after writing part of a file offers no file: the
+person sees why and a Retry that works. (A worker killed mid-job: bench/kill_worker.py.)
+"""
+
+import errno
+import hashlib
+import io
+import shutil
+import socket
+import subprocess
+import time
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings as django_settings
+from django.core.files.storage import FileSystemStorage
+from django.urls import reverse
+from pypdf import PdfReader
+
+from actionplans import services as plan_services
+from actionplans.models import PlanPdf, PlanVersion
+from config.celery_app import app as celery_app
+from config.settings import base
+from documents.models import JobStatus, StoredFile
+from documents.tasks import requeue_waiting_jobs
+from reporting.models import StaffCostReport
+from tests.actionplans.factories import build_plan_world, drafted_plan, fresh
+from tests.reporting.factories import approved_month, build_time_world, rate, record
+from tests.toolkits.factories import build_toolkit_world
+from tests.toolkits.test_pdf import four_city_edition
+from tests.worker import REDIS_URL, celery_worker, redis_or_skip
+from toolkits.models import Rendering, ToolkitEdition
+
+WAITING = "The job queue cannot be reached at the moment"
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def pdf_pages(content: bytes) -> int:
+    return len(PdfReader(io.BytesIO(content)).pages)
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """One media folder for this process and any worker: the worker writes, the test reads."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+# Redis down, then back -------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def redis_down(settings):
+    """The production cache and the Celery broker both at a Redis port nobody listens on (yet);
+    sign-in rate limits on, as in production. Yields the Redis URL."""
+    redis_or_skip()  # base.CACHES is the production (Redis) cache only when REDIS_URL is set
+    if shutil.which("redis-server") is None:
+        pytest.skip("no redis-server to start once the queue is 'back'")
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    production = base.CACHES["default"]
+    assert production["BACKEND"] == "config.cache.FaultTolerantRedisCache"
+    settings.CACHES = {"default": {**production, "LOCATION": url}}
+    settings.ACCOUNT_RATE_LIMITS = base.ACCOUNT_RATE_LIMITS
+    conf = celery_app.conf
+    saved = {key: conf[key] for key in ("task_always_eager", "broker_url", "task_default_queue")}
+    conf.update(task_always_eager=False, broker_url=url)
+    _drop_broker_connections()
+    try:
+        yield url
+    finally:
+        conf.update(saved)
+        _drop_broker_connections()
+
+
+def _drop_broker_connections() -> None:
+    """The Celery app keeps its connection pool; a changed broker URL needs a new one."""
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@contextmanager
+def redis_server(url: str):
+    port = int(url.rsplit(":", 1)[1].split("/")[0])
+    server = subprocess.Popen(
+        [
+            shutil.which("redis-server"),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+                break
+            except redis.exceptions.ConnectionError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"redis-server did not start on port {port}")
+                time.sleep(0.1)
+        yield
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def sign_in(client, email: str) -> None:
+    client.logout()
+    response = client.post(
+        reverse("account_login"), {"login": email, "password": django_settings.DEMO_PASSWORD}
+    )
+    assert response.status_code == 302, f"{email} could not sign in"
+
+
+def wait_until_finished(jobs: list, timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for job in jobs:
+            job.refresh_from_db()
+        if all(job.is_finished for job in jobs):
+            return
+        time.sleep(0.3)
+    pytest.fail(f"not finished in {timeout}s: {[(job, job.status, job.progress) for job in jobs]}")
+
+
+MAIN_PAGES = {
+    "coordinator@example.org": [
+        reverse("home"),
+        reverse("mentoring:pairings"),
+        reverse("cities:list"),
+        reverse("accounts:invitations"),
+        reverse("reporting:reports"),
+        reverse("actionplans:plans"),
+        reverse("toolkits:toolkits"),
+    ],
+    "officer.gdansk@example.org": [reverse("home"), "/cities/gdansk/", reverse("mentoring:events")],
+    "supervisor.gdansk@example.org": [reverse("home"), reverse("reporting:reports")],
+    "expert@example.org": [reverse("home"), reverse("actionplans:plans")],
+    "partner@example.org": [reverse("home"), reverse("toolkits:catalogue")],
+}
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_down_pages_work_and_jobs_wait_until_it_is_back(
+    demo_with_plans, client, redis_down, media_root
+):
+    programme = demo_with_plans
+    # A wrong password goes through allauth's rate limit, which lives in the (dead) cache.
+    wrong = client.post(
+        reverse("account_login"), {"login": "coordinator@example.org", "password": "nope"}
+    )
+    assert wrong.status_code == 200
+    assert wrong.context["form"].errors
+    for email, urls in MAIN_PAGES.items():
+        sign_in(client, email)
+        for url in urls:
+            assert client.get(url).status_code == 200, (email, url)
+
+    sign_in(client, "coordinator@example.org")
+    started = time.monotonic()
+    gdansk = programme.participations.get(city__slug="gdansk").city
+    asked = client.post(
+        reverse("reporting:reports"),
+        {
+            "programme": programme.pk,
+            "city": gdansk.pk,
+            "first_month": "2017-09",
+            "last_month": "2017-11",
+            "language": "en",
+        },
+        follow=True,
+    )
+    report = StaffCostReport.objects.get()
+    edition = ToolkitEdition.objects.select_related("toolkit").order_by("pk").first()
+    edition_url = reverse("toolkits:edition_pdf", args=[edition.toolkit.slug, edition.number, "en"])
+    rendering_page = client.get(edition_url, follow=True)
+    version = PlanVersion.objects.order_by("pk").first()
+    plan_url = reverse("actionplans:version_pdf", args=[version.plan_id, version.number, "en"])
+    plan_page = client.get(plan_url, follow=True)
+    asking = time.monotonic() - started
+    assert asking < 10, f"asking for three jobs with Redis down took {asking:.1f}s"
+
+    jobs = [report, Rendering.objects.get(), PlanPdf.objects.get()]
+    for job, page in zip(jobs, [asked, rendering_page, plan_page], strict=True):
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert f'data-job-field="waiting">{WAITING}' in html, type(job).__name__
+        job.refresh_from_db()
+        assert (job.status, job.enqueued_at) == (JobStatus.QUEUED, None)
+        assert job.status_payload()["waiting_for_queue"] is True
+    assert client.get(edition_url).status_code == 302, "no file yet: the rendering's page"
+
+    with (
+        redis_server(redis_down),
+        celery_worker(DJANGO_MEDIA_ROOT=str(media_root), REDIS_URL=redis_down) as queue,
+    ):
+        celery_app.conf.task_default_queue = queue
+        assert requeue_waiting_jobs() == 3
+        wait_until_finished(jobs)
+
+    for job in jobs:
+        assert job.status == JobStatus.DONE, job.error
+        assert job.attempts == 1
+    for fmt in ("pdf", "csv", "xlsx"):
+        download = client.get(reverse("reporting:report_download", args=[report.pk, fmt]))
+        assert download.status_code == 200
+        assert hashlib.sha256(body(download)).hexdigest() == getattr(report, fmt).sha256
+    for url, job in [(edition_url, jobs[1]), (plan_url, jobs[2])]:
+        download = client.get(url)
+        assert download.status_code == 200
+        content = body(download)
+        assert hashlib.sha256(content).hexdigest() == job.pdf.sha256
+        assert pdf_pages(content) >= 1
+
+
+# A disk that fills up half-way through a file ----------------------------------------------------
+
+
+@pytest.fixture
+def disk_fills_up(monkeypatch):
+    """``fill(after=n)``: the next n files are stored whole, then one is cut half-way through
+    with "No space left on device". Returns the storage names of the half-written files.
+    ``monkeypatch.undo()`` frees the disk."""
+    real_save = FileSystemStorage._save
+
+    def fill(after: int = 0) -> list[str]:
+        whole, cut = [after], []
+
+        def save(storage, name, content):
+            if whole[0] > 0:
+                whole[0] -= 1
+                return real_save(storage, name, content)
+            data = b"".join(content.chunks())
+            path = Path(storage.path(name))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data[: len(data) // 2])
+            cut.append(name)
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(FileSystemStorage, "_save", save)
+        return cut
+
+    return fill
+
+
+def assert_no_file_offered(cut: list[str], html: str, retry_url: str) -> None:
+    assert len(cut) == 1, "a file was cut half-way"
+    assert not StoredFile.objects.filter(file=cut[0]).exists(), "no row points at the half file"
+    assert "No space left on device" in html, "the person who asked sees why"
+    assert f'action="{retry_url}"' in html
+    assert "job-files" not in html, "no table of files to download"
+
+
+@pytest.mark.django_db
+def test_a_report_cut_off_by_a_full_disk_offers_no_file_and_retry_builds_it(
+    client, media_root, disk_fills_up, monkeypatch, django_capture_on_commit_callbacks
+):
+    world = build_time_world()
+    rate(world, world.officer, 2017, "52000")
+    record(world, world.officer, date(2017, 1, 2), 8, description="Needs analysis")
+    approved_month(world, world.officer, date(2017, 1, 1))
+    client.force_login(world.coordinator)
+    cut = disk_fills_up(after=1)  # the PDF is stored whole, the CSV is cut half-way
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("reporting:reports"),
+            {
+                "programme": world.programme.pk,
+                "city": world.city.pk,
+                "first_month": "2017-01",
+                "last_month": "2017-03",
+                "language": "en",
+            },
+        )
+    report = StaffCostReport.objects.get()
+    assert report.status == JobStatus.FAILED
+    assert (report.pdf_id, report.csv_id, report.xlsx_id) == (None, None, None)
+    retry = reverse("reporting:report_retry", args=[report.pk])
+    html = client.get(report.get_absolute_url()).content.decode()
+    assert_no_file_offered(cut, html, retry)
+    for fmt in ("pdf", "csv", "xlsx"):
+        url = reverse("reporting:report_download", args=[report.pk, fmt])
+        assert url not in html
+        assert client.get(url).status_code == 404
+
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(retry).status_code == 302
+    report.refresh_from_db()
+    assert (report.status, report.attempts) == (JobStatus.DONE, 2)
+    assert "job-files" in client.get(report.get_absolute_url()).content.decode()
+    for fmt in ("pdf", "csv", "xlsx"):
+        download = client.get(reverse("reporting:report_download", args=[report.pk, fmt]))
+        assert hashlib.sha256(body(download)).hexdigest() == getattr(report, fmt).sha256
+    assert pdf_pages(report.pdf.file.read()) >= 1
+
+
+@pytest.mark.django_db
+def test_a_toolkit_pdf_cut_off_by_a_full_disk_offers_no_file_and_retry_makes_it(
+    client, media_root, disk_fills_up, monkeypatch, django_capture_on_commit_callbacks
+):
+    world = build_toolkit_world()
+    edition = four_city_edition(world)
+    url = reverse("toolkits:edition_pdf", args=[edition.toolkit.slug, edition.number, "en"])
+    client.force_login(world.partner)
+    cut = disk_fills_up()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.get(url)
+    rendering = Rendering.objects.get()
+    assert rendering.requested_by == world.partner
+    assert (rendering.status, rendering.pdf_id) == (JobStatus.FAILED, None)
+    page = reverse("toolkits:rendering", args=[rendering.pk])
+    assert first.url == page
+    retry = reverse("toolkits:rendering_retry", args=[rendering.pk])
+    assert_no_file_offered(cut, client.get(page).content.decode(), retry)
+    again = client.get(url)
+    assert (again.status_code, again.url) == (302, page), "the download sends to the page"
+
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(retry).status_code == 302
+    rendering.refresh_from_db()
+    assert (rendering.status, rendering.attempts) == (JobStatus.DONE, 2)
+    assert "job-files" in client.get(page).content.decode()
+    content = body(client.get(url))
+    assert hashlib.sha256(content).hexdigest() == rendering.pdf.sha256
+    assert pdf_pages(content) >= 1
+
+
+@pytest.mark.django_db
+def test_a_plan_pdf_cut_off_by_a_full_disk_offers_no_file_and_retry_makes_it(
+    client, media_root, disk_fills_up, monkeypatch, django_capture_on_commit_callbacks
+):
+    world = build_plan_world()
+    version = plan_services.plan_submit(drafted_plan(world), by=fresh(world.author))
+    url = reverse("actionplans:version_pdf", args=[version.plan_id, version.number, "en"])
+    client.force_login(world.author)
+    cut = disk_fills_up()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.get(url)
+    job = PlanPdf.objects.get()
+    assert (job.status, job.pdf_id) == (JobStatus.FAILED, None)
+    page = reverse("actionplans:pdf", args=[job.pk])
+    assert first.url == page
+    retry = reverse("actionplans:pdf_retry", args=[job.pk])
+    assert_no_file_offered(cut, client.get(page).content.decode(), retry)
+    again = client.get(url)
+    assert (again.status_code, again.url) == (302, page), "the download sends to the page"
+    status = client.get(reverse("actionplans:pdf_status", args=[job.pk])).json()
+    assert status["status"] == "failed"
+    assert "No space left on device" in status["error"]
+
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(retry).status_code == 302
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (JobStatus.DONE, 2)
+    assert "job-files" in client.get(page).content.decode()
+    content = body(client.get(url))
+    assert hashlib.sha256(content).hexdigest() == job.pdf.sha256
+    assert pdf_pages(content) >= 1
+
+
+# The cache itself ---------------------------------------------------------------------------------
+
+
+def test_the_cache_carries_on_without_redis_and_works_with_it(caplog):
+    from config.cache import FaultTolerantRedisCache
+
+    down = FaultTolerantRedisCache(f"redis://127.0.0.1:{free_port()}/0", {})
+    started = time.monotonic()
+    assert down.add("lock", 1) is True, "a lock is taken: allauth carries on"
+    assert down.get("key", "missing") == "missing"
+    down.set("key", "value")
+    assert down.get_many(["key"]) == {}
+    assert down.set_many({"key": "value"}) == []
+    with pytest.raises(ValueError, match="not found"):
+        down.incr("counter")
+    assert down.delete("key") is False
+    assert time.monotonic() - started < 2
+    assert "Cache unreachable" in caplog.text
+
+    redis_or_skip()
+    up = FaultTolerantRedisCache(REDIS_URL, {"KEY_PREFIX": f"faults-{free_port()}"})
+    up.set("key", "value", 30)
+    assert up.get("key") == "value"
+    assert up.add("key", "other") is False
+    up.delete("key")
+
+
+def test_with_redis_down_notifications_go_out_from_the_web_process(
+    db, redis_down, django_capture_on_commit_callbacks, mailoutbox
+):
+    """An invitation and a plan's submission save their data and still send their e-mail when
+    the queue cannot take the task: it runs in the process that asked, instead of failing after
+    the commit."""
+    from accounts import services as account_services
+
+    world = build_plan_world()
+    plan = drafted_plan(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_services.plan_submit(plan, by=fresh(world.author))
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = account_services.invitation_create(
+            email="new.officer@example.org",
+            role="officer",
+            by=fresh(world.coordinator),
+            city=world.pairing.implementing,
+        )
+    plan.refresh_from_db()
+    assert plan.stage == "submitted"
+    assert invitation.pk is not None
+    recipients = [address for message in mailoutbox for address in message.to]
+    assert "new.officer@example.org" in recipients
+    assert len(mailoutbox) >= 2  # the reviewers' notice and the invitation
