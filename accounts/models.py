@@ -42,6 +42,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    erased_at = models.DateTimeField(
+        _("personal data erased at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the person's data was erased on request; the account is a shell."),
+    )
 
     objects = UserManager()
 
@@ -55,16 +61,20 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["full_name", "email"]
 
     def __str__(self) -> str:
-        return self.full_name or self.email
+        return self.get_full_name()
 
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
 
     def get_full_name(self) -> str:
+        if self.erased_at is not None:
+            return str(_("Erased person #%(pk)s") % {"pk": self.pk})
         return self.full_name or self.email
 
     def get_short_name(self) -> str:
+        if self.erased_at is not None:
+            return self.get_full_name()
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
@@ -216,3 +226,38 @@ class Invitation(ScopeFields):
     @property
     def is_usable(self) -> bool:
         return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+class ErasureRecord(models.Model):
+    """That a person's data was erased on request: whom (by id only), by whom, when, and how many
+    records of each kind were deleted or kept. Holds no personal data of the erased person."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("erased person"),
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("erased by"),
+        help_text=_("Empty when an administrator used the erase_person command."),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    deleted = models.JSONField(_("deleted"), default=dict, blank=True)
+    kept = models.JSONField(_("kept, anonymised"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("erasure record")
+        verbose_name_plural = _("erasure records")
+        ordering = ["-at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["person"], name="erasurerecord_one_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.person_id} · {self.at:%Y-%m-%d %H:%M}"

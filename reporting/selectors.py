@@ -11,6 +11,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext
 
 from accounts.models import Role, User
 from accounts.selectors import memberships_of
@@ -171,7 +172,7 @@ def staff_cost_summary(
         PersonMonth(
             sheet_id=s["pk"],
             person_id=s["person_id"],
-            person=s["person__full_name"] or s["person__email"],
+            person=_person_label(s),
             city_id=s["city_id"],
             city=s["city__name"],
             month=s["month"],
@@ -183,13 +184,14 @@ def staff_cost_summary(
             rate=rate_for(s["cost_model"], s["annual_costs"], s["working_time_share"]),
             submitted_at=s["submitted_at"],
             approved_at=s["approved_at"],
-            approved_by=s["approved_by__full_name"] or s["approved_by__email"],
+            approved_by=_person_label(s, "approved_by"),
         )
         for s in approved.order_by("city__name", "person__full_name", "person_id", "month").values(
             "pk",
             "person_id",
             "person__full_name",
             "person__email",
+            "person__erased_at",
             "city_id",
             "city__name",
             "month",
@@ -199,8 +201,10 @@ def staff_cost_summary(
             "working_time_share",
             "submitted_at",
             "approved_at",
+            "approved_by_id",
             "approved_by__full_name",
             "approved_by__email",
+            "approved_by__erased_at",
         )
     ]
     labels = dict(Activity.choices)
@@ -289,7 +293,7 @@ def days_by_person(programme: Programme, city: City) -> list[dict]:
     """The same per person of one city; the allowance is the city's, shared by its people."""
     rows = (
         TimeEntry.objects.filter(programme=programme, city=city)
-        .values("person_id", "person__full_name", "person__email")
+        .values("person_id", "person__full_name", "person__email", "person__erased_at")
         .annotate(
             recorded=Sum("hours"),
             approved=Sum("hours", filter=Q(timesheet__status=MonthStatus.APPROVED)),
@@ -299,12 +303,19 @@ def days_by_person(programme: Programme, city: City) -> list[dict]:
     return [
         _days_row(
             row["person_id"],
-            row["person__full_name"] or row["person__email"],
+            _person_label(row),
             row,
             programme.staff_days_allowance,
         )
         for row in rows
     ]
+
+
+def _person_label(row: dict, field: str = "person") -> str:
+    """A person's name in a report row, as ``User.__str__`` gives it, from values() rows."""
+    if row[f"{field}__erased_at"] is not None:
+        return gettext("Erased person #%(pk)s") % {"pk": row[f"{field}_id"]}
+    return row[f"{field}__full_name"] or row[f"{field}__email"] or ""
 
 
 def _days_row(key: int, label: str, row: dict, allowance: int) -> dict:
