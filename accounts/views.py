@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cities.selectors import city_team
-from mentoring.selectors import pairing_counts_by_status, pairings_for, schemes_with_pairings
+from mentoring.selectors import pairings_for
+from mentoring.selectors.pairings import coordinated_overview
 
 from .forms import AcceptInvitationForm, InvitationForm
 from .models import Role, User
@@ -33,15 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
     roles = {m.role for m in memberships_of(user)}
     context: dict = {"roles": roles}
     if Role.COORDINATOR in roles:
-        context["coordinated"] = [
-            {
-                "programme": programme,
-                "schemes": schemes_with_pairings(programme),
-                "counts": pairing_counts_by_status(programme),
-                "city_count": programme.participations.count(),
-            }
-            for programme in coordinated_programmes(user)
-        ]
+        context["coordinated"] = coordinated_overview(coordinated_programmes(user))
     if Role.EXPERT in roles:
         context["schemes"] = (
             schemes_facilitated_by(user)

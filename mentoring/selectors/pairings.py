@@ -48,6 +48,38 @@ def pairing_counts_by_status(programme: Programme) -> dict[str, int]:
     return counts
 
 
+def coordinated_overview(programmes: QuerySet) -> list[dict]:
+    """For the coordinator's home page: each programme with its number of cities, its schemes
+    (facilitator, pairings) and its pairings per status, in five queries however many programmes.
+    """
+    schemes = Scheme.objects.select_related("facilitator").prefetch_related(
+        Prefetch("pairings", queryset=Pairing.objects.select_related("mentor", "implementing"))
+    )
+    programmes = list(
+        programmes.annotate(city_count=Count("participations", distinct=True)).prefetch_related(
+            Prefetch("schemes", queryset=schemes)
+        )
+    )
+    rows = (
+        Pairing.objects.filter(scheme__programme__in=programmes)
+        .values("scheme__programme_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = {programme.pk: dict.fromkeys(PairingStatus.values, 0) for programme in programmes}
+    for row in rows:
+        counts[row["scheme__programme_id"]][row["status"]] = row["n"]
+    return [
+        {
+            "programme": programme,
+            "schemes": programme.schemes.all(),
+            "counts": counts[programme.pk],
+            "city_count": programme.city_count,
+        }
+        for programme in programmes
+    ]
+
+
 def pairing_counts_by_scheme(programme: Programme, schemes: list[Scheme]) -> list[dict]:
     """One row per scheme with its pairing count per status, in one query."""
     rows = (

@@ -1,0 +1,299 @@
+"""Every list and dashboard page issues as many queries with few rows as with many (issue 7).
+
+Each test measures a page for one viewer with a small data set, adds several more rows of what
+the page lists and measures again: both counts must equal the number pinned here, so a new
+query (or an N+1) shows as a failure. Pages already pinned at two sizes elsewhere are not
+measured twice; the table says where each page is pinned.
+
+Page (URL name), its viewers, and where it is pinned ("here" is this module):
+
+home (dashboard)
+    coordinator, expert, partner: tests/test_pages.py::test_query_count_does_not_grow_with_rows
+    officer, supervisor (their city's pairings and team): here, test_home_for_city_people
+    coordinator of several programmes: here, test_home_for_a_coordinator_of_more_programmes
+mentoring:programme
+    coordinator, officer, expert, partner: tests/test_pages.py (as above)
+    coordinator, its plans panel: tests/actionplans/test_overview.py
+        ::test_the_programme_page_query_count_does_not_grow
+mentoring:pairings
+    coordinator: tests/test_pages.py (as above)
+    officer, supervisor, expert, partner: here, test_pairings_for_other_roles
+mentoring:organisations
+    coordinator: here, test_organisations
+mentoring:events
+    officer: tests/test_pages.py (as above)
+    coordinator, expert, officers (also ?concerning=on): tests/mentoring/test_events.py
+        ::test_query_count_does_not_grow_with_rows
+mentoring:event, mentoring:event_attendance, mentoring:event_report
+    coordinator, expert, officers: tests/mentoring/test_events.py
+        ::test_query_count_does_not_grow_with_rows
+        ::test_detail_query_count_does_not_grow_with_attendance_and_recommendations
+mentoring:calendar
+    officer with feed links: here, test_calendar_page
+mentoring:calendar_person_feed, mentoring:calendar_programme_feed (ICS)
+    token holder: tests/mentoring/test_calendar.py::test_feed_query_count_does_not_grow_with_events
+mentoring:matching
+    coordinator: tests/mentoring/test_matching.py::test_query_count_does_not_grow_with_the_cities
+        and tests/mentoring/test_matching_practices.py::TestMatchingPage
+cities:list
+    coordinator: tests/test_pages.py (as above)
+cities:detail
+    coordinator, officer, supervisor: here, test_city_page
+accounts:invitations
+    coordinator: here, test_invitations
+reporting:my_time
+    officer: tests/reporting/test_time_views.py::test_my_time_does_not_query_more_with_more_months
+reporting:grid (month grid)
+    officer: tests/reporting/test_time_views.py
+        ::test_the_grid_does_not_query_more_with_more_entries
+reporting:month
+    supervisor: tests/reporting/test_review_views.py
+        ::test_month_page_query_count_does_not_grow_with_entries
+reporting:approvals
+    supervisor: tests/reporting/test_review_views.py::test_the_queue_query_count_does_not_grow
+reporting:rates
+    supervisor, coordinator, officer: tests/reporting/test_rates.py
+        ::test_rates_query_count_does_not_grow
+reporting:reports
+    coordinator, supervisor: tests/reporting/test_report_views.py
+        ::test_the_list_query_count_does_not_grow_with_reports
+reporting:programme_dashboard
+    coordinator: tests/reporting/test_dashboards.py
+        ::test_programme_dashboard_query_count_does_not_grow
+reporting:city_dashboard
+    coordinator, officer: tests/reporting/test_dashboards.py
+        ::test_city_dashboard_query_count_does_not_grow
+toolkits:catalogue
+    anyone (plain, search, every filter): tests/toolkits/test_catalogue.py
+        ::test_the_same_with_10_and_500_practices
+toolkits:practice
+    anyone, officer; a draft: tests/toolkits/test_practice_page.py::TestQueryCount
+toolkits:toolkits, toolkits:toolkit
+    anyone, expert, coordinator: tests/toolkits/test_toolkit_pages.py::TestQueryCounts
+toolkits:my_practices, toolkits:review_queue
+    officer, expert: tests/toolkits/test_practice_views.py
+        ::test_the_lists_issue_the_same_number_of_queries_with_2_and_20_practices
+toolkits:practice_images
+    the author: here, test_practice_images
+toolkits:toolkit_workspace
+    coordinator: tests/toolkits/test_manage.py
+        ::test_the_workspace_issues_the_same_queries_for_2_and_20_toolkits
+toolkits:toolkit_practices, toolkits:edition_publish
+    expert: tests/toolkits/test_manage.py
+        ::test_the_practices_page_issues_the_same_queries_for_5_and_50_practices
+toolkits:toolkit_factors
+    expert: here, test_toolkit_factors
+toolkits:toolkit_renderings
+    coordinator: tests/toolkits/test_pdf_views.py
+        ::test_the_table_issues_the_same_queries_for_one_edition_or_many
+actionplans:plans
+    coordinator: tests/actionplans/test_overview.py::test_the_plans_page_query_count_does_not_grow
+actionplans:plan
+    author, expert: tests/actionplans/test_edit_views.py
+        ::test_the_plan_page_makes_as_many_queries_for_2_as_for_20_rows
+actionplans:versions, actionplans:version, actionplans:compare
+    expert, author, coordinator: tests/actionplans/test_workflow_views.py
+        ::test_the_versions_list_has_a_fixed_number_of_queries
+        ::test_the_version_page_has_a_fixed_number_of_queries
+        ::test_the_comparison_has_a_fixed_number_of_queries
+
+Not lists: forms (*_create, *_edit), POST-only steps, file downloads and job status pages
+(report, rendering, pdf) show one object each; allauth's account pages are allauth's.
+"""
+
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import Role
+from accounts.services import invitation_create, membership_grant
+from cities.models import City
+from mentoring.models import Scheme
+from mentoring.services import participation_add
+from mentoring.services.events import calendar_token_regenerate
+from tests.accounts.factories import UserFactory
+from tests.cities.factories import CityFactory
+from tests.mentoring.factories import (
+    ExpertOrganisationFactory,
+    PairingFactory,
+    ProgrammeFactory,
+    SchemeFactory,
+)
+from tests.toolkits.factories import build_toolkit_world, draft, fresh, published, toolkit_with
+from toolkits import services as toolkit_services
+from toolkits.models import PracticeImage
+
+pytestmark = pytest.mark.django_db
+
+COORDINATOR = "coordinator@example.org"
+EXPERT = "expert@example.org"
+PARTNER = "partner@example.org"
+OFFICER = "officer.gdansk@example.org"
+SUPERVISOR = "supervisor.gdansk@example.org"
+
+
+def measure(client, url: str) -> tuple[int, str]:
+    """The number of queries the page costs, and the page."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured), response.content.decode()
+
+
+def assert_pinned(client, url: str, grow: Callable[[], None], pinned: int) -> None:
+    """The page costs `pinned` queries before and after `grow` adds rows to it (and the rows
+    do show: the page gets longer)."""
+    small, few = measure(client, url)
+    grow()
+    large, many = measure(client, url)
+    assert (small, large) == (pinned, pinned), f"{url}: {small} queries, then {large} with more"
+    assert len(many) > len(few), f"{url}: the added rows do not show"
+
+
+def gdansk() -> City:
+    return City.objects.get(slug="gdansk")
+
+
+def more_gdansk_pairings_and_team(programme, n: int) -> None:
+    """n more pairings of Gdańsk in scheme A (mentoring and being mentored), and n officers."""
+    scheme = programme.schemes.get(code="A")
+    city = gdansk()
+    for index in range(n):
+        other = CityFactory()
+        participation_add(programme=programme, city=other)
+        if index % 2:
+            PairingFactory(scheme=scheme, mentor=city, implementing=other)
+        else:
+            PairingFactory(scheme=scheme, mentor=other, implementing=city)
+        membership_grant(user=UserFactory(), role=Role.OFFICER, city=city)
+
+
+# Mentoring and cities ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("email", "pinned"), [(OFFICER, 6), (SUPERVISOR, 7)])
+def test_home_for_city_people(client, demo, demo_user, email, pinned):
+    client.force_login(demo_user(email))
+    grow = lambda: more_gdansk_pairings_and_team(demo, 6)  # noqa: E731
+    assert_pinned(client, reverse("home"), grow, pinned)
+
+
+def test_home_for_a_coordinator_of_more_programmes(client, demo, demo_user):
+    coordinator = demo_user(COORDINATOR)
+    client.force_login(coordinator)
+
+    def grow() -> None:
+        for _ in range(4):
+            programme = ProgrammeFactory()
+            membership_grant(user=coordinator, role=Role.COORDINATOR, programme=programme)
+            PairingFactory(scheme=SchemeFactory(programme=programme))
+
+    assert_pinned(client, reverse("home"), grow, 8)
+    html = client.get(reverse("home")).content.decode()
+    assert html.count("Coordinating ") == 5
+
+
+@pytest.mark.parametrize(
+    ("email", "pinned"), [(OFFICER, 8), (SUPERVISOR, 8), (EXPERT, 8), (PARTNER, 8)]
+)
+def test_pairings_for_other_roles(client, demo, demo_user, email, pinned):
+    client.force_login(demo_user(email))
+    grow = lambda: more_gdansk_pairings_and_team(demo, 6)  # noqa: E731
+    assert_pinned(client, reverse("mentoring:pairings"), grow, pinned)
+
+
+def test_organisations(client, demo, demo_user):
+    client.force_login(demo_user(COORDINATOR))
+    grow = lambda: ExpertOrganisationFactory.create_batch(8)  # noqa: E731
+    assert_pinned(client, reverse("mentoring:organisations"), grow, 5)
+
+
+def test_calendar_page(client, demo, demo_user):
+    officer = demo_user(OFFICER)
+    calendar_token_regenerate(user=officer)
+    client.force_login(officer)
+
+    def grow() -> None:
+        for _ in range(4):
+            participation_add(programme=ProgrammeFactory(), city=gdansk())
+
+    assert_pinned(client, reverse("mentoring:calendar"), grow, 5)
+
+
+@pytest.mark.parametrize(("email", "pinned"), [(COORDINATOR, 9), (OFFICER, 7), (SUPERVISOR, 7)])
+def test_city_page(client, demo, demo_user, email, pinned):
+    client.force_login(demo_user(email))
+    coordinator = demo_user(COORDINATOR)
+
+    def grow() -> None:
+        more_gdansk_pairings_and_team(demo, 6)
+        for _ in range(3):
+            programme = ProgrammeFactory()
+            participation_add(programme=programme, city=gdansk())
+            membership_grant(user=coordinator, role=Role.COORDINATOR, programme=programme)
+
+    assert_pinned(client, gdansk().get_absolute_url(), grow, pinned)
+
+
+def test_invitations(client, demo, demo_user, django_capture_on_commit_callbacks):
+    coordinator = demo_user(COORDINATOR)
+    client.force_login(coordinator)
+    scheme = Scheme.objects.get(programme=demo, code="A")
+
+    def grow() -> None:
+        with django_capture_on_commit_callbacks(execute=False):
+            for index in range(3):
+                by = demo_user(COORDINATOR)
+                invitation_create(
+                    email=f"partner{index}@example.org", role=Role.PARTNER, by=by, programme=demo
+                )
+                invitation_create(
+                    email=f"expert{index}@example.org", role=Role.EXPERT, by=by, scheme=scheme
+                )
+                invitation_create(
+                    email=f"officer{index}@example.org", role=Role.OFFICER, by=by, city=gdansk()
+                )
+
+    assert_pinned(client, reverse("accounts:invitations"), grow, 7)
+
+
+# Toolkits ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def toolkit_world():
+    return build_toolkit_world()
+
+
+def test_toolkit_factors(client, toolkit_world):
+    world = toolkit_world
+    toolkit = toolkit_with(world, [published(world)])
+    client.force_login(world.expert)
+
+    def grow() -> None:
+        factors = [(f"Factor {n}", f"Why {n} matters.") for n in range(12)]
+        toolkit_services.toolkit_set_success_factors(
+            toolkit, by=fresh(world.expert), factors=factors
+        )
+
+    url = reverse("toolkits:toolkit_factors", kwargs={"slug": toolkit.slug})
+    assert_pinned(client, url, grow, 5)
+
+
+def test_practice_images(client, toolkit_world):
+    world = toolkit_world
+    practice = draft(world)
+    PracticeImage.objects.create(practice=practice, image="p/0.png", alt_text="Image 0")
+    client.force_login(world.officer)
+
+    def grow() -> None:
+        PracticeImage.objects.bulk_create(
+            PracticeImage(practice=practice, image=f"p/{n}.png", alt_text=f"Image {n}")
+            for n in range(1, 8)
+        )
+
+    url = reverse("toolkits:practice_images", kwargs={"slug": practice.slug})
+    assert_pinned(client, url, grow, 5)
