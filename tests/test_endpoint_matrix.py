@@ -1,0 +1,1073 @@
+"""Every URL pattern of the project, requested by every kind of person (issue 7).
+
+The demo programme is seeded once for the module (inside a transaction that is rolled back at
+the end) and each test runs in a savepoint of it, so a test may change what it likes. The
+EXPECTATIONS table names, for each URL name, how to build its arguments from the demo and what
+GET gives each role; endpoints that only take POST also say what a POST gives each role, and the
+test checks that a refused POST changed nothing. A URL pattern without an entry fails the test,
+and so does an entry whose pattern is gone.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.contrib.admin.sites import site as admin_site
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+from django.test.utils import override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from PIL import Image
+
+from accounts.models import Invitation, Membership, Role, User
+from accounts.services import invitation_create, invitation_token
+from actionplans import services as plan_services
+from actionplans.models import Action, ActionPlan, Indicator, Measurement, PlanComment, PlanPdf
+from cities.models import City
+from documents import jobs
+from mentoring.models import (
+    Attendance,
+    CalendarToken,
+    Event,
+    Pairing,
+    Participation,
+    Programme,
+    Scheme,
+)
+from mentoring.services import participation_add
+from mentoring.services.events import calendar_token_regenerate
+from reporting import services as time_services
+from reporting.models import MonthStatus, StaffCostReport, StaffRate, TimeEntry, TimesheetMonth
+from reporting.tasks import build_staff_cost_report
+from toolkits import services as toolkit_services
+from toolkits.models import GoodPractice, PracticeImage, PracticeStatus, Rendering, Toolkit
+
+from .toolkits.factories import practice_fields
+
+ROLES = (
+    "anonymous",
+    "partner",
+    "other_officer",
+    "officer",
+    "supervisor",
+    "expert",
+    "coordinator",
+)
+
+# The demo people behind the roles. "officer" and "supervisor" act for the object's city
+# (Gdańsk, implementing city of scheme A, unless an entry names another city); "other_officer"
+# is Riga's officer (scheme B), who has nothing to do with scheme A; the demo expert
+# facilitates scheme A.
+PEOPLE = {
+    "partner": "partner@example.org",
+    "other_officer": "officer.riga@example.org",
+    "expert": "expert@example.org",
+    "coordinator": "coordinator@example.org",
+}
+
+
+def person(role: str, city: str = "gdansk") -> str | None:
+    if role == "anonymous":
+        return None
+    if role in ("officer", "supervisor"):
+        return f"{role}.{city}@example.org"
+    return PEOPLE[role]
+
+
+# Outcomes ------------------------------------------------------------------------------------
+
+OK = 200
+FORBIDDEN = 403
+NOT_FOUND = 404
+NOT_ALLOWED = 405
+BAD_REQUEST = 400
+LOGIN = "login"  # 302 to the sign-in page
+
+
+@dataclass(frozen=True)
+class To:
+    """A redirect somewhere other than the sign-in page: the Location starts with ``prefix``
+    (a path, or a callable of the world giving one)."""
+
+    prefix: str | Callable
+
+    def path(self, world) -> str:
+        return self.prefix(world) if callable(self.prefix) else self.prefix
+
+
+def roles(default, **overrides) -> dict:
+    """Every role gets ``default`` unless named."""
+    unknown = set(overrides) - set(ROLES)
+    assert not unknown, unknown
+    return {role: overrides.get(role, default) for role in ROLES}
+
+
+def signed_in(default, **overrides) -> dict:
+    """Anonymous people are sent to sign in; signed-in roles get ``default`` unless named."""
+    return roles(default, anonymous=LOGIN, **overrides)
+
+
+@dataclass
+class Post:
+    """A POST sent by each role: its data, what each role gets, and the rows a refused POST
+    must leave as they were."""
+
+    expected: dict
+    data: Callable = lambda world: {}
+    rows: Callable = lambda world: []
+    files: Callable | None = None
+
+
+@dataclass
+class Endpoint:
+    kwargs: Callable = lambda world: {}
+    get: dict = field(default_factory=dict)
+    post: Post | None = None
+    city: str = "gdansk"  # whose officer and supervisor are "officer" and "supervisor"
+    query: str = ""
+
+
+# The demo world --------------------------------------------------------------------------------
+
+
+class World:
+    """The demo objects the URLs point at, found (or created through the services) once."""
+
+    def __init__(self):
+        self.programme = Programme.objects.get(slug="cities-grow")
+        self.scheme = Scheme.objects.get(programme=self.programme, code="A")
+        self.gdansk = City.objects.get(slug="gdansk")
+        self.riga = City.objects.get(slug="riga")
+        people = User.objects.filter(email__endswith="@example.org")
+        self.people = {user.email: user for user in people}
+        self.coordinator = self.user("coordinator")
+        self.expert = self.user("expert")
+        self.officer = self.user("officer")
+        self.supervisor = self.user("supervisor")
+        self.organisation = self.scheme.facilitator
+        self.pairing = Pairing.objects.get(scheme=self.scheme, implementing=self.gdansk)
+        self.event = Event.objects.get(title="Mentoring visit: Rotterdam in Gdańsk")
+        self.attendance = Attendance.objects.filter(event=self.event, city=self.gdansk).first()
+        self.invitation = invitation_create(
+            email="new.officer.gdansk@example.org",
+            role=Role.OFFICER,
+            city=self.gdansk,
+            by=self.coordinator,
+        )
+        self.invitation_token = invitation_token(self.invitation)
+        self.calendar_token = calendar_token_regenerate(user=self.officer).token
+        self._time()
+        self._practices()
+        self._plans()
+
+    def user(self, role: str, city: str = "gdansk") -> User:
+        return self.people[person(role, city)]
+
+    def _time(self):
+        months = TimesheetMonth.objects.filter(
+            person=self.officer, programme=self.programme, city=self.gdansk
+        )
+        self.approved_month = months.filter(status=MonthStatus.APPROVED).latest("month")
+        self.submitted_month = months.filter(status=MonthStatus.SUBMITTED).latest("month")
+        open_month = date(2018, 6, 1)
+        self.entry = time_services.time_entry_create(
+            person=self.officer,
+            programme=self.programme,
+            city=self.gdansk,
+            day=date(2018, 6, 4),
+            activity="action_planning",
+            hours=Decimal("2"),
+            description="Matrix test entry",
+        )
+        self.open_month = months.get(month=open_month)
+        self.rate = StaffRate.objects.filter(person=self.officer).latest("year")
+        self.report = time_services.report_request(
+            programme=self.programme,
+            city=self.gdansk,
+            first_month=date(2017, 1, 1),
+            last_month=date(2017, 3, 1),
+            by=self.coordinator,
+        )
+        build_staff_cost_report(self.report.pk)
+        self.report.refresh_from_db()
+        self.failed_report = time_services.report_request(
+            programme=self.programme,
+            city=self.gdansk,
+            first_month=date(2017, 1, 1),
+            last_month=date(2017, 2, 1),
+            by=self.coordinator,
+        )
+        jobs.fail(self.failed_report, "matrix test")
+
+    def _practices(self):
+        self.published_practice = GoodPractice.objects.filter(
+            scheme=self.scheme, status=PracticeStatus.PUBLISHED
+        ).first()
+        self.draft_practice = toolkit_services.practice_create(
+            city=self.gdansk,
+            author=self.officer,
+            scheme=self.scheme,
+            **practice_fields(title="Supplier days for newcomer firms"),
+        )
+        self.image = toolkit_services.practice_image_add(
+            self.draft_practice, by=self.officer, image=png(), alt_text="A supplier day"
+        )
+        self.toolkit = Toolkit.objects.filter(scheme=self.scheme).first()
+        self.edition = self.toolkit.editions.order_by("number").last()
+        self.rendering = toolkit_services.edition_rendering(self.edition, language="en")
+        jobs.fail(self.rendering, "matrix test")
+
+    def _plans(self):
+        self.plan = ActionPlan.objects.get(pairing=self.pairing)
+        self.version = self.plan.versions.order_by("number").last()
+        self.action = Action.objects.filter(plan=self.plan).first()
+        self.indicator = Indicator.objects.filter(plan=self.plan).first()
+        self.pdf = plan_services.pdf_request(self.version, by=self.coordinator)
+        jobs.fail(self.pdf, "matrix test")
+        # Nicosia's plan (scheme A), sent back to its authors: the one the edit pages work on.
+        self.open_plan = ActionPlan.objects.get(pairing__implementing__slug="nicosia")
+        plan_services.plan_request_changes(
+            self.open_plan, by=self.expert, comment="Say who leads each action."
+        )
+        self.open_action = Action.objects.filter(plan=self.open_plan).first()
+
+
+def png(name: str = "picture.png") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 80, 40)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        with transaction.atomic():
+            call_command("seed_demo", verbosity=0)
+            yield World()
+            transaction.set_rollback(True)
+
+
+# Every URL pattern ---------------------------------------------------------------------------
+
+
+def url_patterns(resolver=None, prefix: str = "", namespace: str | None = None):
+    """(full name, route) of every pattern; unnamed ones are named by their route."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from url_patterns(pattern, route, inner)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name or f"<unnamed {route}>"
+            yield (f"{namespace}:{name}" if namespace else name), route
+
+
+def rows_of(*querysets):
+    """A cheap fingerprint of the rows a POST could change."""
+    return [list(queryset.order_by("pk").values()) for queryset in querysets]
+
+
+# The table -------------------------------------------------------------------------------------
+
+EVERYONE_OK = roles(OK)
+SIGNED_IN_OK = signed_in(OK)
+COORDINATOR_ONLY = signed_in(FORBIDDEN, coordinator=OK)
+PLANNERS = signed_in(FORBIDDEN, expert=OK, coordinator=OK)  # coordinators and scheme experts
+GET_REFUSED = signed_in(NOT_ALLOWED)  # POST-only: signed-in GETs get 405
+# Gdańsk's plan (and anything only its pairing sees): hidden from people outside it.
+PLAN_READERS = signed_in(OK, partner=NOT_FOUND, other_officer=NOT_FOUND)
+
+
+EVENT_READERS = signed_in(OK, partner=FORBIDDEN, other_officer=FORBIDDEN)
+
+
+def programme_kw(world):
+    return {"slug": world.programme.slug}
+
+
+def pairing_kw(world):
+    return {"pk": world.pairing.pk}
+
+
+def pairing_url(world):
+    return world.pairing.get_absolute_url()
+
+
+def event_kw(world):
+    return {"pk": world.event.pk}
+
+
+def attendance_url(world):
+    return reverse("mentoring:event_attendance", kwargs={"pk": world.event.pk})
+
+
+def city_kw(world):
+    return {"slug": world.gdansk.slug}
+
+
+TIME_RECORDERS = signed_in(FORBIDDEN, other_officer=OK, officer=OK)
+OWN_ENTRY = signed_in(NOT_FOUND, officer=OK)
+MONTH_READERS = {"officer": OK, "supervisor": OK, "coordinator": OK}
+REPORT_READERS = signed_in(NOT_FOUND, supervisor=OK, coordinator=OK)
+REPORT_PEOPLE_LIST = signed_in(FORBIDDEN, supervisor=OK, coordinator=OK)
+
+
+def month_post(**allowed) -> dict:
+    """Months hidden from a role are not found; those seen but not theirs to sign, 403."""
+    return signed_in(NOT_FOUND, **{**dict.fromkeys(MONTH_READERS, FORBIDDEN), **allowed})
+
+
+def month_url(month) -> str:
+    return reverse("reporting:month", kwargs={"pk": month.pk})
+
+
+def entry_kw(world):
+    return {"pk": world.entry.pk}
+
+
+def report_kw(world):
+    return {"pk": world.report.pk}
+
+
+def failed_report_url(world):
+    return reverse("reporting:report", kwargs={"pk": world.failed_report.pk})
+
+
+PRACTICE_WRITERS = TIME_RECORDERS  # officers of any city
+DRAFT_READERS = signed_in(NOT_FOUND, officer=OK, expert=OK, coordinator=OK)
+DRAFT_EDITORS = DRAFT_READERS
+TOOLKIT_EDITORS = signed_in(NOT_FOUND, expert=OK, coordinator=OK)
+
+
+def published_kw(world):
+    return {"slug": world.published_practice.slug}
+
+
+def draft_kw(world):
+    return {"slug": world.draft_practice.slug}
+
+
+def image_kw(world):
+    return {"slug": world.draft_practice.slug, "pk": world.image.pk}
+
+
+def toolkit_kw(world):
+    return {"slug": world.toolkit.slug}
+
+
+def rendering_kw(world):
+    return {"pk": world.rendering.pk}
+
+
+def rendering_url(world):
+    return reverse("toolkits:rendering", kwargs=rendering_kw(world))
+
+
+PLAN_PEOPLE = ("officer", "supervisor", "expert", "coordinator")
+OPEN_PLAN_AUTHORS = signed_in(FORBIDDEN, partner=NOT_FOUND, other_officer=NOT_FOUND, officer=OK)
+TRACKERS = signed_in(
+    FORBIDDEN,
+    partner=NOT_FOUND,
+    other_officer=NOT_FOUND,
+    officer=To(lambda w: plan_url(w)),
+    supervisor=To(lambda w: plan_url(w)),
+)
+
+
+def plan_kw(world):
+    return {"pk": world.plan.pk}
+
+
+def plan_url(world):
+    return reverse("actionplans:plan", kwargs={"pk": world.plan.pk})
+
+
+def open_plan_url(world):
+    return reverse("actionplans:plan", kwargs={"pk": world.open_plan.pk})
+
+
+def open_row_kw(world):
+    return {"pk": world.open_plan.pk, "section": "actions", "row": world.open_action.pk}
+
+
+def version_kw(world):
+    return {"pk": world.plan.pk, "number": world.version.number}
+
+
+def version_url(world):
+    return reverse("actionplans:version", kwargs=version_kw(world))
+
+
+def pdf_kw(world):
+    return {"pk": world.pdf.pk}
+
+
+def pdf_url(world):
+    return reverse("actionplans:pdf", kwargs=pdf_kw(world))
+
+
+def newcomer_city(world) -> City:
+    """A city that joins the programme now (called inside the test's savepoint)."""
+    city = City.objects.filter(slug="matrixville").first()
+    if city is None:
+        city = City.objects.create(
+            name="Matrixville",
+            slug="matrixville",
+            country="PL",
+            latitude=Decimal("50.0"),
+            longitude=Decimal("19.0"),
+            languages=["pl"],
+        )
+        participation_add(programme=world.programme, city=city)
+    return city
+
+
+SIGNED_IN_HOME = roles(To("/"), anonymous=OK)  # allauth sends signed-in people home
+
+EXPECTATIONS: dict[str, Endpoint] = {
+    # Home and language ---------------------------------------------------------------------
+    "home": Endpoint(get=EVERYONE_OK),
+    "set_language": Endpoint(get=roles(To("/"))),
+    # allauth: the sign-in pages are public; account pages want a signed-in person -----------
+    "account_login": Endpoint(get=SIGNED_IN_HOME),
+    "account_signup": Endpoint(get=SIGNED_IN_HOME),
+    "account_logout": Endpoint(get=roles(OK, anonymous=To("/"))),
+    "account_inactive": Endpoint(get=EVERYONE_OK),
+    "account_reauthenticate": Endpoint(get=SIGNED_IN_OK),
+    "account_email": Endpoint(get=SIGNED_IN_OK),
+    "account_email_verification_sent": Endpoint(get=EVERYONE_OK),
+    "account_change_password": Endpoint(get=SIGNED_IN_OK),
+    "account_set_password": Endpoint(get=signed_in(To("/accounts/password/change/"))),
+    "account_reset_password": Endpoint(get=EVERYONE_OK),
+    "account_reset_password_done": Endpoint(get=EVERYONE_OK),
+    "account_reset_password_from_key": Endpoint(
+        kwargs=lambda w: {"uidb36": "1", "key": "no-such-key"}, get=EVERYONE_OK
+    ),
+    "account_reset_password_from_key_done": Endpoint(get=EVERYONE_OK),
+    "account_confirm_email": Endpoint(kwargs=lambda w: {"key": "no-such-key"}, get=EVERYONE_OK),
+    "account_confirm_login_code": Endpoint(get=roles(To("/"), anonymous=LOGIN)),
+    # Two-factor authentication: settings of one's own; sensitive steps ask for the password
+    # again first, and pages about a TOTP or codes one does not have are not found.
+    "mfa_index": Endpoint(get=SIGNED_IN_OK),
+    "mfa_authenticate": Endpoint(get=roles(To("/"), anonymous=LOGIN)),
+    "mfa_reauthenticate": Endpoint(get=signed_in(To("/accounts/reauthenticate/"))),
+    "mfa_activate_totp": Endpoint(get=signed_in(To("/accounts/reauthenticate/"))),
+    "mfa_deactivate_totp": Endpoint(get=signed_in(NOT_FOUND)),
+    "mfa_view_recovery_codes": Endpoint(get=signed_in(NOT_FOUND)),
+    "mfa_generate_recovery_codes": Endpoint(get=signed_in(To("/accounts/reauthenticate/"))),
+    "mfa_download_recovery_codes": Endpoint(get=signed_in(NOT_FOUND)),
+    # Invitations: coordinators --------------------------------------------------------------
+    "accounts:invitations": Endpoint(get=COORDINATOR_ONLY),
+    "accounts:invitation_revoke": Endpoint(
+        kwargs=lambda w: {"pk": w.invitation.pk},
+        get=GET_REFUSED,
+        post=Post(
+            # Invitations another person cannot see are not found.
+            expected=signed_in(NOT_FOUND, coordinator=To("/invitations/")),
+            rows=lambda w: [Invitation.objects.filter(pk=w.invitation.pk)],
+        ),
+    ),
+    # Personal data: everyone signed in reads and downloads their own; only a coordinator of
+    # every programme the person is in may erase them, never themselves.
+    "accounts:my_data": Endpoint(get=SIGNED_IN_OK),
+    "accounts:my_data_export": Endpoint(get=SIGNED_IN_OK),
+    "accounts:person_erase": Endpoint(
+        kwargs=lambda w: {"pk": w.officer.pk},
+        get=COORDINATOR_ONLY,
+        post=Post(
+            # Without the confirmation box ticked, even the coordinator's POST erases nothing.
+            expected=signed_in(FORBIDDEN, coordinator=BAD_REQUEST),
+            # (Not the user row itself: signing in as that officer sets its last_login.)
+            rows=lambda w: [Membership.objects.filter(user=w.officer)],
+        ),
+    ),
+    # The secret link itself is the permission: anyone holding it sees the form.
+    "accounts:invitation_accept": Endpoint(
+        kwargs=lambda w: {"token": w.invitation_token}, get=EVERYONE_OK
+    ),
+    # The audit trail: coordinators only, scoped to their programmes --------------------------
+    "audit:log": Endpoint(get=COORDINATOR_ONLY),
+    "audit:history": Endpoint(
+        kwargs=lambda w: {"kind": "mentoring.pairing", "pk": w.pairing.pk}, get=COORDINATOR_ONLY
+    ),
+    # Programmes, schemes, organisations: read by the programme's people, run by coordinators --
+    "mentoring:programme": Endpoint(kwargs=programme_kw, get=SIGNED_IN_OK),
+    "mentoring:programme_create": Endpoint(get=COORDINATOR_ONLY),
+    "mentoring:programme_edit": Endpoint(kwargs=programme_kw, get=COORDINATOR_ONLY),
+    "mentoring:scheme_create": Endpoint(kwargs=programme_kw, get=COORDINATOR_ONLY),
+    "mentoring:scheme_edit": Endpoint(
+        kwargs=lambda w: {"slug": w.programme.slug, "pk": w.scheme.pk}, get=COORDINATOR_ONLY
+    ),
+    "mentoring:participation_add": Endpoint(kwargs=programme_kw, get=COORDINATOR_ONLY),
+    "mentoring:participation_remove": Endpoint(
+        # A city that has just joined, so that removing it takes nothing else with it.
+        kwargs=lambda w: {"slug": w.programme.slug, "city_pk": newcomer_city(w).pk},
+        get=GET_REFUSED,
+        post=Post(
+            expected=signed_in(FORBIDDEN, coordinator=To("/programmes/cities-grow/")),
+            rows=lambda w: [Participation.objects.filter(programme=w.programme)],
+        ),
+    ),
+    "mentoring:organisations": Endpoint(get=COORDINATOR_ONLY),
+    "mentoring:organisation_create": Endpoint(get=COORDINATOR_ONLY),
+    "mentoring:organisation_edit": Endpoint(
+        kwargs=lambda w: {"pk": w.organisation.pk}, get=COORDINATOR_ONLY
+    ),
+    # Pairings: everyone in the programme reads them; coordinators and the scheme's expert
+    # manage them.
+    "mentoring:pairings": Endpoint(get=SIGNED_IN_OK),
+    "mentoring:pairing_create": Endpoint(get=PLANNERS),
+    "mentoring:pairing": Endpoint(kwargs=pairing_kw, get=SIGNED_IN_OK),
+    "mentoring:pairing_edit": Endpoint(kwargs=pairing_kw, get=PLANNERS),
+    "mentoring:pairing_status": Endpoint(
+        kwargs=pairing_kw,
+        get=signed_in(FORBIDDEN, expert=To(pairing_url), coordinator=To(pairing_url)),
+        post=Post(
+            expected=signed_in(FORBIDDEN, expert=To(pairing_url), coordinator=To(pairing_url)),
+            data=lambda w: {"status": "completed", "reason": ""},
+            rows=lambda w: [Pairing.objects.filter(pk=w.pairing.pk)],
+        ),
+    ),
+    # Events: the Rotterdam-Gdańsk mentoring visit of scheme A. Partners and other cities see
+    # its row in the programme's list, not its details.
+    "mentoring:events": Endpoint(get=SIGNED_IN_OK),
+    "mentoring:event_create": Endpoint(get=PLANNERS),
+    "mentoring:event": Endpoint(kwargs=event_kw, get=EVENT_READERS),
+    "mentoring:event_update": Endpoint(kwargs=event_kw, get=PLANNERS),
+    "mentoring:event_status": Endpoint(
+        kwargs=event_kw,
+        get=PLANNERS,
+        post=Post(
+            # The visit was held; cancelling it is not a step it can take (400), so managers
+            # are refused by the form, not by the permission.
+            expected=signed_in(FORBIDDEN, expert=400, coordinator=400),
+            data=lambda w: {"status": "cancelled", "cancellation_reason": "Matrix test"},
+            rows=lambda w: [Event.objects.filter(pk=w.event.pk)],
+        ),
+    ),
+    "mentoring:event_attendance": Endpoint(kwargs=event_kw, get=EVENT_READERS),
+    "mentoring:attendance_delete": Endpoint(
+        kwargs=lambda w: {"pk": w.event.pk, "attendance_pk": w.attendance.pk},
+        get=GET_REFUSED,
+        post=Post(
+            # Gdańsk's officer removes Gdańsk's people; supervisors do not record attendance.
+            expected=signed_in(
+                FORBIDDEN,
+                officer=To(attendance_url),
+                expert=To(attendance_url),
+                coordinator=To(attendance_url),
+            ),
+            rows=lambda w: [Attendance.objects.filter(event=w.event)],
+        ),
+    ),
+    # Writing the visit's report: the pairing's officers, the expert, coordinators.
+    "mentoring:event_report": Endpoint(
+        kwargs=event_kw,
+        get=signed_in(FORBIDDEN, officer=OK, expert=OK, coordinator=OK),
+    ),
+    "mentoring:calendar": Endpoint(get=SIGNED_IN_OK),
+    "mentoring:calendar_regenerate": Endpoint(
+        get=GET_REFUSED,
+        post=Post(
+            expected=signed_in(To("/calendar/")),
+            rows=lambda w: [CalendarToken.objects.all()],
+        ),
+    ),
+    # Calendar feeds: the secret token in the address is the permission (calendar apps fetch
+    # without a login).
+    "mentoring:calendar_person_feed": Endpoint(
+        kwargs=lambda w: {"token": w.calendar_token}, get=EVERYONE_OK
+    ),
+    "mentoring:calendar_programme_feed": Endpoint(
+        kwargs=lambda w: {"token": w.calendar_token, "slug": w.programme.slug}, get=EVERYONE_OK
+    ),
+    "mentoring:matching": Endpoint(kwargs=programme_kw, get=COORDINATOR_ONLY),
+    "mentoring:matching_propose": Endpoint(
+        kwargs=programme_kw,
+        get=GET_REFUSED,
+        post=Post(
+            # The coordinator's proposal becomes a pairing, and they are sent to it.
+            expected=signed_in(FORBIDDEN, coordinator=To("/pairings/")),
+            data=lambda w: {
+                "scheme": w.scheme.pk,
+                "implementing": newcomer_city(w).pk,
+                "mentor": w.gdansk.pk,
+            },
+            rows=lambda w: [Pairing.objects.filter(scheme=w.scheme)],
+        ),
+    ),
+    # Cities: read by everyone signed in, edited by coordinators -----------------------------
+    "cities:list": Endpoint(get=SIGNED_IN_OK),
+    "cities:create": Endpoint(get=COORDINATOR_ONLY),
+    "cities:detail": Endpoint(kwargs=city_kw, get=SIGNED_IN_OK),
+    "cities:edit": Endpoint(kwargs=city_kw, get=COORDINATOR_ONLY),
+    # Staff time. Officers record their own time (the grid and entries are always the signed-in
+    # person's own); supervisors sign their city's months; rates and costs are seen by the
+    # person, their city's supervisors and coordinators --------------------------------------
+    "reporting:my_time": Endpoint(get=TIME_RECORDERS),
+    "reporting:entry_create": Endpoint(get=TIME_RECORDERS),
+    "reporting:grid": Endpoint(
+        kwargs=lambda w: {"programme": w.programme.slug, "year": 2018, "month": 6},
+        get=TIME_RECORDERS,
+    ),
+    # Another person's entry is not found, whatever their role.
+    "reporting:entry_edit": Endpoint(kwargs=entry_kw, get=OWN_ENTRY),
+    "reporting:entry_delete": Endpoint(
+        kwargs=entry_kw,
+        get=OWN_ENTRY,
+        post=Post(
+            expected={**OWN_ENTRY, "officer": To("/time/cities-grow/2018/6/")},
+            rows=lambda w: [TimeEntry.objects.filter(pk=w.entry.pk)],
+        ),
+    ),
+    "reporting:month": Endpoint(
+        kwargs=lambda w: {"pk": w.open_month.pk}, get=signed_in(NOT_FOUND, **MONTH_READERS)
+    ),
+    "reporting:month_submit": Endpoint(
+        kwargs=lambda w: {"pk": w.open_month.pk},
+        get=GET_REFUSED,
+        post=Post(
+            expected=month_post(officer=To(lambda w: month_url(w.open_month))),
+            rows=lambda w: [TimesheetMonth.objects.filter(pk=w.open_month.pk)],
+        ),
+    ),
+    "reporting:month_approve": Endpoint(
+        kwargs=lambda w: {"pk": w.submitted_month.pk},
+        get=GET_REFUSED,
+        post=Post(
+            expected=month_post(supervisor=To(lambda w: month_url(w.submitted_month))),
+            rows=lambda w: [TimesheetMonth.objects.filter(pk=w.submitted_month.pk)],
+        ),
+    ),
+    "reporting:month_return": Endpoint(
+        kwargs=lambda w: {"pk": w.submitted_month.pk},
+        get=GET_REFUSED,
+        post=Post(
+            expected=month_post(supervisor=To(lambda w: month_url(w.submitted_month))),
+            data=lambda w: {"comment": "Say which visit the hours were for."},
+            rows=lambda w: [TimesheetMonth.objects.filter(pk=w.submitted_month.pk)],
+        ),
+    ),
+    "reporting:month_reopen": Endpoint(
+        kwargs=lambda w: {"pk": w.approved_month.pk},
+        get=GET_REFUSED,
+        post=Post(
+            expected=month_post(coordinator=To(lambda w: month_url(w.approved_month))),
+            data=lambda w: {"reason": "A visit day was left out."},
+            rows=lambda w: [TimesheetMonth.objects.filter(pk=w.approved_month.pk)],
+        ),
+    ),
+    "reporting:approvals": Endpoint(get=signed_in(FORBIDDEN, supervisor=OK)),
+    # The list shows each person only the rates they may see.
+    "reporting:rates": Endpoint(get=SIGNED_IN_OK),
+    "reporting:rate_create": Endpoint(get=signed_in(FORBIDDEN, supervisor=OK, coordinator=OK)),
+    "reporting:rate_edit": Endpoint(
+        kwargs=lambda w: {"pk": w.rate.pk},
+        # The officer sees their own rate but does not change it.
+        get=signed_in(NOT_FOUND, officer=FORBIDDEN, supervisor=OK, coordinator=OK),
+    ),
+    "reporting:programme_dashboard": Endpoint(
+        kwargs=lambda w: {"programme": w.programme.slug}, get=COORDINATOR_ONLY
+    ),
+    "reporting:city_dashboard": Endpoint(
+        kwargs=lambda w: {"programme": w.programme.slug, "city": w.gdansk.pk},
+        get=signed_in(NOT_FOUND, officer=OK, supervisor=OK, coordinator=OK),
+    ),
+    # Staff-cost reports: coordinators and the city's supervisors.
+    "reporting:reports": Endpoint(get=REPORT_PEOPLE_LIST),
+    "reporting:report": Endpoint(kwargs=report_kw, get=REPORT_READERS),
+    "reporting:report_status": Endpoint(kwargs=report_kw, get=REPORT_READERS),
+    "reporting:report_download": Endpoint(
+        kwargs=lambda w: {"pk": w.report.pk, "fmt": "csv"}, get=REPORT_READERS
+    ),
+    "reporting:report_retry": Endpoint(
+        kwargs=lambda w: {"pk": w.failed_report.pk},
+        get=GET_REFUSED,
+        post=Post(
+            expected={
+                **REPORT_READERS,
+                "supervisor": To(failed_report_url),
+                "coordinator": To(failed_report_url),
+            },
+            rows=lambda w: [StaffCostReport.objects.filter(pk=w.failed_report.pk)],
+        ),
+    ),
+    # Toolkits and good practices. Published ones are public; Gdańsk's draft practice (scheme
+    # A) is seen by Gdańsk's officers, the scheme's expert and coordinators, and hidden (404)
+    # from everyone else; toolkits are edited by the scheme's expert and coordinators -------
+    "toolkits:catalogue": Endpoint(get=EVERYONE_OK),
+    "toolkits:practice": Endpoint(kwargs=published_kw, get=EVERYONE_OK),
+    "toolkits:toolkits": Endpoint(get=EVERYONE_OK),
+    "toolkits:toolkit": Endpoint(kwargs=toolkit_kw, get=EVERYONE_OK),
+    "toolkits:my_practices": Endpoint(get=PRACTICE_WRITERS),
+    "toolkits:practice_create": Endpoint(get=PRACTICE_WRITERS),
+    "toolkits:review_queue": Endpoint(get=PLANNERS),
+    "toolkits:practice_edit": Endpoint(kwargs=draft_kw, get=DRAFT_EDITORS),
+    "toolkits:practice_images": Endpoint(kwargs=draft_kw, get=DRAFT_EDITORS),
+    "toolkits:practice_image": Endpoint(
+        kwargs=image_kw, get={**DRAFT_EDITORS, "anonymous": NOT_FOUND}
+    ),
+    "toolkits:practice_image_delete": Endpoint(
+        kwargs=image_kw,
+        get=GET_REFUSED,
+        post=Post(
+            expected={
+                **DRAFT_READERS,
+                **dict.fromkeys(
+                    ("officer", "expert", "coordinator"),
+                    To(lambda w: reverse("toolkits:practice_images", kwargs=draft_kw(w))),
+                ),
+            },
+            rows=lambda w: [PracticeImage.objects.filter(practice=w.draft_practice)],
+        ),
+    ),
+    "toolkits:practice_submit": Endpoint(
+        kwargs=draft_kw,
+        get=GET_REFUSED,
+        post=Post(
+            # Only its authors send a draft for review.
+            expected={
+                **DRAFT_READERS,
+                "officer": To("/workspace/practices/"),
+                "expert": FORBIDDEN,
+                "coordinator": FORBIDDEN,
+            },
+            rows=lambda w: [GoodPractice.objects.filter(pk=w.draft_practice.pk)],
+        ),
+    ),
+    "toolkits:practice_review": Endpoint(
+        kwargs=draft_kw, get={**DRAFT_EDITORS, "officer": FORBIDDEN}
+    ),
+    "toolkits:practice_withdraw": Endpoint(
+        kwargs=published_kw,
+        get=GET_REFUSED,
+        post=Post(
+            expected=signed_in(
+                FORBIDDEN,
+                expert=To(lambda w: reverse("toolkits:practice_review", kwargs=published_kw(w))),
+                coordinator=To(
+                    lambda w: reverse("toolkits:practice_review", kwargs=published_kw(w))
+                ),
+            ),
+            data=lambda w: {"comment": "The figures need a source."},
+            rows=lambda w: [GoodPractice.objects.filter(pk=w.published_practice.pk)],
+        ),
+    ),
+    "toolkits:toolkit_workspace": Endpoint(get=PLANNERS),
+    "toolkits:toolkit_create": Endpoint(get=PLANNERS),
+    "toolkits:toolkit_edit": Endpoint(kwargs=toolkit_kw, get=TOOLKIT_EDITORS),
+    "toolkits:toolkit_practices": Endpoint(kwargs=toolkit_kw, get=TOOLKIT_EDITORS),
+    "toolkits:toolkit_factors": Endpoint(kwargs=toolkit_kw, get=TOOLKIT_EDITORS),
+    "toolkits:edition_publish": Endpoint(kwargs=toolkit_kw, get=TOOLKIT_EDITORS),
+    # PDFs of published editions and practices are public: the address leads to the rendering.
+    "toolkits:edition_pdf": Endpoint(
+        kwargs=lambda w: {"slug": w.toolkit.slug, "number": w.edition.number, "language": "en"},
+        get=roles(To(lambda w: reverse("toolkits:rendering", kwargs={"pk": w.rendering.pk}))),
+    ),
+    "toolkits:practice_pdf": Endpoint(
+        kwargs=lambda w: {"slug": w.published_practice.slug, "language": "en"},
+        get=roles(To("/renderings/")),
+    ),
+    "toolkits:toolkit_renderings": Endpoint(
+        kwargs=toolkit_kw, get=signed_in(NOT_FOUND, coordinator=OK)
+    ),
+    "toolkits:rendering": Endpoint(kwargs=rendering_kw, get=EVERYONE_OK),
+    "toolkits:rendering_status": Endpoint(kwargs=rendering_kw, get=EVERYONE_OK),
+    # Anyone who may download a failed rendering may ask for it again, signed in or not.
+    "toolkits:rendering_retry": Endpoint(
+        kwargs=rendering_kw,
+        get=roles(NOT_ALLOWED),
+        post=Post(
+            expected=roles(To(rendering_url)),
+            rows=lambda w: [Rendering.objects.filter(pk=w.rendering.pk)],
+        ),
+    ),
+    "toolkits:rendering_redo": Endpoint(
+        kwargs=rendering_kw,
+        get=GET_REFUSED,
+        post=Post(
+            expected=signed_in(FORBIDDEN, coordinator=To(rendering_url)),
+            rows=lambda w: [Rendering.objects.filter(pk=w.rendering.pk)],
+        ),
+    ),
+    # Action plans: Gdańsk's plan (in implementation) is seen by the pairing's two cities, the
+    # scheme's expert and coordinators; everyone else gets 404, as if it did not exist ----------
+    "actionplans:plans": Endpoint(get=SIGNED_IN_OK),
+    "actionplans:plan": Endpoint(kwargs=plan_kw, get=PLAN_READERS),
+    # Gdańsk has its plan already: those who see it are sent to it.
+    "actionplans:plan_create": Endpoint(
+        kwargs=lambda w: {"pairing": w.pairing.pk},
+        get=signed_in(To(plan_url), partner=NOT_FOUND, other_officer=NOT_FOUND),
+    ),
+    # Editing: Nicosia's plan, sent back for changes, is edited by Nicosia's officers only.
+    "actionplans:section_edit": Endpoint(
+        kwargs=lambda w: {"pk": w.open_plan.pk, "section": "context"},
+        get=OPEN_PLAN_AUTHORS,
+        city="nicosia",
+    ),
+    "actionplans:row_add": Endpoint(
+        kwargs=lambda w: {"pk": w.open_plan.pk, "section": "actions"},
+        get=OPEN_PLAN_AUTHORS,
+        city="nicosia",
+    ),
+    "actionplans:rows_reorder": Endpoint(
+        kwargs=lambda w: {"pk": w.open_plan.pk, "section": "actions"},
+        get=OPEN_PLAN_AUTHORS,
+        city="nicosia",
+    ),
+    "actionplans:row_edit": Endpoint(
+        kwargs=open_row_kw,
+        get=OPEN_PLAN_AUTHORS,
+        city="nicosia",
+    ),
+    "actionplans:row_delete": Endpoint(
+        kwargs=open_row_kw,
+        get=OPEN_PLAN_AUTHORS,
+        city="nicosia",
+        post=Post(
+            expected={**OPEN_PLAN_AUTHORS, "officer": To(open_plan_url)},
+            rows=lambda w: [Action.objects.filter(plan=w.open_plan)],
+        ),
+    ),
+    # Tracking Gdańsk's plan in implementation: its officers and supervisor.
+    "actionplans:action_status": Endpoint(
+        kwargs=lambda w: {"pk": w.plan.pk, "row": w.action.pk},
+        get=GET_REFUSED,
+        post=Post(
+            expected=TRACKERS,
+            data=lambda w: {"status": "cancelled"},
+            rows=lambda w: [Action.objects.filter(pk=w.action.pk)],
+        ),
+    ),
+    "actionplans:measurement_add": Endpoint(
+        kwargs=lambda w: {"pk": w.plan.pk, "row": w.indicator.pk},
+        get=GET_REFUSED,
+        post=Post(
+            expected=TRACKERS,
+            data=lambda w: {"measured_on": "2018-05-02", "value": "3", "note": ""},
+            rows=lambda w: [Measurement.objects.filter(indicator=w.indicator)],
+        ),
+    ),
+    # Completing the plan: its city's supervisor or a coordinator.
+    "actionplans:transition": Endpoint(
+        kwargs=lambda w: {"pk": w.plan.pk, "name": "complete"},
+        get={**PLAN_READERS, "officer": FORBIDDEN, "expert": FORBIDDEN},
+        post=Post(
+            expected={
+                **PLAN_READERS,
+                "officer": FORBIDDEN,
+                "expert": FORBIDDEN,
+                "supervisor": To(plan_url),
+                "coordinator": To(plan_url),
+            },
+            rows=lambda w: [ActionPlan.objects.filter(pk=w.plan.pk)],
+        ),
+    ),
+    "actionplans:versions": Endpoint(kwargs=plan_kw, get=PLAN_READERS),
+    "actionplans:version": Endpoint(kwargs=version_kw, get=PLAN_READERS),
+    # Comments: authors, reviewers and coordinators; the supervisor reads but does not comment.
+    "actionplans:comment_add": Endpoint(
+        kwargs=version_kw,
+        get=GET_REFUSED,
+        post=Post(
+            expected={
+                **PLAN_READERS,
+                "officer": To(version_url),
+                "supervisor": FORBIDDEN,
+                "expert": To(version_url),
+                "coordinator": To(version_url),
+            },
+            data=lambda w: {"section": "general", "body": "A matrix test comment."},
+            rows=lambda w: [PlanComment.objects.filter(version=w.version)],
+        ),
+    ),
+    "actionplans:compare": Endpoint(kwargs=plan_kw, get=PLAN_READERS),
+    # The version's PDF exists already (it failed): those who see the plan are sent to it.
+    "actionplans:version_pdf": Endpoint(
+        kwargs=lambda w: {"pk": w.plan.pk, "number": w.version.number, "language": "en"},
+        get={**PLAN_READERS, **dict.fromkeys(PLAN_PEOPLE, To(pdf_url))},
+    ),
+    "actionplans:pdf": Endpoint(kwargs=pdf_kw, get=PLAN_READERS),
+    "actionplans:pdf_status": Endpoint(kwargs=pdf_kw, get=PLAN_READERS),
+    "actionplans:pdf_retry": Endpoint(
+        kwargs=pdf_kw,
+        get=GET_REFUSED,
+        post=Post(
+            expected={**PLAN_READERS, **dict.fromkeys(PLAN_PEOPLE, To(pdf_url))},
+            rows=lambda w: [PlanPdf.objects.filter(pk=w.pdf.pk)],
+        ),
+    ),
+}
+
+
+# The tests ---------------------------------------------------------------------------------------
+
+# URL patterns that appear only with DEBUG on (the media files served by runserver) are not part
+# of the deployed site; the test settings leave DEBUG off, so they do not show up here.
+ADMIN_NAMESPACE = "admin:"
+
+
+def _client(world, role: str, city: str) -> Client:
+    client = Client()
+    email = person(role, city)
+    if email is not None:
+        client.force_login(world.people[email])
+    return client
+
+
+def _outcome(response):
+    if response.status_code in (301, 302, 303):
+        location = response["Location"]
+        if location.startswith(reverse("account_login")):
+            return LOGIN
+        return ("redirect", location)
+    return response.status_code
+
+
+def _matches(expected, got, world) -> bool:
+    if isinstance(expected, To):
+        return isinstance(got, tuple) and got[1].startswith(expected.path(world))
+    return expected == got
+
+
+def _shown(outcome) -> str:
+    return f"302 to {outcome[1]}" if isinstance(outcome, tuple) else str(outcome)
+
+
+def test_every_url_pattern_has_an_expectation():
+    names = [name for name, _route in url_patterns()]
+    missing = sorted(
+        name for name in names if not name.startswith(ADMIN_NAMESPACE) and name not in EXPECTATIONS
+    )
+    gone = sorted(set(EXPECTATIONS) - set(names))
+    assert not missing, f"URL patterns without an entry in EXPECTATIONS: {missing}"
+    assert not gone, f"EXPECTATIONS names URL patterns that no longer exist: {gone}"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTATIONS))
+def test_get(name, world, db):
+    endpoint = EXPECTATIONS[name]
+    assert set(endpoint.get) == set(ROLES), f"{name}: give an outcome for every role"
+    wrong = []
+    for role in ROLES:
+        savepoint = transaction.savepoint()
+        url = reverse(name, kwargs=endpoint.kwargs(world)) + endpoint.query
+        got = _outcome(_client(world, role, endpoint.city).get(url))
+        transaction.savepoint_rollback(savepoint)
+        expected = endpoint.get[role]
+        if not _matches(expected, got, world):
+            wrong.append(f"{role}: expected {expected}, got {_shown(got)}")
+    assert not wrong, f"GET {name} ({url}):\n  " + "\n  ".join(wrong)
+
+
+REFUSED = (LOGIN, FORBIDDEN, NOT_FOUND, NOT_ALLOWED)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, e in EXPECTATIONS.items() if e.post))
+def test_post(name, world, db):
+    endpoint = EXPECTATIONS[name]
+    post = endpoint.post
+    assert set(post.expected) == set(ROLES), f"{name}: give a POST outcome for every role"
+    wrong = []
+    for role in ROLES:
+        savepoint = transaction.savepoint()
+        kwargs = endpoint.kwargs(world)
+        url = reverse(name, kwargs=kwargs)
+        before = rows_of(*post.rows(world))
+        data = post.data(world)
+        if post.files:
+            data = {**data, **post.files(world)}
+        got = _outcome(_client(world, role, endpoint.city).post(url, data))
+        changed = rows_of(*post.rows(world)) != before
+        transaction.savepoint_rollback(savepoint)
+        expected = post.expected[role]
+        if not _matches(expected, got, world):
+            wrong.append(f"{role}: expected {expected}, got {_shown(got)}")
+        elif expected in REFUSED and changed:
+            wrong.append(f"{role}: refused ({got}) but the rows changed")
+    assert not wrong, f"POST {name} ({url}):\n  " + "\n  ".join(wrong)
+
+
+# The admin, by a rule ----------------------------------------------------------------------------
+
+# Only staff use the admin; no demo role is staff. Every admin pattern (named or not) is checked:
+# anonymous and every role are sent to the admin's sign-in page, except on the pages that are
+# that sign-in page or lead out of the admin.
+ADMIN_EXCEPTIONS = {
+    "admin:login": roles(OK),
+    # Signing out of the admin, for someone who is not staff, leads back to its index.
+    "admin:logout": roles("/admin/"),
+}
+
+
+def admin_path(name: str, route: str) -> str:
+    """An address of the pattern, with 1 for every argument."""
+    if "(?P<app_label>" in route:
+        return reverse("admin:app_list", kwargs={"app_label": "accounts"})
+    if "(?P<url>" in route:
+        return "/admin/no-such-page/"
+    return "/" + re.sub(r"<(?:\w+:)?\w+>", "1", route)
+
+
+def admin_patterns() -> list[tuple[str, str]]:
+    return [(name, route) for name, route in url_patterns() if name.startswith(ADMIN_NAMESPACE)]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_is_for_staff_only(role, world, db):
+    patterns = admin_patterns()
+    assert len(patterns) > 100, "the admin's URL patterns were not found"
+    client = _client(world, role, "gdansk")
+    login = reverse("admin:login")
+    wrong = []
+    for name, route in patterns:
+        path = admin_path(name, route)
+        response = client.get(path)
+        expected = ADMIN_EXCEPTIONS.get(name, {}).get(role)
+        if expected is None:
+            ok = response.status_code == 302 and response["Location"].startswith(login)
+            expected = f"302 to {login}"
+        elif isinstance(expected, str):
+            ok = response.status_code == 302 and response["Location"] == expected
+        else:
+            ok = response.status_code == expected
+        if not ok:
+            wrong.append(
+                f"{name} {path}: expected {expected}, got {response.status_code} "
+                f"{response.get('Location', '')}"
+            )
+    assert not wrong, f"admin as {role}:\n  " + "\n  ".join(wrong)
+
+
+def test_admin_opens_for_staff(world, db):
+    """The rule above can fail: a superuser gets the admin's pages."""
+    staff = User.objects.create_superuser(email="staff@example.org", password="x")  # noqa: S106
+    client = Client()
+    client.force_login(staff)
+    for name in (
+        "admin:index",
+        "admin:accounts_user_changelist",
+        "admin:mentoring_event_changelist",
+    ):
+        assert client.get(reverse(name)).status_code == OK, name
+    assert registered_admin_models() <= {
+        route.split("/")[1] + "." + route.split("/")[2]
+        for _n, route in admin_patterns()
+        if route.count("/") >= 3
+    }
+
+
+def registered_admin_models() -> set[str]:
+    return {f"{model._meta.app_label}.{model._meta.model_name}" for model in admin_site._registry}
