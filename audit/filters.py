@@ -3,13 +3,14 @@ from auditlog.models import LogEntry
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .registry import followed_models
 
 ACTIONS = [
-    (LogEntry.Action.CREATE, _("Created")),
-    (LogEntry.Action.UPDATE, _("Changed")),
-    (LogEntry.Action.DELETE, _("Deleted")),
+    (LogEntry.Action.CREATE, pgettext_lazy("kind of change in the audit trail", "Created")),
+    (LogEntry.Action.UPDATE, pgettext_lazy("kind of change in the audit trail", "Changed")),
+    (LogEntry.Action.DELETE, pgettext_lazy("kind of change in the audit trail", "Deleted")),
 ]
 
 
@@ -39,7 +40,9 @@ class LogEntryFilter(django_filters.FilterSet):
         label=_("What"), choices=kind_choices, method="filter_kind", empty_label=_("Everything")
     )
     action = django_filters.ChoiceFilter(
-        label=_("Change"), choices=ACTIONS, empty_label=_("Any change")
+        label=pgettext_lazy("kind of change in the audit trail", "Change"),
+        choices=ACTIONS,
+        empty_label=_("Any change"),
     )
     actor = django_filters.ModelChoiceFilter(
         label=_("Person"), queryset=None, empty_label=_("Anyone")
