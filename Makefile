@@ -3,9 +3,10 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+NODE_STAMP := node_modules/.installed-stamp
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test install lint format migrate seed check-deploy messages worker bench bench-toolkits clean
+.PHONY: run test install lint format migrate seed check-deploy messages worker bench bench-staff-costs bench-toolkits clean
 
 # Install the project into .venv; again only when the dependencies change.
 $(STAMP): pyproject.toml constraints.txt
@@ -13,6 +14,13 @@ $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { echo "Could not create .venv: apt-get install python3.11-venv"; exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	@touch $@
+
+# The accessibility checkers the tests run (axe-core, vnu-jar; `make run` does not need them), at the versions package-lock.json
+# pins; again only when it changes. Their install scripts stay off: vnu runs on the system's Java.
+$(NODE_STAMP): package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the accessibility tests (apt-get install npm)"; exit 1; }
+	npm ci --no-audit --no-fund --ignore-scripts
 	@touch $@
 
 install: $(STAMP)
@@ -29,7 +37,7 @@ run: seed
 
 # Every test. With no DATABASE_URL/REDIS_URL it runs on SQLite; .ci/run points it at PostgreSQL
 # and Redis.
-test: install
+test: install $(NODE_STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
@@ -52,7 +60,12 @@ messages: install
 
 # Benchmarks on a PostgreSQL database of their own (emptied first); figures in bench/RESULTS.md.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tandem_bench
+# `make bench`: the programme at scale (500 cities, 1M time entries) under gunicorn and wrk, see
+# bench/README.md; BENCH_ARGS="--skip-seed" measures the data already there.
 bench: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/scale.py $(BENCH_ARGS)
+
+bench-staff-costs: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/staff_costs.py $(BENCH_ARGS)
 
 bench-toolkits: install
@@ -62,4 +75,4 @@ worker: install
 	$(BIN)/celery -A config worker --loglevel=INFO
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

@@ -8,10 +8,11 @@ empties it before seeding)::
         .venv/bin/python bench/staff_costs.py --size 1
     DATABASE_URL=... .venv/bin/python bench/staff_costs.py --size 25 --steps totals,city
 
-What it seeds (bulk_create, not the services: this is a fixture, but a consistent one). One
-programme like CITIES-GROW (2016-10 to 2018-09, hourly model) with 16 × size cities of five
-officers and one supervisor each; every officer records one entry on every working day of the
-two years (size 1: 80 officers, ≈ 41,800 entries, 1,920 monthly timesheets; size 25: 400 cities,
+What it seeds (bench/seed.py: bulk_create and COPY, not the services; a fixture, but a
+consistent one). One programme like CITIES-GROW (2016-10 to 2018-09, hourly model) with
+16 × size cities of five officers and one supervisor each; every officer records one entry on
+every working day of the two years (size 1: 80 officers, ≈ 41,800 entries, 1,920 monthly
+timesheets; size 25: 400 cities,
 2,000 officers, ≈ 1,044,000 entries). Size grows the number of cities rather than the officers
 per city, so a city's report stays the size of a real city's while the programme grows. Each
 officer has a rate per year (one in five part-time); months up to June 2018 are approved with
@@ -42,7 +43,6 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -51,23 +51,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
-FIRST_MONTH, LAST_MONTH = date(2016, 10, 1), date(2018, 9, 1)
-APPROVED_THROUGH, SUBMITTED_THROUGH = date(2018, 6, 1), date(2018, 8, 1)
+from bench.seed import FIRST_MONTH, LAST_MONTH, seed_time, vacuum_analyze  # noqa: E402
+
 CITIES_AT_SIZE_1 = 16
 OFFICERS_PER_CITY = 5
-BATCH = 5000
 RESULT_MARK = "BENCH-RESULT "
 STEPS = ("totals", "city", "all", "tables")
-DESCRIPTIONS = [
-    "Needs analysis with the employment service",
-    "Preparing the questions for the visit",
-    "Notes and follow-up of the meeting",
-    "Action plan: actions and indicators",
-    "Local group meeting with employers",
-    "Timesheets and progress report",
-    "Call with the partner city",
-    "",
-]
 
 
 def slug_for(size: int) -> str:
@@ -81,70 +70,23 @@ def coordinator_email(size: int) -> str:
 # Seeding -----------------------------------------------------------------------------------------
 
 
-def months() -> list[date]:
-    result, month = [], FIRST_MONTH
-    while month <= LAST_MONTH:
-        result.append(month)
-        month = (month + timedelta(days=32)).replace(day=1)
-    return result
-
-
-def working_days(month: date) -> list[date]:
-    from reporting.services import days_of_month
-
-    return [day for day in days_of_month(month) if day.weekday() < 5]
-
-
-def entry_hours(officer_no: int, day: date) -> Decimal:
-    """1 to 6 hours in half-hour steps, 3.5 on average: under the productive hours of a 0.8
-    share (1,376 a year) with room to spare."""
-    return Decimal(2 + (officer_no * 7 + day.toordinal() * 3) % 11) / 2
-
-
-def annual_costs(city_no: int, officer_no: int, year: int) -> Decimal:
-    base = Decimal(18000 + (city_no * 3217 + officer_no * 1931) % 52000)
-    return (base * Decimal("1.02") ** (year - 2016)).quantize(Decimal("0.01"))
-
-
-def signed_at(month: date, days: int, hour: int) -> datetime:
-    last_day = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    return datetime.combine(last_day + timedelta(days=days), datetime.min.time(), UTC).replace(
-        hour=hour
-    )
-
-
 def seed(size: int) -> dict:
     """Empty the bench database and load the programme of the given size."""
     from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
-    from django.db import connection, transaction
-    from tqdm import tqdm
+    from django.db import transaction
 
     from accounts.models import Membership, Role, User
     from cities.models import City
     from mentoring import demo
     from mentoring.models import Participation, Programme
-    from reporting.costs import rate_for
-    from reporting.models import (
-        Activity,
-        MonthStatus,
-        StaffRate,
-        TimeEntry,
-        TimesheetAction,
-        TimesheetLog,
-        TimesheetMonth,
-    )
+    from reporting.models import TimeEntry
 
     started = time.perf_counter()
     call_command("flush", interactive=False, verbosity=0)
     n_cities = CITIES_AT_SIZE_1 * size
-    activities = [a for a in Activity.values if a != Activity.TRAVEL]
     countries = ["BE", "DE", "ES", "FI", "FR", "GR", "NL", "PL", "PT", "SE", "IT", "AT"]
     password = make_password("bench only, never used to sign in")
-    all_months = months()
-    days = {month: working_days(month) for month in all_months}
-    entries_total = n_cities * OFFICERS_PER_CITY * sum(len(d) for d in days.values())
-    progress = tqdm(total=entries_total, desc="Seeding entries", unit="entry", unit_scale=True)
 
     with transaction.atomic():
         fields = {
@@ -179,135 +121,26 @@ def seed(size: int) -> dict:
             )
             for n in range(n_cities)
         )
-        officers = User.objects.bulk_create(
-            User(
-                email=f"bench.officer.{n:04d}.{k}@example.org",
-                full_name=f"Officer {k} of city {n:04d}",
-                password=password,
-            )
-            for n in range(n_cities)
-            for k in range(OFFICERS_PER_CITY)
-        )
         Membership.objects.bulk_create(
             [Membership(user=coordinator, role=Role.COORDINATOR, programme=programme)]
             + [
                 Membership(user=user, role=Role.SUPERVISOR, city=city)
                 for user, city in zip(supervisors, cities, strict=True)
             ]
-            + [
-                Membership(user=user, role=Role.OFFICER, city=cities[i // OFFICERS_PER_CITY])
-                for i, user in enumerate(officers)
-            ]
         )
-
-        rates = {}
-        for i, officer in enumerate(officers):
-            city_no, officer_no = divmod(i, OFFICERS_PER_CITY)
-            share = Decimal("0.8") if officer_no == OFFICERS_PER_CITY - 1 else Decimal(1)
-            for year in (2016, 2017, 2018):
-                rates[(officer.pk, year)] = StaffRate(
-                    person=officer,
-                    city=cities[city_no],
-                    year=year,
-                    annual_costs=annual_costs(city_no, officer_no, year),
-                    working_time_share=share,
-                    updated_by=supervisors[city_no],
-                )
-        StaffRate.objects.bulk_create(rates.values(), batch_size=BATCH)
-
-        # One timesheet per officer and month, priced as month_approve prices it.
-        sheets, logs, sheet_hours = [], [], []
-        for i, officer in enumerate(officers):
-            city_no = i // OFFICERS_PER_CITY
-            for month in all_months:
-                hours = sum((entry_hours(i, day) for day in days[month]), Decimal(0))
-                sheet = TimesheetMonth(
-                    person=officer, programme=programme, city=cities[city_no], month=month
-                )
-                if month <= SUBMITTED_THROUGH:
-                    sheet.status = MonthStatus.SUBMITTED
-                    sheet.submitted_at = signed_at(month, 2, 9)
-                if month <= APPROVED_THROUGH:
-                    rate = rates[(officer.pk, month.year)]
-                    sheet.status = MonthStatus.APPROVED
-                    sheet.approved_at = signed_at(month, 5, 15)
-                    sheet.approved_by = supervisors[city_no]
-                    sheet.hours = hours
-                    sheet.cost_model = programme.cost_model
-                    sheet.annual_costs = rate.annual_costs
-                    sheet.working_time_share = rate.working_time_share
-                    sheet.rate = rate_for(
-                        programme.cost_model, rate.annual_costs, rate.working_time_share
-                    )
-                sheets.append(sheet)
-                sheet_hours.append(hours)
-        TimesheetMonth.objects.bulk_create(sheets, batch_size=BATCH)
-        for sheet, hours in zip(sheets, sheet_hours, strict=True):
-            if sheet.submitted_at:
-                logs.append(
-                    TimesheetLog(
-                        month=sheet,
-                        action=TimesheetAction.SUBMITTED,
-                        actor_id=sheet.person_id,
-                        details={"hours": str(hours)},
-                    )
-                )
-            if sheet.status == MonthStatus.APPROVED:
-                logs.append(
-                    TimesheetLog(
-                        month=sheet,
-                        action=TimesheetAction.APPROVED,
-                        actor_id=sheet.approved_by_id,
-                        details={
-                            "hours": str(sheet.hours),
-                            "cost_model": sheet.cost_model,
-                            "annual_costs": str(sheet.annual_costs),
-                            "working_time_share": str(sheet.working_time_share),
-                            "rate": str(sheet.rate),
-                        },
-                    )
-                )
-        TimesheetLog.objects.bulk_create(logs, batch_size=BATCH)
-
-        sheet_ids = {(s.person_id, s.month): s.pk for s in sheets}
-        batch: list = []
-        for i, officer in enumerate(officers):
-            city = cities[i // OFFICERS_PER_CITY]
-            for month in all_months:
-                timesheet_id = sheet_ids[(officer.pk, month)]
-                for day in days[month]:
-                    ordinal = day.toordinal()
-                    batch.append(
-                        TimeEntry(
-                            timesheet_id=timesheet_id,
-                            person=officer,
-                            programme=programme,
-                            city=city,
-                            day=day,
-                            activity=activities[(i + ordinal) % len(activities)],
-                            hours=entry_hours(i, day),
-                            description=DESCRIPTIONS[(i * 3 + ordinal) % len(DESCRIPTIONS)],
-                        )
-                    )
-            if len(batch) >= BATCH:
-                TimeEntry.objects.bulk_create(batch, batch_size=BATCH)
-                progress.update(len(batch))
-                batch = []
-        TimeEntry.objects.bulk_create(batch, batch_size=BATCH)
-        progress.update(len(batch))
-    progress.close()
+        seeded_time = seed_time(
+            programme, cities, supervisors, officers_per_city=OFFICERS_PER_CITY, password=password
+        )
     seeded = time.perf_counter() - started
-    with connection.cursor() as cursor:
-        for table in ("reporting_timeentry", "reporting_timesheetmonth", "reporting_staffrate"):
-            cursor.execute(f"VACUUM ANALYZE {table}")  # noqa: S608 (fixed table names)
+    vacuum_analyze(("reporting_timeentry", "reporting_timesheetmonth", "reporting_staffrate"))
     return {
         "seconds": seeded,
         "seconds_with_vacuum": time.perf_counter() - started,
         "cities": n_cities,
-        "officers": len(officers),
+        "officers": len(seeded_time["officers"]),
         "entries": TimeEntry.objects.filter(programme=programme).count(),
-        "months": len(sheets),
-        "approved_months": sum(s.status == MonthStatus.APPROVED for s in sheets),
+        "months": seeded_time["months"],
+        "approved_months": seeded_time["approved_months"],
     }
 
 
@@ -404,8 +237,9 @@ def measure_totals(programme, runs: int) -> dict:
 # 2. The report job (each case runs in a child process) -------------------------------------------
 
 
-def child(size: int, case: str) -> dict:
-    """One report case, measured in this process; returns what the parent prints."""
+def child(size: int, case: str, programme_slug: str = "", coordinator: str = "") -> dict:
+    """One report case, measured in this process; returns what the parent prints. The programme
+    and coordinator default to those seeded for the size (bench/scale.py names its own)."""
     from django.utils import timezone
 
     from accounts.models import User
@@ -416,8 +250,8 @@ def child(size: int, case: str) -> dict:
     from reporting.tasks import build_staff_cost_report
 
     baseline_mb = peak_rss_mb()
-    programme = Programme.objects.get(slug=slug_for(size))
-    coordinator = User.objects.get(email=coordinator_email(size))
+    programme = Programme.objects.get(slug=programme_slug or slug_for(size))
+    coordinator = User.objects.get(email=coordinator or coordinator_email(size))
     scope, fmt = case.split("-") if "-" in case else (case, "job")
     city = programme.participations.order_by("city__name").first().city if scope == "city" else None
     started = time.perf_counter()
@@ -530,8 +364,12 @@ def pdf_pages(path: str) -> int | None:
     return len(PdfReader(path).pages)
 
 
-def run_child(size: int, case: str, timeout: int) -> dict:
+def run_child(
+    size: int, case: str, timeout: int, programme_slug: str = "", coordinator: str = ""
+) -> dict:
     command = [sys.executable, str(Path(__file__).resolve()), "--size", str(size), "--child", case]
+    if programme_slug:
+        command += ["--programme", programme_slug, "--coordinator", coordinator]
     try:
         done = subprocess.run(  # noqa: S603 (our own script, fixed arguments)
             command, capture_output=True, text=True, timeout=timeout, check=False
@@ -657,6 +495,8 @@ def main() -> None:
         "--timeout", type=int, default=900, help="seconds a report case may take (default 900)"
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--programme", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--coordinator", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     import django
@@ -667,7 +507,11 @@ def main() -> None:
     from django.db import connection
 
     if args.child:
-        print(RESULT_MARK + json.dumps(child(args.size, args.child)), flush=True)
+        print(
+            RESULT_MARK
+            + json.dumps(child(args.size, args.child, args.programme, args.coordinator)),
+            flush=True,
+        )
         return
     database = settings.DATABASES["default"]
     if connection.vendor != "postgresql" or "bench" not in database["NAME"]:

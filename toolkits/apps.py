@@ -9,7 +9,9 @@ class ToolkitsConfig(AppConfig):
     def ready(self) -> None:
         from documents import jobs
 
+        from . import search
         from .models import Rendering
         from .tasks import render_pdf
 
         jobs.register(Rendering, render_pdf)
+        search.connect()

@@ -1,6 +1,7 @@
 """Good practices, the toolkits that bundle them by theme, and the editions published as PDFs."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -119,6 +120,10 @@ class GoodPractice(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # The catalogue's full-text search on PostgreSQL: the weighted words of the practice and its
+    # city, kept up to date by toolkits.search and indexed (GIN) by migration 0003. Unused on
+    # SQLite, which searches word by word.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("good practice")

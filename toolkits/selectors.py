@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
 from django_countries import countries
 
@@ -20,13 +20,12 @@ from mentoring.models import Scheme
 
 from . import permissions
 from .models import GoodPractice, PracticeStatus, Toolkit, ToolkitEdition
+from .search import SEARCH_CONFIG
 
 # The text fields the search reads, by weight: the title counts most, then the summary.
 SEARCH_TITLE = ("title",)
 SEARCH_SUMMARY = ("summary",)
 SEARCH_BODY = ("challenge", "actions", "results", "transferability", "city__name")
-# Practices are written in many languages: no stemming or stop words, words as typed.
-SEARCH_CONFIG = "simple"
 # Without full-text search each word is one more condition on every field: keep it bounded.
 MAX_WORDS = 12
 
@@ -53,17 +52,13 @@ def search_practices(practices: QuerySet[GoodPractice], text: str) -> QuerySet[G
 
 
 def _full_text_search(practices: QuerySet[GoodPractice], text: str) -> QuerySet[GoodPractice]:
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+    """Ranked search on the stored, indexed vector (toolkits.search keeps it up to date)."""
+    from django.contrib.postgres.search import SearchQuery, SearchRank
 
-    vector = (
-        SearchVector(*SEARCH_TITLE, weight="A", config=SEARCH_CONFIG)
-        + SearchVector(*SEARCH_SUMMARY, weight="B", config=SEARCH_CONFIG)
-        + SearchVector(*SEARCH_BODY, weight="C", config=SEARCH_CONFIG)
-    )
     query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
     return (
-        practices.annotate(search=vector, rank=SearchRank(vector, query))
-        .filter(search=query)
+        practices.filter(search_vector=query)
+        .annotate(rank=SearchRank(F("search_vector"), query))
         .order_by("-rank", "title", "pk")
     )
 

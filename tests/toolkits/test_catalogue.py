@@ -17,6 +17,7 @@ from tests.cities.factories import CityFactory
 from tests.toolkits.factories import build_toolkit_world, draft, fresh, published
 from toolkits import services
 from toolkits.models import GoodPractice, PracticeStatus, TargetGroup
+from toolkits.search import refresh_search_vectors
 
 pytestmark = pytest.mark.django_db
 
@@ -336,6 +337,8 @@ def bulk_published(world, count: int, *, title: str = "Practice", city=None) -> 
         for n in range(count)
     )
     assert all(row.pk for row in rows)
+    # bulk_create bypasses save(), which keeps the stored search vector (PostgreSQL) up to date.
+    refresh_search_vectors(GoodPractice.objects.filter(pk__in=[row.pk for row in rows]))
     groups = list(TargetGroup.objects.all()[:2])
     commitments = list(CharterCommitment.objects.all()[:2])
     GoodPractice.target_groups.through.objects.bulk_create(
@@ -389,3 +392,32 @@ class TestQueryCount:
             response = client.get(CATALOGUE, params)
         assert response.status_code == 200
         assert titles(response)
+
+
+class TestStoredSearchVector:
+    """On PostgreSQL the search reads a stored, indexed vector: it follows every change of the
+    practice and of its city's name, and the plan uses the index."""
+
+    def test_the_vector_follows_edits_of_the_practice_and_its_city(self, client, world):
+        practice = published(world, title="Bicycle lanes", summary="Painted lanes downtown.")
+        assert found(client, q="bicycle") == ["Bicycle lanes"]
+        practice.title = "Tram priority"
+        practice.save()
+        assert found(client, q="bicycle") == []
+        assert found(client, q="tram") == ["Tram priority"]
+        city = practice.city
+        city.name = "Zwickauerstadt"
+        city.save()
+        assert found(client, q="zwickauerstadt") == ["Tram priority"]
+
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's GIN index")
+    def test_the_search_can_use_the_gin_index(self, world):
+        published(world, title="Bicycle lanes")
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(
+                "EXPLAIN SELECT id FROM toolkits_goodpractice "
+                "WHERE search_vector @@ websearch_to_tsquery('simple', 'bicycle')"
+            )
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "goodpractice_search_gin" in plan
