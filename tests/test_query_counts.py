@@ -112,6 +112,7 @@ from accounts.models import Role
 from accounts.services import invitation_create, membership_grant
 from cities.models import City
 from mentoring.models import Scheme
+from mentoring.selectors.pairings import HOME_PAIRINGS_PER_SCHEME
 from mentoring.services import participation_add
 from mentoring.services.events import calendar_token_regenerate
 from tests.accounts.factories import UserFactory
@@ -194,6 +195,23 @@ def test_home_for_a_coordinator_of_more_programmes(client, demo, demo_user):
     assert_pinned(client, reverse("home"), grow, 8)
     html = client.get(reverse("home")).content.decode()
     assert html.count("Coordinating ") == 5
+
+
+def test_the_coordinators_home_stays_the_same_size_with_many_pairings(client, demo, demo_user):
+    """Each scheme shows its first pairings and a link to all of them (bench/RESULTS.md: 2,000
+    pairings made the page 150 KB)."""
+    client.force_login(demo_user(COORDINATOR))
+    scheme = Scheme.objects.filter(programme=demo).order_by("code").first()
+
+    def grow() -> None:
+        for _ in range(HOME_PAIRINGS_PER_SCHEME + 5):
+            PairingFactory(scheme=scheme)
+
+    assert_pinned(client, reverse("home"), grow, 8)
+    html = client.get(reverse("home")).content.decode()
+    total = scheme.pairings.count()
+    assert f"All {total} pairings" in html
+    assert f'href="{reverse("mentoring:pairings")}?scheme={scheme.pk}"' in html
 
 
 @pytest.mark.parametrize(

@@ -48,12 +48,26 @@ def pairing_counts_by_status(programme: Programme) -> dict[str, int]:
     return counts
 
 
+HOME_PAIRINGS_PER_SCHEME = 10
+
+
 def coordinated_overview(programmes: QuerySet) -> list[dict]:
     """For the coordinator's home page: each programme with its number of cities, its schemes
     (facilitator, pairings) and its pairings per status, in five queries however many programmes.
     """
-    schemes = Scheme.objects.select_related("facilitator").prefetch_related(
-        Prefetch("pairings", queryset=Pairing.objects.select_related("mentor", "implementing"))
+    # The first pairings of each scheme, and how many there are: the page stays the same size
+    # however many pairings a programme has (the pairing list shows them all).
+    first_pairings = Pairing.objects.select_related("mentor", "implementing").order_by("pk")
+    schemes = (
+        Scheme.objects.select_related("facilitator")
+        .annotate(pairing_count=Count("pairings"))
+        .prefetch_related(
+            Prefetch(
+                "pairings",
+                queryset=first_pairings[:HOME_PAIRINGS_PER_SCHEME],
+                to_attr="first_pairings",
+            )
+        )
     )
     programmes = list(
         programmes.annotate(city_count=Count("participations", distinct=True)).prefetch_related(
