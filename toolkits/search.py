@@ -41,9 +41,14 @@ def refresh_search_vectors(practices: QuerySet) -> int:
     return practices.update(search_vector=search_vector_expression())
 
 
-def _practice_saved(sender, instance, raw=False, **kwargs) -> None:
-    if not raw:
-        refresh_search_vectors(sender.objects.filter(pk=instance.pk))
+# What a save must touch for the vector to change (a status change, say, does not).
+SEARCHED_FIELDS = {"title", "summary", "city", "city_id", *BODY_FIELDS}
+
+
+def _practice_saved(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    if raw or (update_fields is not None and not SEARCHED_FIELDS & set(update_fields)):
+        return
+    refresh_search_vectors(sender.objects.filter(pk=instance.pk))
 
 
 def _city_saved(sender, instance, raw=False, created=False, **kwargs) -> None:

@@ -421,3 +421,18 @@ class TestStoredSearchVector:
             )
             plan = "\n".join(row[0] for row in cursor.fetchall())
         assert "goodpractice_search_gin" in plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the stored vector is PostgreSQL's")
+def test_a_status_change_does_not_recompute_the_vector(world):
+    practice = draft(world, title="Bicycle lanes")
+
+    def vector_updates(**changes) -> int:
+        for name, value in changes.items():
+            setattr(practice, name, value)
+        with CaptureQueriesContext(connection) as queries:
+            practice.save(update_fields=[*changes, "updated_at"])
+        return sum('SET "search_vector"' in query["sql"] for query in queries.captured_queries)
+
+    assert vector_updates(status=PracticeStatus.IN_REVIEW) == 0
+    assert vector_updates(title="Tram priority") == 1
