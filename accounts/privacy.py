@@ -17,7 +17,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.contrib.sessions.models import Session
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -430,13 +430,16 @@ def erase_person(person: User, *, by: User | None) -> ErasureRecord:
     programme they wrote (event reports, good practices, reviews, action-plan comments and
     steps), which belongs to the programme and no longer names them.
 
-    ``by`` is the coordinator who performed it, or None for an administrator's command.
-    Callers check permission first (``erasure_refusal``); this service only refuses twice.
+    ``by`` is the coordinator who performed it, held to ``erasure_refusal``, or None for an
+    administrator's command, which may erase anyone not yet erased.
     """
     with transaction.atomic():
         person = User.objects.select_for_update().get(pk=person.pk)
         if person.erased_at is not None:
             raise ValidationError(_("This person's data has already been erased."))
+        refusal = erasure_refusal(by, person) if by is not None else None
+        if refusal:
+            raise PermissionDenied(refusal)
         plan = erasure_plan(person)
         old_email, old_name = person.email, person.full_name
 

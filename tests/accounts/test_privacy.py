@@ -10,6 +10,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -246,6 +247,19 @@ def test_person_of_another_programme_too_is_refused_with_a_reason(client, world)
     assert response.status_code == 403
     assert "An administrator can" in response.content.decode()
     assert fresh(world.officer).erased_at is None
+
+
+def test_the_service_itself_holds_the_coordinators_limits(world):
+    """Not only the page: erase_person refuses a coordinator the page would refuse."""
+    other = CoordinatorFactory().programme
+    CityOfficerFactory(user=world.officer, city=world.other_city)
+    ParticipationFactory(programme=other, city=world.other_city)
+    with pytest.raises(PermissionDenied, match="An administrator can"):
+        erase_person(fresh(world.officer), by=fresh(world.coordinator))
+    with pytest.raises(PermissionDenied, match="your own data"):
+        erase_person(fresh(world.coordinator), by=fresh(world.coordinator))
+    assert fresh(world.officer).erased_at is None
+    assert Membership.objects.filter(user=world.officer).exists()
 
 
 def test_city_page_links_the_erasure_for_coordinators_only(client, world):
