@@ -1,10 +1,41 @@
-from django.urls import include, path
+from django.urls import path
+
+from .views import edit, overview, workflow
 
 app_name = "actionplans"
 
-# Editing a plan's content; the workflow, versions and comments; PDFs and the overviews.
 urlpatterns = [
-    path("", include("actionplans.urls_edit")),
-    path("", include("actionplans.urls_workflow")),
-    path("", include("actionplans.urls_overview")),
+    path("plans/new/<int:pairing>/", edit.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", edit.plan_detail, name="plan"),
+    path("plans/<int:pk>/sections/<str:section>/", edit.section_edit, name="section_edit"),
+    path("plans/<int:pk>/rows/<str:section>/add/", edit.row_add, name="row_add"),
+    path("plans/<int:pk>/rows/<str:section>/order/", edit.rows_reorder, name="rows_reorder"),
+    path("plans/<int:pk>/rows/<str:section>/<int:row>/", edit.row_edit, name="row_edit"),
+    path(
+        "plans/<int:pk>/rows/<str:section>/<int:row>/delete/",
+        edit.row_delete,
+        name="row_delete",
+    ),
+    path("plans/<int:pk>/actions/<int:row>/status/", edit.action_status, name="action_status"),
+    path(
+        "plans/<int:pk>/indicators/<int:row>/measurements/",
+        edit.measurement_add,
+        name="measurement_add",
+    ),
+    path("plans/<int:pk>/steps/<str:name>/", workflow.transition, name="transition"),
+    path("plans/<int:pk>/versions/", workflow.versions, name="versions"),
+    path("plans/<int:pk>/versions/<int:number>/", workflow.version, name="version"),
+    path(
+        "plans/<int:pk>/versions/<int:number>/comments/", workflow.comment_add, name="comment_add"
+    ),
+    path("plans/<int:pk>/compare/", workflow.compare, name="compare"),
+    path("plans/", overview.plans, name="plans"),
+    path(
+        "plans/<int:pk>/versions/<int:number>/pdf/<str:language>/",
+        overview.version_pdf,
+        name="version_pdf",
+    ),
+    path("plans/pdfs/<int:pk>/", overview.pdf, name="pdf"),
+    path("plans/pdfs/<int:pk>/status/", overview.pdf_status, name="pdf_status"),
+    path("plans/pdfs/<int:pk>/retry/", overview.pdf_retry, name="pdf_retry"),
 ]

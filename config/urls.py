@@ -13,6 +13,7 @@ urlpatterns = [
     path("time/", include("reporting.urls")),
     path("", include("toolkits.urls")),
     path("", include("actionplans.urls")),
+    path("", include("matching.urls")),
     path("audit/", include("audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,10 +1,33 @@
-from django.urls import include, path
+from django.urls import path
+
+from .views import reports, review, time
 
 app_name = "reporting"
 
-# Officers' own time; supervisors' and coordinators' review, rates and dashboards; reports.
 urlpatterns = [
-    path("", include("reporting.urls_time")),
-    path("", include("reporting.urls_review")),
-    path("reports/", include("reporting.urls_reports")),
+    path("", time.my_time, name="my_time"),
+    path("entries/new/", time.entry_create, name="entry_create"),
+    path("entries/<int:pk>/edit/", time.entry_edit, name="entry_edit"),
+    path("entries/<int:pk>/delete/", time.entry_delete, name="entry_delete"),
+    path("<slug:programme>/<int:year>/<int:month>/", time.grid, name="grid"),
+    path("months/<int:pk>/", review.month_detail, name="month"),
+    path("months/<int:pk>/submit/", review.month_submit, name="month_submit"),
+    path("months/<int:pk>/approve/", review.month_approve, name="month_approve"),
+    path("months/<int:pk>/return/", review.month_return, name="month_return"),
+    path("months/<int:pk>/reopen/", review.month_reopen, name="month_reopen"),
+    path("approvals/", review.approvals, name="approvals"),
+    path("rates/", review.rates, name="rates"),
+    path("rates/new/", review.rate_create, name="rate_create"),
+    path("rates/<int:pk>/edit/", review.rate_edit, name="rate_edit"),
+    path("dashboard/<slug:programme>/", review.programme_dashboard, name="programme_dashboard"),
+    path(
+        "dashboard/<slug:programme>/cities/<int:city>/",
+        review.city_dashboard,
+        name="city_dashboard",
+    ),
+    path("reports/", reports.report_list, name="reports"),
+    path("reports/<int:pk>/", reports.report_detail, name="report"),
+    path("reports/<int:pk>/status/", reports.report_status, name="report_status"),
+    path("reports/<int:pk>/retry/", reports.report_retry, name="report_retry"),
+    path("reports/<int:pk>/<str:fmt>/", reports.report_download, name="report_download"),
 ]

@@ -151,7 +151,7 @@ def _pages(programme: Programme) -> list[Page]:
         Page("coordinator", reverse("mentoring:pairing_create")),
         Page("coordinator", reverse("mentoring:event", args=[event.pk])),
         Page("coordinator", reverse("mentoring:calendar")),
-        Page("coordinator", reverse("mentoring:matching", args=[programme.slug])),
+        Page("coordinator", reverse("matching:matching", args=[programme.slug])),
         Page("coordinator", reverse("mentoring:organisations")),
         Page("coordinator", reverse("cities:detail", args=[gdansk.slug])),
         Page("coordinator", reverse("toolkits:toolkit_edit", args=[toolkit.slug])),

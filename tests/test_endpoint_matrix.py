@@ -593,8 +593,8 @@ EXPECTATIONS: dict[str, Endpoint] = {
     "mentoring:calendar_programme_feed": Endpoint(
         kwargs=lambda w: {"token": w.calendar_token, "slug": w.programme.slug}, get=EVERYONE_OK
     ),
-    "mentoring:matching": Endpoint(kwargs=programme_kw, get=COORDINATOR_ONLY),
-    "mentoring:matching_propose": Endpoint(
+    "matching:matching": Endpoint(kwargs=programme_kw, get=COORDINATOR_ONLY),
+    "matching:propose": Endpoint(
         kwargs=programme_kw,
         get=GET_REFUSED,
         post=Post(

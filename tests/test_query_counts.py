@@ -32,9 +32,9 @@ mentoring:calendar
     officer with feed links: here, test_calendar_page
 mentoring:calendar_person_feed, mentoring:calendar_programme_feed (ICS)
     token holder: tests/mentoring/test_calendar.py::test_feed_query_count_does_not_grow_with_events
-mentoring:matching
-    coordinator: tests/mentoring/test_matching.py::test_query_count_does_not_grow_with_the_cities
-        and tests/mentoring/test_matching_practices.py::TestMatchingPage
+matching:matching
+    coordinator: tests/matching/test_matching.py::test_query_count_does_not_grow_with_the_cities
+        and tests/matching/test_matching_practices.py::TestMatchingPage
 cities:list
     coordinator: tests/test_pages.py (as above)
 cities:detail

@@ -245,7 +245,7 @@ def practice_image_add(
 ) -> PracticeImage:
     """Add an image: a real JPEG, PNG, GIF or WebP within the size and pixel limits (the same
     check as the upload form's, so a caller that skips the form is held to it too)."""
-    from .forms_practices import CheckedImageField
+    from .forms.practices import CheckedImageField
 
     if not permissions.can_edit_practice(by, practice):
         raise ValidationError(_("You cannot change this practice in its present state."))

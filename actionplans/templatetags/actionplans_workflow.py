@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from actionplans import permissions
-from actionplans.forms_workflow import step_form
+from actionplans.forms.workflow import step_form
 
 register = template.Library()
 

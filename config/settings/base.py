@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "toolkits",
     "actionplans",
     "reporting",
+    "matching",
     "auditlog",
     "audit",
 ]

@@ -20,7 +20,7 @@ from cities.models import City
 from documents.exports import FORMATS, export_response
 
 from ..feeds import calendar_feed, portal_url
-from ..forms_events import (
+from ..forms.events import (
     AttendanceForm,
     EventFilterForm,
     EventForm,

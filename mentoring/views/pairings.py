@@ -17,7 +17,7 @@ from config.views import add_service_errors, paginate, query_without_page, rende
 from documents.exports import FORMATS, export_response
 
 from ..filters import PairingFilter
-from ..forms import PairingCitiesForm, PairingForm, PairingStatusForm
+from ..forms.programmes import PairingCitiesForm, PairingForm, PairingStatusForm
 from ..models import Pairing, PairingStatus, Scheme
 from ..permissions import can_create_event
 from ..selectors.pairings import pairings_for

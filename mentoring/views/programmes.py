@@ -22,7 +22,7 @@ from cities.models import City
 from config.views import add_service_errors, render_form
 from reporting.permissions import can_view_programme_staff_time
 
-from ..forms import ExpertOrganisationForm, ParticipationForm, ProgrammeForm, SchemeForm
+from ..forms.programmes import ExpertOrganisationForm, ParticipationForm, ProgrammeForm, SchemeForm
 from ..models import ExpertOrganisation, Programme, Scheme
 from ..permissions import can_view_event
 from ..selectors.events import upcoming_events

@@ -431,7 +431,7 @@ def test_the_report_page_query_count_does_not_depend_on_the_report(
 
 
 def test_the_list_pages(client, world, django_capture_on_commit_callbacks, monkeypatch):
-    monkeypatch.setattr("reporting.views_reports.REPORTS_PER_PAGE", 2)
+    monkeypatch.setattr("reporting.views.reports.REPORTS_PER_PAGE", 2)
     for _ in range(3):
         ask(world, django_capture_on_commit_callbacks, build=False)
     client.force_login(world.coordinator)

@@ -455,7 +455,7 @@ def test_the_publish_page_lists_changed_introduction_factors_and_practice_text(
 
 
 def test_moving_one_practice_to_the_end_reports_only_that_one():
-    from toolkits.views_manage import edition_changes
+    from toolkits.views.manage import edition_changes
 
     def snap(*ids):
         practices = [{"id": pk, "title": f"P{pk}"} for pk in ids]

@@ -17,7 +17,7 @@ from mentoring.models import CharterCommitment
 from tests.accounts.factories import CityOfficerFactory
 from tests.mentoring.factories import ParticipationFactory, ProgrammeFactory, SchemeFactory
 from tests.toolkits.factories import build_toolkit_world, draft
-from toolkits.forms_practices import PracticeForm
+from toolkits.forms.practices import PracticeForm
 from toolkits.models import GoodPractice, PracticeImage, TargetGroup
 
 pytestmark = pytest.mark.django_db

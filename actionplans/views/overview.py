@@ -1,0 +1,164 @@
+"""Every plan a person sees at a glance, and the PDFs of plan versions.
+
+A version's PDF is made once per language by the documents pipeline and then served from the
+stored file; the first download sends the person to the job's page, which follows its progress
+and offers Retry when it failed. Plans are seen by the two cities' officers and supervisors, the
+scheme's expert and the programme's coordinators (permissions.can_view): anyone else gets 404,
+for the plan, its PDFs and their jobs alike.
+"""
+
+from itertools import groupby
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from documents.models import JobStatus
+from documents.responses import stored_file_response
+
+from .. import permissions, selectors, services
+from ..models import ActionPlan, PlanPdf, PlanVersion
+
+
+def _language_name(code: str) -> str:
+    return str(dict(settings.LANGUAGES).get(code, code))
+
+
+# Overview --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def plans(request: HttpRequest) -> HttpResponse:
+    """The plans the person sees, by programme and scheme: stage, progress, last change. Four
+    queries whatever the number of plans (memberships, plans, actions, indicators)."""
+    visible = selectors.with_progress_data(
+        selectors.visible_plans(request.user).order_by(
+            "pairing__scheme__programme__name",
+            "pairing__scheme__code",
+            "pairing__implementing__name",
+        )
+    )
+    rows = [{"plan": plan, "progress": selectors.progress(plan)} for plan in visible]
+    programmes = [
+        {
+            "programme": programme,
+            "schemes": [
+                {"scheme": scheme, "rows": list(scheme_rows)}
+                for scheme, scheme_rows in groupby(
+                    programme_rows, key=lambda row: row["plan"].pairing.scheme
+                )
+            ],
+        }
+        for programme, programme_rows in groupby(
+            rows, key=lambda row: row["plan"].pairing.scheme.programme
+        )
+    ]
+    return render(
+        request,
+        "actionplans/overview/plans.html",
+        {"programmes": programmes, "count": len(rows)},
+    )
+
+
+# PDFs -----------------------------------------------------------------------------------------
+
+
+def _visible_plan(request: HttpRequest, pk: int) -> ActionPlan:
+    plan = get_object_or_404(
+        ActionPlan.objects.select_related(
+            "pairing__scheme__programme", "pairing__mentor", "pairing__implementing"
+        ),
+        pk=pk,
+    )
+    if not permissions.can_view(request.user, plan):
+        raise Http404
+    return plan
+
+
+def _pdf(request: HttpRequest, pk: int) -> PlanPdf:
+    pdf = get_object_or_404(
+        PlanPdf.objects.select_related(
+            "version__plan__pairing__scheme__programme",
+            "version__plan__pairing__mentor",
+            "version__plan__pairing__implementing",
+            "pdf",
+        ),
+        pk=pk,
+    )
+    if not permissions.can_view(request.user, pdf.version.plan):
+        raise Http404
+    return pdf
+
+
+@login_required
+@require_safe
+def version_pdf(request: HttpRequest, pk: int, number: int, language: str) -> HttpResponse:
+    """The stored PDF of the version in this language, or the page of the job that makes it."""
+    if language not in dict(settings.LANGUAGES):
+        raise Http404
+    plan = _visible_plan(request, pk)
+    version = get_object_or_404(PlanVersion, plan=plan, number=number)
+    try:
+        pdf = services.pdf_request(version, by=request.user, language=language)
+    except ValidationError:
+        raise Http404 from None
+    if pdf.status == JobStatus.DONE and pdf.pdf_id is not None:
+        try:
+            return stored_file_response(pdf.pdf)
+        except FileNotFoundError:  # the row outlived its file (storage restored from a backup)
+            raise Http404 from None
+    return redirect("actionplans:pdf", pk=pdf.pk)
+
+
+@login_required
+@require_safe
+def pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _pdf(request, pk)
+    version = job.version
+    download = reverse(
+        "actionplans:version_pdf", args=[version.plan_id, version.number, job.language]
+    )
+    context = {
+        "job": job,
+        "version": version,
+        "plan": version.plan,
+        "language_name": _language_name(job.language),
+        "status_url": reverse("actionplans:pdf_status", args=[job.pk]),
+        "retry_url": reverse("actionplans:pdf_retry", args=[job.pk]),
+        "files": (
+            [{"label": _("PDF"), "url": download, "file": job.pdf}]
+            if job.status == JobStatus.DONE and job.pdf is not None
+            else []
+        ),
+    }
+    return render(request, "actionplans/overview/pdf.html", context)
+
+
+@login_required
+@require_safe
+@never_cache
+def pdf_status(request: HttpRequest, pk: int) -> JsonResponse:
+    return JsonResponse(_pdf(request, pk).status_payload())
+
+
+@login_required
+@require_POST
+def pdf_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue a failed PDF again (services.pdf_retry holds who and when)."""
+    job = _pdf(request, pk)
+    try:
+        services.pdf_retry(job, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("actionplans:pdf", pk=job.pk)
+    messages.success(request, _("The PDF is being made again."))
+    return redirect("actionplans:pdf", pk=job.pk)

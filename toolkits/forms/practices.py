@@ -1,0 +1,318 @@
+"""Forms of writing and reviewing good practices, and of a practice's images.
+
+They check the shape of what is typed (a date, an amount, a web address per line, a real image of
+a sensible size); the practice's rules (who writes for which city, the budget and the period in
+order, a comment when returning) live in toolkits.services, whose ValidationErrors the views put
+back on these forms.
+"""
+
+import warnings
+from decimal import Decimal
+from itertools import groupby
+from operator import attrgetter
+from pathlib import PurePath
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
+from django.utils.formats import number_format
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from PIL import Image
+
+from accounts.models import User
+from cities.models import City
+from mentoring.models import CharterCommitment, Programme, Scheme
+
+from .. import permissions, services
+from ..models import GoodPractice, TargetGroup
+from ..services import PRACTICE_FIELDS, PRACTICE_RELATIONS
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MONEY_INPUT = forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"})
+
+# The image formats every browser shows. Pillow names a JPEG with extra frames (as some cameras
+# save them) MPO; it is still a JPEG.
+IMAGE_FORMATS = {
+    "JPEG": ("jpg", "image/jpeg"),
+    "MPO": ("jpg", "image/jpeg"),
+    "PNG": ("png", "image/png"),
+    "GIF": ("gif", "image/gif"),
+    "WEBP": ("webp", "image/webp"),
+}
+IMAGE_TYPES = {extension: content_type for extension, content_type in IMAGE_FORMATS.values()}
+# More pixels than a photo needs; beyond this an image is likely a decompression bomb.
+MAX_IMAGE_PIXELS = 40_000_000
+
+
+def megabytes(size: int) -> str:
+    """A byte count in MB for reading: 5, 0.5, 1.25."""
+    shown = (Decimal(size) / Decimal(1024 * 1024)).quantize(Decimal("0.01"))
+    return number_format(shown.normalize() if shown else Decimal("0.01"), use_l10n=True)
+
+
+class SchemesByProgramme(ModelChoiceIterator):
+    """Themes grouped under their programme's name (an <optgroup> each)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for _programme, schemes in groupby(self.queryset, key=attrgetter("programme_id")):
+            schemes = list(schemes)
+            yield (str(schemes[0].programme), [self.choice(scheme) for scheme in schemes])
+
+
+class SchemeChoiceField(forms.ModelChoiceField):
+    iterator = SchemesByProgramme
+
+
+class PracticeForm(forms.ModelForm):
+    """A practice's text, figures and tags. An officer of several cities picks the city when
+    writing a new one; its theme is one of the schemes of the programmes the city takes part in."""
+
+    class Meta:
+        model = GoodPractice
+        fields = [*PRACTICE_FIELDS, *PRACTICE_RELATIONS]
+        field_classes = {"scheme": SchemeChoiceField}
+        widgets = {
+            "partner_organisations": forms.Textarea(attrs={"rows": 3}),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "challenge": forms.Textarea(attrs={"rows": 5}),
+            "actions": forms.Textarea(attrs={"rows": 8}),
+            "results": forms.Textarea(attrs={"rows": 5}),
+            "resources": forms.Textarea(attrs={"rows": 3}),
+            "transferability": forms.Textarea(attrs={"rows": 5}),
+            "links": forms.Textarea(attrs={"rows": 3}),
+            "budget": MONEY_INPUT,
+            "eu_contribution": MONEY_INPUT,
+            "started_on": DATE_INPUT,
+            "ended_on": DATE_INPUT,
+            "target_groups": forms.CheckboxSelectMultiple,
+            "commitments": forms.CheckboxSelectMultiple,
+        }
+        error_messages = {
+            "target_groups": {"required": _("Name at least one target group.")},
+        }
+
+    # How the page groups the fields, each group under its own heading.
+    SECTIONS = (
+        (_("The practice"), ("city", "scheme", "title", "language", "summary")),
+        (_("What was done"), ("challenge", "actions", "results", "target_groups")),
+        (
+            _("Resources, budget and period"),
+            ("resources", "budget", "eu_contribution", "currency", "started_on", "ended_on"),
+        ),
+        (_("For other cities"), ("transferability", "partner_organisations", "commitments")),
+        (_("Contact and links"), ("contact_name", "contact_email", "links")),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        editing = self.instance.pk is not None
+        if editing:
+            cities = City.objects.filter(pk=self.instance.city_id)
+        else:
+            cities = City.objects.filter(pk__in=permissions.officer_city_ids(user)).order_by("name")
+            if len(permissions.officer_city_ids(user)) > 1:
+                self.fields = {
+                    "city": forms.ModelChoiceField(
+                        label=_("City"),
+                        queryset=cities,
+                        help_text=_("The city whose practice this is."),
+                    ),
+                    **self.fields,
+                }
+        schemes = Q(programme__in=Programme.objects.filter(participations__city__in=cities))
+        if editing:
+            schemes |= Q(pk=self.instance.scheme_id)
+        self.fields["scheme"].queryset = (
+            Scheme.objects.filter(schemes)
+            .select_related("programme")
+            .order_by("programme__name", "programme_id", "code")
+        )
+        self.fields["target_groups"].queryset = TargetGroup.objects.order_by("pk")
+        self.fields["commitments"].queryset = CharterCommitment.objects.order_by("number")
+        for name in ("budget", "eu_contribution"):
+            self.fields[name].validators.append(MinValueValidator(Decimal(0)))
+        self.fields["links"].help_text = _(
+            "Web addresses starting with http:// or https://, one per line."
+        )
+
+    def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [
+            (title, [self[name] for name in names if name in self.fields])
+            for title, names in self.SECTIONS
+        ]
+
+    def clean_links(self) -> str:
+        return services.clean_links(self.cleaned_data["links"])
+
+    def clean(self):
+        """The checks between fields, so that every message shows at once; the service makes
+        them again, with the same words, before it saves."""
+        data = super().clean()
+        budget, eu = data.get("budget"), data.get("eu_contribution")
+        if eu is not None and budget is not None and eu > budget:
+            self.add_error(
+                "eu_contribution", _("The EU contribution cannot exceed the total budget.")
+            )
+        if eu is not None and budget is None and "budget" not in self.errors:
+            self.add_error("budget", _("Give the total budget the EU contribution is part of."))
+        start, end = data.get("started_on"), data.get("ended_on")
+        if start and end and end < start:
+            self.add_error("ended_on", _("The end cannot come before the start."))
+        city, scheme = data.get("city"), data.get("scheme")
+        if city is not None and scheme is not None:
+            if not scheme.programme.participations.filter(city=city).exists():
+                self.add_error(
+                    "scheme",
+                    _("%(city)s does not take part in %(programme)s; choose one of its themes.")
+                    % {"city": city, "programme": scheme.programme},
+                )
+        return data
+
+    def _post_clean(self):
+        # The practice is not built here: the service sets the fields and validates it whole.
+        pass
+
+    def practice_data(self) -> dict:
+        """The cleaned fields the services take, without the city."""
+        return {name: self.cleaned_data[name] for name in (*PRACTICE_FIELDS, *PRACTICE_RELATIONS)}
+
+    def chosen_city(self) -> City | None:
+        return self.cleaned_data.get("city")
+
+
+# Review ------------------------------------------------------------------------------------------
+
+
+def _comment(label, help_text, *, required: bool = False) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        # A required comment is asked for by the service, with its own message on this field.
+        required=required,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=help_text,
+    )
+
+
+class PublishForm(forms.Form):
+    comment = _comment(
+        _("Note for the authors (optional)"),
+        _("Kept in the practice's history."),
+    )
+
+
+class ReturnForm(forms.Form):
+    comment = _comment(
+        _("What should the authors change"),
+        _("The authors see this comment with their practice."),
+    )
+
+
+class WithdrawForm(forms.Form):
+    comment = _comment(
+        _("Why is it withdrawn"),
+        _(
+            "The practice leaves the catalogue and goes back to its authors with this comment. "
+            "Toolkit editions already published keep it."
+        ),
+    )
+
+
+# Images ------------------------------------------------------------------------------------------
+
+
+class CheckedImageField(forms.ImageField):
+    """An upload that is really a JPEG, PNG, GIF or WebP image, no larger than
+    settings.TANDEM_MAX_IMAGE_BYTES and MAX_IMAGE_PIXELS. The file is renamed to the extension of
+    its real format, which is what it is served with."""
+
+    default_error_messages = {
+        "too_large": _(
+            "The file is %(size)s MB; an image may be at most %(limit)s MB. Save it smaller "
+            "or at a lower resolution."
+        ),
+        "format": _("Upload a JPEG, PNG, GIF or WebP image; this file is %(format)s."),
+        "too_many_pixels": _(
+            "The image has too many pixels (at most %(limit)s million); save it at a lower "
+            "resolution."
+        ),
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.widget.attrs["accept"] = "image/jpeg,image/png,image/gif,image/webp"
+
+    def to_python(self, data):
+        upload = forms.FileField.to_python(self, data)
+        if upload is None:
+            return None
+        limit = settings.TANDEM_MAX_IMAGE_BYTES
+        if upload.size > limit:
+            raise ValidationError(
+                self.error_messages["too_large"],
+                code="too_large",
+                params={"size": megabytes(upload.size), "limit": megabytes(limit)},
+            )
+        kind = self._probe(upload)
+        upload = super().to_python(data)  # Pillow verifies the whole file.
+        extension, content_type = IMAGE_FORMATS[kind]
+        stem = slugify(PurePath(upload.name).stem)[:80] or "image"
+        upload.name = f"{stem}.{extension}"
+        upload.content_type = content_type
+        return upload
+
+    def _probe(self, upload) -> str:
+        """The image's format, read from its header; the pixels are not decoded."""
+        too_many = ValidationError(
+            self.error_messages["too_many_pixels"],
+            code="too_many_pixels",
+            params={"limit": MAX_IMAGE_PIXELS // 1_000_000},
+        )
+        upload.seek(0)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                with Image.open(upload) as image:
+                    kind, (width, height) = image.format, image.size
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise too_many from None
+        except Exception as error:  # Pillow cannot read it: not an image.
+            raise ValidationError(
+                self.error_messages["invalid_image"], code="invalid_image"
+            ) from error
+        finally:
+            upload.seek(0)
+        if kind not in IMAGE_FORMATS:
+            raise ValidationError(
+                self.error_messages["format"], code="format", params={"format": kind}
+            )
+        if width * height > MAX_IMAGE_PIXELS:
+            raise too_many
+        return kind
+
+
+class PracticeImageForm(forms.Form):
+    image = CheckedImageField(
+        label=_("Image"),
+        help_text=_("A JPEG, PNG, GIF or WebP image."),
+    )
+    alt_text = forms.CharField(
+        label=_("Text alternative"),
+        max_length=250,
+        help_text=_("What the image shows, for people who cannot see it."),
+        error_messages={"required": _("Say what the image shows.")},
+    )
+    caption = forms.CharField(label=_("Caption"), max_length=250, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["image"].help_text = _(
+            "A JPEG, PNG, GIF or WebP image of at most %(limit)s MB."
+        ) % {"limit": megabytes(settings.TANDEM_MAX_IMAGE_BYTES)}
