@@ -1,11 +1,13 @@
 """Who acts for what: the one place that turns a person's memberships into querysets."""
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 
 from cities.models import City
 from mentoring.models import Programme, Scheme
 
-from .models import Invitation, Membership, Role, User
+from .models import ROLE_SCOPE, Invitation, Membership, Role, User
 
 
 def memberships_of(user: User) -> list[Membership]:
@@ -23,46 +25,109 @@ def memberships_of(user: User) -> list[Membership]:
     return cached
 
 
+@dataclass(frozen=True)
+class Scopes:
+    """The ids a person acts for, by role: what every app's permissions and selectors ask.
+
+    ``programmes``, ``schemes`` and ``cities`` map a role to the ids of its scope (a coordinator
+    or partner acts for programmes, an expert for schemes, officers and supervisors for cities);
+    ``expert_programmes`` are the programmes of the schemes an expert facilitates."""
+
+    programmes: dict[str, frozenset[int]]
+    schemes: dict[str, frozenset[int]]
+    cities: dict[str, frozenset[int]]
+    expert_programmes: frozenset[int]
+
+    def programme_ids(self, *roles: str) -> frozenset[int]:
+        """Programmes the person acts for in one of the roles (all programme roles if none)."""
+        return _union(self.programmes, roles or (Role.COORDINATOR, Role.PARTNER))
+
+    def scheme_ids(self, *roles: str) -> frozenset[int]:
+        return _union(self.schemes, roles or (Role.EXPERT,))
+
+    def city_ids(self, *roles: str) -> frozenset[int]:
+        """Cities the person acts for: as officer or supervisor, unless other roles are named."""
+        return _union(self.cities, roles or (Role.OFFICER, Role.SUPERVISOR))
+
+    @property
+    def coordinated(self) -> frozenset[int]:
+        return self.programme_ids(Role.COORDINATOR)
+
+    @property
+    def facilitated(self) -> frozenset[int]:
+        return self.scheme_ids(Role.EXPERT)
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(
+            role
+            for mapping in (self.programmes, self.schemes, self.cities)
+            for role, ids in mapping.items()
+            if ids
+        )
+
+
+def _union(mapping: dict[str, frozenset[int]], roles: tuple[str, ...]) -> frozenset[int]:
+    return frozenset().union(*(mapping.get(role, frozenset()) for role in roles))
+
+
+def scopes_of(user: User) -> Scopes:
+    """The person's scopes, computed once per user object (so once per request)."""
+    cached = getattr(user, "_scopes_cache", None)
+    if cached is not None:
+        return cached
+    by_field: dict[str, dict[str, set[int]]] = {"programme": {}, "scheme": {}, "city": {}}
+    expert_programmes: set[int] = set()
+    for membership in memberships_of(user):
+        field = ROLE_SCOPE[membership.role]
+        by_field[field].setdefault(membership.role, set()).add(getattr(membership, f"{field}_id"))
+        if membership.role == Role.EXPERT:
+            expert_programmes.add(membership.scheme.programme_id)
+    scopes = Scopes(
+        **{
+            f"{field}s" if field != "city" else "cities": {
+                role: frozenset(ids) for role, ids in roles.items()
+            }
+            for field, roles in by_field.items()
+        },
+        expert_programmes=frozenset(expert_programmes),
+    )
+    if user.is_authenticated:
+        user._scopes_cache = scopes
+    return scopes
+
+
 def roles_of(user: User) -> set[str]:
     return {membership.role for membership in memberships_of(user)}
 
 
-def _scope_ids(user: User, roles: set[str], field: str) -> set[int]:
-    return {
-        getattr(membership, f"{field}_id")
-        for membership in memberships_of(user)
-        if membership.role in roles
-    }
-
-
 def cities_for(user: User, *, roles: tuple[str, ...] = (Role.OFFICER, Role.SUPERVISOR)) -> QuerySet:
     """The cities a person acts for, as officer or supervisor (or the roles named)."""
-    return City.objects.filter(pk__in=_scope_ids(user, set(roles), "city"))
+    return City.objects.filter(pk__in=scopes_of(user).city_ids(*roles))
 
 
 def schemes_facilitated_by(user: User) -> QuerySet:
-    return Scheme.objects.filter(pk__in=_scope_ids(user, {Role.EXPERT}, "scheme"))
+    return Scheme.objects.filter(pk__in=scopes_of(user).facilitated)
 
 
 def coordinated_programmes(user: User) -> QuerySet:
-    return Programme.objects.filter(pk__in=_scope_ids(user, {Role.COORDINATOR}, "programme"))
+    return Programme.objects.filter(pk__in=scopes_of(user).coordinated)
 
 
 def programmes_for(user: User) -> QuerySet:
     """Every programme the person may look at: through any role they hold in it."""
     if not user.is_authenticated:
         return Programme.objects.none()
-    direct = _scope_ids(user, {Role.COORDINATOR, Role.PARTNER}, "programme")
-    via_scheme = {m.scheme.programme_id for m in memberships_of(user) if m.role == Role.EXPERT}
-    city_ids = _scope_ids(user, {Role.OFFICER, Role.SUPERVISOR}, "city")
+    scopes = scopes_of(user)
     return Programme.objects.filter(
-        Q(pk__in=direct | via_scheme) | Q(participations__city__in=city_ids)
+        Q(pk__in=scopes.programme_ids() | scopes.expert_programmes)
+        | Q(participations__city__in=scopes.city_ids())
     ).distinct()
 
 
 def invitations_visible_to(user: User) -> QuerySet:
     """Invitations to roles in the programmes the person coordinates."""
-    programme_ids = _scope_ids(user, {Role.COORDINATOR}, "programme")
+    programme_ids = scopes_of(user).coordinated
     if not programme_ids:
         return Invitation.objects.none()
     return (
