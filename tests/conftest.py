@@ -2,10 +2,10 @@ import importlib
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 
 from accounts.models import User
 from mentoring.models import Programme
+from tests.demo_copy import seed_demo
 
 # Reference rows that data migrations create: the Charter's commitments and the target groups.
 REFERENCE_MIGRATIONS = [
@@ -33,22 +33,23 @@ def _reference_rows(request):
 @pytest.fixture
 def demo(db) -> Programme:
     """The CITIES-GROW demo programme with its demo people, without the demo staff time and
-    action plans (the fixtures below add them)."""
-    call_command("seed_demo", verbosity=0, without_staff_time=True, without_plans=True)
+    action plans (the fixtures below add them). Seeded once per test process, then copied
+    (tests/demo_copy.py)."""
+    seed_demo(without_staff_time=True, without_plans=True)
     return Programme.objects.get(slug="cities-grow")
 
 
 @pytest.fixture
 def demo_with_plans(db) -> Programme:
     """The demo with its eight action plans, one at each stage."""
-    call_command("seed_demo", verbosity=0, without_staff_time=True)
+    seed_demo(without_staff_time=True)
     return Programme.objects.get(slug="cities-grow")
 
 
 @pytest.fixture
 def demo_with_staff_time(db) -> Programme:
     """The whole demo, with time entries, signed months and rates."""
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
     return Programme.objects.get(slug="cities-grow")
 
 
