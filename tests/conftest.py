@@ -2,6 +2,7 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.test.utils import override_settings
 
 from accounts.models import User
 from mentoring.models import Programme
@@ -12,6 +13,15 @@ REFERENCE_MIGRATIONS = [
     ("mentoring.migrations.0002_charter_commitments", "create_commitments"),
     ("toolkits.migrations.0002_target_groups", "create_target_groups"),
 ]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_root(tmp_path_factory):
+    """Files the tests store go to a folder of this test process, never to var/media, which the
+    developer's portal uses and which pytest-xdist workers would share. (Tests that look at the
+    folder, or share it with a worker process, still set one of their own.)"""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
 
 
 @pytest.fixture(autouse=True)
