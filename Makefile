@@ -35,10 +35,13 @@ seed: migrate
 run: seed
 	$(BIN)/python manage.py runserver $(HOST)
 
-# Every test. With no DATABASE_URL/REDIS_URL it runs on SQLite; .ci/run points it at PostgreSQL
-# and Redis.
+# Every test, spread over the machine's cores by pytest-xdist (one test database per worker), then
+# the 25 slowest. With no DATABASE_URL/REDIS_URL it runs on SQLite; .ci/run points it at
+# PostgreSQL and Redis. PYTEST_ARGS come last and win: one file, serially, is
+# `make test PYTEST_ARGS="-n0 tests/test_pages.py"`.
+TEST_WORKERS ?= auto
 test: install $(NODE_STAMP)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --durations=25 $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -2,16 +2,26 @@ import importlib
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
+from django.test.utils import override_settings
 
 from accounts.models import User
 from mentoring.models import Programme
+from tests.demo_copy import seed_demo
 
 # Reference rows that data migrations create: the Charter's commitments and the target groups.
 REFERENCE_MIGRATIONS = [
     ("mentoring.migrations.0002_charter_commitments", "create_commitments"),
     ("toolkits.migrations.0002_target_groups", "create_target_groups"),
 ]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_root(tmp_path_factory):
+    """Files the tests store go to a folder of this test process, never to var/media, which the
+    developer's portal uses and which pytest-xdist workers would share. (Tests that look at the
+    folder, or share it with a worker process, still set one of their own.)"""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -33,22 +43,23 @@ def _reference_rows(request):
 @pytest.fixture
 def demo(db) -> Programme:
     """The CITIES-GROW demo programme with its demo people, without the demo staff time and
-    action plans (the fixtures below add them)."""
-    call_command("seed_demo", verbosity=0, without_staff_time=True, without_plans=True)
+    action plans (the fixtures below add them). Seeded once per test process, then copied
+    (tests/demo_copy.py)."""
+    seed_demo(without_staff_time=True, without_plans=True)
     return Programme.objects.get(slug="cities-grow")
 
 
 @pytest.fixture
 def demo_with_plans(db) -> Programme:
     """The demo with its eight action plans, one at each stage."""
-    call_command("seed_demo", verbosity=0, without_staff_time=True)
+    seed_demo(without_staff_time=True)
     return Programme.objects.get(slug="cities-grow")
 
 
 @pytest.fixture
 def demo_with_staff_time(db) -> Programme:
     """The whole demo, with time entries, signed months and rates."""
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
     return Programme.objects.get(slug="cities-grow")
 
 

@@ -20,7 +20,6 @@ from decimal import Decimal
 import pytest
 from django.contrib.admin.sites import site as admin_site
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.test.utils import override_settings
@@ -50,6 +49,7 @@ from reporting.tasks import build_staff_cost_report
 from toolkits import services as toolkit_services
 from toolkits.models import GoodPractice, PracticeImage, PracticeStatus, Rendering, Toolkit
 
+from .demo_copy import seed_demo
 from .toolkits.factories import practice_fields
 
 ROLES = (
@@ -251,7 +251,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("media")
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
         with transaction.atomic():
-            call_command("seed_demo", verbosity=0)
+            seed_demo()  # seeded once per test process, then copied: tests/demo_copy.py
             yield World()
             transaction.set_rollback(True)
 

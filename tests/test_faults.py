@@ -8,6 +8,8 @@ person sees why and a Retry that works. (A worker killed mid-job: bench/kill_wor
 import errno
 import hashlib
 import io
+import os
+import random
 import shutil
 import socket
 import subprocess
@@ -59,9 +61,27 @@ def media_root(settings, tmp_path):
 
 
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A port nobody listens on, that stays free until a test starts redis-server on it.
+
+    Not one the system hands out (bind to port 0): that range is also where the machine's
+    outgoing connections get their local ports, and another test process asks for ports at the
+    same time. Below it, each pytest-xdist worker draws from a slice of its own."""
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    first = PORTS_FROM + (worker * PORTS_PER_WORKER) % (PORTS_UNTIL - PORTS_FROM)
+    ports = list(range(first, first + PORTS_PER_WORKER))
+    random.shuffle(ports)
+    for port in ports:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    pytest.fail(f"no free port in {first}-{first + PORTS_PER_WORKER - 1}")
+
+
+# Below Linux's default range of ports for outgoing connections (32768-60999).
+PORTS_FROM, PORTS_UNTIL, PORTS_PER_WORKER = 20000, 32000, 200
 
 
 @pytest.fixture
