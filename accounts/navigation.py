@@ -42,7 +42,7 @@ def _items_for(membership) -> list[NavItem]:
             NavItem("programme", _("Programme"), programme.get_absolute_url()),
             NavItem("pairings", _("Pairings"), reverse("mentoring:pairings")),
             NavItem("events", _("Events"), reverse("mentoring:events")),
-            NavItem("cities", _("Cities"), reverse("cities:list")),
+            NavItem("cities", _("Cities"), reverse("portal:city_list")),
             NavItem(
                 "staff_time",
                 _("Staff time"),
@@ -52,7 +52,7 @@ def _items_for(membership) -> list[NavItem]:
             NavItem("plans", _("Action plans"), reverse("actionplans:plans")),
             NavItem("reviews", _("Practice reviews"), reverse("toolkits:review_queue")),
             NavItem("toolkits", _("Toolkits"), reverse("toolkits:toolkit_workspace")),
-            NavItem("invitations", _("Invitations"), reverse("accounts:invitations")),
+            NavItem("invitations", _("Invitations"), reverse("portal:invitations")),
             NavItem("audit", _("Audit trail"), reverse("audit:log")),
         ]
     if role == Role.EXPERT:
@@ -65,7 +65,7 @@ def _items_for(membership) -> list[NavItem]:
             ),
             NavItem("pairings", _("Pairings"), reverse("mentoring:pairings")),
             NavItem("events", _("Events"), reverse("mentoring:events")),
-            NavItem("cities", _("Cities"), reverse("cities:list")),
+            NavItem("cities", _("Cities"), reverse("portal:city_list")),
             NavItem("plans", _("Action plans"), reverse("actionplans:plans")),
             NavItem("reviews", _("Practice reviews"), reverse("toolkits:review_queue")),
             NavItem("toolkits", _("Toolkits"), reverse("toolkits:toolkit_workspace")),
@@ -92,6 +92,6 @@ def _items_for(membership) -> list[NavItem]:
     # Partners read what the programme publishes.
     return [
         NavItem("programme", _("Programme"), membership.programme.get_absolute_url()),
-        NavItem("cities", _("Cities"), reverse("cities:list")),
+        NavItem("cities", _("Cities"), reverse("portal:city_list")),
         NavItem("toolkits", _("Toolkits"), reverse("toolkits:toolkits")),
     ]

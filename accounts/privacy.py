@@ -6,10 +6,16 @@ the programme's shared work point at it with protected foreign keys, and an EU a
 approved staff costs for years after the final payment (DOMAIN.md: records are kept 5 years).
 The row becomes an anonymous shell instead, "Erased person #<pk>", and everything personal that
 the audit does not need is deleted. See ``erase_person`` for the line drawn.
+
+This module holds the account's own part (profile, roles, invitations, sign-in) and the registry:
+every other app describes its share of a person's data in its own ``privacy.py`` with
+``register(PersonalDataPart(...))``; ``AccountsConfig.ready`` imports those modules. A new app
+that holds personal data adds a part in its own folder and edits nothing here.
 """
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,19 +27,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-
-from actionplans.models import PlanComment, PlanVersion, Transition
-from mentoring.models import Attendance, CalendarToken, EventReport, Participation
-from reporting.models import (
-    MonthStatus,
-    StaffRate,
-    TimeEntry,
-    TimesheetAction,
-    TimesheetLog,
-    TimesheetMonth,
-)
-from toolkits.models import GoodPractice, PracticeReview
+from django.utils.translation import gettext_lazy
 
 from .models import ErasureRecord, Invitation, Membership, Role, User
 from .selectors import memberships_of
@@ -43,64 +39,113 @@ logger = logging.getLogger(__name__)
 EXPORT_FORMAT_VERSION = 1
 
 
-# Export ------------------------------------------------------------------------------------------
+# The registry ------------------------------------------------------------------------------------
 
 
-def personal_data(person: User) -> dict[str, Any]:
-    """Everything Tandem holds about the person, as plain data for a JSON download.
+@dataclass(frozen=True)
+class Row:
+    """One kind of record on the erasure pages: its key in the counts, what it means (for kept
+    records, why they stay) and where it stands in the table."""
 
-    Only the person's own data: where a record involves someone else (who approved a month, who
-    invited them, whom they invited) it says what happened and when, never who the other person
-    is. Secrets (password hash, two-factor secrets, the calendar feed token) are not included;
-    their existence is. A fixed number of queries, however much the person has recorded.
-    """
-    months = list(
-        TimesheetMonth.objects.filter(person=person)
-        .select_related("programme", "city")
-        .order_by("month", "programme__name", "city__name")
-    )
-    logs: dict[int, list[dict]] = {}
-    for entry in TimesheetLog.objects.filter(month__person=person).order_by("at", "pk"):
-        logs.setdefault(entry.month_id, []).append(
-            {
-                "action": entry.action,
-                "at": entry.at,
-                "by_you": entry.actor_id == person.pk,
-                "comment": entry.comment,
-                # The network address is the person's only when they signed themselves.
-                "ip_address": entry.ip_address if entry.actor_id == person.pk else None,
-                "figures": entry.details,
-            }
-        )
-    calendar = CalendarToken.objects.filter(user=person).only("issued_at").first()
+    key: str
+    label: str | Promise
+    position: int
+
+
+def _no_counts(person: User) -> dict[str, int]:
+    return {}
+
+
+def _no_programmes(person: User, *, city_ids: set[int]) -> set[int]:
+    return set()
+
+
+def _nothing(person: User) -> dict[str, Any]:
+    return {}
+
+
+def _erase_nothing(person: User, *, old_email: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class PersonalDataPart:
+    """One app's share of a person's data.
+
+    ``export`` returns the app's sections of the download, ``profile`` fields added to its
+    profile section. ``programmes`` names the programmes the person's records in the app touch
+    (``city_ids`` are the cities they act for), which decides which coordinators may erase them.
+    ``deleted`` and ``kept`` count what erasure deletes and keeps (keys of ``deleted_rows`` and
+    ``kept_rows``); ``erase`` deletes, inside ``erase_person``'s transaction and before the
+    account itself is anonymised. Parts run in ``order``."""
+
+    name: str
+    order: int
+    export: Callable[[User], dict[str, Any]] = _nothing
+    profile: Callable[[User], dict[str, Any]] = _nothing
+    programmes: Callable[..., set[int]] = _no_programmes
+    deleted: Callable[[User], dict[str, int]] = _no_counts
+    kept: Callable[[User], dict[str, int]] = _no_counts
+    erase: Callable[..., None] = _erase_nothing
+    deleted_rows: tuple[Row, ...] = ()
+    kept_rows: tuple[Row, ...] = ()
+
+
+_parts: dict[str, PersonalDataPart] = {}
+
+
+def register(part: PersonalDataPart) -> PersonalDataPart:
+    """Add (or, registered again under the same name, replace) an app's part."""
+    _parts[part.name] = part
+    return part
+
+
+def parts() -> list[PersonalDataPart]:
+    return sorted(_parts.values(), key=lambda part: (part.order, part.name))
+
+
+def deleted_rows() -> list[Row]:
+    return sorted((row for part in parts() for row in part.deleted_rows), key=_position)
+
+
+def kept_rows() -> list[Row]:
+    return sorted((row for part in parts() for row in part.kept_rows), key=_position)
+
+
+def _position(row: Row) -> int:
+    return row.position
+
+
+# The account's own part --------------------------------------------------------------------------
+
+
+def _invitations_to(person: User) -> QuerySet:
+    return Invitation.objects.filter(
+        Q(email__iexact=person.email) | Q(accepted_by=person)
+    ).order_by("created_at", "pk")
+
+
+def _account_profile(person: User) -> dict[str, Any]:
     return {
-        "format_version": EXPORT_FORMAT_VERSION,
-        "exported_at": timezone.now(),
-        "about": _(
-            "Your data in Tandem. Records that involve other people say what happened and "
-            "when, not who they are. Passwords, two-factor secrets and the calendar feed "
-            "token are never exported."
-        ),
-        "profile": {
-            "id": person.pk,
-            "email": person.email,
-            "full_name": person.full_name,
-            "date_joined": person.date_joined,
-            "last_login": person.last_login,
-            "is_active": person.is_active,
-            "email_addresses": [
-                {"email": a.email, "verified": a.verified, "primary": a.primary}
-                for a in EmailAddress.objects.filter(user=person).order_by("pk")
-            ],
-            "two_factor_methods": [
-                {"type": a.type, "created_at": a.created_at, "last_used_at": a.last_used_at}
-                for a in Authenticator.objects.filter(user=person).order_by("pk")
-            ],
-            "calendar_feed": {
-                "exists": calendar is not None,
-                "issued_at": calendar.issued_at if calendar else None,
-            },
-        },
+        "id": person.pk,
+        "email": person.email,
+        "full_name": person.full_name,
+        "date_joined": person.date_joined,
+        "last_login": person.last_login,
+        "is_active": person.is_active,
+        "email_addresses": [
+            {"email": a.email, "verified": a.verified, "primary": a.primary}
+            for a in EmailAddress.objects.filter(user=person).order_by("pk")
+        ],
+        "two_factor_methods": [
+            {"type": a.type, "created_at": a.created_at, "last_used_at": a.last_used_at}
+            for a in Authenticator.objects.filter(user=person).order_by("pk")
+        ],
+    }
+
+
+def _account_export(person: User) -> dict[str, Any]:
+    return {
         "memberships": [
             {
                 "role": m.role,
@@ -134,145 +179,92 @@ def personal_data(person: User) -> dict[str, Any]:
             .select_related("programme", "scheme", "city")
             .order_by("created_at", "pk")
         ],
-        "timesheet_months": [
-            {
-                "id": m.pk,
-                "programme": m.programme.name,
-                "city": m.city.name,
-                "month": m.month,
-                "status": m.status,
-                "signed_by_you_at": m.submitted_at,
-                "approved_by_the_city_supervisor_at": m.approved_at,
-                "supervisor_comment": m.return_comment,
-                "approved_hours": m.hours,
-                "cost_model": m.cost_model,
-                "annual_costs": m.annual_costs,
-                "working_time_share": m.working_time_share,
-                "rate": m.exact_rate,
-                "log": logs.get(m.pk, []),
-            }
-            for m in months
-        ],
-        "time_entries": [
-            {
-                "timesheet_month_id": e["timesheet_id"],
-                "day": e["day"],
-                "activity": e["activity"],
-                "hours": e["hours"],
-                "description": e["description"],
-                "event": e["event__title"],
-                "city": e["city__name"],
-            }
-            for e in TimeEntry.objects.filter(person=person)
-            .order_by("day", "activity", "pk")
-            .values(
-                "timesheet_id",
-                "day",
-                "activity",
-                "hours",
-                "description",
-                "event__title",
-                "city__name",
-            )
-        ],
-        "staff_rates": [
-            {
-                "city": r.city.name,
-                "year": r.year,
-                "annual_costs": r.annual_costs,
-                "working_time_share": r.working_time_share,
-                "last_changed_at": r.updated_at,
-            }
-            for r in StaffRate.objects.filter(person=person)
-            .select_related("city")
-            .order_by("year", "city__name")
-        ],
-        "attendances": [
-            {
-                "event": a.event.title,
-                "starts_on": a.event.starts_on,
-                "ends_on": a.event.ends_on,
-                "for": a.represents,
-                "days": a.days,
-            }
-            for a in Attendance.objects.filter(user=person)
-            .select_related("event", "city", "organisation")
-            .order_by("event__starts_on", "pk")
-        ],
-        "event_reports_written": [
-            {
-                "event": r.event.title,
-                "findings": r.findings,
-                "recommendations": [rec.text for rec in r.recommendations.all()],
-                "created_at": r.created_at,
-                "updated_at": r.updated_at,
-            }
-            for r in EventReport.objects.filter(written_by=person)
-            .select_related("event")
-            .prefetch_related("recommendations")
-            .order_by("created_at", "pk")
-        ],
-        "good_practices_authored": [
-            {
-                "title": p.title,
-                "status": p.status,
-                "created_at": p.created_at,
-                "published_at": p.published_at,
-                "contact_name": p.contact_name,
-                "contact_email": p.contact_email,
-            }
-            for p in GoodPractice.objects.filter(author=person).order_by("created_at", "pk")
-        ],
-        "practice_reviews": [
-            {"practice": r.practice.title, "action": r.action, "at": r.at, "comment": r.comment}
-            for r in PracticeReview.objects.filter(by=person)
-            .select_related("practice")
-            .order_by("at", "pk")
-        ],
-        "plan_versions_submitted": [
-            {"plan": v.plan.title, "version": v.number, "submitted_at": v.submitted_at}
-            for v in PlanVersion.objects.filter(submitted_by=person)
-            .select_related("plan")
-            .order_by("submitted_at", "pk")
-        ],
-        "plan_comments": [
-            {
-                "plan": c.version.plan.title,
-                "version": c.version.number,
-                "section": c.section,
-                "comment": c.body,
-                "at": c.created_at,
-            }
-            for c in PlanComment.objects.filter(author=person)
-            .select_related("version__plan")
-            .order_by("created_at", "pk")
-        ],
-        "plan_transitions": [
-            {
-                "plan": t.plan.title,
-                "from": t.from_stage,
-                "to": t.to_stage,
-                "at": t.at,
-                "comment": t.comment,
-            }
-            for t in Transition.objects.filter(by=person)
-            .select_related("plan")
-            .order_by("at", "pk")
-        ],
     }
 
 
-def _invitations_to(person: User) -> QuerySet:
-    return Invitation.objects.filter(
-        Q(email__iexact=person.email) | Q(accepted_by=person)
-    ).order_by("created_at", "pk")
+def _account_deleted(person: User) -> dict[str, int]:
+    return {
+        "memberships": Membership.objects.filter(user=person).count(),
+        "invitations": _invitations_to(person).count(),
+        "email_addresses": EmailAddress.objects.filter(user=person).count(),
+        "two_factor_methods": Authenticator.objects.filter(user=person).count(),
+    }
+
+
+def _sessions_of(person: User) -> list[str]:
+    keys = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(person.pk):
+            keys.append(session.session_key)
+    return keys
+
+
+def _account_erase(person: User, *, old_email: str) -> None:
+    Membership.objects.filter(user=person).delete()
+    _invitations_to(person).delete()
+    EmailAddress.objects.filter(user=person).delete()
+    Authenticator.objects.filter(user=person).delete()
+    Session.objects.filter(session_key__in=_sessions_of(person)).delete()
+
+
+register(
+    PersonalDataPart(
+        name="accounts",
+        order=0,
+        profile=_account_profile,
+        export=_account_export,
+        deleted=_account_deleted,
+        erase=_account_erase,
+        deleted_rows=(
+            Row(
+                "memberships",
+                gettext_lazy(
+                    "Roles in programmes, schemes and cities (they leave every team list)"
+                ),
+                10,
+            ),
+            Row("invitations", gettext_lazy("Invitations addressed to them"), 20),
+            Row("email_addresses", gettext_lazy("Sign-in e-mail addresses"), 30),
+            Row("two_factor_methods", gettext_lazy("Two-factor authentication methods"), 40),
+        ),
+    )
+)
+
+
+# Export ------------------------------------------------------------------------------------------
+
+
+def personal_data(person: User) -> dict[str, Any]:
+    """Everything Tandem holds about the person, as plain data for a JSON download.
+
+    Only the person's own data: where a record involves someone else (who approved a month, who
+    invited them, whom they invited) it says what happened and when, never who the other person
+    is. Secrets (password hash, two-factor secrets, the calendar feed token) are not included;
+    their existence is. A fixed number of queries, however much the person has recorded.
+    """
+    profile: dict[str, Any] = {}
+    for part in parts():
+        profile |= part.profile(person)
+    data: dict[str, Any] = {
+        "format_version": EXPORT_FORMAT_VERSION,
+        "exported_at": timezone.now(),
+        "about": _(
+            "Your data in Tandem. Records that involve other people say what happened and "
+            "when, not who they are. Passwords, two-factor secrets and the calendar feed "
+            "token are never exported."
+        ),
+        "profile": profile,
+    }
+    for part in parts():
+        data |= part.export(person)
+    return data
 
 
 # Who may erase whom ------------------------------------------------------------------------------
 
 
 def programmes_of(person: User) -> set[int]:
-    """Every programme the person's memberships or timesheets touch. An officer or supervisor
+    """Every programme the person's memberships or records touch. An officer or supervisor
     belongs to every programme their city takes part in."""
     ids: set[int] = set()
     city_ids = set()
@@ -283,13 +275,8 @@ def programmes_of(person: User) -> set[int]:
             ids.add(m.scheme.programme_id)
         elif m.city_id:
             city_ids.add(m.city_id)
-    if city_ids:
-        ids |= set(
-            Participation.objects.filter(city_id__in=city_ids).values_list(
-                "programme_id", flat=True
-            )
-        )
-    ids |= set(TimesheetMonth.objects.filter(person=person).values_list("programme_id", flat=True))
+    for part in parts():
+        ids |= part.programmes(person, city_ids=city_ids)
     return ids
 
 
@@ -342,72 +329,15 @@ class ErasurePlan:
     kept: dict[str, int] = field(default_factory=dict)
 
 
-def _months_never_approved(person: User) -> QuerySet:
-    """Months that never reached a supervisor's approval: open, submitted or returned, and not
-    approved-then-reopened. They were never claimed in a staff-cost report."""
-    return (
-        TimesheetMonth.objects.filter(person=person)
-        .exclude(status=MonthStatus.APPROVED)
-        .exclude(log__action=TimesheetAction.APPROVED)
-    )
-
-
-def _months_kept(person: User) -> QuerySet:
-    return TimesheetMonth.objects.filter(person=person).exclude(
-        pk__in=_months_never_approved(person).values("pk")
-    )
-
-
-def _rates_deleted(person: User) -> QuerySet:
-    """Rates that priced no kept month (each kept month was priced with its city's and year's)."""
-    kept_keys = _months_kept(person).values_list("city_id", "month__year").distinct()
-    keep = Q(pk__in=[])
-    for city_id, year in kept_keys:
-        keep |= Q(city_id=city_id, year=year)
-    return StaffRate.objects.filter(person=person).exclude(keep)
-
-
-def _sessions_of(person: User) -> list[str]:
-    keys = []
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == str(person.pk):
-            keys.append(session.session_key)
-    return keys
-
-
 def erasure_plan(person: User) -> ErasurePlan:
-    never_approved = _months_never_approved(person)
-    kept_months = _months_kept(person)
+    deleted: dict[str, int] = {}
+    kept: dict[str, int] = {}
+    for part in parts():
+        deleted |= part.deleted(person)
+        kept |= part.kept(person)
     return ErasurePlan(
-        deleted={
-            "memberships": Membership.objects.filter(user=person).count(),
-            "invitations": _invitations_to(person).count(),
-            "email_addresses": EmailAddress.objects.filter(user=person).count(),
-            "two_factor_methods": Authenticator.objects.filter(user=person).count(),
-            "calendar_feeds": CalendarToken.objects.filter(user=person).count(),
-            "timesheet_months": never_approved.count(),
-            "time_entries": TimeEntry.objects.filter(timesheet__in=never_approved).count(),
-            "staff_rates": _rates_deleted(person).count(),
-            "practice_contacts": GoodPractice.objects.filter(
-                contact_email__iexact=person.email
-            ).count(),
-        },
-        kept={
-            "timesheet_months": kept_months.count(),
-            "time_entries": TimeEntry.objects.filter(timesheet__in=kept_months).count(),
-            "staff_rates": StaffRate.objects.filter(person=person).count()
-            - _rates_deleted(person).count(),
-            "signatures_on_others_months": TimesheetLog.objects.filter(actor=person)
-            .exclude(month__person=person)
-            .count(),
-            "attendances": Attendance.objects.filter(user=person).count(),
-            "event_reports": EventReport.objects.filter(written_by=person).count(),
-            "good_practices": GoodPractice.objects.filter(author=person).count(),
-            "practice_reviews": PracticeReview.objects.filter(by=person).count(),
-            "plan_versions": PlanVersion.objects.filter(submitted_by=person).count(),
-            "plan_comments": PlanComment.objects.filter(author=person).count(),
-            "plan_transitions": Transition.objects.filter(by=person).count(),
-        },
+        deleted={row.key: deleted.get(row.key, 0) for row in deleted_rows()},
+        kept={row.key: kept.get(row.key, 0) for row in kept_rows()},
     )
 
 
@@ -415,11 +345,12 @@ def erase_person(person: User, *, by: User | None) -> ErasureRecord:
     """Erase the person's personal data on request, in one transaction, and record it.
 
     Deleted: name, e-mail address (replaced by erased-<pk>@invalid), password (made unusable),
-    allauth e-mail addresses, two-factor authenticators, open sessions, the calendar feed token,
-    invitations addressed to them, every membership (so they leave every team list), the contact
-    details of good practices that name them, and every timesheet month that never reached a
-    supervisor's approval with its time entries and log: such months were never claimed as
-    co-financing, so no audit needs them. Rates that priced none of the kept months go too.
+    allauth e-mail addresses, two-factor authenticators, open sessions, invitations addressed to
+    them, every membership (so they leave every team list), and what each app's part deletes:
+    the calendar feed token, the contact details of good practices that name them, and every
+    timesheet month that never reached a supervisor's approval with its time entries and log:
+    such months were never claimed as co-financing, so no audit needs them. Rates that priced
+    none of the kept months go too.
 
     Kept, pointing at the anonymised "Erased person #<pk>": approved months (and months once
     approved, then reopened, which a report may already have claimed), their time entries and
@@ -443,19 +374,10 @@ def erase_person(person: User, *, by: User | None) -> ErasureRecord:
         plan = erasure_plan(person)
         old_email, old_name = person.email, person.full_name
 
-        never_approved = list(_months_never_approved(person).values_list("pk", flat=True))
-        TimeEntry.objects.filter(timesheet__in=never_approved).delete()
-        TimesheetMonth.objects.filter(pk__in=never_approved).delete()
-        _rates_deleted(person).delete()
-        Membership.objects.filter(user=person).delete()
-        _invitations_to(person).delete()
-        EmailAddress.objects.filter(user=person).delete()
-        Authenticator.objects.filter(user=person).delete()
-        CalendarToken.objects.filter(user=person).delete()
-        Session.objects.filter(session_key__in=_sessions_of(person)).delete()
-        GoodPractice.objects.filter(contact_email__iexact=old_email).update(
-            contact_name="", contact_email=""
-        )
+        # The apps' records first (a month's entries before the account's roles, as before),
+        # then the account's own.
+        for part in sorted(parts(), key=lambda part: part.name == "accounts"):
+            part.erase(person, old_email=old_email)
 
         person.full_name = ""
         # Not a deliverable address on purpose (RFC 2606 reserves .invalid); unique by the pk.

@@ -4,9 +4,6 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from cities.models import City
-from mentoring.models import Programme, Scheme
-
 from .models import ROLE_SCOPE, Invitation, Membership, Role, User
 
 
@@ -99,30 +96,6 @@ def scopes_of(user: User) -> Scopes:
 
 def roles_of(user: User) -> set[str]:
     return {membership.role for membership in memberships_of(user)}
-
-
-def cities_for(user: User, *, roles: tuple[str, ...] = (Role.OFFICER, Role.SUPERVISOR)) -> QuerySet:
-    """The cities a person acts for, as officer or supervisor (or the roles named)."""
-    return City.objects.filter(pk__in=scopes_of(user).city_ids(*roles))
-
-
-def schemes_facilitated_by(user: User) -> QuerySet:
-    return Scheme.objects.filter(pk__in=scopes_of(user).facilitated)
-
-
-def coordinated_programmes(user: User) -> QuerySet:
-    return Programme.objects.filter(pk__in=scopes_of(user).coordinated)
-
-
-def programmes_for(user: User) -> QuerySet:
-    """Every programme the person may look at: through any role they hold in it."""
-    if not user.is_authenticated:
-        return Programme.objects.none()
-    scopes = scopes_of(user)
-    return Programme.objects.filter(
-        Q(pk__in=scopes.programme_ids() | scopes.expert_programmes)
-        | Q(participations__city__in=scopes.city_ids())
-    ).distinct()
 
 
 def invitations_visible_to(user: User) -> QuerySet:

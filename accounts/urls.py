@@ -5,8 +5,6 @@ from . import views, views_privacy
 app_name = "accounts"
 
 urlpatterns = [
-    path("invitations/", views.invitations, name="invitations"),
-    path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("invitations/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
     path("account/data/", views_privacy.my_data, name="my_data"),
     path("account/data/export.json", views_privacy.my_data_export, name="my_data_export"),

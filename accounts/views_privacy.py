@@ -15,42 +15,20 @@ from django.views.decorators.cache import never_cache
 
 from .models import User
 from .privacy import (
+    Row,
+    deleted_rows,
     erase_person,
     erasure_plan,
     erasure_refusal,
+    kept_rows,
     may_consider_erasure,
     personal_data,
 )
 
-# What each count on the erasure pages means, and for kept records why they stay.
-DELETED_LABELS = {
-    "memberships": _("Roles in programmes, schemes and cities (they leave every team list)"),
-    "invitations": _("Invitations addressed to them"),
-    "email_addresses": _("Sign-in e-mail addresses"),
-    "two_factor_methods": _("Two-factor authentication methods"),
-    "calendar_feeds": _("Calendar feed links"),
-    "timesheet_months": _("Timesheet months never approved by a supervisor"),
-    "time_entries": _("Time entries of those months"),
-    "staff_rates": _("Staff rates that priced no approved month"),
-    "practice_contacts": _("Good practices naming them as contact (the contact is removed)"),
-}
-KEPT_LABELS = {
-    "timesheet_months": _("Approved timesheet months"),
-    "time_entries": _("Time entries of the approved months"),
-    "staff_rates": _("Staff rates the approved months were costed with"),
-    "signatures_on_others_months": _("Their signatures on other people's timesheets"),
-    "attendances": _("Attendances at events"),
-    "event_reports": _("Event reports they wrote"),
-    "good_practices": _("Good practices they wrote"),
-    "practice_reviews": _("Review steps on good practices"),
-    "plan_versions": _("Action-plan versions they submitted"),
-    "plan_comments": _("Comments on action plans"),
-    "plan_transitions": _("Steps they took in action plans' workflows"),
-}
 
-
-def _rows(counts: dict[str, int], labels: dict) -> list[tuple[str, int]]:
-    return [(labels[key], counts.get(key, 0)) for key in labels]
+def _rows(counts: dict[str, int], rows: list[Row]) -> list[tuple[str, int]]:
+    """The erasure pages' table: what each count means (for kept records why they stay)."""
+    return [(row.label, counts.get(row.key, 0)) for row in rows]
 
 
 @login_required
@@ -103,15 +81,15 @@ def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
                 "accounts/privacy/erased.html",
                 {
                     "record": record,
-                    "deleted": _rows(record.deleted, DELETED_LABELS),
-                    "kept": _rows(record.kept, KEPT_LABELS),
+                    "deleted": _rows(record.deleted, deleted_rows()),
+                    "kept": _rows(record.kept, kept_rows()),
                 },
             )
     plan = erasure_plan(person)
     context |= {
         "form": form,
-        "deleted": _rows(plan.deleted, DELETED_LABELS),
-        "kept": _rows(plan.kept, KEPT_LABELS),
+        "deleted": _rows(plan.deleted, deleted_rows()),
+        "kept": _rows(plan.kept, kept_rows()),
     }
     return render(
         request, "accounts/privacy/erase.html", context, status=400 if form.errors else 200

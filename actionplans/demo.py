@@ -19,8 +19,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.demo import DemoStep, register
 from accounts.models import User
-from mentoring import demo as mentoring_demo
+from mentoring.demo import data as mentoring_demo
 from mentoring.models import CharterCommitment, Pairing, Programme, Recommendation
 
 from . import services
@@ -656,3 +657,14 @@ def _track(plan: ActionPlan, data: dict, *, by: User) -> None:
     for indicator, row in zip(data["indicators"], indicators, strict=True):
         for measured_on, value in indicator.get("measurements", []):
             services.measurement_add(row, by=by, measured_on=measured_on, value=value)
+
+
+register(
+    DemoStep(
+        "plans",
+        90,
+        lambda run: seed_demo_plans(run.made["programme"]),
+        without="plans",
+        help="Leave out the demo action plans.",
+    )
+)

@@ -36,7 +36,7 @@ def _month_url(month_id) -> str:
 
 # Where a followed object is shown: the values to fetch and how they make the address.
 LINKS = {
-    "mentoring.pairing": (("pk",), lambda pk: reverse("mentoring:pairing", kwargs={"pk": pk})),
+    "mentoring.pairing": (("pk",), lambda pk: reverse("portal:pairing", kwargs={"pk": pk})),
     "reporting.timesheetmonth": (("pk",), _month_url),
     "reporting.timeentry": (("timesheet_id",), _month_url),
     "actionplans.actionplan": (("pk",), _plan_url),

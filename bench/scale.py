@@ -193,7 +193,7 @@ def seed(scale: float) -> dict:
 def seed_people(sizes: dict, password: str) -> dict:
     from accounts.models import Membership, Role, User
     from cities.models import City
-    from mentoring import demo
+    from mentoring.demo import data as demo
     from mentoring.models import ExpertOrganisation, Participation, Programme, Scheme
 
     n = sizes["cities"]

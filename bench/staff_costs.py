@@ -78,7 +78,7 @@ def seed(size: int) -> dict:
 
     from accounts.models import Membership, Role, User
     from cities.models import City
-    from mentoring import demo
+    from mentoring.demo import data as demo
     from mentoring.models import Participation, Programme
     from reporting.models import TimeEntry
 

@@ -57,4 +57,4 @@ class City(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("cities:detail", kwargs={"slug": self.slug})
+        return reverse("portal:city_detail", kwargs={"slug": self.slug})

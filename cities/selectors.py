@@ -1,15 +1,16 @@
-"""Reads for cities, scoped to the programmes a person takes part in."""
+"""Reads for cities."""
 
 from django.db.models import QuerySet
 
 from accounts.models import Membership, Role, User
-from accounts.selectors import programmes_for
+from accounts.selectors import scopes_of
 
 from .models import City
 
 
-def cities_visible_to(user: User) -> QuerySet:
-    return City.objects.filter(participations__programme__in=programmes_for(user)).distinct()
+def cities_for(user: User, *, roles: tuple[str, ...] = (Role.OFFICER, Role.SUPERVISOR)) -> QuerySet:
+    """The cities a person acts for, as officer or supervisor (or the roles named)."""
+    return City.objects.filter(pk__in=scopes_of(user).city_ids(*roles))
 
 
 def city_team(city: City) -> QuerySet:

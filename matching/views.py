@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.permissions import is_coordinator
 from cities.models import City
 from mentoring.models import Programme, Scheme
+from mentoring.permissions import is_coordinator
 from mentoring.services.pairings import pairing_create
 
 from .ranking import rank

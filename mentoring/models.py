@@ -84,7 +84,7 @@ class Programme(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("mentoring:programme", kwargs={"slug": self.slug})
+        return reverse("portal:programme", kwargs={"slug": self.slug})
 
     @property
     def reimbursement_rate(self) -> Decimal:
@@ -257,7 +257,7 @@ class Pairing(models.Model):
         return f"{self.mentor} → {self.implementing} ({self.scheme.code})"
 
     def get_absolute_url(self) -> str:
-        return reverse("mentoring:pairing", kwargs={"pk": self.pk})
+        return reverse("portal:pairing", kwargs={"pk": self.pk})
 
     @property
     def programme(self) -> Programme:

@@ -7,7 +7,7 @@ loaded (the selectors do that).
 """
 
 from accounts.models import Role, User
-from accounts.selectors import memberships_of
+from accounts.selectors import memberships_of, scopes_of
 
 from .models import Attendance, Event, Pairing, Participation, Programme
 
@@ -126,3 +126,54 @@ def can_write_report(user: User, event: Event) -> bool:
     if event.programme_id in _coordinated(user) or _is_scheme_expert(user, event):
         return True
     return bool(_city_ids(user, (Role.OFFICER,)) & event.city_ids())
+
+
+# Programmes, schemes and pairings (moved from accounts, which holds identity only) ---------------
+
+
+def is_coordinator(user: User, programme: Programme) -> bool:
+    return programme.pk in scopes_of(user).coordinated
+
+
+def is_expert_of_scheme(user: User, scheme_id: int) -> bool:
+    return scheme_id in scopes_of(user).facilitated
+
+
+def can_view_programme(user: User, programme: Programme) -> bool:
+    """Its coordinators and partners, the experts of its schemes, and the officers and
+    supervisors of its cities."""
+    scopes = scopes_of(user)
+    if programme.pk in scopes.programme_ids() or programme.pk in scopes.expert_programmes:
+        return True
+    city_ids = scopes.city_ids()
+    return bool(city_ids) and programme.participations.filter(city_id__in=city_ids).exists()
+
+
+def can_view_pairing(user: User, pairing: Pairing) -> bool:
+    scopes = scopes_of(user)
+    if pairing.scheme_id in scopes.facilitated:
+        return True
+    if {pairing.mentor_id, pairing.implementing_id} & scopes.city_ids():
+        return True
+    return can_view_programme(user, pairing.scheme.programme)
+
+
+def can_create_programme(user: User) -> bool:
+    """Staff and existing coordinators may open a new programme (and then coordinate it)."""
+    return user.is_staff or bool(scopes_of(user).coordinated)
+
+
+def can_manage_programme(user: User, programme: Programme) -> bool:
+    """Edit the programme, its schemes and its participating cities."""
+    return is_coordinator(user, programme)
+
+
+def can_manage_pairings_in(user: User, scheme) -> bool:
+    """Coordinators for every scheme of their programme, expert partners for their own scheme."""
+    return scheme.programme_id in scopes_of(user).coordinated or is_expert_of_scheme(
+        user, scheme.pk
+    )
+
+
+def can_manage_pairing(user: User, pairing: Pairing) -> bool:
+    return can_manage_pairings_in(user, pairing.scheme)

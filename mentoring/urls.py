@@ -6,7 +6,6 @@ app_name = "mentoring"
 
 urlpatterns = [
     path("programmes/new/", programmes.programme_create_view, name="programme_create"),
-    path("programmes/<slug:slug>/", programmes.programme_detail, name="programme"),
     path("programmes/<slug:slug>/edit/", programmes.programme_edit, name="programme_edit"),
     path("programmes/<slug:slug>/schemes/new/", programmes.scheme_edit, name="scheme_create"),
     path(
@@ -27,7 +26,6 @@ urlpatterns = [
     path("organisations/<int:pk>/edit/", programmes.organisation_edit, name="organisation_edit"),
     path("pairings/", pairings.pairing_list, name="pairings"),
     path("pairings/new/", pairings.pairing_create_view, name="pairing_create"),
-    path("pairings/<int:pk>/", pairings.pairing_detail, name="pairing"),
     path("pairings/<int:pk>/edit/", pairings.pairing_edit, name="pairing_edit"),
     path("pairings/<int:pk>/status/", pairings.pairing_status, name="pairing_status"),
     path("events/", events.event_list, name="events"),

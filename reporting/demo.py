@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from accounts.demo import DemoStep, register
 from accounts.models import User
 from cities.models import City
 from mentoring.models import Event, EventKind, EventStatus, Pairing, Programme
@@ -467,3 +468,14 @@ def seed_demo_time(programme: Programme) -> int:
         created += len(plan)
         _sign(officer, supervisor, programme, city)
     return created
+
+
+register(
+    DemoStep(
+        "staff-time",
+        80,
+        lambda run: seed_demo_time(run.made["programme"]),
+        without="staff-time",
+        help="Leave out the demo time entries, timesheets and rates (quicker; most tests).",
+    )
+)

@@ -138,7 +138,7 @@ def _pages(programme: Programme) -> list[Page]:
             reverse("actionplans:section_edit", args=[editable_plan.pk, Section.CONTEXT]),
         ),
         Page("officer", reverse("toolkits:practice_create")),
-        Page("officer", reverse("mentoring:pairing", args=[pairing.pk])),
+        Page("officer", reverse("portal:pairing", args=[pairing.pk])),
         Page("supervisor", reverse("reporting:report", args=[report.pk])),
         Page("supervisor", reverse("reporting:rate_create")),
         Page(
@@ -153,7 +153,7 @@ def _pages(programme: Programme) -> list[Page]:
         Page("coordinator", reverse("mentoring:calendar")),
         Page("coordinator", reverse("matching:matching", args=[programme.slug])),
         Page("coordinator", reverse("mentoring:organisations")),
-        Page("coordinator", reverse("cities:detail", args=[gdansk.slug])),
+        Page("coordinator", reverse("portal:city_detail", args=[gdansk.slug])),
         Page("coordinator", reverse("toolkits:toolkit_edit", args=[toolkit.slug])),
         Page("officer", reverse("accounts:my_data")),
         Page("coordinator", reverse("accounts:person_erase", args=[officer.pk])),

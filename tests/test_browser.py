@@ -2,7 +2,7 @@
 
 import pytest
 
-from mentoring import demo as demo_data
+from mentoring.demo import data as demo_data
 from tests.browser import page, sign_in  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -469,8 +469,8 @@ EXPECTATIONS: dict[str, Endpoint] = {
     "mfa_generate_recovery_codes": Endpoint(get=signed_in(To("/accounts/reauthenticate/"))),
     "mfa_download_recovery_codes": Endpoint(get=signed_in(NOT_FOUND)),
     # Invitations: coordinators --------------------------------------------------------------
-    "accounts:invitations": Endpoint(get=COORDINATOR_ONLY),
-    "accounts:invitation_revoke": Endpoint(
+    "portal:invitations": Endpoint(get=COORDINATOR_ONLY),
+    "portal:invitation_revoke": Endpoint(
         kwargs=lambda w: {"pk": w.invitation.pk},
         get=GET_REFUSED,
         post=Post(
@@ -503,7 +503,7 @@ EXPECTATIONS: dict[str, Endpoint] = {
         kwargs=lambda w: {"kind": "mentoring.pairing", "pk": w.pairing.pk}, get=COORDINATOR_ONLY
     ),
     # Programmes, schemes, organisations: read by the programme's people, run by coordinators --
-    "mentoring:programme": Endpoint(kwargs=programme_kw, get=SIGNED_IN_OK),
+    "portal:programme": Endpoint(kwargs=programme_kw, get=SIGNED_IN_OK),
     "mentoring:programme_create": Endpoint(get=COORDINATOR_ONLY),
     "mentoring:programme_edit": Endpoint(kwargs=programme_kw, get=COORDINATOR_ONLY),
     "mentoring:scheme_create": Endpoint(kwargs=programme_kw, get=COORDINATOR_ONLY),
@@ -529,7 +529,7 @@ EXPECTATIONS: dict[str, Endpoint] = {
     # manage them.
     "mentoring:pairings": Endpoint(get=SIGNED_IN_OK),
     "mentoring:pairing_create": Endpoint(get=PLANNERS),
-    "mentoring:pairing": Endpoint(kwargs=pairing_kw, get=SIGNED_IN_OK),
+    "portal:pairing": Endpoint(kwargs=pairing_kw, get=SIGNED_IN_OK),
     "mentoring:pairing_edit": Endpoint(kwargs=pairing_kw, get=PLANNERS),
     "mentoring:pairing_status": Endpoint(
         kwargs=pairing_kw,
@@ -609,10 +609,10 @@ EXPECTATIONS: dict[str, Endpoint] = {
         ),
     ),
     # Cities: read by everyone signed in, edited by coordinators -----------------------------
-    "cities:list": Endpoint(get=SIGNED_IN_OK),
-    "cities:create": Endpoint(get=COORDINATOR_ONLY),
-    "cities:detail": Endpoint(kwargs=city_kw, get=SIGNED_IN_OK),
-    "cities:edit": Endpoint(kwargs=city_kw, get=COORDINATOR_ONLY),
+    "portal:city_list": Endpoint(get=SIGNED_IN_OK),
+    "portal:city_create": Endpoint(get=COORDINATOR_ONLY),
+    "portal:city_detail": Endpoint(kwargs=city_kw, get=SIGNED_IN_OK),
+    "portal:city_edit": Endpoint(kwargs=city_kw, get=COORDINATOR_ONLY),
     # Staff time. Officers record their own time (the grid and entries are always the signed-in
     # person's own); supervisors sign their city's months; rates and costs are seen by the
     # person, their city's supervisors and coordinators --------------------------------------

@@ -171,8 +171,8 @@ MAIN_PAGES = {
     "coordinator@example.org": [
         reverse("home"),
         reverse("mentoring:pairings"),
-        reverse("cities:list"),
-        reverse("accounts:invitations"),
+        reverse("portal:city_list"),
+        reverse("portal:invitations"),
         reverse("reporting:reports"),
         reverse("actionplans:plans"),
         reverse("toolkits:toolkits"),

@@ -275,7 +275,7 @@ def test_invitations(client, demo, demo_user, django_capture_on_commit_callbacks
                     email=f"officer{index}@example.org", role=Role.OFFICER, by=by, city=gdansk()
                 )
 
-    assert_pinned(client, reverse("accounts:invitations"), grow, 7)
+    assert_pinned(client, reverse("portal:invitations"), grow, 7)
 
 
 # Toolkits ---------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ def test_demo_people_read_their_programme_but_not_another(
     assert client.get(outsider_pairing.mentor.get_absolute_url()).status_code == 404
     listed = client.get(reverse("mentoring:pairings")).content.decode()
     assert str(outsider_pairing.mentor) not in listed
-    cities = client.get(reverse("cities:list")).content.decode()
+    cities = client.get(reverse("portal:city_list")).content.decode()
     assert "Gdańsk" in cities
     assert str(outsider_pairing.mentor) not in cities
 
@@ -67,7 +67,7 @@ def test_the_officer_of_another_programme_sees_nothing_of_this_one(client, demo)
 def test_a_coordinator_of_another_programme_cannot_invite_here(client, demo):
     other = CoordinatorFactory()
     client.force_login(other.user)
-    page = client.get(reverse("accounts:invitations")).content.decode()
+    page = client.get(reverse("portal:invitations")).content.decode()
     assert "Gdańsk" not in page
     assert "CITIES-GROW" not in page
 

@@ -29,6 +29,7 @@ from decimal import Decimal
 from allauth.account.models import EmailAddress
 from django.utils.text import slugify
 
+from accounts.demo import DemoStep, demo_password_hash, register
 from accounts.models import Membership, Role, User
 from cities.models import City
 from mentoring.models import CharterCommitment, Programme, Scheme
@@ -1693,3 +1694,16 @@ def _toolkits(
         )
         services.toolkit_set_success_factors(toolkit, by=expert, factors=spec["factors"])
         services.edition_publish(toolkit, by=expert, notes=EDITION_NOTES)
+
+
+register(
+    DemoStep(
+        "toolkits",
+        70,
+        lambda run: seed_demo_toolkits(
+            run.made["programme"], run.made["schemes"], password_hash=demo_password_hash()
+        ),
+        without="toolkits",
+        help="Leave out the demo good practices and toolkits.",
+    )
+)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "matching",
     "auditlog",
     "audit",
+    "portal",
 ]
 
 MIDDLEWARE = [

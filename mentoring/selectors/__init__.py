@@ -1,5 +1,19 @@
 """Reads for the mentoring app, one module per area."""
 
 from .pairings import pairing_counts_by_status, pairings_for, schemes_with_pairings
+from .programmes import (
+    cities_visible_to,
+    coordinated_programmes,
+    programmes_for,
+    schemes_facilitated_by,
+)
 
-__all__ = ["pairing_counts_by_status", "pairings_for", "schemes_with_pairings"]
+__all__ = [
+    "cities_visible_to",
+    "coordinated_programmes",
+    "pairing_counts_by_status",
+    "pairings_for",
+    "programmes_for",
+    "schemes_facilitated_by",
+    "schemes_with_pairings",
+]

@@ -3,7 +3,7 @@
 from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import Role, User
-from accounts.selectors import memberships_of, programmes_for
+from accounts.selectors import memberships_of
 
 from ..models import (
     Attendance,
@@ -15,6 +15,7 @@ from ..models import (
     Programme,
     Recommendation,
 )
+from .programmes import programmes_for
 
 EVENT_RELATED = (
     "programme",

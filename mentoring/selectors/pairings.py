@@ -3,10 +3,10 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import User
-from accounts.selectors import programmes_for
 from cities.models import City
 
 from ..models import Pairing, PairingStatus, Programme, Scheme
+from .programmes import programmes_for
 
 
 def pairings_for(user: User, *, scheme: Scheme | None = None, city: City | None = None) -> QuerySet:

@@ -1,6 +1,7 @@
 """Writes for the mentoring app, one module per area."""
 
 from .pairings import (
+    city_create_in_programme,
     pairing_create,
     pairing_transition,
     pairing_update,
@@ -9,6 +10,7 @@ from .pairings import (
 )
 
 __all__ = [
+    "city_create_in_programme",
     "pairing_create",
     "pairing_transition",
     "pairing_update",

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from accounts.selectors import programmes_for
 from cities.models import City
 
 from ..models import (
@@ -37,6 +36,7 @@ from ..models import (
     Programme,
     Recommendation,
 )
+from ..selectors.programmes import programmes_for
 
 HALF_DAY = Decimal("0.5")
 Errors = dict[str, list[str]]

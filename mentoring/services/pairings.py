@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from cities.models import City
+from cities.services import city_save
 
 from ..models import Pairing, PairingStatus, Participation, Programme, Scheme
 
@@ -16,6 +17,14 @@ ACTIVE_STATUSES = (PairingStatus.PROPOSED, PairingStatus.ACTIVE)
 def participation_add(*, programme: Programme, city: City) -> Participation:
     participation, _created = Participation.objects.get_or_create(programme=programme, city=city)
     return participation
+
+
+def city_create_in_programme(*, city: City, programme: Programme) -> City:
+    """A new city that takes part in the programme at once, so that its creator sees it."""
+    with transaction.atomic():
+        city_save(city=city)
+        participation_add(programme=programme, city=city)
+    return city
 
 
 def pairing_validate(*, scheme: Scheme, mentor: City, implementing: City, pairings=None) -> None:

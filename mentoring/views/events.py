@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.selectors import programmes_for
 from cities.models import City
 from documents.exports import FORMATS, export_response
 
@@ -50,6 +49,7 @@ from ..selectors.events import (
     user_by_calendar_token,
     with_details,
 )
+from ..selectors.programmes import programmes_for
 from ..services.events import (
     attendance_delete,
     attendance_record,

@@ -7,20 +7,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.permissions import can_manage_pairing, can_manage_pairings_in, can_view_pairing
-from accounts.selectors import programmes_for
-from actionplans import permissions as actionplan_permissions
-from actionplans import selectors as actionplan_selectors
-from actionplans.models import ActionPlan
 from cities.models import City
 from config.views import add_service_errors, paginate, query_without_page, render_form
 from documents.exports import FORMATS, export_response
 
 from ..filters import PairingFilter
 from ..forms.programmes import PairingCitiesForm, PairingForm, PairingStatusForm
-from ..models import Pairing, PairingStatus, Scheme
-from ..permissions import can_create_event
+from ..models import Pairing, Scheme
+from ..permissions import can_manage_pairing, can_manage_pairings_in
 from ..selectors.pairings import pairings_for
+from ..selectors.programmes import programmes_for
 from ..services.pairings import TRANSITIONS, pairing_create, pairing_transition, pairing_update
 
 
@@ -82,47 +78,6 @@ def pairing_list(request: HttpRequest) -> HttpResponse:
         ),
     }
     return render(request, "mentoring/pairing_list.html", context)
-
-
-@login_required
-def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    pairing = get_object_or_404(
-        Pairing.objects.select_related(
-            "scheme__programme", "scheme__facilitator", "mentor", "implementing", "created_by"
-        ),
-        pk=pk,
-    )
-    if not can_view_pairing(request.user, pairing):
-        raise PermissionDenied
-    can_manage = can_manage_pairing(request.user, pairing)
-    allowed = TRANSITIONS[pairing.status]
-    context = {
-        "pairing": pairing,
-        "can_manage": can_manage,
-        "status_form": PairingStatusForm(allowed=allowed) if can_manage and allowed else None,
-        "can_plan": can_create_event(request.user, pairing.scheme.programme, pairing),
-        "action_plan": _action_plan_panel(request.user, pairing),
-    }
-    return render(request, "mentoring/pairing_detail.html", context)
-
-
-def _action_plan_panel(user, pairing: Pairing) -> dict | None:
-    """The pairing's plan with its progress, for those who may see it (or would, once it is
-    started); two queries."""
-    plan = actionplan_selectors.with_progress_data(
-        ActionPlan.objects.filter(pairing=pairing)
-    ).first()
-    if plan is not None:
-        plan.pairing = pairing  # loaded with its scheme and cities already
-    if not actionplan_permissions.can_view(user, plan or ActionPlan(pairing=pairing)):
-        return None
-    return {
-        "plan": plan,
-        "progress": actionplan_selectors.progress(plan) if plan else None,
-        "can_start": plan is None
-        and pairing.status != PairingStatus.WITHDRAWN
-        and actionplan_permissions.can_create_for(user, pairing),
-    }
 
 
 @login_required

@@ -1,6 +1,5 @@
 """Programme dashboard and management: programmes, schemes, participating cities, organisations."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,24 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import (
-    can_create_programme,
-    can_manage_programme,
-    can_view_programme,
-)
-from accounts.selectors import coordinated_programmes
-from actionplans import permissions as actionplan_permissions
-from actionplans import selectors as actionplan_selectors
-from actionplans.models import ActionPlan
 from cities.models import City
 from config.views import add_service_errors, render_form
-from reporting.permissions import can_view_programme_staff_time
 
 from ..forms.programmes import ExpertOrganisationForm, ParticipationForm, ProgrammeForm, SchemeForm
 from ..models import ExpertOrganisation, Programme, Scheme
-from ..permissions import can_view_event
-from ..selectors.events import upcoming_events
-from ..selectors.pairings import map_data, pairing_counts_by_scheme, schemes_with_pairings
+from ..permissions import can_create_programme, can_manage_programme
+from ..selectors.programmes import coordinated_programmes
 from ..services.pairings import participation_add
 from ..services.programmes import (
     organisation_save,
@@ -42,58 +30,6 @@ def _managed_programme(request: HttpRequest, slug: str) -> Programme:
     if not can_manage_programme(request.user, programme):
         raise PermissionDenied
     return programme
-
-
-@login_required
-def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """The programme dashboard: schemes, pairings by scheme and status, a map, the cities."""
-    programme = get_object_or_404(Programme, slug=slug)
-    if not can_view_programme(request.user, programme):
-        raise PermissionDenied
-    schemes = list(schemes_with_pairings(programme))
-    context = {
-        "programme": programme,
-        "schemes": schemes,
-        "cities": [p.city for p in programme.participations.select_related("city")],
-        "status_table": pairing_counts_by_scheme(programme, schemes),
-        "map": map_data(programme),
-        "upcoming": [
-            (event, can_view_event(request.user, event)) for event in upcoming_events(programme)
-        ],
-        "can_manage": can_manage_programme(request.user, programme),
-        "can_view_staff_time": can_view_programme_staff_time(request.user, programme),
-        "map_tiles_url": settings.TANDEM_MAP_TILES_URL,
-        "map_attribution": settings.TANDEM_MAP_ATTRIBUTION,
-        "plan_rows": _plan_rows(request.user, programme, schemes),
-    }
-    return render(request, "mentoring/programme_detail.html", context)
-
-
-def _plan_rows(user, programme: Programme, schemes: list[Scheme]) -> list[dict]:
-    """Every pairing's action plan the person may see, with its stage and progress: three
-    queries whatever the number of plans (plans, their actions, their indicators)."""
-    plans = {
-        plan.pairing_id: plan
-        for plan in actionplan_selectors.with_progress_data(
-            actionplan_selectors.visible_plans(user).filter(pairing__scheme__programme=programme)
-        )
-    }
-    rows = []
-    for scheme in schemes:
-        for pairing in scheme.pairings.all():
-            plan = plans.get(pairing.pk)
-            if plan is None and not actionplan_permissions.can_view(
-                user, ActionPlan(pairing=pairing)
-            ):
-                continue
-            rows.append(
-                {
-                    "pairing": pairing,
-                    "plan": plan,
-                    "progress": actionplan_selectors.progress(plan) if plan else None,
-                }
-            )
-    return rows
 
 
 @login_required

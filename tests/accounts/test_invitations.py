@@ -23,7 +23,7 @@ def invite(django_capture_on_commit_callbacks):
 
     def post(client, **data):
         with django_capture_on_commit_callbacks(execute=True):
-            return client.post(reverse("accounts:invitations"), data)
+            return client.post(reverse("portal:invitations"), data)
 
     return post
 
@@ -124,12 +124,12 @@ def test_an_existing_person_gains_the_role_after_signing_in(
 def test_only_coordinators_reach_the_invitations_page(client, demo, demo_user, invite):
     for email in ("expert@example.org", "officer.gdansk@example.org", "partner@example.org"):
         client.force_login(demo_user(email))
-        assert client.get(reverse("accounts:invitations")).status_code == 403
+        assert client.get(reverse("portal:invitations")).status_code == 403
         assert (
             invite(client, email="a@example.org", role=Role.PARTNER, where="x").status_code == 403
         )
     client.logout()
-    assert client.get(reverse("accounts:invitations")).status_code == 302
+    assert client.get(reverse("portal:invitations")).status_code == 302
 
 
 def test_a_coordinator_cannot_invite_into_another_programme(coordinator_client, invite):
@@ -169,7 +169,7 @@ def test_withdrawing_an_invitation_kills_its_link(coordinator_client, client, de
     )
     invitation = Invitation.objects.get(email="gone@example.org")
     link = link_in_last_mail()
-    coordinator_client.post(reverse("accounts:invitation_revoke", args=[invitation.pk]))
+    coordinator_client.post(reverse("portal:invitation_revoke", args=[invitation.pk]))
     assert not Invitation.objects.exists()
     client.logout()
     assert "withdrawn" in client.get(link).content.decode()

@@ -193,7 +193,7 @@ def test_coordinator_erases_a_person(client, world):
     # The colleague is untouched, and the erased person left the city's team list.
     assert TimesheetMonth.objects.filter(person=world.colleague).count() == 1
     client.force_login(world.coordinator)
-    city_page = client.get(reverse("cities:detail", kwargs={"slug": world.city.slug}))
+    city_page = client.get(reverse("portal:city_detail", kwargs={"slug": world.city.slug}))
     assert f"Erased person #{officer.pk}" not in city_page.content.decode()
     assert old_email not in city_page.content.decode()
 
@@ -263,7 +263,7 @@ def test_the_service_itself_holds_the_coordinators_limits(world):
 
 
 def test_city_page_links_the_erasure_for_coordinators_only(client, world):
-    url = reverse("cities:detail", kwargs={"slug": world.city.slug})
+    url = reverse("portal:city_detail", kwargs={"slug": world.city.slug})
     client.force_login(world.coordinator)
     assert _erase_url(world.officer) in client.get(url).content.decode()
     client.force_login(world.supervisor)

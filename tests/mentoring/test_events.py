@@ -16,7 +16,7 @@ from accounts.models import Role
 from accounts.services import membership_grant
 from cities.models import City
 from mentoring import permissions
-from mentoring.demo_events import seed_demo_events
+from mentoring.demo.events import seed_demo_events
 from mentoring.models import (
     Attendance,
     CalendarToken,

@@ -74,8 +74,8 @@ def test_only_coordinators_manage_the_programme(as_user, demo, email):
         reverse("mentoring:participation_add", args=[demo.slug]),
         reverse("mentoring:organisations"),
         reverse("mentoring:organisation_create"),
-        reverse("cities:create"),
-        reverse("cities:edit", args=["gdansk"]),
+        reverse("portal:city_create"),
+        reverse("portal:city_edit", args=["gdansk"]),
     ]:
         assert client.get(url).status_code == 403, url
         assert client.post(url, {}).status_code == 403, url
@@ -125,7 +125,7 @@ def test_scheme_capacity_cannot_drop_below_a_mentors_load(as_user, demo):
 def test_cities_join_and_leave_a_programme(as_user, demo):
     client = as_user("coordinator@example.org")
     response = client.post(
-        reverse("cities:create"),
+        reverse("portal:city_create"),
         {
             "name": "Oslo",
             "slug": "oslo",
@@ -173,7 +173,7 @@ def test_city_form_rules(as_user, demo, changes, field_message):
         "longitude": "4.70",
         "programme": demo.pk,
     }
-    response = client.post(reverse("cities:create"), {**data, **changes})
+    response = client.post(reverse("portal:city_create"), {**data, **changes})
     assert response.status_code == 400
     assert field_message in response.content.decode()
     assert not City.objects.filter(slug="leuven").exists()
@@ -331,7 +331,7 @@ class TestLists:
         assert "Gdańsk" not in html
         html = table_of(client.get(reverse("mentoring:pairings"), {"ordering": "-mentor"}))
         assert html.index("Rotterdam") < html.index("Barcelona")
-        html = table_of(client.get(reverse("cities:list"), {"country": "DE"}))
+        html = table_of(client.get(reverse("portal:city_list"), {"country": "DE"}))
         assert "Dresden" in html
         assert "Riga" not in html
         from mentoring.services import participation_add
@@ -339,9 +339,9 @@ class TestLists:
 
         for city in CityFactory.create_batch(20):
             participation_add(programme=demo, city=city)
-        first = client.get(reverse("cities:list"), {"ordering": "name"}).content.decode()
+        first = client.get(reverse("portal:city_list"), {"ordering": "name"}).content.decode()
         assert "Page 1 of 2" in first
-        second = client.get(reverse("cities:list"), {"ordering": "name", "page": 2})
+        second = client.get(reverse("portal:city_list"), {"ordering": "name", "page": 2})
         assert "Page 2 of 2" in second.content.decode()
         assert table_of(second).count('<th scope="row">') == 36 - 25
 
@@ -359,7 +359,7 @@ class TestLists:
 
     def test_xlsx_export(self, as_user, demo):
         client = as_user("coordinator@example.org")
-        response = client.get(reverse("cities:list"), {"country": "FI", "format": "xlsx"})
+        response = client.get(reverse("portal:city_list"), {"country": "FI", "format": "xlsx"})
         sheet = load_workbook(BytesIO(response.content)).active
         rows = list(sheet.iter_rows(values_only=True))
         assert rows[0][0] == "City"
@@ -369,10 +369,10 @@ class TestLists:
     def test_exports_neutralise_formulas(self, as_user, demo):
         City.objects.filter(slug="riga").update(name='=HYPERLINK("http://evil")')
         client = as_user("coordinator@example.org")
-        response = client.get(reverse("cities:list"), {"format": "csv"})
+        response = client.get(reverse("portal:city_list"), {"format": "csv"})
         text = b"".join(response.streaming_content).decode("utf-8-sig")
         assert "'=HYPERLINK" in text
-        xlsx = client.get(reverse("cities:list"), {"format": "xlsx"})
+        xlsx = client.get(reverse("portal:city_list"), {"format": "xlsx"})
         names = [
             r[0] for r in load_workbook(BytesIO(xlsx.content)).active.iter_rows(values_only=True)
         ]
@@ -392,7 +392,7 @@ def pairings_in(programme, n: int) -> None:
     [
         lambda p: reverse("mentoring:pairings"),
         lambda p: reverse("mentoring:pairings") + "?status=active&ordering=-mentor",
-        lambda p: reverse("cities:list"),
+        lambda p: reverse("portal:city_list"),
         lambda p: p.get_absolute_url(),
         lambda p: reverse("home"),
     ],

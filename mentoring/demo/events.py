@@ -11,15 +11,15 @@ from decimal import Decimal
 from accounts.models import User
 from cities.models import City
 
-from . import demo
-from .models import Event, EventKind, EventStatus, Pairing, Programme
-from .services.events import (
+from ..models import Event, EventKind, EventStatus, Pairing, Programme
+from ..services.events import (
     RecommendationInput,
     attendance_record,
     event_create,
     event_transition,
     report_save,
 )
+from . import data as demo
 
 LAUNCH = "CITIES-GROW launch meeting"
 WEBINAR = "Webinar: from needs analysis to a visit programme"

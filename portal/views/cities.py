@@ -1,3 +1,6 @@
+"""The city pages: a city with its pairings in the programmes one sees, its team and its staff
+time, and the city forms (a new city joins one of its creator's programmes)."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -5,19 +8,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.permissions import can_create_city, can_manage_city, can_view_city_team
-from accounts.selectors import coordinated_programmes
+from cities.filters import CityFilter
+from cities.forms import CityForm
+from cities.models import City
+from cities.permissions import can_create_city, can_manage_city, can_view_city_team
+from cities.selectors import city_team
+from cities.services import city_save
 from config.views import paginate, query_without_page, render_form
 from documents.exports import FORMATS, export_response
 from mentoring.models import Programme
-from mentoring.selectors import pairings_for
+from mentoring.selectors import cities_visible_to, coordinated_programmes, pairings_for
+from mentoring.services import city_create_in_programme
 from reporting.permissions import can_view_city_staff_time
-
-from .filters import CityFilter
-from .forms import CityForm
-from .models import City
-from .selectors import cities_visible_to, city_team
-from .services import city_save
 
 
 @login_required
@@ -58,7 +60,7 @@ def city_list(request: HttpRequest) -> HttpResponse:
         "query": query_without_page(request),
         "can_create": can_create_city(request.user),
     }
-    return render(request, "cities/city_list.html", context)
+    return render(request, "portal/cities/city_list.html", context)
 
 
 @login_required
@@ -75,7 +77,7 @@ def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
             if can_view_city_staff_time(request.user, city.pk, programme)
         ],
     }
-    return render(request, "cities/city_detail.html", context)
+    return render(request, "portal/cities/city_detail.html", context)
 
 
 @login_required
@@ -87,7 +89,11 @@ def city_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     programmes = None if city else coordinated_programmes(request.user)
     form = CityForm(request.POST or None, instance=city, programmes=programmes)
     if request.method == "POST" and form.is_valid():
-        city = city_save(city=form.instance, programme=form.cleaned_data.get("programme"))
+        programme = form.cleaned_data.get("programme")
+        if programme is None:
+            city = city_save(city=form.instance)
+        else:
+            city = city_create_in_programme(city=form.instance, programme=programme)
         messages.success(request, _("%(city)s saved.") % {"city": city})
         return redirect(city)
-    return render_form(request, "cities/city_form.html", {"form": form, "city": city})
+    return render_form(request, "portal/cities/city_form.html", {"form": form, "city": city})

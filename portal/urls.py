@@ -1,0 +1,17 @@
+from django.urls import path
+
+from .views import cities, invitations, programmes
+
+app_name = "portal"
+
+# Mounted after every app's URLs: "programmes/new/" (mentoring) must win over a programme's slug.
+urlpatterns = [
+    path("invitations/", invitations.invitations, name="invitations"),
+    path("invitations/<int:pk>/revoke/", invitations.invitation_revoke, name="invitation_revoke"),
+    path("programmes/<slug:slug>/", programmes.programme_detail, name="programme"),
+    path("pairings/<int:pk>/", programmes.pairing_detail, name="pairing"),
+    path("cities/", cities.city_list, name="city_list"),
+    path("cities/new/", cities.city_edit, name="city_create"),
+    path("cities/<slug:slug>/", cities.city_detail, name="city_detail"),
+    path("cities/<slug:slug>/edit/", cities.city_edit, name="city_edit"),
+]

@@ -1,0 +1,1 @@
+"""The pages that combine apps, one module per area."""
