@@ -7,55 +7,46 @@ other cities included, does not see the plan at all.
 """
 
 from accounts.models import Role, User
-from accounts.selectors import memberships_of
+from accounts.selectors import scopes_of
 
 from .models import ActionPlan, Stage
 
 
-def _city_ids(user: User, role: str) -> set[int]:
-    return {m.city_id for m in memberships_of(user) if m.role == role}
-
-
-def _scheme_ids(user: User) -> set[int]:
-    return {m.scheme_id for m in memberships_of(user) if m.role == Role.EXPERT}
-
-
-def _programme_ids(user: User) -> set[int]:
-    return {m.programme_id for m in memberships_of(user) if m.role == Role.COORDINATOR}
-
-
 def is_author(user: User, plan: ActionPlan) -> bool:
-    return plan.pairing.implementing_id in _city_ids(user, Role.OFFICER)
+    return plan.pairing.implementing_id in scopes_of(user).city_ids(Role.OFFICER)
 
 
 def is_reviewer(user: User, plan: ActionPlan) -> bool:
-    return plan.pairing.mentor_id in _city_ids(
-        user, Role.OFFICER
-    ) or plan.pairing.scheme_id in _scheme_ids(user)
+    scopes = scopes_of(user)
+    return (
+        plan.pairing.mentor_id in scopes.city_ids(Role.OFFICER)
+        or plan.pairing.scheme_id in scopes.facilitated
+    )
 
 
 def is_supervisor(user: User, plan: ActionPlan) -> bool:
-    return plan.pairing.implementing_id in _city_ids(user, Role.SUPERVISOR)
+    return plan.pairing.implementing_id in scopes_of(user).city_ids(Role.SUPERVISOR)
 
 
 def is_coordinator(user: User, plan: ActionPlan) -> bool:
-    return plan.pairing.scheme.programme_id in _programme_ids(user)
+    return plan.pairing.scheme.programme_id in scopes_of(user).coordinated
 
 
 def can_view(user: User, plan: ActionPlan) -> bool:
     """The two cities' officers and supervisors, the scheme's expert, the coordinators."""
     pairing = plan.pairing
-    cities = _city_ids(user, Role.OFFICER) | _city_ids(user, Role.SUPERVISOR)
+    scopes = scopes_of(user)
+    cities = scopes.city_ids(Role.OFFICER, Role.SUPERVISOR)
     return (
         pairing.implementing_id in cities
         or pairing.mentor_id in cities
-        or pairing.scheme_id in _scheme_ids(user)
+        or pairing.scheme_id in scopes.facilitated
         or is_coordinator(user, plan)
     )
 
 
 def can_create_for(user: User, pairing) -> bool:
-    return pairing.implementing_id in _city_ids(user, Role.OFFICER)
+    return pairing.implementing_id in scopes_of(user).city_ids(Role.OFFICER)
 
 
 def can_edit(user: User, plan: ActionPlan) -> bool:

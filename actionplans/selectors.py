@@ -4,7 +4,7 @@ queries however many plans, actions and measurements there are."""
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from accounts.models import Role, User
-from accounts.selectors import memberships_of
+from accounts.selectors import scopes_of
 
 from .models import Action, ActionPlan, Indicator, Measurement
 from .progress import Progress, plan_progress
@@ -13,19 +13,13 @@ from .progress import Progress, plan_progress
 def visible_plans(user: User) -> QuerySet[ActionPlan]:
     """Plans of the person's cities (either side of the pairing), of the schemes they
     facilitate and of the programmes they coordinate; the rule of permissions.can_view."""
-    cities, schemes, programmes = set(), set(), set()
-    for m in memberships_of(user):
-        if m.role in (Role.OFFICER, Role.SUPERVISOR):
-            cities.add(m.city_id)
-        elif m.role == Role.EXPERT:
-            schemes.add(m.scheme_id)
-        elif m.role == Role.COORDINATOR:
-            programmes.add(m.programme_id)
+    scopes = scopes_of(user)
+    cities = scopes.city_ids(Role.OFFICER, Role.SUPERVISOR)
     return ActionPlan.objects.filter(
         Q(pairing__implementing__in=cities)
         | Q(pairing__mentor__in=cities)
-        | Q(pairing__scheme__in=schemes)
-        | Q(pairing__scheme__programme__in=programmes)
+        | Q(pairing__scheme__in=scopes.facilitated)
+        | Q(pairing__scheme__programme__in=scopes.coordinated)
     ).select_related("pairing__scheme__programme", "pairing__mentor", "pairing__implementing")
 
 

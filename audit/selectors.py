@@ -4,15 +4,15 @@ from auditlog.models import LogEntry
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
+from accounts.selectors import scopes_of
 
 from .models import AuditScope
-from .permissions import coordinated_programme_ids
 
 
 def entries_visible_to(user: User) -> QuerySet:
     """Changes to what belongs to the programmes the person coordinates, newest first. What
     belongs to a city (staff rates) shows in every programme the city takes part in."""
-    programme_ids = coordinated_programme_ids(user)
+    programme_ids = scopes_of(user).coordinated
     if not programme_ids:
         return LogEntry.objects.none()
     scopes = AuditScope.objects.filter(

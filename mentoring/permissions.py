@@ -1,40 +1,24 @@
 """Who may do what with a programme's events: pure functions of a person and an object.
 
-They read the person's memberships once per request (``memberships_of``) and, for officers and
+They read the person's scopes once per request (``scopes_of``) and, for officers and
 supervisors, which programmes their cities take part in (one more query, cached the same way), so
 checking every row of a list costs no further queries. Events are expected with ``pairing``
 loaded (the selectors do that).
 """
 
 from accounts.models import Role, User
-from accounts.selectors import memberships_of, scopes_of
+from accounts.selectors import scopes_of
 
 from .models import Attendance, Event, Pairing, Participation, Programme
 
 CITY_ROLES = (Role.OFFICER, Role.SUPERVISOR)
 
 
-def _scope_ids(user: User, role: str, field: str) -> set[int]:
-    return {getattr(m, f"{field}_id") for m in memberships_of(user) if m.role == role}
-
-
-def _coordinated(user: User) -> set[int]:
-    return _scope_ids(user, Role.COORDINATOR, "programme")
-
-
-def _facilitated(user: User) -> set[int]:
-    return _scope_ids(user, Role.EXPERT, "scheme")
-
-
-def _city_ids(user: User, roles: tuple[str, ...] = CITY_ROLES) -> set[int]:
-    return {m.city_id for m in memberships_of(user) if m.role in roles}
-
-
 def _programmes_of_cities(user: User) -> dict[int, set[int]]:
     """For each city the person acts for, the programmes it takes part in (cached per request)."""
     cached = getattr(user, "_event_city_programmes_cache", None)
     if cached is None:
-        cached = {city_id: set() for city_id in _city_ids(user)}
+        cached = {city_id: set() for city_id in scopes_of(user).city_ids(*CITY_ROLES)}
         if cached:
             rows = Participation.objects.filter(city_id__in=cached).values_list(
                 "city_id", "programme_id"
@@ -46,18 +30,18 @@ def _programmes_of_cities(user: User) -> dict[int, set[int]]:
 
 
 def _is_scheme_expert(user: User, event: Event) -> bool:
-    return event.pairing_id is not None and event.pairing.scheme_id in _facilitated(user)
+    return event.pairing_id is not None and event.pairing.scheme_id in scopes_of(user).facilitated
 
 
-def _event_cities_of(user: User, event: Event, roles: tuple[str, ...]) -> set[int]:
+def _event_cities_of(user: User, event: Event, roles: tuple[str, ...]) -> frozenset[int]:
     """The person's cities (in the roles named) that the event belongs to.
 
     A city belongs to the event it hosts, to its pairing's events, and to every programme-wide
     event of a programme it takes part in.
     """
-    mine = _city_ids(user, roles)
+    mine = scopes_of(user).city_ids(*roles)
     if not mine:
-        return set()
+        return frozenset()
     if event.pairing_id is None:
         taking_part = _programmes_of_cities(user)
         return (mine & event.city_ids()) | {
@@ -74,19 +58,18 @@ def can_view_event(user: User, event: Event) -> bool:
     """
     if not user.is_authenticated:
         return False
-    if event.programme_id in _coordinated(user) or _is_scheme_expert(user, event):
+    scopes = scopes_of(user)
+    if event.programme_id in scopes.coordinated or _is_scheme_expert(user, event):
         return True
-    if event.pairing_id is None and any(
-        m.role == Role.EXPERT and m.scheme.programme_id == event.programme_id
-        for m in memberships_of(user)
-    ):
+    if event.pairing_id is None and event.programme_id in scopes.expert_programmes:
         return True
     return bool(_event_cities_of(user, event, CITY_ROLES))
 
 
 def can_create_events(user: User) -> bool:
     """Coordinators and expert partners plan events; others never see the form."""
-    return any(m.role in (Role.COORDINATOR, Role.EXPERT) for m in memberships_of(user))
+    scopes = scopes_of(user)
+    return bool(scopes.coordinated or scopes.facilitated)
 
 
 def can_create_event(user: User, programme: Programme, pairing: Pairing | None = None) -> bool:
@@ -94,18 +77,21 @@ def can_create_event(user: User, programme: Programme, pairing: Pairing | None =
     if pairing is not None:
         if pairing.scheme.programme_id != programme.pk:
             return False
-        return programme.pk in _coordinated(user) or pairing.scheme_id in _facilitated(user)
-    return programme.pk in _coordinated(user)
+        return (
+            programme.pk in scopes_of(user).coordinated
+            or pairing.scheme_id in scopes_of(user).facilitated
+        )
+    return programme.pk in scopes_of(user).coordinated
 
 
 def can_manage_event(user: User, event: Event) -> bool:
     """Edit the event and move its status along."""
-    return event.programme_id in _coordinated(user) or _is_scheme_expert(user, event)
+    return event.programme_id in scopes_of(user).coordinated or _is_scheme_expert(user, event)
 
 
-def attendance_city_ids(user: User, event: Event) -> set[int] | None:
+def attendance_city_ids(user: User, event: Event) -> frozenset[int] | None:
     """Which cities the person may record attendance for at the event: None means any."""
-    if event.programme_id in _coordinated(user) or _is_scheme_expert(user, event):
+    if event.programme_id in scopes_of(user).coordinated or _is_scheme_expert(user, event):
         return None
     return _event_cities_of(user, event, (Role.OFFICER,))
 
@@ -123,9 +109,9 @@ def can_delete_attendance(user: User, attendance: Attendance) -> bool:
 
 def can_write_report(user: User, event: Event) -> bool:
     """Coordinators, the scheme's expert, and officers of the host city or the pairing's cities."""
-    if event.programme_id in _coordinated(user) or _is_scheme_expert(user, event):
+    if event.programme_id in scopes_of(user).coordinated or _is_scheme_expert(user, event):
         return True
-    return bool(_city_ids(user, (Role.OFFICER,)) & event.city_ids())
+    return bool(scopes_of(user).city_ids(Role.OFFICER) & event.city_ids())
 
 
 # Programmes, schemes and pairings (moved from accounts, which holds identity only) ---------------

@@ -2,44 +2,29 @@
 supervisors of their city and the coordinators of a programme the city takes part in."""
 
 from accounts.models import Role, User
-from accounts.selectors import memberships_of
+from accounts.selectors import scopes_of
 from mentoring.models import Participation, Programme
 
 from .models import MonthStatus, StaffCostReport, StaffRate, TimesheetMonth
 
 
-def coordinated_ids(user: User) -> set[int]:
-    return {m.programme_id for m in memberships_of(user) if m.role == Role.COORDINATOR}
-
-
-def supervised_ids(user: User) -> set[int]:
-    return {m.city_id for m in memberships_of(user) if m.role == Role.SUPERVISOR}
-
-
 def can_request_reports(user: User) -> bool:
     """Coordinators and city supervisors ask for staff-cost reports; nobody else does."""
-    return bool(coordinated_ids(user) or supervised_ids(user))
-
-
-def _city_ids(user: User, role: str) -> set[int]:
-    return {m.city_id for m in memberships_of(user) if m.role == role}
-
-
-def _coordinated_ids(user: User) -> set[int]:
-    return {m.programme_id for m in memberships_of(user) if m.role == Role.COORDINATOR}
+    scopes = scopes_of(user)
+    return bool(scopes.coordinated or scopes.city_ids(Role.SUPERVISOR))
 
 
 def is_officer_of(user: User, city_id: int) -> bool:
-    return city_id in _city_ids(user, Role.OFFICER)
+    return city_id in scopes_of(user).city_ids(Role.OFFICER)
 
 
 def is_supervisor_of(user: User, city_id: int) -> bool:
-    return city_id in _city_ids(user, Role.SUPERVISOR)
+    return city_id in scopes_of(user).city_ids(Role.SUPERVISOR)
 
 
 def coordinates_city(user: User, city_id: int) -> bool:
     """Coordinator of a programme the city takes part in."""
-    coordinated = _coordinated_ids(user)
+    coordinated = scopes_of(user).coordinated
     return (
         bool(coordinated)
         and Participation.objects.filter(city_id=city_id, programme_id__in=coordinated).exists()
@@ -55,7 +40,7 @@ def can_view_month(user: User, month: TimesheetMonth) -> bool:
     return (
         month.person_id == user.pk
         or is_supervisor_of(user, month.city_id)
-        or month.programme_id in _coordinated_ids(user)
+        or month.programme_id in scopes_of(user).coordinated
     )
 
 
@@ -70,7 +55,9 @@ def can_approve_month(user: User, month: TimesheetMonth) -> bool:
 
 
 def can_reopen_month(user: User, month: TimesheetMonth) -> bool:
-    return month.status == MonthStatus.APPROVED and month.programme_id in _coordinated_ids(user)
+    return (
+        month.status == MonthStatus.APPROVED and month.programme_id in scopes_of(user).coordinated
+    )
 
 
 def can_manage_rates(user: User, city_id: int) -> bool:
@@ -85,13 +72,13 @@ def can_view_rate(user: User, rate: StaffRate) -> bool:
 def can_request_report(user: User, programme: Programme, city_id: int | None) -> bool:
     """Coordinators for any city of their programme or all of them; supervisors for their own
     city."""
-    if programme.pk in _coordinated_ids(user):
+    if programme.pk in scopes_of(user).coordinated:
         return True
     return city_id is not None and is_supervisor_of(user, city_id)
 
 
 def can_view_report(user: User, report: StaffCostReport) -> bool:
-    if report.programme_id in _coordinated_ids(user):
+    if report.programme_id in scopes_of(user).coordinated:
         return True
     return report.city_id is not None and is_supervisor_of(user, report.city_id)
 
@@ -102,10 +89,10 @@ def can_view_city_staff_time(user: User, city_id: int, programme: Programme) -> 
     return (
         is_officer_of(user, city_id)
         or is_supervisor_of(user, city_id)
-        or programme.pk in _coordinated_ids(user)
+        or programme.pk in scopes_of(user).coordinated
     )
 
 
 def can_view_programme_staff_time(user: User, programme: Programme) -> bool:
     """Days used per city across the programme: its coordinators."""
-    return programme.pk in _coordinated_ids(user)
+    return programme.pk in scopes_of(user).coordinated

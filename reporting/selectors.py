@@ -14,7 +14,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext
 
 from accounts.models import Role, User
-from accounts.selectors import memberships_of
+from accounts.selectors import scopes_of
 from cities.models import City
 from mentoring.models import Programme
 
@@ -30,18 +30,15 @@ from .models import (
 )
 
 
-def _ids(user: User, role: str, attribute: str) -> set[int]:
-    return {getattr(m, attribute) for m in memberships_of(user) if m.role == role}
-
-
 def months_visible_to(user: User) -> QuerySet:
     """Timesheets the person may open: their own, their supervised cities', their programmes'."""
     if not user.is_authenticated:
         return TimesheetMonth.objects.none()
+    scopes = scopes_of(user)
     return TimesheetMonth.objects.filter(
         Q(person=user)
-        | Q(city__in=_ids(user, Role.SUPERVISOR, "city_id"))
-        | Q(programme__in=_ids(user, Role.COORDINATOR, "programme_id"))
+        | Q(city__in=scopes.city_ids(Role.SUPERVISOR))
+        | Q(programme__in=scopes.coordinated)
     ).select_related("person", "programme", "city", "approved_by")
 
 
@@ -49,7 +46,7 @@ def approval_queue(user: User) -> QuerySet:
     """Submitted months waiting for this supervisor: their cities, not their own."""
     return (
         TimesheetMonth.objects.filter(
-            status=MonthStatus.SUBMITTED, city__in=_ids(user, Role.SUPERVISOR, "city_id")
+            status=MonthStatus.SUBMITTED, city__in=scopes_of(user).city_ids(Role.SUPERVISOR)
         )
         .exclude(person=user)
         .select_related("person", "programme", "city")
@@ -63,12 +60,12 @@ def rates_visible_to(user: User) -> QuerySet:
     coordinate."""
     if not user.is_authenticated:
         return StaffRate.objects.none()
-    coordinated = _ids(user, Role.COORDINATOR, "programme_id")
+    scopes = scopes_of(user)
     return (
         StaffRate.objects.filter(
             Q(person=user)
-            | Q(city__in=_ids(user, Role.SUPERVISOR, "city_id"))
-            | Q(city__participations__programme__in=coordinated)
+            | Q(city__in=scopes.city_ids(Role.SUPERVISOR))
+            | Q(city__participations__programme__in=scopes.coordinated)
         )
         .distinct()
         .select_related("person", "city", "updated_by")
@@ -78,9 +75,9 @@ def rates_visible_to(user: User) -> QuerySet:
 def reports_visible_to(user: User) -> QuerySet:
     if not user.is_authenticated:
         return StaffCostReport.objects.none()
+    scopes = scopes_of(user)
     return StaffCostReport.objects.filter(
-        Q(programme__in=_ids(user, Role.COORDINATOR, "programme_id"))
-        | Q(city__in=_ids(user, Role.SUPERVISOR, "city_id"))
+        Q(programme__in=scopes.coordinated) | Q(city__in=scopes.city_ids(Role.SUPERVISOR))
     ).select_related("programme", "city", "requested_by", "pdf", "csv", "xlsx")
 
 

@@ -6,40 +6,28 @@ published is visible only to the officers of its city, its reviewers and coordin
 """
 
 from accounts.models import Role, User
-from accounts.selectors import memberships_of
+from accounts.selectors import scopes_of
 
 from .models import GoodPractice, Rendering, Toolkit
 
 
-def officer_city_ids(user: User) -> set[int]:
-    return {m.city_id for m in memberships_of(user) if m.role == Role.OFFICER}
-
-
-def expert_scheme_ids(user: User) -> set[int]:
-    return {m.scheme_id for m in memberships_of(user) if m.role == Role.EXPERT}
-
-
-def coordinated_programme_ids(user: User) -> set[int]:
-    return {m.programme_id for m in memberships_of(user) if m.role == Role.COORDINATOR}
-
-
 def reviews_scheme(user: User, scheme) -> bool:
     """The scheme's expert partner or a coordinator of its programme."""
-    return scheme.pk in expert_scheme_ids(user) or scheme.programme_id in coordinated_programme_ids(
-        user
-    )
+    scopes = scopes_of(user)
+    return scheme.pk in scopes.facilitated or scheme.programme_id in scopes.coordinated
 
 
 def is_reviewer(user: User) -> bool:
-    return bool(expert_scheme_ids(user) or coordinated_programme_ids(user))
+    scopes = scopes_of(user)
+    return bool(scopes.facilitated or scopes.coordinated)
 
 
 def can_write_practices(user: User) -> bool:
-    return bool(officer_city_ids(user))
+    return bool(scopes_of(user).city_ids(Role.OFFICER))
 
 
 def can_write_practice_for(user: User, city_id: int) -> bool:
-    return city_id in officer_city_ids(user)
+    return city_id in scopes_of(user).city_ids(Role.OFFICER)
 
 
 def can_review_practice(user: User, practice: GoodPractice) -> bool:
@@ -74,7 +62,7 @@ def can_create_toolkit_for(user: User, scheme) -> bool:
 
 def can_render(user: User, toolkit: Toolkit) -> bool:
     """Render an edition again and see the job's progress: the programme's coordinators."""
-    return toolkit.scheme.programme_id in coordinated_programme_ids(user)
+    return toolkit.scheme.programme_id in scopes_of(user).coordinated
 
 
 def can_view_rendering(user: User, rendering: Rendering) -> bool:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django_countries import countries
 
 from accounts.models import User
+from accounts.selectors import scopes_of
 from cities.models import City
 from mentoring.models import Scheme
 
@@ -168,9 +169,8 @@ def published_toolkits() -> QuerySet[Toolkit]:
 
 def toolkits_visible_to(user: User) -> QuerySet[Toolkit]:
     """Published toolkits for everyone; those the person manages too, published or not."""
-    managed = Q(scheme_id__in=permissions.expert_scheme_ids(user)) | Q(
-        scheme__programme_id__in=permissions.coordinated_programme_ids(user)
-    )
+    scopes = scopes_of(user)
+    managed = Q(scheme_id__in=scopes.facilitated) | Q(scheme__programme_id__in=scopes.coordinated)
     return Toolkit.objects.filter(_has_edition() | managed)
 
 
@@ -260,9 +260,8 @@ def current_practices(toolkit: Toolkit) -> list[EditionPractice]:
 def _managed_scope(user: User) -> Q:
     """Schemes the person facilitates as expert partner, and every scheme of the programmes
     they coordinate: the rule of permissions.reviews_scheme, as a filter on schemes."""
-    return Q(pk__in=permissions.expert_scheme_ids(user)) | Q(
-        programme__in=permissions.coordinated_programme_ids(user)
-    )
+    scopes = scopes_of(user)
+    return Q(pk__in=scopes.facilitated) | Q(programme__in=scopes.coordinated)
 
 
 def managed_schemes(user: User) -> QuerySet:
@@ -277,10 +276,10 @@ def managed_toolkits(user: User) -> QuerySet:
     """The toolkits the person edits, with what the workspace lists of each."""
     last = ToolkitEdition.objects.filter(toolkit=OuterRef("pk")).order_by("-number")
     published = Q(entries__practice__status=PracticeStatus.PUBLISHED)
+    scopes = scopes_of(user)
     return (
         Toolkit.objects.filter(
-            Q(scheme__in=permissions.expert_scheme_ids(user))
-            | Q(scheme__programme__in=permissions.coordinated_programme_ids(user))
+            Q(scheme__in=scopes.facilitated) | Q(scheme__programme__in=scopes.coordinated)
         )
         .select_related("scheme__programme")
         .annotate(

@@ -1,9 +1,11 @@
 """Reads for events, scoped to what a person may see, with a fixed number of queries."""
 
+from collections.abc import Collection
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import Role, User
-from accounts.selectors import memberships_of
+from accounts.selectors import scopes_of
 
 from ..models import (
     Attendance,
@@ -62,20 +64,13 @@ def events_for(
 def _concerning_condition(user: User) -> Q:
     """The events that concern a person; mirrors mentoring.permissions.can_view_event."""
     condition = Q(pk__in=[])
-    coordinated, expert_programmes, schemes, cities = set(), set(), set(), set()
-    for m in memberships_of(user):
-        if m.role == Role.COORDINATOR:
-            coordinated.add(m.programme_id)
-        elif m.role == Role.EXPERT:
-            schemes.add(m.scheme_id)
-            expert_programmes.add(m.scheme.programme_id)
-        elif m.role in (Role.OFFICER, Role.SUPERVISOR):
-            cities.add(m.city_id)
+    scopes = scopes_of(user)
+    coordinated, schemes, cities = scopes.coordinated, scopes.facilitated, scopes.city_ids()
     if coordinated:
         condition |= Q(programme__in=coordinated)
     if schemes:
         condition |= Q(pairing__scheme__in=schemes)
-        condition |= Q(pairing__isnull=True, programme__in=expert_programmes)
+        condition |= Q(pairing__isnull=True, programme__in=scopes.expert_programmes)
     if cities:
         condition |= (
             Q(host_city__in=cities)
@@ -115,7 +110,7 @@ def with_details(events: QuerySet) -> QuerySet:
     )
 
 
-def attendance_candidates(event: Event, *, city_ids: set[int] | None = None) -> QuerySet:
+def attendance_candidates(event: Event, *, city_ids: Collection[int] | None = None) -> QuerySet:
     """People who may be recorded at the event: anyone with a role in its programme, or, for an
     officer, the people who act for the cities given."""
     if city_ids is not None:
@@ -154,8 +149,8 @@ def user_by_calendar_token(token: str) -> User | None:
 def plannable_for(user: User) -> tuple[QuerySet, QuerySet]:
     """Where the person may plan events: programmes they coordinate and the pairings they
     coordinate or facilitate."""
-    coordinated = [m.programme_id for m in memberships_of(user) if m.role == Role.COORDINATOR]
-    schemes = [m.scheme_id for m in memberships_of(user) if m.role == Role.EXPERT]
+    scopes = scopes_of(user)
+    coordinated, schemes = scopes.coordinated, scopes.facilitated
     programmes = Programme.objects.filter(pk__in=coordinated)
     pairings = Pairing.objects.filter(
         Q(scheme__programme__in=coordinated) | Q(scheme__in=schemes)

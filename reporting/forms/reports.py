@@ -12,21 +12,21 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Role, User
+from accounts.selectors import scopes_of
 from cities.models import City
 from mentoring.models import Participation, Programme
-
-from .. import permissions
 
 MONTH_PATTERN = re.compile(r"(\d{4})-(\d{1,2})")
 
 
 def reportable_programmes(user: User) -> QuerySet:
     """Programmes the person coordinates, or in which a city they supervise takes part."""
+    scopes = scopes_of(user)
     return (
         Programme.objects.filter(
-            Q(pk__in=permissions.coordinated_ids(user))
-            | Q(participations__city__in=permissions.supervised_ids(user))
+            Q(pk__in=scopes.coordinated)
+            | Q(participations__city__in=scopes.city_ids(Role.SUPERVISOR))
         )
         .distinct()
         .order_by("-starts_on", "name")
@@ -34,10 +34,11 @@ def reportable_programmes(user: User) -> QuerySet:
 
 
 def reportable_cities(user: User) -> QuerySet:
+    scopes = scopes_of(user)
     return (
         City.objects.filter(
-            Q(participations__programme__in=permissions.coordinated_ids(user))
-            | Q(pk__in=permissions.supervised_ids(user))
+            Q(participations__programme__in=scopes.coordinated)
+            | Q(pk__in=scopes.city_ids(Role.SUPERVISOR))
         )
         .distinct()
         .order_by("name")
@@ -100,8 +101,8 @@ class ReportRequestForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.coordinated = permissions.coordinated_ids(user)
-        self.supervised = permissions.supervised_ids(user)
+        self.coordinated = scopes_of(user).coordinated
+        self.supervised = scopes_of(user).city_ids(Role.SUPERVISOR)
         programmes = reportable_programmes(user)
         self.fields["programme"].queryset = programmes
         self.fields["city"].queryset = reportable_cities(user)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Role, User
-from accounts.selectors import memberships_of
+from accounts.selectors import scopes_of
 from cities.models import City
 from config.views import add_service_errors, paginate, query_without_page, render_form
 from mentoring.models import CostModel, Programme
@@ -44,10 +44,6 @@ from ..models import Activity, MonthStatus, StaffRate, TimesheetMonth
 GET_AND_POST = require_http_methods(["GET", "HEAD", "POST"])
 APPROVALS_PER_PAGE = 100
 RATES_PER_PAGE = 50
-
-
-def _ids(user: User, role: str, attribute: str) -> set[int]:
-    return {getattr(m, attribute) for m in memberships_of(user) if m.role == role}
 
 
 def _client_ip(request: HttpRequest) -> str | None:
@@ -76,7 +72,7 @@ def _may_decide(user: User, sheet: TimesheetMonth) -> bool:
 
 def _may_reopen(user: User, sheet: TimesheetMonth) -> bool:
     """A coordinator of the programme (the service adds: only an approved month)."""
-    return sheet.programme_id in _ids(user, Role.COORDINATOR, "programme_id")
+    return sheet.programme_id in scopes_of(user).coordinated
 
 
 def _month_context(request: HttpRequest, sheet: TimesheetMonth, **forms) -> dict:
@@ -220,7 +216,7 @@ def month_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 def approvals(request: HttpRequest) -> HttpResponse:
     """Submitted months of the supervisor's cities, oldest month first, to approve in bulk."""
     user = request.user
-    supervised = _ids(user, Role.SUPERVISOR, "city_id")
+    supervised = scopes_of(user).city_ids(Role.SUPERVISOR)
     if not supervised:
         raise PermissionDenied
     filter_form = ApprovalFilterForm(
@@ -270,10 +266,11 @@ def approvals(request: HttpRequest) -> HttpResponse:
 def _managed_cities(user: User) -> QuerySet:
     """Cities whose rates the person enters: the ones they supervise, and every city of the
     programmes they coordinate (the same rule as permissions.can_manage_rates)."""
+    scopes = scopes_of(user)
     return (
         City.objects.filter(
-            Q(pk__in=_ids(user, Role.SUPERVISOR, "city_id"))
-            | Q(participations__programme__in=_ids(user, Role.COORDINATOR, "programme_id"))
+            Q(pk__in=scopes.city_ids(Role.SUPERVISOR))
+            | Q(participations__programme__in=scopes.coordinated)
         )
         .distinct()
         .order_by("name")

@@ -28,8 +28,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import Role, User
-from accounts.selectors import memberships_of
 from cities.models import City
+from cities.selectors import cities_of
 from config.views import add_service_errors, render_form
 from mentoring.models import Event, Participation, Programme
 
@@ -52,8 +52,7 @@ GET_AND_POST = require_http_methods(["GET", "HEAD", "POST"])
 
 def _officer_cities(user: User) -> list[City]:
     """The cities the person records time for, by name; no query beyond their memberships."""
-    cities = {m.city_id: m.city for m in memberships_of(user) if m.role == Role.OFFICER}
-    return sorted(cities.values(), key=lambda city: (city.name, city.pk))
+    return cities_of(user, Role.OFFICER)
 
 
 def _not_officer(request: HttpRequest) -> HttpResponse:

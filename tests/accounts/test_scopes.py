@@ -5,6 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import Role
 from accounts.selectors import scopes_of
+from cities.selectors import cities_of
 from tests.accounts.factories import (
     CityOfficerFactory,
     CitySupervisorFactory,
@@ -50,3 +51,26 @@ def test_the_memberships_are_read_once_per_user_object(django_assert_num_queries
     with django_assert_num_queries(1):
         scopes_of(person)
         scopes_of(person).city_ids()
+
+
+def test_the_scopes_are_frozen_and_kept_for_the_rest_of_the_request():
+    person = CoordinatorFactory().user
+    scopes = scopes_of(person)
+    assert scopes_of(person) is scopes
+    assert isinstance(scopes.coordinated, frozenset)
+
+
+def test_cities_of_gives_the_cities_themselves_by_name_with_no_further_query(
+    django_assert_num_queries,
+):
+    person = UserFactory()
+    zagreb = CityOfficerFactory(user=person, city__name="Zagreb").city
+    aarhus = CityOfficerFactory(user=person, city__name="Aarhus").city
+    supervised = CitySupervisorFactory(user=person, city__name="Bilbao").city
+    CoordinatorFactory(user=person)
+
+    with django_assert_num_queries(1):
+        assert cities_of(person, Role.OFFICER) == [aarhus, zagreb]
+        assert cities_of(person, Role.SUPERVISOR) == [supervised]
+        assert cities_of(person) == [aarhus, supervised, zagreb]
+    assert cities_of(AnonymousUser()) == []

@@ -23,11 +23,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
-from accounts.models import User
+from accounts.models import Role, User
+from accounts.selectors import scopes_of
 from cities.models import City
 from mentoring.models import CharterCommitment, Programme, Scheme
 
-from .. import permissions, services
+from .. import services
 from ..models import GoodPractice, TargetGroup
 from ..services import PRACTICE_FIELDS, PRACTICE_RELATIONS
 
@@ -116,8 +117,9 @@ class PracticeForm(forms.ModelForm):
         if editing:
             cities = City.objects.filter(pk=self.instance.city_id)
         else:
-            cities = City.objects.filter(pk__in=permissions.officer_city_ids(user)).order_by("name")
-            if len(permissions.officer_city_ids(user)) > 1:
+            officer_of = scopes_of(user).city_ids(Role.OFFICER)
+            cities = City.objects.filter(pk__in=officer_of).order_by("name")
+            if len(officer_of) > 1:
                 self.fields = {
                     "city": forms.ModelChoiceField(
                         label=_("City"),

@@ -15,7 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.models import User
+from accounts.models import Role, User
+from accounts.selectors import scopes_of
 from cities.models import City
 from config.views import add_service_errors, paginate, render_form
 
@@ -61,7 +62,7 @@ def _last_step(field: str, actions: list[str]) -> Subquery:
 def my_practices(request: HttpRequest) -> HttpResponse:
     """The practices of the officer's cities, newest change first."""
     user = request.user
-    city_ids = permissions.officer_city_ids(user)
+    city_ids = scopes_of(user).city_ids(Role.OFFICER)
     if not city_ids:
         raise PermissionDenied
     returned = [ReviewAction.RETURNED, ReviewAction.WITHDRAWN]
@@ -88,9 +89,8 @@ def my_practices(request: HttpRequest) -> HttpResponse:
 
 
 def _reviewed_by(user: User) -> Q:
-    return Q(scheme__in=permissions.expert_scheme_ids(user)) | Q(
-        scheme__programme__in=permissions.coordinated_programme_ids(user)
-    )
+    scopes = scopes_of(user)
+    return Q(scheme__in=scopes.facilitated) | Q(scheme__programme__in=scopes.coordinated)
 
 
 @login_required
@@ -167,7 +167,7 @@ def practice_create(request: HttpRequest) -> HttpResponse:
     form = PracticeForm(request.POST if request.method == "POST" else None, user=user)
     if request.method == "POST" and form.is_valid():
         # An officer of one city writes for it; an officer of several chose it on the form.
-        city = form.chosen_city() or City.objects.get(pk__in=permissions.officer_city_ids(user))
+        city = form.chosen_city() or City.objects.get(pk__in=scopes_of(user).city_ids(Role.OFFICER))
         try:
             practice = services.practice_create(city=city, author=user, **form.practice_data())
         except ValidationError as error:
