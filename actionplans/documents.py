@@ -1,22 +1,21 @@
 """The PDF of one version of an action plan, as the Celery job builds it.
 
-``build_pdf`` is what ``tasks.build_plan_pdf`` runs. The content is the version's frozen snapshot
-(never the plan as it reads now), the labels are in the PDF's language, and the file is stored
-whole before it is attached to the job, with the outcome, in one transaction: a build that dies
-half-way leaves the job as it was, and running it again starts over.
+``produce_pdf`` is what ``tasks.build_plan_pdf`` runs (through ``documents.jobs.run``). The content
+is the version's frozen snapshot (never the plan as it reads now) and the labels are in the PDF's
+language; the job runner stores the file whole before it attaches it to the job, with the
+outcome, in one transaction: a build that dies half-way leaves the job as it was, and running it
+again starts over.
 """
 
 from collections import Counter
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from documents.models import JobStatus, StoredFile
+from documents import jobs
 from documents.pdf import html_to_pdf, render_html
 
 from .models import (
@@ -34,11 +33,11 @@ from .models import (
 TEMPLATE = "actionplans/pdf/version.html"
 PDF_TYPE = "application/pdf"
 
-Progress = Callable[[int, str], None]
+Progress = jobs.Progress
 
 
-def build_pdf(pdf: PlanPdf, *, progress: Progress) -> None:
-    """Make the version's PDF, store it, then mark the job done."""
+def produce_pdf(pdf: PlanPdf, *, progress: Progress) -> jobs.Produced:
+    """Make the version's PDF, for the job runner to store and attach."""
     with translation.override(pdf.language):
         progress(1, _("Collecting the content"))
         version = PlanVersion.objects.select_related(
@@ -52,10 +51,10 @@ def build_pdf(pdf: PlanPdf, *, progress: Progress) -> None:
         progress(20, _("Laying out and writing the pages"))
         body = html_to_pdf(html)
         progress(90, _("Storing the PDF"))
-        stored = StoredFile.store(
-            body, filename=filename(version, pdf.language), content_type=PDF_TYPE
+        return jobs.Produced(
+            files={"pdf": jobs.Output(body, filename(version, pdf.language), PDF_TYPE)},
+            note=_("The PDF is ready."),
         )
-        _attach(pdf, stored, note=_("The PDF is ready."))
 
 
 def filename(version: PlanVersion, language: str) -> str:
@@ -63,23 +62,6 @@ def filename(version: PlanVersion, language: str) -> str:
     city = version.plan.pairing.implementing
     slug = getattr(city, "slug", "") or slugify(city.name) or "city"
     return f"{slug}-action-plan-v{version.number}-{language}.pdf"
-
-
-def _attach(pdf: PlanPdf, stored: StoredFile, *, note: str) -> None:
-    """The file and the outcome, all at once."""
-    with transaction.atomic():
-        locked = PlanPdf.objects.select_for_update().get(pk=pdf.pk)
-        locked.pdf = stored
-        locked.status = JobStatus.DONE
-        locked.progress = 100
-        locked.progress_note = note
-        locked.error = ""
-        locked.finished_at = timezone.now()
-        locked.save(
-            update_fields=["pdf", "status", "progress", "progress_note", "error", "finished_at"]
-        )
-    for field in ("pdf", "status", "progress", "progress_note", "error", "finished_at"):
-        setattr(pdf, field, getattr(locked, field))
 
 
 # What goes into the template --------------------------------------------------------------------

@@ -266,7 +266,7 @@ def child(size: int, case: str, programme_slug: str = "", coordinator: str = "")
     result: dict = {"case": case, "request_seconds": requested}
 
     if fmt == "tables":
-        # The CSV and XLSX alone, as build_report writes them, without the PDF.
+        # The CSV and XLSX alone, as produce_report writes them, without the PDF.
         started = time.perf_counter()
         summary = selectors.staff_cost_summary(
             programme, city=city, first_month=report.first_month, last_month=report.last_month

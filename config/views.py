@@ -1,10 +1,16 @@
 """Small helpers every app's views share."""
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Model, QuerySet
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+M = TypeVar("M", bound=Model)
 
 PAGE_SIZE = 25
 
@@ -24,6 +30,21 @@ def add_service_errors(form: Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+def get_visible_or_404(
+    queryset: QuerySet[M], *, may_see: Callable[[M], bool] | None = None, **lookup
+) -> M:
+    """The object ``lookup`` finds among those the person may see, or 404: to anyone else it
+    does not exist (the same answer as for an id that was never used).
+
+    ``queryset`` is the app's scoped selector (``selectors.visible_plans(user)``); where the
+    rule is a permission on the object rather than a scope (public documents, a practice taken
+    off the catalogue), ``may_see(obj)`` asks it."""
+    found = get_object_or_404(queryset, **lookup)
+    if may_see is not None and not may_see(found):
+        raise Http404
+    return found
 
 
 def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE):

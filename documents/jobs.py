@@ -1,17 +1,39 @@
-"""Running a BackgroundJob: hand it to Celery after the commit, report progress, record the
-outcome. A job that the queue cannot take yet stays queued and is handed over again later."""
+"""Running a BackgroundJob, the one way every kind of job runs: hand it to Celery after the
+commit, start it, report progress, store its files and attach them with the outcome, or record
+why it failed; retry it. A job that the queue cannot take yet stays queued and is handed over
+again later.
+
+An app supplies only what is its own: a ``produce(job, progress)`` function that makes the
+files, and ``job_task`` turns it into the Celery task (one skeleton for reports, toolkit PDFs
+and plan PDFs)::
+
+    build_plan_pdf = jobs.job_task(
+        "actionplans.tasks.build_plan_pdf",
+        model=PlanPdf,
+        produce="actionplans.documents.produce_pdf",
+        too_long=gettext_lazy("The PDF took too long to make."),
+        failed=gettext_lazy("The PDF could not be made: %(error)s"),
+    )
+"""
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import BinaryIO
 
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from kombu.exceptions import OperationalError
 
-from .models import BackgroundJob, JobStatus
+from .models import BackgroundJob, JobStatus, StoredFile
 
 logger = logging.getLogger(__name__)
+
+Progress = Callable[[int, str], None]
 
 # Each kind of job and the task that runs it, registered by its app when Django starts, so that
 # requeue_waiting_jobs can hand over whatever waited while the queue was down.
@@ -124,3 +146,117 @@ def retry(job: BackgroundJob, task) -> None:
         finished_at=None,
     )
     enqueue(job, task)
+
+
+# Files and the outcome ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file a job made: bytes, or a binary file that is stored in chunks."""
+
+    content: bytes | BinaryIO
+    filename: str
+    content_type: str
+
+
+@dataclass
+class Produced:
+    """What ``produce`` hands back: the files by the name of the job's field that holds each,
+    the note the page shows once they are stored, and what releases temporary files (called
+    once the files are stored, or failed to be)."""
+
+    files: dict[str, Output]
+    note: str
+    close: Callable[[], None] | None = None
+
+
+def finish(job: BackgroundJob, produced: Produced) -> None:
+    """Store every file whole, then attach them all and mark the job done in one transaction.
+
+    Until then the job keeps the files it had (a PDF made again keeps serving the previous
+    one). A file that cannot be stored (a full disk) fails the job: the files stored before it
+    are removed again, so no half set of files is left behind."""
+    stored: dict[str, StoredFile] = {}
+    try:
+        for field, output in produced.files.items():
+            stored[field] = StoredFile.store(
+                output.content, filename=output.filename, content_type=output.content_type
+            )
+    except BaseException:
+        for orphan in stored.values():
+            _discard(orphan)
+        raise
+    finally:
+        if produced.close is not None:
+            produced.close()
+    model = type(job)
+    outcome = ["status", "progress", "progress_note", "error", "finished_at"]
+    with transaction.atomic():
+        locked = model.objects.select_for_update().get(pk=job.pk)
+        for field, file in stored.items():
+            setattr(locked, field, file)
+        locked.status = JobStatus.DONE
+        locked.progress = 100
+        locked.progress_note = produced.note
+        locked.error = ""
+        locked.finished_at = timezone.now()
+        locked.save(update_fields=[*stored, *outcome])
+    for field in [*stored, *outcome]:
+        setattr(job, field, getattr(locked, field))
+
+
+def _discard(stored: StoredFile) -> None:
+    try:
+        stored.file.delete(save=False)
+    except OSError:  # the disk that failed the job may fail this too; the row goes anyway
+        logger.warning("Could not remove the stored file %s", stored.file.name)
+    stored.delete()
+
+
+def run(
+    model: type[BackgroundJob],
+    pk: int,
+    produce: Callable[[BackgroundJob, Progress], Produced],
+    *,
+    too_long: str,
+    failed: str,
+) -> None:
+    """Run one job: start it, let ``produce`` make the files while it reports progress, store
+    and attach them, or record why it failed (``failed`` holds ``%(error)s``) so the person
+    who asked sees why and can retry. A redelivered message of a done job does nothing; one of
+    a job whose worker died starts over."""
+    job = start(model, pk)
+    if job is None:
+        return
+    try:
+        finish(job, produce(job, progress=progress_reporter(job)))
+    except SoftTimeLimitExceeded:
+        fail(job, str(too_long))
+    except Exception as error:  # the person who asked sees why, and can retry
+        logger.exception("%s %s failed", model.__name__, pk)
+        fail(job, str(failed) % {"error": error})
+
+
+def job_task(
+    name: str,
+    *,
+    model: type[BackgroundJob],
+    produce: str,
+    too_long: str,
+    failed: str,
+):
+    """The Celery task that runs jobs of ``model``: it takes the job's id and calls ``run``.
+
+    ``produce`` is the dotted path of the app's function, imported when a job runs (so a web
+    process that only queues jobs never loads WeasyPrint). Tasks keep the names they were
+    queued under; the JSON serializer and the time limits come from the settings. Running a
+    job again starts it over, so a message is acknowledged late and given back when its worker
+    dies."""
+
+    @shared_task(name=name, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+    def task(job_id: int) -> None:
+        """Run the job with this id (documents.jobs.run)."""
+        run(model, job_id, import_string(produce), too_long=too_long, failed=failed)
+
+    return task

@@ -1,28 +1,27 @@
 """The staff-cost report: the PDF an auditor reads and the CSV and XLSX with the same figures.
 
-``build_report`` is what the Celery task runs. The figures come from
-``selectors.staff_cost_summary`` (sums in the database, one priced row per approved
+``produce_report`` is what the Celery task runs (through ``documents.jobs.run``). The figures
+come from ``selectors.staff_cost_summary`` (sums in the database, one priced row per approved
 person-month); the day-by-day lines are fetched one person at a time and written to the PDF
-parts and the CSV/XLSX as they come. The three files are stored first and attached to the report
-together, in one transaction, at the very end: a build that dies half-way leaves the report
-without files, and running it again starts over.
+parts and the CSV/XLSX as they come. The job runner stores the three files first and attaches
+them to the report together, in one transaction, at the very end: a build that dies half-way
+leaves the report without files, and running it again starts over.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import suppress
 from datetime import date
 from decimal import Decimal
 from itertools import groupby
 
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from documents import jobs
 from documents.exports import XLSX_TYPE, CsvDocument, XlsxDocument
-from documents.models import JobStatus, StoredFile
 from documents.pdf import render_pdf
 from mentoring.models import CostModel
 
@@ -44,7 +43,7 @@ PDF_TYPE = "application/pdf"
 CSV_TYPE = "text/csv; charset=utf-8"
 CONTENT_TYPES = {"pdf": PDF_TYPE, "csv": CSV_TYPE, "xlsx": XLSX_TYPE}
 
-Progress = Callable[[int, str], None]
+Progress = jobs.Progress
 
 # Where the steps sit on the progress bar.
 FIGURES_DONE = 10
@@ -66,8 +65,8 @@ def report_filename(report: StaffCostReport, extension: str) -> str:
     )
 
 
-def build_report(report: StaffCostReport, *, progress: Progress) -> None:
-    """Build the PDF, CSV and XLSX of the report, store them, then mark the report done."""
+def produce_report(report: StaffCostReport, *, progress: Progress) -> jobs.Produced:
+    """Build the PDF, CSV and XLSX of the report, for the job runner to store and attach."""
     with translation.override(report.language):
         progress(2, _("Adding up the approved months"))
         summary = selectors.staff_cost_summary(
@@ -87,18 +86,14 @@ def build_report(report: StaffCostReport, *, progress: Progress) -> None:
                 tables.csv.close()
             raise
         progress(STORING, _("Storing the files"))
-        try:
-            stored = {
-                fmt: StoredFile.store(
-                    content,
-                    filename=report_filename(report, fmt),
-                    content_type=CONTENT_TYPES[fmt],
-                )
+        return jobs.Produced(
+            files={
+                fmt: jobs.Output(content, report_filename(report, fmt), CONTENT_TYPES[fmt])
                 for fmt, content in contents.items()
-            }
-        finally:
-            tables.csv.close()
-        _attach(report, stored, note=_("The PDF, CSV and Excel files are stored."))
+            },
+            note=_("The PDF, CSV and Excel files are stored."),
+            close=tables.csv.close,
+        )
 
 
 def _render(
@@ -118,32 +113,6 @@ def _render(
     )
     progress(PDF_DONE, _("Writing the CSV and Excel files"))
     return {"pdf": pdf, "csv": tables.csv.file(), "xlsx": tables.xlsx.getvalue()}
-
-
-def _attach(report: StaffCostReport, stored: dict[str, StoredFile], *, note: str) -> None:
-    """The files and the outcome, all at once."""
-    with transaction.atomic():
-        locked = StaffCostReport.objects.select_for_update().get(pk=report.pk)
-        locked.pdf, locked.csv, locked.xlsx = stored["pdf"], stored["csv"], stored["xlsx"]
-        locked.status = JobStatus.DONE
-        locked.progress = 100
-        locked.progress_note = note
-        locked.error = ""
-        locked.finished_at = timezone.now()
-        locked.save(
-            update_fields=[
-                "pdf",
-                "csv",
-                "xlsx",
-                "status",
-                "progress",
-                "progress_note",
-                "error",
-                "finished_at",
-            ]
-        )
-    for field in ("pdf", "csv", "xlsx", "status", "progress", "progress_note", "finished_at"):
-        setattr(report, field, getattr(locked, field))
 
 
 # The PDF ----------------------------------------------------------------------------------------

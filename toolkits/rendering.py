@@ -1,11 +1,12 @@
 """The PDF of a toolkit edition or of one good practice, as the Celery job builds it.
 
-``build_rendering`` is what ``tasks.render_pdf`` runs. The content comes from the edition's
-frozen snapshot (or from the practice as it reads now), the labels are in the rendering's
-language, and WeasyPrint lays the pages out in two steps (layout, then writing) so the page can
-say how far it has got. The file is stored whole first and attached to the rendering in one
-transaction at the very end: a build that dies half-way leaves the rendering as it was (a
-re-rendered edition keeps serving its previous file), and running it again starts over.
+``produce_rendering`` is what ``tasks.render_pdf`` runs (through ``documents.jobs.run``). The
+content comes from the edition's frozen snapshot (or from the practice as it reads now), the
+labels are in the rendering's language, and WeasyPrint lays the pages out in two steps (layout,
+then writing) so the page can say how far it has got. The job runner stores the file whole first
+and attaches it to the rendering in one transaction at the very end: a build that dies half-way
+leaves the rendering as it was (a re-rendered edition keeps serving its previous file), and
+running it again starts over.
 """
 
 import mimetypes
@@ -13,21 +14,19 @@ import re
 import unicodedata
 from base64 import b64encode
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from django.core.files.storage import default_storage
-from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries import countries
 
-from documents.models import JobStatus, StoredFile
+from documents import jobs
 from documents.pdf import document_to_pdf, html_to_document, render_html
 from mentoring.charter import Commitment
 
@@ -39,7 +38,7 @@ EDITION_TEMPLATE = "toolkits/pdf/edition.html"
 PRACTICE_TEMPLATE = "toolkits/pdf/practice.html"
 PDF_TYPE = "application/pdf"
 
-Progress = Callable[[int, str], None]
+Progress = jobs.Progress
 
 # Where the steps sit on the progress bar: laying out is the long one.
 CONTENT_READY = 5
@@ -48,8 +47,8 @@ LAID_OUT = 75
 STORING = 92
 
 
-def build_rendering(rendering: Rendering, *, progress: Progress) -> None:
-    """Make the rendering's PDF, store it, then mark the rendering done."""
+def produce_rendering(rendering: Rendering, *, progress: Progress) -> jobs.Produced:
+    """Make the rendering's PDF, for the job runner to store and attach."""
     with translation.override(rendering.language):
         progress(1, _("Collecting the content"))
         if rendering.edition_id:
@@ -72,8 +71,9 @@ def build_rendering(rendering: Rendering, *, progress: Progress) -> None:
         )
         pdf = document_to_pdf(document)
         progress(STORING, _("Storing the PDF"))
-        stored = StoredFile.store(pdf, filename=filename, content_type=PDF_TYPE)
-        _attach(rendering, stored, note=_("The PDF is ready."))
+        return jobs.Produced(
+            files={"pdf": jobs.Output(pdf, filename, PDF_TYPE)}, note=_("The PDF is ready.")
+        )
 
 
 def edition_filename(rendering: Rendering) -> str:
@@ -84,23 +84,6 @@ def edition_filename(rendering: Rendering) -> str:
 
 def practice_filename(rendering: Rendering) -> str:
     return f"{rendering.practice.slug}-{rendering.language}.pdf"
-
-
-def _attach(rendering: Rendering, stored: StoredFile, *, note: str) -> None:
-    """The file and the outcome, all at once."""
-    with transaction.atomic():
-        locked = Rendering.objects.select_for_update().get(pk=rendering.pk)
-        locked.pdf = stored
-        locked.status = JobStatus.DONE
-        locked.progress = 100
-        locked.progress_note = note
-        locked.error = ""
-        locked.finished_at = timezone.now()
-        locked.save(
-            update_fields=["pdf", "status", "progress", "progress_note", "error", "finished_at"]
-        )
-    for field in ("pdf", "status", "progress", "progress_note", "error", "finished_at"):
-        setattr(rendering, field, getattr(locked, field))
 
 
 # What goes into the templates -------------------------------------------------------------------

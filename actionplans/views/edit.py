@@ -38,25 +38,13 @@ from ..forms.edit import (
     row_initial,
 )
 from ..models import Action, ActionPlan, Indicator, Measurement
+from . import visible_plan
 
 GET_AND_POST = require_http_methods(["GET", "HEAD", "POST"])
 WORKFLOW_TEMPLATE = "actionplans/workflow/panel.html"
 
 
 # Scoping -----------------------------------------------------------------------------------------
-
-
-def _plan(request: HttpRequest, pk: int) -> ActionPlan:
-    """The plan if the person may see it; for anyone else it does not exist."""
-    plan = get_object_or_404(
-        ActionPlan.objects.select_related(
-            "pairing__scheme__programme", "pairing__mentor", "pairing__implementing"
-        ),
-        pk=pk,
-    )
-    if not permissions.can_view(request.user, plan):
-        raise Http404
-    return plan
 
 
 def _refusal(plan: ActionPlan) -> str:
@@ -202,7 +190,7 @@ def _plan_page(
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _plan_page(request, _plan(request, pk))
+    return _plan_page(request, visible_plan(request, pk))
 
 
 # Text sections -----------------------------------------------------------------------------------
@@ -221,7 +209,7 @@ def _section_revision(plan: ActionPlan, section: str) -> int:
 def section_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     if section not in TEXT_SECTION_NAMES:
         raise Http404
-    plan = _plan(request, pk)
+    plan = visible_plan(request, pk)
     if not permissions.can_edit(request.user, plan):
         return _refused(request, plan, _refusal(plan))
     initial = {
@@ -302,7 +290,7 @@ def _row_services_kwargs(form: RowForm) -> dict:
 @GET_AND_POST
 def row_add(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     _section_model(section)
-    plan = _plan(request, pk)
+    plan = visible_plan(request, pk)
     if not permissions.can_edit(request.user, plan):
         return _refused(request, plan, _refusal(plan))
     form = RowForm(_posted(request), section=section, plan=plan)
@@ -324,7 +312,7 @@ def row_add(request: HttpRequest, pk: int, section: str) -> HttpResponse:
 @GET_AND_POST
 def row_edit(request: HttpRequest, pk: int, section: str, row: int) -> HttpResponse:
     _section_model(section)
-    plan = _plan(request, pk)
+    plan = visible_plan(request, pk)
     row = _row(plan, section, row)
     if not permissions.can_edit(request.user, plan):
         return _refused(request, plan, _refusal(plan))
@@ -389,7 +377,7 @@ def _stale_row(request, plan, section, row, error) -> HttpResponse:
 @GET_AND_POST
 def row_delete(request: HttpRequest, pk: int, section: str, row: int) -> HttpResponse:
     _section_model(section)
-    plan = _plan(request, pk)
+    plan = visible_plan(request, pk)
     row = _row(plan, section, row)
     if not permissions.can_edit(request.user, plan):
         return _refused(request, plan, _refusal(plan))
@@ -412,7 +400,7 @@ def row_delete(request: HttpRequest, pk: int, section: str, row: int) -> HttpRes
 @GET_AND_POST
 def rows_reorder(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     model = _section_model(section)
-    plan = _plan(request, pk)
+    plan = visible_plan(request, pk)
     if not permissions.can_edit(request.user, plan):
         return _refused(request, plan, _refusal(plan))
     rows = list(model.objects.filter(plan=plan))
@@ -447,7 +435,7 @@ def rows_reorder(request: HttpRequest, pk: int, section: str) -> HttpResponse:
 
 
 def _tracked_plan(request: HttpRequest, pk: int) -> tuple[ActionPlan, HttpResponse | None]:
-    plan = _plan(request, pk)
+    plan = visible_plan(request, pk)
     user = request.user
     if permissions.can_track(user, plan) or permissions.can_edit(user, plan):
         return plan, None

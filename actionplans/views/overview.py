@@ -10,7 +10,6 @@ for the plan, its PDFs and their jobs alike.
 from itertools import groupby
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -20,11 +19,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from config.views import get_visible_or_404
 from documents.models import JobStatus
 from documents.responses import stored_file_response
+from documents.views import job_status, queue_again
 
-from .. import permissions, selectors, services
-from ..models import ActionPlan, PlanPdf, PlanVersion
+from .. import selectors, services
+from ..models import PlanPdf, PlanVersion
+from . import visible_plan
 
 
 def _language_name(code: str) -> str:
@@ -71,20 +73,9 @@ def plans(request: HttpRequest) -> HttpResponse:
 # PDFs -----------------------------------------------------------------------------------------
 
 
-def _visible_plan(request: HttpRequest, pk: int) -> ActionPlan:
-    plan = get_object_or_404(
-        ActionPlan.objects.select_related(
-            "pairing__scheme__programme", "pairing__mentor", "pairing__implementing"
-        ),
-        pk=pk,
-    )
-    if not permissions.can_view(request.user, plan):
-        raise Http404
-    return plan
-
-
 def _pdf(request: HttpRequest, pk: int) -> PlanPdf:
-    pdf = get_object_or_404(
+    """A PDF of a plan the person may see; for anyone else it does not exist."""
+    return get_visible_or_404(
         PlanPdf.objects.select_related(
             "version__plan__pairing__scheme__programme",
             "version__plan__pairing__mentor",
@@ -92,10 +83,8 @@ def _pdf(request: HttpRequest, pk: int) -> PlanPdf:
             "pdf",
         ),
         pk=pk,
+        version__plan__in=selectors.visible_plans(request.user),
     )
-    if not permissions.can_view(request.user, pdf.version.plan):
-        raise Http404
-    return pdf
 
 
 @login_required
@@ -104,7 +93,7 @@ def version_pdf(request: HttpRequest, pk: int, number: int, language: str) -> Ht
     """The stored PDF of the version in this language, or the page of the job that makes it."""
     if language not in dict(settings.LANGUAGES):
         raise Http404
-    plan = _visible_plan(request, pk)
+    plan = visible_plan(request, pk)
     version = get_object_or_404(PlanVersion, plan=plan, number=number)
     try:
         pdf = services.pdf_request(version, by=request.user, language=language)
@@ -146,7 +135,7 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @never_cache
 def pdf_status(request: HttpRequest, pk: int) -> JsonResponse:
-    return JsonResponse(_pdf(request, pk).status_payload())
+    return job_status(_pdf(request, pk))
 
 
 @login_required
@@ -154,11 +143,9 @@ def pdf_status(request: HttpRequest, pk: int) -> JsonResponse:
 def pdf_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Queue a failed PDF again (services.pdf_retry holds who and when)."""
     job = _pdf(request, pk)
-    try:
-        services.pdf_retry(job, by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect("actionplans:pdf", pk=job.pk)
-    messages.success(request, _("The PDF is being made again."))
+    queue_again(
+        request,
+        lambda: services.pdf_retry(job, by=request.user),
+        done=_("The PDF is being made again."),
+    )
     return redirect("actionplans:pdf", pk=job.pk)

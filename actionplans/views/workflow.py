@@ -23,6 +23,7 @@ from .. import diff, permissions, services
 from ..forms.workflow import CommentForm, CompareForm, step_form
 from ..models import ActionPlan, PlanComment, PlanVersion
 from ..templatetags.actionplans_workflow import step
+from . import visible_plan
 
 GET_AND_POST = require_http_methods(["GET", "HEAD", "POST"])
 
@@ -50,18 +51,6 @@ DONE = {
 }
 
 
-def _visible_plan(request: HttpRequest, pk: int) -> ActionPlan:
-    plan = get_object_or_404(
-        ActionPlan.objects.select_related(
-            "pairing__scheme__programme", "pairing__mentor", "pairing__implementing"
-        ),
-        pk=pk,
-    )
-    if not permissions.can_view(request.user, plan):
-        raise Http404
-    return plan
-
-
 def _version(plan: ActionPlan, number: int) -> PlanVersion:
     version = get_object_or_404(
         PlanVersion.objects.select_related("submitted_by"), plan=plan, number=number
@@ -82,7 +71,7 @@ def _step_page(request, plan, name, form, *, errors=(), status=200) -> HttpRespo
 @GET_AND_POST
 def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     """One step of the workflow: its form (GET) or taking it (POST)."""
-    plan = _visible_plan(request, pk)
+    plan = visible_plan(request, pk)
     if name not in permissions.TRANSITIONS:
         raise Http404
     user = request.user
@@ -119,7 +108,7 @@ def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 @login_required
 @require_safe
 def versions(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _visible_plan(request, pk)
+    plan = visible_plan(request, pk)
     rows = list(
         plan.versions.select_related("submitted_by")
         .annotate(comment_count=Count("comments"))
@@ -165,14 +154,14 @@ def _version_page(request, plan, version, *, failed=None, status=200) -> HttpRes
 @login_required
 @require_safe
 def version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    plan = _visible_plan(request, pk)
+    plan = visible_plan(request, pk)
     return _version_page(request, plan, _version(plan, number))
 
 
 @login_required
 @require_POST
 def comment_add(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    plan = _visible_plan(request, pk)
+    plan = visible_plan(request, pk)
     version = _version(plan, number)
     if not permissions.can_comment(request.user, plan):
         raise PermissionDenied(_("Only the plan's authors, reviewers and coordinators comment."))
@@ -198,7 +187,7 @@ def comment_add(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 @require_safe
 def compare(request: HttpRequest, pk: int) -> HttpResponse:
     """Two versions side by side, section by section, changes marked."""
-    plan = _visible_plan(request, pk)
+    plan = visible_plan(request, pk)
     all_versions = {v.number: v for v in plan.versions.select_related("submitted_by")}
     numbers = sorted(all_versions)
     if not numbers:

@@ -9,15 +9,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from config.views import add_service_errors, paginate, render_form
+from config.views import add_service_errors, get_visible_or_404, paginate, render_form
 from documents.responses import stored_file_response
+from documents.views import job_status, queue_again
 
 from .. import permissions, selectors, services
 from ..forms.reports import ReportRequestForm
@@ -33,10 +34,7 @@ FILE_FORMATS = {
 
 def _report(request: HttpRequest, pk: int) -> StaffCostReport:
     """A report the person may see (404 otherwise: other cities' reports do not exist)."""
-    report = get_object_or_404(selectors.reports_visible_to(request.user), pk=pk)
-    if not permissions.can_view_report(request.user, report):
-        raise Http404
-    return report
+    return get_visible_or_404(selectors.reports_visible_to(request.user), pk=pk)
 
 
 def _files(report: StaffCostReport) -> list[dict]:
@@ -105,20 +103,18 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @never_cache
 def report_status(request: HttpRequest, pk: int) -> JsonResponse:
-    return JsonResponse(_report(request, pk).status_payload())
+    return job_status(_report(request, pk))
 
 
 @login_required
 @require_POST
 def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
-    try:
-        services.report_retry(report, by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The report is being built again."))
+    queue_again(
+        request,
+        lambda: services.report_retry(report, by=request.user),
+        done=_("The report is being built again."),
+    )
     return redirect(report)
 
 

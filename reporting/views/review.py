@@ -25,7 +25,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.models import Role, User
 from accounts.selectors import scopes_of
 from cities.models import City
-from config.views import add_service_errors, paginate, query_without_page, render_form
+from config.views import (
+    add_service_errors,
+    get_visible_or_404,
+    paginate,
+    query_without_page,
+    render_form,
+)
 from mentoring.models import CostModel, Programme
 
 from .. import permissions, selectors, services
@@ -55,10 +61,11 @@ def _client_ip(request: HttpRequest) -> str | None:
 
 def _visible_month(request: HttpRequest, pk: int) -> TimesheetMonth:
     """The timesheet if the person may open it (their own, their city's, their programme's)."""
-    sheet = get_object_or_404(selectors.months_visible_to(request.user), pk=pk)
-    if not permissions.can_view_month(request.user, sheet):
-        raise Http404
-    return sheet
+    return get_visible_or_404(
+        selectors.months_visible_to(request.user),
+        may_see=lambda sheet: permissions.can_view_month(request.user, sheet),
+        pk=pk,
+    )
 
 
 def _may_submit(user: User, sheet: TimesheetMonth) -> bool:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from PIL import Image
 from pypdf import PdfReader
 
+from documents import jobs
 from documents.models import JobStatus, StoredFile
 from documents.pdf import html_to_document
 from tests.accounts.factories import CityOfficerFactory
@@ -23,7 +24,7 @@ from tests.toolkits.factories import build_toolkit_world, draft, fresh, publishe
 from toolkits import rendering as renderer
 from toolkits import services
 from toolkits.models import GoodPractice, Rendering
-from toolkits.rendering import build_rendering, format_amount, sort_key
+from toolkits.rendering import format_amount, produce_rendering, sort_key
 
 pytestmark = pytest.mark.django_db
 
@@ -408,7 +409,10 @@ def test_progress_is_reported_in_steps(world, django_capture_on_commit_callbacks
     with django_capture_on_commit_callbacks(execute=False):
         rendering = services.edition_rendering(edition, language="en")
     steps = []
-    build_rendering(rendering, progress=lambda percent, note: steps.append((percent, note)))
+    produced = produce_rendering(
+        rendering, progress=lambda percent, note: steps.append((percent, note))
+    )
+    jobs.finish(rendering, produced)
     percents = [percent for percent, _note in steps]
     assert percents == sorted(percents)
     notes = [note for _percent, note in steps]

@@ -14,13 +14,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Q, Subquery
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from config.views import add_service_errors, render_form
+from config.views import add_service_errors, get_visible_or_404, render_form
 
 from .. import permissions, selectors, services
 from ..forms.manage import (
@@ -41,10 +41,11 @@ GET_AND_POST = require_http_methods(["GET", "HEAD", "POST"])
 
 def _managed_toolkit(request: HttpRequest, slug: str) -> Toolkit:
     """The toolkit if the person edits it; for anyone else its editing pages do not exist."""
-    toolkit = get_object_or_404(Toolkit.objects.select_related("scheme__programme"), slug=slug)
-    if not permissions.can_manage_toolkit(request.user, toolkit):
-        raise Http404
-    return toolkit
+    return get_visible_or_404(
+        Toolkit.objects.select_related("scheme__programme"),
+        may_see=lambda toolkit: permissions.can_manage_toolkit(request.user, toolkit),
+        slug=slug,
+    )
 
 
 def _posted(request: HttpRequest):

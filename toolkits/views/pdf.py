@@ -22,8 +22,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import User
+from config.views import get_visible_or_404
 from documents.models import JobStatus
 from documents.responses import stored_file_response
+from documents.views import job_status, queue_again
 
 from .. import permissions, services
 from ..models import GoodPractice, PracticeStatus, Rendering, Toolkit, ToolkitEdition
@@ -81,18 +83,17 @@ def practice_pdf(request: HttpRequest, slug: str, language: str) -> HttpResponse
 
 
 def _rendering(request: HttpRequest, pk: int) -> Rendering:
-    rendering = get_object_or_404(
+    """A rendering the person may see (permissions.can_view_rendering); 404 otherwise."""
+    return get_visible_or_404(
         Rendering.objects.select_related(
             "edition__toolkit__scheme",
             "practice__city",
             "practice__scheme",
             "pdf",
         ),
+        may_see=lambda rendering: permissions.can_view_rendering(request.user, rendering),
         pk=pk,
     )
-    if not permissions.can_view_rendering(request.user, rendering):
-        raise Http404
-    return rendering
 
 
 def download_url(rendering: Rendering) -> str:
@@ -137,7 +138,7 @@ def rendering_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @never_cache
 def rendering_status(request: HttpRequest, pk: int) -> JsonResponse:
-    return JsonResponse(_rendering(request, pk).status_payload())
+    return job_status(_rendering(request, pk))
 
 
 def _back(request: HttpRequest, rendering: Rendering) -> HttpResponse:
@@ -157,13 +158,11 @@ def rendering_retry(request: HttpRequest, pk: int) -> HttpResponse:
     documents are public a visitor whose download failed can try again too; a retry only
     repeats work already asked for, so there is nothing to guard beyond seeing it."""
     rendering = _rendering(request, pk)
-    try:
-        services.rendering_retry(rendering, by=_person(request))
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The PDF is being made again."))
+    queue_again(
+        request,
+        lambda: services.rendering_retry(rendering, by=_person(request)),
+        done=_("The PDF is being made again."),
+    )
     return _back(request, rendering)
 
 
@@ -176,16 +175,11 @@ def rendering_redo(request: HttpRequest, pk: int) -> HttpResponse:
     toolkit = rendering.edition.toolkit if rendering.edition_id else None
     if toolkit is None or not permissions.can_render(request.user, toolkit):
         raise PermissionDenied
-    try:
-        services.rendering_redo(rendering, by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
-            _("The PDF is being made again; downloads get the present file until then."),
-        )
+    queue_again(
+        request,
+        lambda: services.rendering_redo(rendering, by=request.user),
+        done=_("The PDF is being made again; downloads get the present file until then."),
+    )
     return _back(request, rendering)
 
 

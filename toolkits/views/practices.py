@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.models import Role, User
 from accounts.selectors import scopes_of
 from cities.models import City
-from config.views import add_service_errors, paginate, render_form
+from config.views import add_service_errors, get_visible_or_404, paginate, render_form
 
 from .. import permissions, services
 from ..forms.practices import (
@@ -37,12 +37,11 @@ RECENT_DECISIONS = 20
 
 
 def _visible_practice(request: HttpRequest, slug: str) -> GoodPractice:
-    practice = get_object_or_404(
-        GoodPractice.objects.select_related("city", "scheme__programme", "author"), slug=slug
+    return get_visible_or_404(
+        GoodPractice.objects.select_related("city", "scheme__programme", "author"),
+        may_see=lambda practice: permissions.can_view_practice(request.user, practice),
+        slug=slug,
     )
-    if not permissions.can_view_practice(request.user, practice):
-        raise Http404
-    return practice
 
 
 def _last_step(field: str, actions: list[str]) -> Subquery:
