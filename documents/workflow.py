@@ -115,8 +115,11 @@ class Workflow:
         return ValidationError(message, code=WRONG_STATE)
 
     def refusal(self, user: Any, obj: Any, name: str) -> ValidationError | None:
-        """Why this person may not take the transition now, as the error to raise; or None."""
-        transition = self[name]
+        """Why this person may not take the transition now, as the error to raise; or None.
+
+        A name the table does not know is a state no transition leads to (pairings and events
+        name their transitions by the status they lead to): refused as from a wrong state."""
+        transition = self.transitions.get(name) or Transition(name, frozenset(), name)
 
         def state() -> ValidationError | None:
             if self.state(obj) not in transition.source:

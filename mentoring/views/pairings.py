@@ -18,10 +18,14 @@ from documents.exports import FORMATS, export_response
 
 from ..filters import PairingFilter
 from ..forms.programmes import PairingCitiesForm, PairingForm, PairingStatusForm
-from ..models import Pairing, PairingStatus, Scheme
+from ..models import PAIRING_WORKFLOW, Pairing, PairingStatus, Scheme
 from ..permissions import can_create_event
 from ..selectors.pairings import pairings_for
-from ..services.pairings import TRANSITIONS, pairing_create, pairing_transition, pairing_update
+from ..services.pairings import pairing_create, pairing_transition, pairing_update
+
+
+def _next_statuses(pairing: Pairing) -> tuple:
+    return tuple(PairingStatus(t.target) for t in PAIRING_WORKFLOW.leaving(pairing))
 
 
 def _visible_schemes(user):
@@ -95,7 +99,7 @@ def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_view_pairing(request.user, pairing):
         raise PermissionDenied
     can_manage = can_manage_pairing(request.user, pairing)
-    allowed = TRANSITIONS[pairing.status]
+    allowed = _next_statuses(pairing)
     context = {
         "pairing": pairing,
         "can_manage": can_manage,
@@ -185,7 +189,7 @@ def pairing_status(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     if request.method != "POST":
         return redirect(pairing)
-    form = PairingStatusForm(request.POST, allowed=tuple(TRANSITIONS[pairing.status]) or ())
+    form = PairingStatusForm(request.POST, allowed=_next_statuses(pairing))
     if form.is_valid():
         try:
             pairing = pairing_transition(

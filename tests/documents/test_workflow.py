@@ -110,3 +110,13 @@ def test_the_table_knows_its_states_and_refuses_two_transitions_of_one_name():
             wrong_state=_wrong,
             transitions=[Transition("send", {"a"}, "b"), Transition("send", {"b"}, "c")],
         )
+
+
+def test_a_name_the_table_does_not_know_is_refused_as_from_a_wrong_state():
+    assert FLOW.allowed("editor", doc("sent"), "draft") == (
+        False,
+        "A sent document cannot be draft.",
+    )
+    with pytest.raises(ValidationError) as error:
+        FLOW.check("editor", doc("sent"), "draft")
+    assert error.value.code == WRONG_STATE
