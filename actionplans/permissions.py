@@ -6,8 +6,12 @@ approval; a coordinator or that supervisor records the political endorsement. Ev
 other cities included, does not see the plan at all.
 """
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from accounts.models import Role, User
 from accounts.selectors import scopes_of
+from documents.workflow import Allowed, Rule, Transition, Workflow
 
 from .models import ActionPlan, Stage
 
@@ -68,35 +72,105 @@ def can_comment(user: User, plan: ActionPlan) -> bool:
     )
 
 
-# Each transition: the stages it starts from, and who may take it.
-TRANSITIONS = {
-    "submit": ({Stage.DRAFT}, Stage.SUBMITTED, is_author),
-    "resubmit": ({Stage.CHANGES_REQUESTED}, Stage.RESUBMITTED, is_author),
-    "request_changes": ({Stage.SUBMITTED, Stage.RESUBMITTED}, Stage.CHANGES_REQUESTED, is_reviewer),
-    "approve": ({Stage.SUBMITTED, Stage.RESUBMITTED}, Stage.APPROVED, is_supervisor),
-    "endorse": (
-        {Stage.APPROVED},
-        Stage.ENDORSED,
-        lambda user, plan: is_coordinator(user, plan) or is_supervisor(user, plan),
-    ),
-    "start": (
-        {Stage.ENDORSED},
-        Stage.IN_IMPLEMENTATION,
-        lambda user, plan: is_author(user, plan) or is_supervisor(user, plan),
-    ),
-    "complete": (
-        {Stage.IN_IMPLEMENTATION},
-        Stage.COMPLETED,
-        lambda user, plan: is_supervisor(user, plan) or is_coordinator(user, plan),
-    ),
-}
+# The workflow ----------------------------------------------------------------------------------
+
+
+def _only(*roles) -> Rule:
+    """Let through those who hold one of these parts in the plan; tell the others why not."""
+
+    def allowed(user: User, plan: ActionPlan) -> Allowed:
+        if any(role(user, plan) for role in roles):
+            return True, ""
+        return False, gettext("Your role does not take this step.")
+
+    return allowed
+
+
+def _wrong_stage(plan: ActionPlan, _transition: Transition) -> str:
+    return gettext("The plan is %(stage)s: this step is not possible now.") % {
+        "stage": plan.get_stage_display().lower()
+    }
+
+
+REVIEW_HELP = _("The plan is frozen as a new version and the reviewers are told by e-mail.")
+
+# Each step: the stages it starts from, where it leads, who takes it, and what the person reads
+# about it (the button, the help under it, the message once it is taken).
+PLAN_WORKFLOW = Workflow(
+    field="stage",
+    wrong_state=_wrong_stage,
+    transitions=[
+        Transition(
+            "submit",
+            {Stage.DRAFT},
+            Stage.SUBMITTED,
+            _("Submit for review"),
+            allowed=_only(is_author),
+            help=REVIEW_HELP,
+            done=_("The plan is submitted as version %(number)s; the reviewers are told."),
+        ),
+        Transition(
+            "resubmit",
+            {Stage.CHANGES_REQUESTED},
+            Stage.RESUBMITTED,
+            _("Resubmit for review"),
+            allowed=_only(is_author),
+            help=REVIEW_HELP,
+            done=_("The plan is resubmitted as version %(number)s; the reviewers are told."),
+        ),
+        Transition(
+            "request_changes",
+            {Stage.SUBMITTED, Stage.RESUBMITTED},
+            Stage.CHANGES_REQUESTED,
+            _("Request changes"),
+            allowed=_only(is_reviewer),
+            help=_("The plan goes back to its authors, who are told by e-mail."),
+            done=_("Changes are requested; the authors are told."),
+        ),
+        Transition(
+            "approve",
+            {Stage.SUBMITTED, Stage.RESUBMITTED},
+            Stage.APPROVED,
+            _("Approve for the city administration"),
+            allowed=_only(is_supervisor),
+            help=_("The city administration approves the plan; its authors are told by e-mail."),
+            done=_("The plan is approved for the city administration; the authors are told."),
+        ),
+        Transition(
+            "endorse",
+            {Stage.APPROVED},
+            Stage.ENDORSED,
+            _("Record the political endorsement"),
+            allowed=_only(is_coordinator, is_supervisor),
+            help=_("The decision of the council or the mayor that endorses the plan."),
+            done=_("The political endorsement is recorded."),
+        ),
+        Transition(
+            "start",
+            {Stage.ENDORSED},
+            Stage.IN_IMPLEMENTATION,
+            _("Start implementation"),
+            allowed=_only(is_author, is_supervisor),
+            help=_("From now on the city keeps its actions and indicators up to date."),
+            done=_("The plan is in implementation."),
+        ),
+        Transition(
+            "complete",
+            {Stage.IN_IMPLEMENTATION},
+            Stage.COMPLETED,
+            _("Mark as completed"),
+            allowed=_only(is_supervisor, is_coordinator),
+            help=_("The plan has been carried out."),
+            done=_("The plan is completed."),
+        ),
+    ],
+)
 
 
 def may_take(user: User, plan: ActionPlan, transition: str) -> bool:
     """Only by its role, only from its stages."""
-    sources, _target, role = TRANSITIONS[transition]
-    return plan.stage in sources and role(user, plan)
+    return PLAN_WORKFLOW.allowed(user, plan, transition)[0]
 
 
 def transitions_for(user: User, plan: ActionPlan) -> list[str]:
-    return [name for name in TRANSITIONS if may_take(user, plan, name)]
+    return [t.name for t in PLAN_WORKFLOW.available(user, plan)]

@@ -379,19 +379,11 @@ def _submission_errors(plan: ActionPlan) -> list[str]:
 def _transition(
     plan: ActionPlan, name: str, *, by: User, comment: str = "", version=None
 ) -> Transition:
-    sources, target, _role = permissions.TRANSITIONS[name]
-    if plan.stage not in sources:
-        raise ValidationError(
-            _("The plan is %(stage)s: this step is not possible now.")
-            % {"stage": plan.get_stage_display().lower()},
-            code="wrong_stage",
-        )
-    if not permissions.may_take(by, plan, name):
-        raise ValidationError(_("Your role does not take this step."), code="wrong_role")
+    """Take the step by the plan's workflow (permissions.PLAN_WORKFLOW), which says why not."""
+    from_stage, to_stage = permissions.PLAN_WORKFLOW.take(by, plan, name)
     step = Transition(
-        plan=plan, from_stage=plan.stage, to_stage=target, by=by, comment=comment, version=version
+        plan=plan, from_stage=from_stage, to_stage=to_stage, by=by, comment=comment, version=version
     )
-    plan.stage = target
     plan.save(update_fields=["stage", "updated_at"])
     step.save()
     return step
@@ -408,10 +400,10 @@ def plan_submit(plan: ActionPlan, *, by: User) -> PlanVersion:
     with transaction.atomic():
         plan = _locked(plan)
         name = "resubmit" if plan.stage == Stage.CHANGES_REQUESTED else "submit"
-        if permissions.may_take(by, plan, name):
-            errors = _submission_errors(plan)
-            if errors:
-                raise ValidationError(errors)
+        permissions.PLAN_WORKFLOW.check(by, plan, name)
+        errors = _submission_errors(plan)
+        if errors:
+            raise ValidationError(errors)
         number = (plan.versions.aggregate(m=Max("number"))["m"] or 0) + 1
         version = PlanVersion(plan=plan, number=number, submitted_by=by, snapshot=snapshot(plan))
         step = _transition(plan, name, by=by)

@@ -8,8 +8,11 @@ from django.db.models.functions import Mod
 from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+from documents.workflow import Transition, Workflow
 
 from .charter import ROLE_OF_COMMITMENT, CharterRole, Commitment
 
@@ -204,6 +207,33 @@ class PairingStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+def _pairing_cannot_become(pairing: "Pairing", transition: Transition) -> str:
+    target = transition.target
+    return gettext("A %(current)s pairing cannot become %(target)s.") % {
+        "current": pairing.get_status_display().lower(),
+        "target": PairingStatus(target).label.lower() if target in PairingStatus.values else target,
+    }
+
+
+# Where a pairing may go next, named by the status it leads to: proposed → active → completed,
+# or withdrawn on the way (with a reason, which the service asks for). Who may move it is the
+# pairing pages' business (coordinators and the scheme's expert partner).
+PAIRING_WORKFLOW = Workflow(
+    field="status",
+    wrong_state=_pairing_cannot_become,
+    error_field="status",
+    transitions=[
+        Transition(PairingStatus.ACTIVE, {PairingStatus.PROPOSED}, PairingStatus.ACTIVE),
+        Transition(PairingStatus.COMPLETED, {PairingStatus.ACTIVE}, PairingStatus.COMPLETED),
+        Transition(
+            PairingStatus.WITHDRAWN,
+            {PairingStatus.PROPOSED, PairingStatus.ACTIVE},
+            PairingStatus.WITHDRAWN,
+        ),
+    ],
+)
+
+
 class Pairing(models.Model):
     """An experienced mentor city paired with an implementing city inside a scheme."""
 
@@ -291,13 +321,31 @@ class EventStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-# The only moves an event's status may make: planned → confirmed → held, or cancelled on the way.
-EVENT_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    EventStatus.PLANNED: (EventStatus.CONFIRMED, EventStatus.CANCELLED),
-    EventStatus.CONFIRMED: (EventStatus.HELD, EventStatus.CANCELLED),
-    EventStatus.HELD: (),
-    EventStatus.CANCELLED: (),
-}
+def _event_cannot_become(event: "Event", transition: Transition) -> str:
+    target = transition.target
+    return gettext("A %(from)s event cannot become %(to)s.") % {
+        "from": event.get_status_display().lower(),
+        "to": EventStatus(target).label.lower() if target in EventStatus.values else target,
+    }
+
+
+# The only moves an event's status may make: planned → confirmed → held, or cancelled on the way;
+# named by the status they lead to. (Held once it has begun, cancelled with a reason: the
+# service's rules.)
+EVENT_WORKFLOW = Workflow(
+    field="status",
+    wrong_state=_event_cannot_become,
+    error_field="status",
+    transitions=[
+        Transition(EventStatus.CONFIRMED, {EventStatus.PLANNED}, EventStatus.CONFIRMED),
+        Transition(EventStatus.HELD, {EventStatus.CONFIRMED}, EventStatus.HELD),
+        Transition(
+            EventStatus.CANCELLED,
+            {EventStatus.PLANNED, EventStatus.CONFIRMED},
+            EventStatus.CANCELLED,
+        ),
+    ],
+)
 
 
 class Event(models.Model):
@@ -389,7 +437,7 @@ class Event(models.Model):
 
     @property
     def next_statuses(self) -> tuple[str, ...]:
-        return EVENT_TRANSITIONS[self.status]
+        return tuple(t.target for t in EVENT_WORKFLOW.leaving(self))
 
     @property
     def is_editable(self) -> bool:

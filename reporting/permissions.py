@@ -1,8 +1,13 @@
 """Who may do what with staff time. Rates and costs are personal data: the person, the
 supervisors of their city and the coordinators of a programme the city takes part in."""
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from accounts.models import Role, User
 from accounts.selectors import scopes_of
+from documents.workflow import Allowed, Transition, Workflow
 from mentoring.models import Participation, Programme
 
 from .models import MonthStatus, StaffCostReport, StaffRate, TimesheetMonth
@@ -49,15 +54,94 @@ def can_edit_month(user: User, month: TimesheetMonth) -> bool:
     return month.person_id == user.pk and not month.is_locked
 
 
-def can_approve_month(user: User, month: TimesheetMonth) -> bool:
-    """A supervisor of the city signs others' months, never their own."""
+def can_sign_month(user: User, month: TimesheetMonth) -> Allowed:
+    """The person signs their own month."""
+    if month.person_id == user.pk:
+        return True, ""
+    return False, gettext("Only the person whose timesheet it is can sign it.")
+
+
+def _decides(user: User, month: TimesheetMonth) -> bool:
     return month.person_id != user.pk and is_supervisor_of(user, month.city_id)
 
 
-def can_reopen_month(user: User, month: TimesheetMonth) -> bool:
-    return (
-        month.status == MonthStatus.APPROVED and month.programme_id in scopes_of(user).coordinated
-    )
+def can_approve_month(user: User, month: TimesheetMonth) -> Allowed:
+    """A supervisor of the city signs others' months, never their own."""
+    if _decides(user, month):
+        return True, ""
+    return False, gettext("Only a supervisor of %(city)s can approve this timesheet.") % {
+        "city": month.city
+    }
+
+
+def can_return_month(user: User, month: TimesheetMonth) -> Allowed:
+    """The supervisor who may approve a month may send it back instead."""
+    if _decides(user, month):
+        return True, ""
+    return False, gettext("Only a supervisor of %(city)s can return this timesheet.") % {
+        "city": month.city
+    }
+
+
+def can_reopen_month(user: User, month: TimesheetMonth) -> Allowed:
+    """A coordinator of the programme (the workflow adds: only an approved month)."""
+    if month.programme_id in scopes_of(user).coordinated:
+        return True, ""
+    return False, gettext("Only a coordinator of the programme can reopen a month.")
+
+
+def month_locked_message(month: TimesheetMonth) -> str:
+    """Why a submitted or approved month cannot change."""
+    label = date_format(month.month, "YEAR_MONTH_FORMAT")
+    if month.status == MonthStatus.APPROVED:
+        return gettext("%(month)s is approved and locked; a coordinator can reopen it.") % {
+            "month": label
+        }
+    return gettext(
+        "%(month)s is submitted for approval; it cannot change unless it is returned."
+    ) % {"month": label}
+
+
+# The signatures of a month: the person signs, a supervisor approves or returns, a coordinator
+# reopens an approved month.
+MONTH_WORKFLOW = Workflow(
+    field="status",
+    wrong_state=lambda month, _transition: month_locked_message(month),
+    transitions=[
+        Transition(
+            "submit",
+            {MonthStatus.OPEN, MonthStatus.RETURNED},
+            MonthStatus.SUBMITTED,
+            _("Sign and submit"),
+            allowed=can_sign_month,
+        ),
+        Transition(
+            "approve",
+            {MonthStatus.SUBMITTED},
+            MonthStatus.APPROVED,
+            _("Approve"),
+            allowed=can_approve_month,
+            wrong_state=lambda month, _t: gettext("Only a submitted timesheet can be approved."),
+        ),
+        Transition(
+            "return",
+            {MonthStatus.SUBMITTED},
+            MonthStatus.RETURNED,
+            _("Return with comment"),
+            allowed=can_return_month,
+            wrong_state=lambda month, _t: gettext("Only a submitted timesheet can be returned."),
+        ),
+        Transition(
+            "reopen",
+            {MonthStatus.APPROVED},
+            MonthStatus.OPEN,
+            _("Reopen"),
+            allowed=can_reopen_month,
+            wrong_state=lambda month, _t: gettext("Only an approved month can be reopened."),
+            state_first=True,
+        ),
+    ],
+)
 
 
 def can_manage_rates(user: User, city_id: int) -> bool:

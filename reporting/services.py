@@ -77,15 +77,7 @@ def _check_recorder(person: User, programme: Programme, city: City) -> None:
         )
 
 
-def _locked_message(sheet: TimesheetMonth) -> str:
-    month = date_format(sheet.month, "YEAR_MONTH_FORMAT")
-    if sheet.status == MonthStatus.APPROVED:
-        return _("%(month)s is approved and locked; a coordinator can reopen it.") % {
-            "month": month
-        }
-    return _("%(month)s is submitted for approval; it cannot change unless it is returned.") % {
-        "month": month
-    }
+_locked_message = permissions.month_locked_message
 
 
 # Entries ----------------------------------------------------------------------------------------
@@ -357,16 +349,13 @@ def _log(sheet, action, actor, *, comment="", ip_address=None, details=None) -> 
 def month_submit(sheet: TimesheetMonth, *, by: User, ip_address: str | None = None) -> None:
     """The person signs their month: it goes to the supervisor and can no longer change."""
     sheet = TimesheetMonth.objects.select_for_update().get(pk=sheet.pk)
-    if sheet.person_id != by.pk:
-        raise ValidationError(_("Only the person whose timesheet it is can sign it."))
-    if sheet.status not in (MonthStatus.OPEN, MonthStatus.RETURNED):
-        raise ValidationError(_locked_message(sheet))
+    permissions.MONTH_WORKFLOW.check(by, sheet, "submit")
     if sheet.month > timezone.localdate():
         raise ValidationError(_("A month can be signed once it has begun."))
     hours = _month_hours(sheet)
     if not hours:
         raise ValidationError(_("There is no time recorded in this month to sign."))
-    sheet.status = MonthStatus.SUBMITTED
+    permissions.MONTH_WORKFLOW.take(by, sheet, "submit")
     sheet.submitted_at = timezone.now()
     sheet.return_comment = ""
     sheet.save(update_fields=["status", "submitted_at", "return_comment"])
@@ -386,14 +375,6 @@ def _month_hours(sheet: TimesheetMonth) -> Decimal | None:
     return None if total is None else Decimal(total).quantize(Decimal("0.1"))
 
 
-def _approval_error(sheet: TimesheetMonth, by: User) -> str | None:
-    if not permissions.can_approve_month(by, sheet):
-        return _("Only a supervisor of %(city)s can approve this timesheet.") % {"city": sheet.city}
-    if sheet.status != MonthStatus.SUBMITTED:
-        return _("Only a submitted timesheet can be approved.")
-    return None
-
-
 @transaction.atomic
 def month_approve(sheet: TimesheetMonth, *, by: User, ip_address: str | None = None) -> None:
     """The supervisor countersigns: the month locks with the rate in force stored on it."""
@@ -402,9 +383,7 @@ def month_approve(sheet: TimesheetMonth, *, by: User, ip_address: str | None = N
         .select_related("programme", "city", "person")
         .get(pk=sheet.pk)
     )
-    error = _approval_error(sheet, by)
-    if error:
-        raise ValidationError(error)
+    permissions.MONTH_WORKFLOW.check(by, sheet, "approve")
     year = sheet.month.year
     rate = StaffRate.objects.filter(person=sheet.person, city=sheet.city, year=year).first()
     if rate is None:
@@ -432,7 +411,7 @@ def month_approve(sheet: TimesheetMonth, *, by: User, ip_address: str | None = N
                 "productive": _plain(rate.productive_hours),
             }
         )
-    sheet.status = MonthStatus.APPROVED
+    permissions.MONTH_WORKFLOW.take(by, sheet, "approve")
     sheet.approved_at = timezone.now()
     sheet.approved_by = by
     sheet.hours = hours
@@ -477,16 +456,11 @@ def month_return(
 ) -> None:
     """The supervisor sends the month back to the person with a comment."""
     sheet = TimesheetMonth.objects.select_for_update().get(pk=sheet.pk)
-    if not permissions.can_approve_month(by, sheet):
-        raise ValidationError(
-            _("Only a supervisor of %(city)s can return this timesheet.") % {"city": sheet.city}
-        )
-    if sheet.status != MonthStatus.SUBMITTED:
-        raise ValidationError(_("Only a submitted timesheet can be returned."))
+    permissions.MONTH_WORKFLOW.check(by, sheet, "return")
     comment = comment.strip()
     if not comment:
         raise ValidationError({"comment": [_("Say what should change.")]})
-    sheet.status = MonthStatus.RETURNED
+    permissions.MONTH_WORKFLOW.take(by, sheet, "return")
     sheet.return_comment = comment
     sheet.save(update_fields=["status", "return_comment"])
     _log(sheet, TimesheetAction.RETURNED, by, comment=comment, ip_address=ip_address)
@@ -498,10 +472,7 @@ def month_reopen(
 ) -> None:
     """A coordinator unlocks an approved month; the reason and the figures set aside are kept."""
     sheet = TimesheetMonth.objects.select_for_update().get(pk=sheet.pk)
-    if sheet.status != MonthStatus.APPROVED:
-        raise ValidationError(_("Only an approved month can be reopened."))
-    if not permissions.can_reopen_month(by, sheet):
-        raise ValidationError(_("Only a coordinator of the programme can reopen a month."))
+    permissions.MONTH_WORKFLOW.check(by, sheet, "reopen")
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": [_("Give the reason for reopening the month.")]})
@@ -511,7 +482,7 @@ def month_reopen(
         "approved_by": sheet.approved_by_id,
         "approved_at": sheet.approved_at.isoformat() if sheet.approved_at else None,
     }
-    sheet.status = MonthStatus.OPEN
+    permissions.MONTH_WORKFLOW.take(by, sheet, "reopen")
     sheet.submitted_at = sheet.approved_at = sheet.approved_by = None
     sheet.hours = sheet.annual_costs = sheet.working_time_share = sheet.rate = None
     sheet.cost_model = ""

@@ -5,10 +5,15 @@ coordinators review and publish them, and edit the scheme's toolkits. A practice
 published is visible only to the officers of its city, its reviewers and coordinators.
 """
 
+from collections.abc import Callable
+
+from django.utils.translation import gettext
+
 from accounts.models import Role, User
 from accounts.selectors import scopes_of
+from documents.workflow import Allowed, Rule, Transition, Workflow
 
-from .models import GoodPractice, Rendering, Toolkit
+from .models import GoodPractice, PracticeStatus, Rendering, Toolkit
 
 
 def reviews_scheme(user: User, scheme) -> bool:
@@ -49,7 +54,70 @@ def can_edit_practice(user: User, practice: GoodPractice) -> bool:
 
 
 def can_submit_practice(user: User, practice: GoodPractice) -> bool:
-    return practice.is_editable_by_author and can_write_practice_for(user, practice.city_id)
+    return PRACTICE_WORKFLOW.allowed(user, practice, "submit")[0]
+
+
+# The review of a practice ------------------------------------------------------------------------
+
+
+def _sends(user: User, practice: GoodPractice) -> Allowed:
+    if can_write_practice_for(user, practice.city_id):
+        return True, ""
+    return False, gettext("Only a draft or returned practice can be sent for review.")
+
+
+def _reviews(refusal: Callable[[], str]) -> Rule:
+    def allowed(user: User, practice: GoodPractice) -> Allowed:
+        if can_review_practice(user, practice):
+            return True, ""
+        return False, refusal()
+
+    return allowed
+
+
+# An officer of the city sends a draft (or a returned practice) for review; the theme's expert
+# partner or a coordinator publishes it or returns it, and may withdraw it once published.
+PRACTICE_WORKFLOW = Workflow(
+    field="status",
+    wrong_state=lambda practice, _t: gettext(
+        "Only a draft or returned practice can be sent for review."
+    ),
+    transitions=[
+        Transition(
+            "submit",
+            {PracticeStatus.DRAFT, PracticeStatus.RETURNED},
+            PracticeStatus.IN_REVIEW,
+            allowed=_sends,
+        ),
+        Transition(
+            "return",
+            {PracticeStatus.IN_REVIEW},
+            PracticeStatus.RETURNED,
+            allowed=_reviews(
+                lambda: gettext("Only the theme's expert partner or a coordinator reviews.")
+            ),
+            wrong_state=lambda practice, _t: gettext("Only a practice in review can be returned."),
+        ),
+        Transition(
+            "publish",
+            {PracticeStatus.IN_REVIEW},
+            PracticeStatus.PUBLISHED,
+            allowed=_reviews(
+                lambda: gettext("Only the theme's expert partner or a coordinator publishes.")
+            ),
+            wrong_state=lambda practice, _t: gettext("Only a practice in review can be published."),
+        ),
+        Transition(
+            "withdraw",
+            {PracticeStatus.PUBLISHED},
+            PracticeStatus.RETURNED,
+            allowed=_reviews(
+                lambda: gettext("Only the theme's expert partner or a coordinator withdraws.")
+            ),
+            wrong_state=lambda practice, _t: gettext("Only a published practice can be withdrawn."),
+        ),
+    ],
+)
 
 
 def can_manage_toolkit(user: User, toolkit: Toolkit) -> bool:

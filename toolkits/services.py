@@ -178,13 +178,12 @@ def practice_submit(practice: GoodPractice, *, by: User) -> GoodPractice:
     """The officer hands the practice to its reviewers."""
     with transaction.atomic():
         practice = _locked(practice)
-        if not permissions.can_submit_practice(by, practice):
-            raise ValidationError(_("Only a draft or returned practice can be sent for review."))
+        permissions.PRACTICE_WORKFLOW.check(by, practice, "submit")
         if not practice.target_groups.exists():
             raise ValidationError(
                 {"target_groups": [_("Name at least one target group before review.")]}
             )
-        practice.status = PracticeStatus.IN_REVIEW
+        permissions.PRACTICE_WORKFLOW.take(by, practice, "submit")
         practice.save(update_fields=["status", "updated_at"])
         _step(practice, ReviewAction.SUBMITTED, by)
     return practice
@@ -197,11 +196,7 @@ def practice_return(practice: GoodPractice, *, by: User, comment: str) -> GoodPr
         raise ValidationError({"comment": [_("Say what the authors should change.")]})
     with transaction.atomic():
         practice = _locked(practice)
-        if not permissions.can_review_practice(by, practice):
-            raise ValidationError(_("Only the theme's expert partner or a coordinator reviews."))
-        if practice.status != PracticeStatus.IN_REVIEW:
-            raise ValidationError(_("Only a practice in review can be returned."))
-        practice.status = PracticeStatus.RETURNED
+        permissions.PRACTICE_WORKFLOW.take(by, practice, "return")
         practice.save(update_fields=["status", "updated_at"])
         _step(practice, ReviewAction.RETURNED, by, comment)
     return practice
@@ -210,12 +205,9 @@ def practice_return(practice: GoodPractice, *, by: User, comment: str) -> GoodPr
 def practice_publish(practice: GoodPractice, *, by: User, comment: str = "") -> GoodPractice:
     with transaction.atomic():
         practice = _locked(practice)
-        if not permissions.can_review_practice(by, practice):
-            raise ValidationError(_("Only the theme's expert partner or a coordinator publishes."))
-        if practice.status != PracticeStatus.IN_REVIEW:
-            raise ValidationError(_("Only a practice in review can be published."))
+        permissions.PRACTICE_WORKFLOW.check(by, practice, "publish")
         _validate(practice)
-        practice.status = PracticeStatus.PUBLISHED
+        permissions.PRACTICE_WORKFLOW.take(by, practice, "publish")
         practice.published_at = practice.published_at or timezone.now()
         practice.save(update_fields=["status", "published_at", "updated_at"])
         _step(practice, ReviewAction.PUBLISHED, by, (comment or "").strip())
@@ -230,11 +222,7 @@ def practice_withdraw(practice: GoodPractice, *, by: User, comment: str) -> Good
         raise ValidationError({"comment": [_("Say why the practice is withdrawn.")]})
     with transaction.atomic():
         practice = _locked(practice)
-        if not permissions.can_review_practice(by, practice):
-            raise ValidationError(_("Only the theme's expert partner or a coordinator withdraws."))
-        if practice.status != PracticeStatus.PUBLISHED:
-            raise ValidationError(_("Only a published practice can be withdrawn."))
-        practice.status = PracticeStatus.RETURNED
+        permissions.PRACTICE_WORKFLOW.take(by, practice, "withdraw")
         practice.save(update_fields=["status", "updated_at"])
         _step(practice, ReviewAction.WITHDRAWN, by, comment)
     return practice

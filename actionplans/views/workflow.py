@@ -1,9 +1,10 @@
 """The workflow of a plan in the browser: its steps, its versions, comments on them and two
 versions side by side.
 
-Views find the plan the person may see (404 beyond that), ask actionplans.permissions (403 where
-the plan is visible but the step is not theirs), call one service and turn its ValidationError
-into messages on the form (400).
+Views find the plan the person may see (404 beyond that), ask the plan's workflow
+(actionplans.permissions.PLAN_WORKFLOW, which the services also take their steps by) why a step is
+refused (403 where the step is not theirs, 400 where the plan's stage does not allow it), call one
+service and turn its ValidationError into messages on the form (400).
 """
 
 from django.contrib import messages
@@ -14,10 +15,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from config.views import add_service_errors
+from documents.workflow import WRONG_ROLE
 
 from .. import diff, permissions, services
 from ..forms.workflow import CommentForm, CompareForm, step_form
@@ -35,19 +36,6 @@ SERVICES = {
     "endorse": services.plan_endorse,
     "start": services.plan_start,
     "complete": services.plan_complete,
-}
-DONE = {
-    "submit": gettext_lazy("The plan is submitted as version %(number)s; the reviewers are told."),
-    "resubmit": gettext_lazy(
-        "The plan is resubmitted as version %(number)s; the reviewers are told."
-    ),
-    "request_changes": gettext_lazy("Changes are requested; the authors are told."),
-    "approve": gettext_lazy(
-        "The plan is approved for the city administration; the authors are told."
-    ),
-    "endorse": gettext_lazy("The political endorsement is recorded."),
-    "start": gettext_lazy("The plan is in implementation."),
-    "complete": gettext_lazy("The plan is completed."),
 }
 
 
@@ -67,24 +55,24 @@ def _step_page(request, plan, name, form, *, errors=(), status=200) -> HttpRespo
     return render(request, "actionplans/workflow/step.html", context, status=status)
 
 
+def _refused(request, plan, name, form, error: ValidationError) -> HttpResponse:
+    status = 403 if getattr(error, "code", None) == WRONG_ROLE else 400
+    return _step_page(request, plan, name, form, errors=error.messages, status=status)
+
+
 @login_required
 @GET_AND_POST
 def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     """One step of the workflow: its form (GET) or taking it (POST)."""
     plan = visible_plan(request, pk)
-    if name not in permissions.TRANSITIONS:
+    if name not in permissions.PLAN_WORKFLOW:
         raise Http404
     user = request.user
-    sources, _target, role = permissions.TRANSITIONS[name]
     form = step_form(name, request.POST if request.method == "POST" else None, prefix=name)
-    if not role(user, plan):
-        message = _("Your role does not take this step.")
-        return _step_page(request, plan, name, form, errors=[message], status=403)
-    if plan.stage not in sources:
-        message = _("The plan is %(stage)s: this step is not possible now.") % {
-            "stage": plan.get_stage_display().lower()
-        }
-        return _step_page(request, plan, name, form, errors=[message], status=400)
+    # The step page says why the workflow refuses, as the service would, before any form.
+    refusal = permissions.PLAN_WORKFLOW.refusal(user, plan, name)
+    if refusal is not None:
+        return _refused(request, plan, name, form, refusal)
     if request.method != "POST":
         return _step_page(request, plan, name, form)
     if not form.is_valid():
@@ -95,10 +83,9 @@ def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         if hasattr(error, "error_dict"):
             add_service_errors(form, error)
             return _step_page(request, plan, name, form, status=400)
-        status = 403 if getattr(error, "code", None) == "wrong_role" else 400
-        return _step_page(request, plan, name, form, errors=error.messages, status=status)
+        return _refused(request, plan, name, form, error)
     number = result.number if isinstance(result, PlanVersion) else None
-    messages.success(request, DONE[name] % {"number": number})
+    messages.success(request, permissions.PLAN_WORKFLOW[name].done % {"number": number})
     return redirect(plan.get_absolute_url())
 
 

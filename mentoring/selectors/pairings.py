@@ -5,7 +5,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from accounts.models import User
 from cities.models import City
 
-from ..models import Pairing, PairingStatus, Programme, Scheme
+from ..models import PAIRING_WORKFLOW, Pairing, PairingStatus, Programme, Scheme
 from .programmes import programmes_for
 
 
@@ -140,3 +140,8 @@ def map_data(programme: Programme) -> dict:
             if p.mentor_id in where and p.implementing_id in where
         ],
     }
+
+
+def next_statuses(pairing: Pairing) -> tuple[PairingStatus, ...]:
+    """The statuses the pairing's workflow lets it move to from where it is."""
+    return tuple(PairingStatus(t.target) for t in PAIRING_WORKFLOW.leaving(pairing))

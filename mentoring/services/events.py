@@ -20,7 +20,7 @@ from accounts.models import Role, User
 from cities.models import City
 
 from ..models import (
-    EVENT_TRANSITIONS,
+    EVENT_WORKFLOW,
     HOSTED_EVENT_KINDS,
     PAIRING_EVENT_KINDS,
     PROGRAMME_EVENT_KINDS,
@@ -203,16 +203,9 @@ def event_transition(*, event: Event, to: str, reason: str = "") -> Event:
     with transaction.atomic():
         current = Event.objects.select_for_update().get(pk=event.pk)
         errors: Errors = {}
-        if to not in EVENT_TRANSITIONS[current.status]:
-            _add(
-                errors,
-                "status",
-                _("A %(from)s event cannot become %(to)s.")
-                % {
-                    "from": current.get_status_display().lower(),
-                    "to": EventStatus(to).label.lower() if to in EventStatus.values else to,
-                },
-            )
+        possible, refusal = EVENT_WORKFLOW.allowed(None, current, to)
+        if not possible:
+            _add(errors, "status", refusal)
         elif to == EventStatus.HELD and current.starts_on > timezone.localdate():
             _add(errors, "status", _("An event can be marked as held once it has begun."))
         reason = reason.strip()
@@ -220,7 +213,7 @@ def event_transition(*, event: Event, to: str, reason: str = "") -> Event:
             _add(errors, "cancellation_reason", _("Say why the event is cancelled."))
         if errors:
             raise ValidationError(errors)
-        current.status = to
+        EVENT_WORKFLOW.take(None, current, to)
         if to == EventStatus.CANCELLED:
             current.cancellation_reason = reason
         current.full_clean()

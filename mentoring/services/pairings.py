@@ -9,7 +9,7 @@ from accounts.models import User
 from cities.models import City
 from cities.services import city_save
 
-from ..models import Pairing, PairingStatus, Participation, Programme, Scheme
+from ..models import PAIRING_WORKFLOW, Pairing, PairingStatus, Participation, Programme, Scheme
 
 ACTIVE_STATUSES = (PairingStatus.PROPOSED, PairingStatus.ACTIVE)
 
@@ -83,27 +83,10 @@ def pairing_create(
     return pairing
 
 
-# Where each status may go next. Withdrawal always needs a reason.
-TRANSITIONS = {
-    PairingStatus.PROPOSED: (PairingStatus.ACTIVE, PairingStatus.WITHDRAWN),
-    PairingStatus.ACTIVE: (PairingStatus.COMPLETED, PairingStatus.WITHDRAWN),
-    PairingStatus.COMPLETED: (),
-    PairingStatus.WITHDRAWN: (),
-}
-
-
 def pairing_transition(*, pairing: Pairing, to: str, reason: str = "") -> Pairing:
     """Move a pairing along proposed → active → completed, or withdraw it with a reason."""
-    if to not in TRANSITIONS[pairing.status]:
-        raise ValidationError(
-            {
-                "status": _("A %(current)s pairing cannot become %(target)s.")
-                % {
-                    "current": pairing.get_status_display().lower(),
-                    "target": PairingStatus(to).label.lower(),
-                }
-            }
-        )
+    # Who may is the pairing pages' check (can_manage_pairing); where to, the workflow's.
+    PAIRING_WORKFLOW.check(None, pairing, to)
     if to == PairingStatus.WITHDRAWN and not reason.strip():
         raise ValidationError({"reason": _("Say why the pairing is withdrawn.")})
     with transaction.atomic():
@@ -112,7 +95,7 @@ def pairing_transition(*, pairing: Pairing, to: str, reason: str = "") -> Pairin
             raise ValidationError(
                 _("Someone changed this pairing meanwhile. Reload the page and try again.")
             )
-        locked.status = to
+        PAIRING_WORKFLOW.take(None, locked, to)
         locked.withdrawal_reason = reason.strip() if to == PairingStatus.WITHDRAWN else ""
         locked.full_clean()
         locked.save(update_fields=["status", "withdrawal_reason"])

@@ -15,9 +15,9 @@ from ..filters import PairingFilter
 from ..forms.programmes import PairingCitiesForm, PairingForm, PairingStatusForm
 from ..models import Pairing, Scheme
 from ..permissions import can_manage_pairing, can_manage_pairings_in
-from ..selectors.pairings import pairings_for
+from ..selectors.pairings import next_statuses, pairings_for
 from ..selectors.programmes import programmes_for
-from ..services.pairings import TRANSITIONS, pairing_create, pairing_transition, pairing_update
+from ..services.pairings import pairing_create, pairing_transition, pairing_update
 
 
 def _visible_schemes(user):
@@ -140,7 +140,7 @@ def pairing_status(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     if request.method != "POST":
         return redirect(pairing)
-    form = PairingStatusForm(request.POST, allowed=tuple(TRANSITIONS[pairing.status]) or ())
+    form = PairingStatusForm(request.POST, allowed=next_statuses(pairing))
     if form.is_valid():
         try:
             pairing = pairing_transition(

@@ -21,8 +21,12 @@ from mentoring.permissions import (
     can_view_programme,
 )
 from mentoring.selectors.events import upcoming_events
-from mentoring.selectors.pairings import map_data, pairing_counts_by_scheme, schemes_with_pairings
-from mentoring.services.pairings import TRANSITIONS
+from mentoring.selectors.pairings import (
+    map_data,
+    next_statuses,
+    pairing_counts_by_scheme,
+    schemes_with_pairings,
+)
 from reporting.permissions import can_view_programme_staff_time
 
 
@@ -89,7 +93,7 @@ def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_view_pairing(request.user, pairing):
         raise PermissionDenied
     can_manage = can_manage_pairing(request.user, pairing)
-    allowed = TRANSITIONS[pairing.status]
+    allowed = next_statuses(pairing)
     context = {
         "pairing": pairing,
         "can_manage": can_manage,

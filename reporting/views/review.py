@@ -68,18 +68,15 @@ def _visible_month(request: HttpRequest, pk: int) -> TimesheetMonth:
     )
 
 
-def _may_submit(user: User, sheet: TimesheetMonth) -> bool:
-    return sheet.person_id == user.pk
+def _may(name: str):
+    """Whether the person has the part in the month that this signature needs (403 if not); the
+    month's state is the service's to refuse, with its message."""
+    rule = permissions.MONTH_WORKFLOW[name].allowed
+    return lambda user, sheet: rule(user, sheet)[0]
 
 
-def _may_decide(user: User, sheet: TimesheetMonth) -> bool:
-    """Approve or return: a supervisor of the city, never on their own month."""
-    return permissions.can_approve_month(user, sheet)
-
-
-def _may_reopen(user: User, sheet: TimesheetMonth) -> bool:
-    """A coordinator of the programme (the service adds: only an approved month)."""
-    return sheet.programme_id in scopes_of(user).coordinated
+def _can(user: User, sheet: TimesheetMonth, name: str) -> bool:
+    return permissions.MONTH_WORKFLOW.allowed(user, sheet, name)[0]
 
 
 def _month_context(request: HttpRequest, sheet: TimesheetMonth, **forms) -> dict:
@@ -115,10 +112,9 @@ def _month_context(request: HttpRequest, sheet: TimesheetMonth, **forms) -> dict
         "share_percent": sheet.working_time_share * 100 if show_costs else None,
         "day_equivalents": day_equivalents(sheet.hours) if show_costs else None,
         "cost": staff_cost(sheet.cost_model, sheet.exact_rate, sheet.hours) if show_costs else None,
-        "can_submit": _may_submit(user, sheet)
-        and sheet.status in (MonthStatus.OPEN, MonthStatus.RETURNED),
-        "can_decide": _may_decide(user, sheet) and sheet.status == MonthStatus.SUBMITTED,
-        "can_reopen": permissions.can_reopen_month(user, sheet),
+        "can_submit": _can(user, sheet, "submit"),
+        "can_decide": _can(user, sheet, "approve"),
+        "can_reopen": _can(user, sheet, "reopen"),
         "return_form": forms["return_form"] if "return_form" in forms else ReturnForm(),
         "reopen_form": forms["reopen_form"] if "reopen_form" in forms else ReopenForm(),
         "action_errors": action_errors,
@@ -157,7 +153,7 @@ def month_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _month_action(
         request,
         pk,
-        allowed=_may_submit,
+        allowed=_may("submit"),
         form_class=SignForm,
         form_key="submit_form",
         run=lambda sheet, data: services.month_submit(
@@ -173,7 +169,7 @@ def month_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _month_action(
         request,
         pk,
-        allowed=_may_decide,
+        allowed=_may("approve"),
         form_class=SignForm,
         form_key="approve_form",
         run=lambda sheet, data: services.month_approve(
@@ -189,7 +185,7 @@ def month_return(request: HttpRequest, pk: int) -> HttpResponse:
     return _month_action(
         request,
         pk,
-        allowed=_may_decide,
+        allowed=_may("return"),
         form_class=ReturnForm,
         form_key="return_form",
         run=lambda sheet, data: services.month_return(
@@ -205,7 +201,7 @@ def month_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return _month_action(
         request,
         pk,
-        allowed=_may_reopen,
+        allowed=_may("reopen"),
         form_class=ReopenForm,
         form_key="reopen_form",
         run=lambda sheet, data: services.month_reopen(

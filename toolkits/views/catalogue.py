@@ -17,7 +17,7 @@ from config.views import paginate, query_without_page
 
 from .. import permissions, selectors
 from ..filters import PracticeFilter
-from ..models import PracticeStatus, Toolkit, ToolkitEdition
+from ..models import Toolkit, ToolkitEdition
 
 PRACTICES_PER_PAGE = 20
 
@@ -52,10 +52,7 @@ def practice(request: HttpRequest, slug: str) -> HttpResponse:
         "pdf_languages": _pdf_languages() if published else [],
         "can_edit": permissions.can_edit_practice(user, practice),
         "can_submit": permissions.can_submit_practice(user, practice),
-        "can_review": (
-            practice.status == PracticeStatus.IN_REVIEW
-            and permissions.can_review_practice(user, practice)
-        ),
+        "can_review": permissions.PRACTICE_WORKFLOW.allowed(user, practice, "publish")[0],
     }
     return render(request, "toolkits/catalogue/practice.html", context)
 

@@ -231,6 +231,10 @@ def practice_submit(request: HttpRequest, slug: str) -> HttpResponse:
 REVIEW_FORMS = {"publish": PublishForm, "return": ReturnForm}
 
 
+def _may(user: User, practice: GoodPractice, name: str) -> bool:
+    return permissions.PRACTICE_WORKFLOW.allowed(user, practice, name)[0]
+
+
 def _review_page(request, practice, *, status: int = 200, **forms) -> HttpResponse:
     practice = (
         GoodPractice.objects.select_related("city", "scheme__programme", "author")
@@ -241,8 +245,10 @@ def _review_page(request, practice, *, status: int = 200, **forms) -> HttpRespon
         "practice": practice,
         "history": list(practice.reviews.select_related("by").order_by("at", "pk")),
         "can_edit": permissions.can_edit_practice(request.user, practice),
-        "can_decide": practice.status == PracticeStatus.IN_REVIEW,
-        "can_withdraw": practice.status == PracticeStatus.PUBLISHED,
+        "can_decide": permissions.PRACTICE_WORKFLOW.allowed(request.user, practice, "publish")[0],
+        "can_withdraw": permissions.PRACTICE_WORKFLOW.allowed(request.user, practice, "withdraw")[
+            0
+        ],
         "publish_form": forms.get("publish") or PublishForm(auto_id="id_publish_%s"),
         "return_form": forms.get("return") or ReturnForm(auto_id="id_return_%s"),
         "withdraw_form": forms.get("withdraw") or WithdrawForm(auto_id="id_withdraw_%s"),
