@@ -273,12 +273,15 @@ def month_grid_save(
     month: date,
     hours: dict[tuple[date, str], Decimal | None],
     descriptions: dict[date, str],
+    dry_run: bool = False,
 ) -> int:
     """Save a whole month from the grid: one value per day and activity (None clears the cell).
 
     Entries linked to an event are kept as they are; the grid holds the others. Either every
     cell is saved or none is: errors come back keyed by the grid's field names.
-    Returns the number of entries created, changed or removed.
+    ``dry_run`` judges the month as it would be and then saves nothing: the grid page uses it
+    when some cells could not be read, so that every message shows at once.
+    Returns the number of entries created, changed or removed (or that would be).
     """
     _check_recorder(person, programme, city)
     sheet = timesheet_for(person=person, programme=programme, city=city, month=month, lock=True)
@@ -336,6 +339,8 @@ def month_grid_save(
     if errors:
         transaction.set_rollback(True)
         raise ValidationError(errors)
+    if dry_run:
+        transaction.set_rollback(True)
     return changed
 
 
