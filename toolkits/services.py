@@ -23,6 +23,7 @@ from documents.models import JobStatus
 from mentoring.models import Scheme
 
 from . import permissions
+from .images import checked_image
 from .models import (
     GoodPractice,
     PracticeImage,
@@ -243,14 +244,13 @@ def practice_withdraw(practice: GoodPractice, *, by: User, comment: str) -> Good
 def practice_image_add(
     practice: GoodPractice, *, by: User, image, alt_text: str, caption: str = ""
 ) -> PracticeImage:
-    """Add an image: a real JPEG, PNG, GIF or WebP within the size and pixel limits (the same
-    check as the upload form's, so a caller that skips the form is held to it too)."""
-    from .forms.practices import CheckedImageField
-
+    """Add an image: a real JPEG, PNG, GIF or WebP within the size and pixel limits
+    (toolkits.images, the upload form's check too, so a caller that skips the form is held to
+    it)."""
     if not permissions.can_edit_practice(by, practice):
         raise ValidationError(_("You cannot change this practice in its present state."))
     try:
-        image = CheckedImageField().clean(image)
+        image = checked_image(image)
     except ValidationError as error:
         raise ValidationError({"image": error.messages}) from error
     position = (practice.images.aggregate(top=Max("position"))["top"] or 0) + 1
