@@ -9,6 +9,7 @@ from accounts.models import User
 from cities.models import City
 
 from ..models import Pairing, PairingStatus, Participation, Programme, Scheme
+from ..selectors.pairings import was_withdrawn
 
 ACTIVE_STATUSES = (PairingStatus.PROPOSED, PairingStatus.ACTIVE)
 
@@ -19,7 +20,18 @@ def participation_add(*, programme: Programme, city: City) -> Participation:
 
 
 def pairing_validate(*, scheme: Scheme, mentor: City, implementing: City, pairings=None) -> None:
-    """Check the pairing rules against the other pairings; raise a ValidationError by field."""
+    """Check the pairing rules against the other pairings; raise a ValidationError by field.
+
+    A pair whose pairing was withdrawn before, in any scheme of the programme and whichever city
+    mentored, is refused outright: it is never proposed again."""
+    if was_withdrawn(scheme=scheme, mentor=mentor, implementing=implementing):
+        raise ValidationError(
+            _(
+                "A pairing of %(mentor)s and %(implementing)s was withdrawn before in this "
+                "programme; it is not proposed again."
+            )
+            % {"mentor": mentor, "implementing": implementing}
+        )
     pairings = Pairing.objects.all() if pairings is None else pairings
     errors: dict[str, list[str]] = {}
     if mentor.pk == implementing.pk:
