@@ -538,9 +538,11 @@ def staff_rate_save(
     annual_costs: Decimal,
     working_time_share: Decimal,
     by: User,
+    new: bool = False,
 ) -> StaffRate:
     """Enter or change a person's annual costs for a year. Approved months keep the rate they
-    were approved with."""
+    were approved with. ``new``: only enter one; a rate that exists for the year is refused (from
+    the "new rate" page changing it is likely a slip)."""
     if not permissions.can_manage_rates(by, city.pk):
         raise ValidationError(
             _("Only supervisors of %(city)s and coordinators enter its rates.") % {"city": city}
@@ -551,9 +553,17 @@ def staff_rate_save(
         raise ValidationError(
             {"person": [_("Choose a person who works for %(city)s.") % {"city": city}]}
         )
-    rate = StaffRate.objects.filter(person=person, city=city, year=year).first() or StaffRate(
-        person=person, city=city, year=year
-    )
+    existing = StaffRate.objects.filter(person=person, city=city, year=year).first()
+    if existing is not None and new:
+        raise ValidationError(
+            {
+                "year": [
+                    _("%(person)s already has a rate for %(year)s in %(city)s; change that one.")
+                    % {"person": person, "year": year, "city": city}
+                ]
+            }
+        )
+    rate = existing or StaffRate(person=person, city=city, year=year)
     rate.annual_costs = annual_costs
     rate.working_time_share = working_time_share
     rate.updated_by = by

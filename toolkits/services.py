@@ -6,6 +6,8 @@ benchmarks and tests all come through these functions.
 """
 
 from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -92,22 +94,39 @@ def clean_links(text: str) -> str:
     return "\n".join(lines)
 
 
+def practice_field_errors(
+    *,
+    budget: Decimal | None,
+    eu_contribution: Decimal | None,
+    started_on: date | None,
+    ended_on: date | None,
+) -> dict[str, list[str]]:
+    """The rules between a practice's fields, as messages by field (the practice form shows
+    them next to its own, so that every message shows at once)."""
+    errors: dict[str, list[str]] = {}
+    if eu_contribution is not None and budget is not None and eu_contribution > budget:
+        errors["eu_contribution"] = [_("The EU contribution cannot exceed the total budget.")]
+    if eu_contribution is not None and budget is None:
+        errors["budget"] = [_("Give the total budget the EU contribution is part of.")]
+    if ended_on and started_on and ended_on < started_on:
+        errors["ended_on"] = [_("The end cannot come before the start.")]
+    return errors
+
+
 def _practice_errors(practice: GoodPractice) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     try:
         practice.links = clean_links(practice.links)
     except ValidationError as error:
         errors["links"] = error.messages
-    if (
-        practice.eu_contribution is not None
-        and practice.budget is not None
-        and practice.eu_contribution > practice.budget
-    ):
-        errors["eu_contribution"] = [_("The EU contribution cannot exceed the total budget.")]
-    if practice.eu_contribution is not None and practice.budget is None:
-        errors["budget"] = [_("Give the total budget the EU contribution is part of.")]
-    if practice.ended_on and practice.started_on and practice.ended_on < practice.started_on:
-        errors["ended_on"] = [_("The end cannot come before the start.")]
+    errors.update(
+        practice_field_errors(
+            budget=practice.budget,
+            eu_contribution=practice.eu_contribution,
+            started_on=practice.started_on,
+            ended_on=practice.ended_on,
+        )
+    )
     return errors
 
 

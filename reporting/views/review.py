@@ -348,18 +348,7 @@ def rate_create(request: HttpRequest) -> HttpResponse:
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if StaffRate.objects.filter(
-            person=data["person"], city=data["city"], year=data["year"]
-        ).exists():
-            # The service would change that rate; from the "new rate" page it is likely a slip.
-            form.add_error(
-                "year",
-                _("%(person)s already has a rate for %(year)s in %(city)s; change that one.")
-                % {"person": data["person"], "year": data["year"], "city": data["city"]},
-            )
-        else:
-            return _save_rate(request, form, None)
+        return _save_rate(request, form, None)
     return _rate_page(request, form, None)
 
 
@@ -406,6 +395,7 @@ def _save_rate(request: HttpRequest, form: StaffRateForm, rate: StaffRate | None
             annual_costs=data["annual_costs"],
             working_time_share=data["working_time_share"],
             by=request.user,
+            new=rate is None,
         )
     except ValidationError as error:
         add_service_errors(form, error)

@@ -128,19 +128,19 @@ class PracticeForm(forms.ModelForm):
         return services.clean_links(self.cleaned_data["links"])
 
     def clean(self):
-        """The checks between fields, so that every message shows at once; the service makes
-        them again, with the same words, before it saves."""
+        """The service's checks between fields (practice_field_errors), on the fields that
+        could be read, so that every message shows at once; the service makes them again
+        before it saves."""
         data = super().clean()
-        budget, eu = data.get("budget"), data.get("eu_contribution")
-        if eu is not None and budget is not None and eu > budget:
-            self.add_error(
-                "eu_contribution", _("The EU contribution cannot exceed the total budget.")
-            )
-        if eu is not None and budget is None and "budget" not in self.errors:
-            self.add_error("budget", _("Give the total budget the EU contribution is part of."))
-        start, end = data.get("started_on"), data.get("ended_on")
-        if start and end and end < start:
-            self.add_error("ended_on", _("The end cannot come before the start."))
+        errors = services.practice_field_errors(
+            budget=data.get("budget"),
+            eu_contribution=data.get("eu_contribution"),
+            started_on=data.get("started_on"),
+            ended_on=data.get("ended_on"),
+        )
+        for name, messages in errors.items():
+            if name not in self.errors:
+                self.add_error(name, messages)
         city, scheme = data.get("city"), data.get("scheme")
         if city is not None and scheme is not None:
             if not scheme.programme.participations.filter(city=city).exists():
