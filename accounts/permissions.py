@@ -28,10 +28,11 @@ def can_view_programme(user: User, programme: Programme) -> bool:
     for m in memberships_of(user):
         if m.role in (Role.COORDINATOR, Role.PARTNER) and m.programme_id == programme.pk:
             return True
-        if m.role == Role.EXPERT and m.scheme.programme_id == programme.pk:
+        if m.role == Role.EXPERT and m.scheme is not None and m.scheme.programme_id == programme.pk:
             return True
         if (
             m.role in (Role.OFFICER, Role.SUPERVISOR)
+            and m.city_id is not None
             and programme.participations.filter(city_id=m.city_id).exists()
         ):
             return True

@@ -13,15 +13,23 @@ from .models import ActionPlan, Stage
 
 
 def _city_ids(user: User, role: str) -> set[int]:
-    return {m.city_id for m in memberships_of(user) if m.role == role}
+    return {m.city_id for m in memberships_of(user) if m.role == role and m.city_id is not None}
 
 
 def _scheme_ids(user: User) -> set[int]:
-    return {m.scheme_id for m in memberships_of(user) if m.role == Role.EXPERT}
+    return {
+        m.scheme_id
+        for m in memberships_of(user)
+        if m.role == Role.EXPERT and m.scheme_id is not None
+    }
 
 
 def _programme_ids(user: User) -> set[int]:
-    return {m.programme_id for m in memberships_of(user) if m.role == Role.COORDINATOR}
+    return {
+        m.programme_id
+        for m in memberships_of(user)
+        if m.role == Role.COORDINATOR and m.programme_id is not None
+    }
 
 
 def is_author(user: User, plan: ActionPlan) -> bool:

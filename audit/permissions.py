@@ -5,7 +5,11 @@ from accounts.selectors import memberships_of
 
 
 def coordinated_programme_ids(user: User) -> set[int]:
-    return {m.programme_id for m in memberships_of(user) if m.role == Role.COORDINATOR}
+    return {
+        m.programme_id
+        for m in memberships_of(user)
+        if m.role == Role.COORDINATOR and m.programme_id is not None
+    }
 
 
 def can_view_audit_trail(user: User) -> bool:

@@ -33,7 +33,7 @@ def theme_schemes(scheme: Scheme) -> QuerySet:
     )
 
 
-def published_practices_on_theme(scheme: Scheme) -> Subquery:
+def published_practices_on_theme(scheme: Scheme) -> Coalesce:
     """The number of the candidate city's published good practices in the scheme's theme (this
     scheme or one sharing a Charter commitment with it), as a subquery on the city: a join would
     multiply the pairing counts."""

@@ -27,7 +27,7 @@ def _facilitated(user: User) -> set[int]:
 
 
 def _city_ids(user: User, roles: tuple[str, ...] = CITY_ROLES) -> set[int]:
-    return {m.city_id for m in memberships_of(user) if m.role in roles}
+    return {m.city_id for m in memberships_of(user) if m.role in roles and m.city_id is not None}
 
 
 def _programmes_of_cities(user: User) -> dict[int, set[int]]:
@@ -41,12 +41,12 @@ def _programmes_of_cities(user: User) -> dict[int, set[int]]:
             )
             for city_id, programme_id in rows:
                 cached[city_id].add(programme_id)
-        user._event_city_programmes_cache = cached
+        user._event_city_programmes_cache = cached  # type: ignore[attr-defined]  # per request
     return cached
 
 
 def _is_scheme_expert(user: User, event: Event) -> bool:
-    return event.pairing_id is not None and event.pairing.scheme_id in _facilitated(user)
+    return event.pairing is not None and event.pairing.scheme_id in _facilitated(user)
 
 
 def _event_cities_of(user: User, event: Event, roles: tuple[str, ...]) -> set[int]:
@@ -77,7 +77,9 @@ def can_view_event(user: User, event: Event) -> bool:
     if event.programme_id in _coordinated(user) or _is_scheme_expert(user, event):
         return True
     if event.pairing_id is None and any(
-        m.role == Role.EXPERT and m.scheme.programme_id == event.programme_id
+        m.role == Role.EXPERT
+        and m.scheme is not None
+        and m.scheme.programme_id == event.programme_id
         for m in memberships_of(user)
     ):
         return True

@@ -9,11 +9,19 @@ from .models import MonthStatus, StaffCostReport, StaffRate, TimesheetMonth
 
 
 def coordinated_ids(user: User) -> set[int]:
-    return {m.programme_id for m in memberships_of(user) if m.role == Role.COORDINATOR}
+    return {
+        m.programme_id
+        for m in memberships_of(user)
+        if m.role == Role.COORDINATOR and m.programme_id is not None
+    }
 
 
 def supervised_ids(user: User) -> set[int]:
-    return {m.city_id for m in memberships_of(user) if m.role == Role.SUPERVISOR}
+    return {
+        m.city_id
+        for m in memberships_of(user)
+        if m.role == Role.SUPERVISOR and m.city_id is not None
+    }
 
 
 def can_request_reports(user: User) -> bool:
@@ -22,11 +30,15 @@ def can_request_reports(user: User) -> bool:
 
 
 def _city_ids(user: User, role: str) -> set[int]:
-    return {m.city_id for m in memberships_of(user) if m.role == role}
+    return {m.city_id for m in memberships_of(user) if m.role == role and m.city_id is not None}
 
 
 def _coordinated_ids(user: User) -> set[int]:
-    return {m.programme_id for m in memberships_of(user) if m.role == Role.COORDINATOR}
+    return {
+        m.programme_id
+        for m in memberships_of(user)
+        if m.role == Role.COORDINATOR and m.programme_id is not None
+    }
 
 
 def is_officer_of(user: User, city_id: int) -> bool:

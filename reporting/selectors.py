@@ -5,10 +5,12 @@ only prices one row per approved person-month with the rate stored on it.
 """
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext
@@ -274,9 +276,9 @@ def staff_cost_summary(
     )
 
 
-def timesheet_days(sheet_ids: list[int]) -> dict[int, list[dict]]:
+def timesheet_days(sheet_ids: list[int]) -> dict[int, list[Mapping[str, Any]]]:
     """The day-by-day lines of the given timesheets, for printing: sheet id → entries."""
-    lines: dict[int, list[dict]] = defaultdict(list)
+    lines: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
     for entry in (
         TimeEntry.objects.filter(timesheet__in=sheet_ids)
         .order_by("timesheet_id", "day", "activity", "pk")
@@ -368,7 +370,10 @@ def days_totals(rows: list[dict], allowance: int) -> dict:
 
 def month_costs(sheet: TimesheetMonth) -> PricedHours:
     """An approved month's figures, from the exact frozen rate (see exact_rate)."""
-    return PricedHours(sheet.cost_model, sheet.exact_rate, sheet.hours)
+    rate = sheet.exact_rate
+    if rate is None or sheet.hours is None:
+        raise ValueError("Only an approved month has costs.")
+    return PricedHours(sheet.cost_model, rate, sheet.hours)
 
 
 def rate_figures(rate: StaffRate) -> Rates:

@@ -123,10 +123,10 @@ def _entry_errors(
             )
         if day > timezone.localdate():
             add("day", _("Time can only be recorded for today or earlier."))
-    if entry.event_id is not None and entry.event.programme_id != programme.pk:
+    if entry.event is not None and entry.event.programme_id != programme.pk:
         add("event", _("Choose an event of %(programme)s.") % {"programme": programme})
     limit = TimeEntry._meta.get_field("description").max_length
-    if len(entry.description or "") > limit:
+    if limit is not None and len(entry.description or "") > limit:
         add(
             "description",
             _("Keep the description to %(limit)s characters.") % {"limit": limit},

@@ -12,15 +12,25 @@ from .models import GoodPractice, Rendering, Toolkit
 
 
 def officer_city_ids(user: User) -> set[int]:
-    return {m.city_id for m in memberships_of(user) if m.role == Role.OFFICER}
+    return {
+        m.city_id for m in memberships_of(user) if m.role == Role.OFFICER and m.city_id is not None
+    }
 
 
 def expert_scheme_ids(user: User) -> set[int]:
-    return {m.scheme_id for m in memberships_of(user) if m.role == Role.EXPERT}
+    return {
+        m.scheme_id
+        for m in memberships_of(user)
+        if m.role == Role.EXPERT and m.scheme_id is not None
+    }
 
 
 def coordinated_programme_ids(user: User) -> set[int]:
-    return {m.programme_id for m in memberships_of(user) if m.role == Role.COORDINATOR}
+    return {
+        m.programme_id
+        for m in memberships_of(user)
+        if m.role == Role.COORDINATOR and m.programme_id is not None
+    }
 
 
 def reviews_scheme(user: User, scheme) -> bool:
@@ -82,4 +92,6 @@ def can_view_rendering(user: User, rendering: Rendering) -> bool:
     rendering of a practice taken off the catalogue is seen by those who still see it."""
     if rendering.edition_id:
         return True
+    if rendering.practice is None:  # a rendering is of an edition or of a practice
+        return False
     return can_view_practice(user, rendering.practice)

@@ -467,7 +467,7 @@ def rendering_redo(rendering: Rendering, *, by: User) -> None:
     downloadable until the new one replaces it."""
     from .tasks import render_pdf
 
-    toolkit = rendering.edition.toolkit if rendering.edition_id else None
+    toolkit = rendering.edition.toolkit if rendering.edition is not None else None
     if toolkit is None or not permissions.can_render(by, toolkit):
         raise ValidationError(_("Only the programme's coordinators render toolkits again."))
     if not rendering.is_finished:

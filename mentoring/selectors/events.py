@@ -65,7 +65,7 @@ def _concerning_condition(user: User) -> Q:
     for m in memberships_of(user):
         if m.role == Role.COORDINATOR:
             coordinated.add(m.programme_id)
-        elif m.role == Role.EXPERT:
+        elif m.role == Role.EXPERT and m.scheme is not None:
             schemes.add(m.scheme_id)
             expert_programmes.add(m.scheme.programme_id)
         elif m.role in (Role.OFFICER, Role.SUPERVISOR):

@@ -86,18 +86,18 @@ def coordinated_overview(programmes: QuerySet) -> list[dict]:
             )
         )
     )
-    programmes = list(
+    listed = list(
         programmes.annotate(city_count=Count("participations", distinct=True)).prefetch_related(
             Prefetch("schemes", queryset=schemes)
         )
     )
     rows = (
-        Pairing.objects.filter(scheme__programme__in=programmes)
+        Pairing.objects.filter(scheme__programme__in=listed)
         .values("scheme__programme_id", "status")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    counts = {programme.pk: dict.fromkeys(PairingStatus.values, 0) for programme in programmes}
+    counts = {programme.pk: dict.fromkeys(PairingStatus.values, 0) for programme in listed}
     for row in rows:
         counts[row["scheme__programme_id"]][row["status"]] = row["n"]
     return [
@@ -107,7 +107,7 @@ def coordinated_overview(programmes: QuerySet) -> list[dict]:
             "counts": counts[programme.pk],
             "city_count": programme.city_count,
         }
-        for programme in programmes
+        for programme in listed
     ]
 
 

@@ -87,7 +87,7 @@ def pairing_create(
 
 
 # Where each status may go next. Withdrawal always needs a reason.
-TRANSITIONS = {
+TRANSITIONS: dict[str, tuple[str, ...]] = {
     PairingStatus.PROPOSED: (PairingStatus.ACTIVE, PairingStatus.WITHDRAWN),
     PairingStatus.ACTIVE: (PairingStatus.COMPLETED, PairingStatus.WITHDRAWN),
     PairingStatus.COMPLETED: (),
