@@ -88,7 +88,7 @@ class Role(models.TextChoices):
 
 # Which scope each role needs: a coordinator or partner acts for a programme, an expert for a
 # scheme, officers and supervisors for a city. The check constraints below hold this.
-ROLE_SCOPE = {
+ROLE_SCOPE: dict[str, str] = {
     Role.COORDINATOR: "programme",
     Role.PARTNER: "programme",
     Role.EXPERT: "scheme",

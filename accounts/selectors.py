@@ -18,7 +18,7 @@ def memberships_of(user: User) -> list[Membership]:
                 "programme", "scheme__programme", "city"
             )
         )
-        user._memberships_cache = cached
+        user._memberships_cache = cached  # type: ignore[attr-defined]  # a per-request cache
     return cached
 
 
@@ -78,7 +78,7 @@ def scopes_of(user: User) -> Scopes:
     for membership in memberships_of(user):
         field = ROLE_SCOPE[membership.role]
         by_field[field].setdefault(membership.role, set()).add(getattr(membership, f"{field}_id"))
-        if membership.role == Role.EXPERT:
+        if membership.role == Role.EXPERT and membership.scheme is not None:
             expert_programmes.add(membership.scheme.programme_id)
     scopes = Scopes(
         **{
@@ -90,7 +90,7 @@ def scopes_of(user: User) -> Scopes:
         expert_programmes=frozenset(expert_programmes),
     )
     if user.is_authenticated:
-        user._scopes_cache = scopes
+        user._scopes_cache = scopes  # type: ignore[attr-defined]  # a per-request cache
     return scopes
 
 

@@ -56,7 +56,8 @@ def _validate_scope(instance: Membership | Invitation) -> None:
     for field in ("programme", "scheme", "city"):
         value = getattr(instance, f"{field}_id")
         if field == needed and value is None:
-            label = type(instance)._meta.get_field(field).verbose_name
+            scope_field = type(instance)._meta.get_field(field)  # a ForeignKey, with a label
+            label = getattr(scope_field, "verbose_name", field)
             errors[field] = _("Choose the %(scope)s this role acts for.") % {"scope": label}
         elif field != needed and value is not None:
             errors[field] = _("Leave this empty for the role you chose.")

@@ -36,7 +36,8 @@ from .models import (
 )
 
 # The list sections and the rows they hold, with the fields a form may set on each.
-ROWS = {
+RowModel = type[Action] | type[Indicator] | type[Risk] | type[GroupMember]
+ROWS: dict[str, tuple[RowModel, tuple[str, ...]]] = {
     Section.ACTIONS: (
         Action,
         (
@@ -56,7 +57,7 @@ ROWS = {
     Section.LOCAL_GROUP: (GroupMember, ("organisation", "sector")),
 }
 SECTION_OF_MODEL = {model: section for section, (model, _fields) in ROWS.items()}
-TEXT_SECTIONS = {Section.CONTEXT: "context", Section.OBJECTIVES: "objectives"}
+TEXT_SECTIONS: dict[str, str] = {Section.CONTEXT: "context", Section.OBJECTIVES: "objectives"}
 
 
 def stale_message() -> str:
@@ -447,7 +448,7 @@ def plan_endorse(
         errors["decided_on"] = [_("The decision cannot be dated in the future.")]
     if not reference:
         errors["reference"] = [_("Give the reference of the decision.")]
-    if errors:
+    if errors or decided_on is None:
         raise ValidationError(errors)
     with transaction.atomic():
         plan = _locked(plan)

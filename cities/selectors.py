@@ -17,7 +17,7 @@ def cities_of(user: User, *roles: str) -> list[City]:
     """The cities themselves that the person acts for in the roles named (officer or supervisor if
     none), by name: taken from the memberships already read, so no further query."""
     ids = scopes_of(user).city_ids(*roles)
-    cities = {m.city_id: m.city for m in memberships_of(user) if m.city_id in ids}
+    cities = {m.city.pk: m.city for m in memberships_of(user) if m.city and m.city.pk in ids}
     return sorted(cities.values(), key=lambda city: (city.name, city.pk))
 
 

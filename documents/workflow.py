@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 
 Allowed = tuple[bool, str]
 Rule = Callable[[Any, Any], Allowed]
@@ -50,12 +51,12 @@ class Transition:
     state)."""
 
     name: str
-    source: frozenset
+    source: Iterable[Any]
     target: str
-    label: str = ""
+    label: str | Promise = ""
     allowed: Rule = anyone
-    help: str = ""
-    done: str = ""
+    help: str | Promise = ""
+    done: str | Promise = ""
     wrong_state: Callable[[Any, "Transition"], str] | None = None
     state_first: bool = False
 

@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce
 
 from cities.models import City
 from mentoring.models import Pairing, PairingStatus, Participation, Scheme
+from mentoring.selectors.pairings import withdrawn_partners
 from mentoring.services.pairings import ACTIVE_STATUSES
 from toolkits.models import GoodPractice, PracticeStatus
 
@@ -32,23 +33,7 @@ def theme_schemes(scheme: Scheme) -> QuerySet:
     )
 
 
-def withdrawn_partners(*, scheme: Scheme, city: City) -> QuerySet:
-    """Ids of the cities whose pairing with the city was withdrawn in any scheme of the scheme's
-    programme, whichever of the two was the mentor: such a pair is never suggested again."""
-    withdrawn = Pairing.objects.filter(
-        scheme__programme_id=scheme.programme_id, status=PairingStatus.WITHDRAWN
-    )
-    return City.objects.filter(
-        Q(pk__in=withdrawn.filter(implementing=city).values("mentor_id"))
-        | Q(pk__in=withdrawn.filter(mentor=city).values("implementing_id"))
-    ).values("pk")
-
-
-def was_withdrawn(*, scheme: Scheme, mentor: City, implementing: City) -> bool:
-    return withdrawn_partners(scheme=scheme, city=implementing).filter(pk=mentor.pk).exists()
-
-
-def published_practices_on_theme(scheme: Scheme) -> Subquery:
+def published_practices_on_theme(scheme: Scheme) -> Coalesce:
     """The number of the candidate city's published good practices in the scheme's theme (this
     scheme or one sharing a Charter commitment with it), as a subquery on the city: a join would
     multiply the pairing counts."""

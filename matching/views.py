@@ -20,7 +20,7 @@ from mentoring.permissions import is_coordinator
 from mentoring.services.pairings import pairing_create
 
 from .ranking import rank
-from .selectors import implementing_facts, mentor_candidates, was_withdrawn
+from .selectors import implementing_facts, mentor_candidates
 
 
 class MatchingForm(forms.Form):
@@ -108,16 +108,6 @@ def matching_propose(request: HttpRequest, slug: str) -> HttpResponse:
     mentor = form.cleaned_data["mentor"]
     implementing = form.cleaned_data["implementing"]
     back = _matching_url(programme, scheme=scheme, implementing=implementing)
-    if was_withdrawn(scheme=scheme, mentor=mentor, implementing=implementing):
-        messages.error(
-            request,
-            _(
-                "A pairing of %(mentor)s and %(implementing)s was withdrawn before in this "
-                "programme; it is not proposed again."
-            )
-            % {"mentor": mentor, "implementing": implementing},
-        )
-        return redirect(back)
     try:
         pairing = pairing_create(
             scheme=scheme, mentor=mentor, implementing=implementing, by=request.user

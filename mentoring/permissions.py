@@ -25,12 +25,12 @@ def _programmes_of_cities(user: User) -> dict[int, set[int]]:
             )
             for city_id, programme_id in rows:
                 cached[city_id].add(programme_id)
-        user._event_city_programmes_cache = cached
+        user._event_city_programmes_cache = cached  # type: ignore[attr-defined]  # per request
     return cached
 
 
 def _is_scheme_expert(user: User, event: Event) -> bool:
-    return event.pairing_id is not None and event.pairing.scheme_id in scopes_of(user).facilitated
+    return event.pairing is not None and event.pairing.scheme_id in scopes_of(user).facilitated
 
 
 def _event_cities_of(user: User, event: Event, roles: tuple[str, ...]) -> frozenset[int]:

@@ -339,7 +339,10 @@ class StaffRate(models.Model):
 
     @property
     def productive_hours(self) -> Decimal:
-        return PRODUCTIVE_HOURS_PER_YEAR * self.working_time_share
+        """The most hours the person may declare in the year (reporting.costs.Rates)."""
+        from .costs import Rates
+
+        return Rates(self.annual_costs, self.working_time_share).productive_hours
 
 
 class StaffCostReport(BackgroundJob):

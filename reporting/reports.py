@@ -23,17 +23,10 @@ from django.utils.translation import gettext as _
 from documents import jobs
 from documents.exports import XLSX_TYPE, CsvDocument, XlsxDocument
 from documents.pdf import render_pdf
-from mentoring.models import CostModel
 
 from . import selectors
-from .costs import cents
-from .models import (
-    HOURS_PER_DAY_EQUIVALENT,
-    PRODUCTIVE_HOURS_PER_YEAR,
-    WORKING_DAYS_PER_YEAR,
-    Activity,
-    StaffCostReport,
-)
+from .costs import cents, days
+from .models import Activity, StaffCostReport
 from .selectors import PersonMonth, StaffCostSummary
 
 PDF_TEMPLATE = "reporting/pdf/staff_cost_report.html"
@@ -136,8 +129,6 @@ def _scope(report: StaffCostReport) -> str:
 
 def _pdf_context(report, summary: StaffCostSummary, generated_at, parts: list[str]) -> dict:
     split = summary.split
-    uncapped = split.total * split.reimbursement_rate
-    capped = split.grant_cap is not None and uncapped > split.grant_cap
     return {
         "report": report,
         "programme": report.programme,
@@ -148,8 +139,8 @@ def _pdf_context(report, summary: StaffCostSummary, generated_at, parts: list[st
         "split": split,
         "indirect_percent": _percent(split.indirect_rate),
         "reimbursement_percent": _percent(split.reimbursement_rate),
-        "own_percent": _percent(Decimal(1) - split.reimbursement_rate),
-        "eu_share_capped": capped,
+        "own_percent": _percent(split.own_contribution_rate),
+        "eu_share_capped": split.eu_share_capped,
         "parts": parts,
     }
 
@@ -180,19 +171,13 @@ def _day_lines(lines: list[dict], labels: dict[str, str]) -> list[dict]:
     return shown
 
 
-def _rate_divisor(row: PersonMonth) -> Decimal:
-    if row.cost_model == CostModel.DAILY:
-        return WORKING_DAYS_PER_YEAR * row.working_time_share
-    return PRODUCTIVE_HOURS_PER_YEAR * row.working_time_share
-
-
 def _priced(row: PersonMonth) -> dict:
     return {
         "row": row,
-        "daily": row.cost_model == CostModel.DAILY,
+        "daily": row.is_daily,
         "share": _plain(row.working_time_share),
-        "divisor": _plain(_rate_divisor(row)),
-        "quantity": row.day_equivalents if row.cost_model == CostModel.DAILY else row.hours,
+        "divisor": _plain(row.rate_divisor),
+        "quantity": row.quantity,
     }
 
 
@@ -218,8 +203,8 @@ def _timesheet_parts(
             {
                 "city": cities[city_id],
                 "priced": [_priced(row) for row in city_rows],
-                "uses_daily": any(row.cost_model == CostModel.DAILY for row in city_rows),
-                "uses_hourly": any(row.cost_model != CostModel.DAILY for row in city_rows),
+                "uses_daily": any(row.is_daily for row in city_rows),
+                "uses_hourly": any(not row.is_daily for row in city_rows),
             },
         )
         for index, (_person_id, rows) in enumerate(
@@ -337,7 +322,7 @@ class _Tables:
                 "",
                 "",
                 summary.total_hours,
-                sum((row.day_equivalents for row in summary.rows), Decimal(0)),
+                summary.total_day_equivalents,
                 "",
                 None,
                 None,
@@ -353,10 +338,7 @@ class _Tables:
         self._both(
             _("Totals by activity"),
             [_("Activity"), _("Hours"), _("Day-equivalents")],
-            [
-                [label, hours, hours / HOURS_PER_DAY_EQUIVALENT]
-                for _value, label, hours in summary.by_activity
-            ],
+            [[label, hours, days(hours)] for _value, label, hours in summary.by_activity],
             widths=(32, 10, 14),
         )
         self._both(
@@ -391,7 +373,7 @@ class _Tables:
                 [_("EU share"), split.reimbursement_rate, cents(split.eu_share)],
                 [
                     _("Own contribution"),
-                    Decimal(1) - split.reimbursement_rate,
+                    split.own_contribution_rate,
                     cents(split.own_contribution),
                 ],
             ],

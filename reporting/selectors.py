@@ -5,10 +5,12 @@ only prices one row per approved person-month with the rate stored on it.
 """
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext
@@ -18,9 +20,8 @@ from accounts.selectors import scopes_of
 from cities.models import City
 from mentoring.models import Programme
 
-from .costs import CostSplit, day_equivalents, rate_for, staff_cost
+from .costs import CostSplit, PricedHours, Rates, days, rate_divisor, rate_for, share_of_allowance
 from .models import (
-    HOURS_PER_DAY_EQUIVALENT,
     Activity,
     MonthStatus,
     StaffCostReport,
@@ -108,12 +109,29 @@ class PersonMonth:
     approved_by: str
 
     @cached_property
+    def priced(self) -> PricedHours:
+        return PricedHours(self.cost_model, self.rate, self.hours)
+
+    @property
+    def is_daily(self) -> bool:
+        return self.priced.is_daily
+
+    @cached_property
     def day_equivalents(self) -> Decimal:
-        return day_equivalents(self.hours)
+        return self.priced.day_equivalents
+
+    @property
+    def quantity(self) -> Decimal:
+        """What the rate was multiplied by: hours, or day-equivalents in the daily model."""
+        return self.priced.quantity
+
+    @property
+    def rate_divisor(self) -> Decimal:
+        return rate_divisor(self.cost_model, self.working_time_share)
 
     @cached_property
     def cost(self) -> Decimal:
-        return staff_cost(self.cost_model, self.rate, self.hours)
+        return self.priced.cost
 
 
 @dataclass
@@ -126,7 +144,7 @@ class CityFigures:
 
     @property
     def days(self) -> Decimal:
-        return self.hours / HOURS_PER_DAY_EQUIVALENT
+        return days(self.hours)
 
     @property
     def days_left(self) -> Decimal:
@@ -149,7 +167,11 @@ class StaffCostSummary:
 
     @property
     def total_days(self) -> Decimal:
-        return self.total_hours / HOURS_PER_DAY_EQUIVALENT
+        return days(self.total_hours)
+
+    @property
+    def total_day_equivalents(self) -> Decimal:
+        return sum((row.day_equivalents for row in self.rows), Decimal(0))
 
 
 def _period(programme, city, first_month, last_month) -> QuerySet:
@@ -251,9 +273,9 @@ def staff_cost_summary(
     )
 
 
-def timesheet_days(sheet_ids: list[int]) -> dict[int, list[dict]]:
+def timesheet_days(sheet_ids: list[int]) -> dict[int, list[Mapping[str, Any]]]:
     """The day-by-day lines of the given timesheets, for printing: sheet id → entries."""
-    lines: dict[int, list[dict]] = defaultdict(list)
+    lines: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
     for entry in (
         TimeEntry.objects.filter(timesheet__in=sheet_ids)
         .order_by("timesheet_id", "day", "activity", "pk")
@@ -316,13 +338,41 @@ def _person_label(row: dict, field: str = "person") -> str:
 
 
 def _days_row(key: int, label: str, row: dict, allowance: int) -> dict:
-    recorded = Decimal(row.get("recorded") or 0) / HOURS_PER_DAY_EQUIVALENT
-    approved = Decimal(row.get("approved") or 0) / HOURS_PER_DAY_EQUIVALENT
+    recorded = days(Decimal(row.get("recorded") or 0))
+    approved = days(Decimal(row.get("approved") or 0))
     return {
         "id": key,
         "label": label,
         "recorded_days": recorded,
         "approved_days": approved,
         "allowance_days": allowance,
-        "share_of_allowance": (approved / allowance * 100) if allowance else Decimal(0),
+        "share_of_allowance": share_of_allowance(approved, allowance),
     }
+
+
+def days_totals(rows: list[dict], allowance: int) -> dict:
+    """The sum of days_by_city or days_by_person rows against a total allowance."""
+    approved = sum((row["approved_days"] for row in rows), Decimal(0))
+    recorded = sum((row["recorded_days"] for row in rows), Decimal(0))
+    return {
+        "approved_days": approved,
+        "recorded_days": recorded,
+        "allowance_days": allowance,
+        "share_of_allowance": share_of_allowance(approved, allowance),
+    }
+
+
+# Costs on pages ---------------------------------------------------------------------------------
+
+
+def month_costs(sheet: TimesheetMonth) -> PricedHours:
+    """An approved month's figures, from the exact frozen rate (see exact_rate)."""
+    rate = sheet.exact_rate
+    if rate is None or sheet.hours is None:
+        raise ValueError("Only an approved month has costs.")
+    return PricedHours(sheet.cost_model, rate, sheet.hours)
+
+
+def rate_figures(rate: StaffRate) -> Rates:
+    """The hourly and daily rates and productive hours of a person's annual costs."""
+    return Rates(rate.annual_costs, rate.working_time_share)

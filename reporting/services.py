@@ -115,10 +115,10 @@ def _entry_errors(
             )
         if day > timezone.localdate():
             add("day", _("Time can only be recorded for today or earlier."))
-    if entry.event_id is not None and entry.event.programme_id != programme.pk:
+    if entry.event is not None and entry.event.programme_id != programme.pk:
         add("event", _("Choose an event of %(programme)s.") % {"programme": programme})
     limit = TimeEntry._meta.get_field("description").max_length
-    if len(entry.description or "") > limit:
+    if limit is not None and len(entry.description or "") > limit:
         add(
             "description",
             _("Keep the description to %(limit)s characters.") % {"limit": limit},
@@ -265,12 +265,15 @@ def month_grid_save(
     month: date,
     hours: dict[tuple[date, str], Decimal | None],
     descriptions: dict[date, str],
+    dry_run: bool = False,
 ) -> int:
     """Save a whole month from the grid: one value per day and activity (None clears the cell).
 
     Entries linked to an event are kept as they are; the grid holds the others. Either every
     cell is saved or none is: errors come back keyed by the grid's field names.
-    Returns the number of entries created, changed or removed.
+    ``dry_run`` judges the month as it would be and then saves nothing: the grid page uses it
+    when some cells could not be read, so that every message shows at once.
+    Returns the number of entries created, changed or removed (or that would be).
     """
     _check_recorder(person, programme, city)
     sheet = timesheet_for(person=person, programme=programme, city=city, month=month, lock=True)
@@ -328,6 +331,8 @@ def month_grid_save(
     if errors:
         transaction.set_rollback(True)
         raise ValidationError(errors)
+    if dry_run:
+        transaction.set_rollback(True)
     return changed
 
 
@@ -504,9 +509,11 @@ def staff_rate_save(
     annual_costs: Decimal,
     working_time_share: Decimal,
     by: User,
+    new: bool = False,
 ) -> StaffRate:
     """Enter or change a person's annual costs for a year. Approved months keep the rate they
-    were approved with."""
+    were approved with. ``new``: only enter one; a rate that exists for the year is refused (from
+    the "new rate" page changing it is likely a slip)."""
     if not permissions.can_manage_rates(by, city.pk):
         raise ValidationError(
             _("Only supervisors of %(city)s and coordinators enter its rates.") % {"city": city}
@@ -517,9 +524,17 @@ def staff_rate_save(
         raise ValidationError(
             {"person": [_("Choose a person who works for %(city)s.") % {"city": city}]}
         )
-    rate = StaffRate.objects.filter(person=person, city=city, year=year).first() or StaffRate(
-        person=person, city=city, year=year
-    )
+    existing = StaffRate.objects.filter(person=person, city=city, year=year).first()
+    if existing is not None and new:
+        raise ValidationError(
+            {
+                "year": [
+                    _("%(person)s already has a rate for %(year)s in %(city)s; change that one.")
+                    % {"person": person, "year": year, "city": city}
+                ]
+            }
+        )
+    rate = existing or StaffRate(person=person, city=city, year=year)
     rate.annual_costs = annual_costs
     rate.working_time_share = working_time_share
     rate.updated_by = by
@@ -554,35 +569,77 @@ def staff_rate_save(
 # Reports ----------------------------------------------------------------------------------------
 
 
+def report_period(
+    programme: Programme, first_month: date | None, last_month: date | None
+) -> tuple[date, date]:
+    """The months a report covers: the ones asked for, or the programme's first and last."""
+    return (
+        first_of_month(first_month or programme.starts_on),
+        first_of_month(last_month or programme.ends_on),
+    )
+
+
+def report_request_errors(
+    *,
+    programme: Programme,
+    city: City | None,
+    first_month: date | None,
+    last_month: date | None,
+    by: User,
+) -> dict[str, list[str]]:
+    """Every rule a report request must keep, as messages by field. A month given as None is
+    not judged (the form says why it could not read it)."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    starts, ends = first_of_month(programme.starts_on), first_of_month(programme.ends_on)
+    outside = _("%(programme)s runs from %(start)s to %(end)s.") % {
+        "programme": programme,
+        "start": date_format(starts, "YEAR_MONTH_FORMAT"),
+        "end": date_format(ends, "YEAR_MONTH_FORMAT"),
+    }
+    if first_month and not starts <= first_month <= ends:
+        add("first_month", outside)
+    if last_month and not starts <= last_month <= ends:
+        add("last_month", outside)
+    if first_month and last_month and last_month < first_month:
+        add("last_month", _("The period must end after it starts."))
+    if city is not None and not programme.participations.filter(city=city).exists():
+        add(
+            "city",
+            _("%(city)s does not take part in %(programme)s.")
+            % {"city": city, "programme": programme},
+        )
+    elif not permissions.can_request_report(by, programme, city.pk if city else None):
+        if city is None:
+            add("city", _("Only coordinators ask for every city; choose a city you supervise."))
+        else:
+            add("city", _("You may ask for the cities you supervise only."))
+    return errors
+
+
 @transaction.atomic
 def report_request(
     *,
     programme: Programme,
     city: City | None,
-    first_month: date,
-    last_month: date,
+    first_month: date | None = None,
+    last_month: date | None = None,
     by: User,
     language: str = "en",
 ) -> StaffCostReport:
-    """Ask for a staff-cost report; a Celery job builds it after the commit."""
+    """Ask for a staff-cost report (empty months: the programme's first and last); a Celery job
+    builds it after the commit."""
     from .tasks import build_staff_cost_report
 
-    if not permissions.can_request_report(by, programme, city.pk if city else None):
-        raise ValidationError(_("You may not ask for a staff-cost report of this scope."))
-    first_month, last_month = first_of_month(first_month), first_of_month(last_month)
-    if last_month < first_month:
-        raise ValidationError({"last_month": [_("The period must end after it starts.")]})
-    starts, ends = first_of_month(programme.starts_on), first_of_month(programme.ends_on)
-    if not (starts <= first_month and last_month <= ends):
-        outside = _("%(programme)s runs from %(start)s to %(end)s.") % {
-            "programme": programme,
-            "start": date_format(starts, "YEAR_MONTH_FORMAT"),
-            "end": date_format(ends, "YEAR_MONTH_FORMAT"),
-        }
-        field = "first_month" if first_month < starts else "last_month"
-        raise ValidationError({field: [outside]})
-    if city is not None and not programme.participations.filter(city=city).exists():
-        raise ValidationError({"city": [_("This city does not take part in the programme.")]})
+    first_month, last_month = report_period(programme, first_month, last_month)
+    errors = report_request_errors(
+        programme=programme, city=city, first_month=first_month, last_month=last_month, by=by
+    )
+    if errors:
+        raise ValidationError(errors)
     report = StaffCostReport.objects.create(
         programme=programme,
         city=city,

@@ -138,4 +138,6 @@ def can_view_rendering(user: User, rendering: Rendering) -> bool:
     rendering of a practice taken off the catalogue is seen by those who still see it."""
     if rendering.edition_id:
         return True
+    if rendering.practice is None:  # a rendering is of an edition or of a practice
+        return False
     return can_view_practice(user, rendering.practice)

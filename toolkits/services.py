@@ -6,6 +6,8 @@ benchmarks and tests all come through these functions.
 """
 
 from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,6 +25,7 @@ from documents.models import JobStatus
 from mentoring.models import Scheme
 
 from . import permissions
+from .images import checked_image
 from .models import (
     GoodPractice,
     PracticeImage,
@@ -91,22 +94,39 @@ def clean_links(text: str) -> str:
     return "\n".join(lines)
 
 
+def practice_field_errors(
+    *,
+    budget: Decimal | None,
+    eu_contribution: Decimal | None,
+    started_on: date | None,
+    ended_on: date | None,
+) -> dict[str, list[str]]:
+    """The rules between a practice's fields, as messages by field (the practice form shows
+    them next to its own, so that every message shows at once)."""
+    errors: dict[str, list[str]] = {}
+    if eu_contribution is not None and budget is not None and eu_contribution > budget:
+        errors["eu_contribution"] = [_("The EU contribution cannot exceed the total budget.")]
+    if eu_contribution is not None and budget is None:
+        errors["budget"] = [_("Give the total budget the EU contribution is part of.")]
+    if ended_on and started_on and ended_on < started_on:
+        errors["ended_on"] = [_("The end cannot come before the start.")]
+    return errors
+
+
 def _practice_errors(practice: GoodPractice) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     try:
         practice.links = clean_links(practice.links)
     except ValidationError as error:
         errors["links"] = error.messages
-    if (
-        practice.eu_contribution is not None
-        and practice.budget is not None
-        and practice.eu_contribution > practice.budget
-    ):
-        errors["eu_contribution"] = [_("The EU contribution cannot exceed the total budget.")]
-    if practice.eu_contribution is not None and practice.budget is None:
-        errors["budget"] = [_("Give the total budget the EU contribution is part of.")]
-    if practice.ended_on and practice.started_on and practice.ended_on < practice.started_on:
-        errors["ended_on"] = [_("The end cannot come before the start.")]
+    errors.update(
+        practice_field_errors(
+            budget=practice.budget,
+            eu_contribution=practice.eu_contribution,
+            started_on=practice.started_on,
+            ended_on=practice.ended_on,
+        )
+    )
     return errors
 
 
@@ -231,14 +251,13 @@ def practice_withdraw(practice: GoodPractice, *, by: User, comment: str) -> Good
 def practice_image_add(
     practice: GoodPractice, *, by: User, image, alt_text: str, caption: str = ""
 ) -> PracticeImage:
-    """Add an image: a real JPEG, PNG, GIF or WebP within the size and pixel limits (the same
-    check as the upload form's, so a caller that skips the form is held to it too)."""
-    from .forms.practices import CheckedImageField
-
+    """Add an image: a real JPEG, PNG, GIF or WebP within the size and pixel limits
+    (toolkits.images, the upload form's check too, so a caller that skips the form is held to
+    it)."""
     if not permissions.can_edit_practice(by, practice):
         raise ValidationError(_("You cannot change this practice in its present state."))
     try:
-        image = CheckedImageField().clean(image)
+        image = checked_image(image)
     except ValidationError as error:
         raise ValidationError({"image": error.messages}) from error
     position = (practice.images.aggregate(top=Max("position"))["top"] or 0) + 1
@@ -436,7 +455,7 @@ def rendering_redo(rendering: Rendering, *, by: User) -> None:
     downloadable until the new one replaces it."""
     from .tasks import render_pdf
 
-    toolkit = rendering.edition.toolkit if rendering.edition_id else None
+    toolkit = rendering.edition.toolkit if rendering.edition is not None else None
     if toolkit is None or not permissions.can_render(by, toolkit):
         raise ValidationError(_("Only the programme's coordinators render toolkits again."))
     if not rendering.is_finished:

@@ -21,6 +21,23 @@ def pairings_for(user: User, *, scheme: Scheme | None = None, city: City | None 
     return pairings
 
 
+def withdrawn_partners(*, scheme: Scheme, city: City) -> QuerySet:
+    """Ids of the cities whose pairing with the city was withdrawn in any scheme of the scheme's
+    programme, whichever of the two was the mentor: such a pair is never proposed again."""
+    withdrawn = Pairing.objects.filter(
+        scheme__programme_id=scheme.programme_id, status=PairingStatus.WITHDRAWN
+    )
+    return City.objects.filter(
+        Q(pk__in=withdrawn.filter(implementing=city).values("mentor_id"))
+        | Q(pk__in=withdrawn.filter(mentor=city).values("implementing_id"))
+    ).values("pk")
+
+
+def was_withdrawn(*, scheme: Scheme, mentor: City, implementing: City) -> bool:
+    """Whether a pairing of the two cities was withdrawn before in the scheme's programme."""
+    return withdrawn_partners(scheme=scheme, city=implementing).filter(pk=mentor.pk).exists()
+
+
 def schemes_with_pairings(programme: Programme) -> QuerySet:
     """A programme's schemes with facilitator, commitments and pairings, in four queries."""
     return (
@@ -69,18 +86,18 @@ def coordinated_overview(programmes: QuerySet) -> list[dict]:
             )
         )
     )
-    programmes = list(
+    listed = list(
         programmes.annotate(city_count=Count("participations", distinct=True)).prefetch_related(
             Prefetch("schemes", queryset=schemes)
         )
     )
     rows = (
-        Pairing.objects.filter(scheme__programme__in=programmes)
+        Pairing.objects.filter(scheme__programme__in=listed)
         .values("scheme__programme_id", "status")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    counts = {programme.pk: dict.fromkeys(PairingStatus.values, 0) for programme in programmes}
+    counts = {programme.pk: dict.fromkeys(PairingStatus.values, 0) for programme in listed}
     for row in rows:
         counts[row["scheme__programme_id"]][row["status"]] = row["n"]
     return [
@@ -90,7 +107,7 @@ def coordinated_overview(programmes: QuerySet) -> list[dict]:
             "counts": counts[programme.pk],
             "city_count": programme.city_count,
         }
-        for programme in programmes
+        for programme in listed
     ]
 
 

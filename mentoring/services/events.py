@@ -55,7 +55,8 @@ def _clean_and_raise(instance: models.Model, errors: Errors, **options) -> None:
     try:
         instance.full_clean(validate_constraints=not errors, **options)
     except ValidationError as error:
-        errors = error.update_error_dict(errors)
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
 
@@ -120,7 +121,7 @@ def _event_errors(event: Event) -> Errors:
             )
         return errors
     if pairing is not None:
-        expected = {
+        hosts: dict[str, tuple[City, str]] = {
             EventKind.STUDY_VISIT: (
                 pairing.mentor,
                 _("A study visit is hosted by the mentor city."),
@@ -129,7 +130,8 @@ def _event_errors(event: Event) -> Errors:
                 pairing.implementing,
                 _("A mentoring visit is hosted by the implementing city."),
             ),
-        }.get(kind)
+        }
+        expected = hosts.get(kind)
         if expected and host.pk != expected[0].pk:
             _add(errors, "host_city", expected[1])
         elif host.pk not in (pairing.mentor_id, pairing.implementing_id):

@@ -10,6 +10,7 @@ from cities.models import City
 from cities.services import city_save
 
 from ..models import PAIRING_WORKFLOW, Pairing, PairingStatus, Participation, Programme, Scheme
+from ..selectors.pairings import was_withdrawn
 
 ACTIVE_STATUSES = (PairingStatus.PROPOSED, PairingStatus.ACTIVE)
 
@@ -28,7 +29,18 @@ def city_create_in_programme(*, city: City, programme: Programme) -> City:
 
 
 def pairing_validate(*, scheme: Scheme, mentor: City, implementing: City, pairings=None) -> None:
-    """Check the pairing rules against the other pairings; raise a ValidationError by field."""
+    """Check the pairing rules against the other pairings; raise a ValidationError by field.
+
+    A pair whose pairing was withdrawn before, in any scheme of the programme and whichever city
+    mentored, is refused outright: it is never proposed again."""
+    if was_withdrawn(scheme=scheme, mentor=mentor, implementing=implementing):
+        raise ValidationError(
+            _(
+                "A pairing of %(mentor)s and %(implementing)s was withdrawn before in this "
+                "programme; it is not proposed again."
+            )
+            % {"mentor": mentor, "implementing": implementing}
+        )
     pairings = Pairing.objects.all() if pairings is None else pairings
     errors: dict[str, list[str]] = {}
     if mentor.pk == implementing.pk:

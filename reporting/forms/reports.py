@@ -1,5 +1,5 @@
-"""The form that asks for a staff-cost report. It checks the shape of the input and says on each
-field what is wrong; reporting.services.report_request holds the same rules."""
+"""The form that asks for a staff-cost report. It checks the shape of the input; the rules are
+reporting.services.report_request's, whose messages it shows on each field."""
 
 import re
 from datetime import date
@@ -8,14 +8,15 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from accounts.selectors import scopes_of
 from cities.models import City
-from mentoring.models import Participation, Programme
+from mentoring.models import Programme
+
+from .. import services
 
 MONTH_PATTERN = re.compile(r"(\d{4})-(\d{1,2})")
 
@@ -126,47 +127,28 @@ class ReportRequestForm(forms.Form):
                 self.fields["last_month"].initial = first.ends_on.replace(day=1)
 
     def clean(self):
+        """The months default to the programme's; the rules are the service's
+        (report_request_errors), shown on the fields that could be read."""
         cleaned = super().clean()
         programme: Programme | None = cleaned.get("programme")
         if programme is None:
             return cleaned
-        city: City | None = cleaned.get("city")
-        first_month = cleaned.get("first_month")
-        last_month = cleaned.get("last_month")
-        starts, ends = programme.starts_on.replace(day=1), programme.ends_on.replace(day=1)
-        if "first_month" not in self.errors and first_month is None:
-            first_month = cleaned["first_month"] = starts
-        if "last_month" not in self.errors and last_month is None:
-            last_month = cleaned["last_month"] = ends
-        period = {
-            "programme": programme,
-            "start": date_format(starts, "YEAR_MONTH_FORMAT"),
-            "end": date_format(ends, "YEAR_MONTH_FORMAT"),
-        }
-        outside = _("%(programme)s runs from %(start)s to %(end)s.")
-        if first_month and not starts <= first_month <= ends:
-            self.add_error("first_month", outside % period)
-        if last_month and not starts <= last_month <= ends:
-            self.add_error("last_month", outside % period)
-        if first_month and last_month and last_month < first_month:
-            self.add_error("last_month", _("The period must end after it starts."))
-        if "city" in self.errors:
-            return cleaned
-        if (
-            city is not None
-            and not Participation.objects.filter(programme=programme, city=city).exists()
-        ):
-            self.add_error(
-                "city",
-                _("%(city)s does not take part in %(programme)s.")
-                % {"city": city, "programme": programme},
-            )
-        elif programme.pk not in self.coordinated:
-            if city is None:
-                self.add_error(
-                    "city",
-                    _("Only coordinators ask for every city; choose a city you supervise."),
-                )
-            elif city.pk not in self.supervised:
-                self.add_error("city", _("You may ask for the cities you supervise only."))
+        first_month, last_month = services.report_period(
+            programme, cleaned.get("first_month"), cleaned.get("last_month")
+        )
+        if "first_month" not in self.errors:
+            cleaned["first_month"] = first_month
+        if "last_month" not in self.errors:
+            cleaned["last_month"] = last_month
+        errors = services.report_request_errors(
+            programme=programme,
+            city=cleaned.get("city"),
+            first_month=cleaned.get("first_month"),
+            last_month=cleaned.get("last_month"),
+            by=self.user,
+        )
+        for field, messages in errors.items():
+            if field not in self.errors:
+                for message in messages:
+                    self.add_error(field, message)
         return cleaned

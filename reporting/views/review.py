@@ -35,7 +35,6 @@ from config.views import (
 from mentoring.models import CostModel, Programme
 
 from .. import permissions, selectors, services
-from ..costs import daily_rate, day_equivalents, hourly_rate, staff_cost
 from ..forms.review import (
     ApprovalFilterForm,
     ApproveSelectedForm,
@@ -94,6 +93,7 @@ def _month_context(request: HttpRequest, sheet: TimesheetMonth, **forms) -> dict
     # Rates and costs are personal data: the person, the city's supervisors and the
     # programme's coordinators, who are also the only ones who can open the month.
     show_costs = approved and permissions.can_view_month(user, sheet)
+    costs = selectors.month_costs(sheet) if show_costs else None
     failed = next((form for form in forms.values() if form.errors), None)
     action_errors = (
         [message for messages_ in failed.errors.values() for message in messages_]
@@ -110,8 +110,8 @@ def _month_context(request: HttpRequest, sheet: TimesheetMonth, **forms) -> dict
         "show_costs": show_costs,
         "is_daily": sheet.cost_model == CostModel.DAILY,
         "share_percent": sheet.working_time_share * 100 if show_costs else None,
-        "day_equivalents": day_equivalents(sheet.hours) if show_costs else None,
-        "cost": staff_cost(sheet.cost_model, sheet.exact_rate, sheet.hours) if show_costs else None,
+        "day_equivalents": costs.day_equivalents if costs else None,
+        "cost": costs.cost if costs else None,
         "can_submit": _can(user, sheet, "submit"),
         "can_decide": _can(user, sheet, "approve"),
         "can_reopen": _can(user, sheet, "reopen"),
@@ -307,13 +307,14 @@ def rates(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "rate": rate,
-            "productive_hours": rate.productive_hours,
-            "hourly_rate": hourly_rate(rate.annual_costs, rate.working_time_share),
-            "daily_rate": daily_rate(rate.annual_costs, rate.working_time_share),
+            "productive_hours": figures.productive_hours,
+            "hourly_rate": figures.hourly,
+            "daily_rate": figures.daily,
             "share_percent": rate.working_time_share * 100,
             "can_edit": rate.city_id in managed,
         }
         for rate in page
+        for figures in [selectors.rate_figures(rate)]
     ]
     context = {
         "filter_form": filter_form,
@@ -347,18 +348,7 @@ def rate_create(request: HttpRequest) -> HttpResponse:
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if StaffRate.objects.filter(
-            person=data["person"], city=data["city"], year=data["year"]
-        ).exists():
-            # The service would change that rate; from the "new rate" page it is likely a slip.
-            form.add_error(
-                "year",
-                _("%(person)s already has a rate for %(year)s in %(city)s; change that one.")
-                % {"person": data["person"], "year": data["year"], "city": data["city"]},
-            )
-        else:
-            return _save_rate(request, form, None)
+        return _save_rate(request, form, None)
     return _rate_page(request, form, None)
 
 
@@ -405,6 +395,7 @@ def _save_rate(request: HttpRequest, form: StaffRateForm, rate: StaffRate | None
             annual_costs=data["annual_costs"],
             working_time_share=data["working_time_share"],
             by=request.user,
+            new=rate is None,
         )
     except ValidationError as error:
         add_service_errors(form, error)
@@ -471,17 +462,6 @@ def _chart(rows: list[dict], allowance: int) -> dict:
     }
 
 
-def _totals(rows: list[dict], allowance: int) -> dict:
-    approved = sum((row["approved_days"] for row in rows), Decimal(0))
-    recorded = sum((row["recorded_days"] for row in rows), Decimal(0))
-    return {
-        "approved_days": approved,
-        "recorded_days": recorded,
-        "allowance_days": allowance,
-        "share_of_allowance": approved / allowance * 100 if allowance else Decimal(0),
-    }
-
-
 @login_required
 @require_safe
 def programme_dashboard(request: HttpRequest, programme: str) -> HttpResponse:
@@ -496,7 +476,7 @@ def programme_dashboard(request: HttpRequest, programme: str) -> HttpResponse:
         "rows": rows,
         "chart": _chart(rows, allowance),
         "allowance": allowance,
-        "totals": _totals(rows, allowance * len(rows)),
+        "totals": selectors.days_totals(rows, allowance * len(rows)),
     }
     return render(request, "reporting/review/programme_dashboard.html", context)
 
@@ -511,7 +491,9 @@ def city_dashboard(request: HttpRequest, programme: str, city: int) -> HttpRespo
         raise Http404
     people = selectors.days_by_person(programme, city)
     allowance = programme.staff_days_allowance
-    total = _totals(people, allowance) | {"label": _("All of %(city)s") % {"city": city}}
+    total = selectors.days_totals(people, allowance) | {
+        "label": _("All of %(city)s") % {"city": city}
+    }
     context = {
         "programme": programme,
         "city": city,

@@ -15,7 +15,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -277,32 +276,30 @@ def _save_grid(
     *, user: User, programme: Programme, city: City, month: date, grid: GridInput
 ) -> tuple[int, dict[str, list[str]], list[str]]:
     """Save the grid through the service. Cells that could not be read keep their stored value
-    while the service judges the rest, so that every message shows at once; any error and
-    nothing is saved. Returns (changes, cell errors, other errors)."""
+    while the service judges the rest (a dry run), so that every message shows at once; any
+    error and nothing is saved. Returns (changes, cell errors, other errors)."""
     errors = {name: list(messages_) for name, messages_ in grid.errors.items()}
     general: list[str] = []
     changed = 0
-    with transaction.atomic():
-        try:
-            changed = services.month_grid_save(
-                person=user,
-                programme=programme,
-                city=city,
-                month=month,
-                hours=grid.hours,
-                descriptions=grid.descriptions,
-            )
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for name, messages_ in error.message_dict.items():
-                    if name in grid.values:
-                        errors.setdefault(name, []).extend(messages_)
-                    else:
-                        general.extend(messages_)
-            else:
-                general.extend(error.messages)
-        if errors or general:
-            transaction.set_rollback(True)
+    try:
+        changed = services.month_grid_save(
+            person=user,
+            programme=programme,
+            city=city,
+            month=month,
+            hours=grid.hours,
+            descriptions=grid.descriptions,
+            dry_run=bool(errors),
+        )
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for name, messages_ in error.message_dict.items():
+                if name in grid.values:
+                    errors.setdefault(name, []).extend(messages_)
+                else:
+                    general.extend(messages_)
+        else:
+            general.extend(error.messages)
     return changed, errors, general
 
 
@@ -325,24 +322,9 @@ def grid(request: HttpRequest, programme: str, year: int, month: int) -> HttpRes
     )
     if not start <= first <= end:
         raise Http404
-    today = timezone.localdate()
-    days = services.days_of_month(first)
-    sheet = TimesheetMonth.objects.filter(
-        person=user, programme=programme, city=city, month=first
-    ).first()
-    entries = list(
-        TimeEntry.objects.filter(
-            person=user, programme=programme, city=city, day__gte=days[0], day__lte=days[-1]
-        )
-        .select_related("event")
-        .order_by("day", "activity", "pk")
-    )
-    here = grid_url(programme, first, city, cities)
-    values = _stored_values(entries)
-    errors: dict[str, list[str]] = {}
-    general: list[str] = []
+    month_grid = _MonthGrid.load(user, programme, city, first)
     if request.method == "POST":
-        editable = [day for day in days if _closed_reason(day, programme, today) is None]
+        editable = [day for day in month_grid.days if month_grid.closed(day) is None]
         posted = parse_grid(request.POST, editable)
         changed, errors, general = _save_grid(
             user=user, programme=programme, city=city, month=first, grid=posted
@@ -360,22 +342,83 @@ def grid(request: HttpRequest, programme: str, year: int, month: int) -> HttpRes
                 )
             else:
                 messages.info(request, _("Nothing to save: the month was already like this."))
-            return redirect(here)
-        if not (sheet is not None and sheet.is_locked):
-            values.update(posted.values)
+            return redirect(grid_url(programme, first, city, cities))
+        if not month_grid.locked:
+            month_grid.values.update(posted.values)
+        context = _grid_context(month_grid, cities, errors=errors, general=general)
+        return render(request, "reporting/time/grid.html", context, status=400)
+    context = _grid_context(month_grid, cities, errors={}, general=[])
+    return render(request, "reporting/time/grid.html", context)
+
+
+@dataclass
+class _MonthGrid:
+    """What the grid page shows of one month: the stored entries and the cells' values."""
+
+    user: User
+    programme: Programme
+    city: City
+    month: date
+    today: date
+    days: list[date]
+    sheet: TimesheetMonth | None
+    entries: list[TimeEntry]
+    values: dict[str, str]
+
+    @classmethod
+    def load(cls, user: User, programme: Programme, city: City, month: date) -> "_MonthGrid":
+        days = services.days_of_month(month)
+        sheet = TimesheetMonth.objects.filter(
+            person=user, programme=programme, city=city, month=month
+        ).first()
+        entries = list(
+            TimeEntry.objects.filter(
+                person=user, programme=programme, city=city, day__gte=days[0], day__lte=days[-1]
+            )
+            .select_related("event")
+            .order_by("day", "activity", "pk")
+        )
+        return cls(
+            user=user,
+            programme=programme,
+            city=city,
+            month=month,
+            today=timezone.localdate(),
+            days=days,
+            sheet=sheet,
+            entries=entries,
+            values=_stored_values(entries),
+        )
+
+    @property
+    def locked(self) -> bool:
+        return self.sheet is not None and self.sheet.is_locked
+
+    def closed(self, day: date) -> str | None:
+        return _closed_reason(day, self.programme, self.today)
+
+
+def _grid_context(
+    grid: _MonthGrid, cities: list[City], *, errors: dict[str, list[str]], general: list[str]
+) -> dict:
+    programme, city, first, today = grid.programme, grid.city, grid.month, grid.today
+    start, end = (
+        services.first_of_month(programme.starts_on),
+        services.first_of_month(programme.ends_on),
+    )
     rows = _grid_rows(
-        days=days,
+        days=grid.days,
         programme=programme,
         today=today,
-        entries=entries,
-        values=values,
+        entries=grid.entries,
+        values=grid.values,
         errors=errors,
     )
     previous = (first - timedelta(days=1)).replace(day=1)
     following = (first + timedelta(days=31)).replace(day=1)
     last_open = services.first_of_month(min(programme.ends_on, today))
     linked_by_activity: dict[str, Decimal] = defaultdict(Decimal)
-    for entry in entries:
+    for entry in grid.entries:
         if entry.event_id is not None:
             linked_by_activity[entry.activity] += entry.hours
     activity_totals = [
@@ -393,13 +436,13 @@ def grid(request: HttpRequest, programme: str, year: int, month: int) -> HttpRes
         for cell in [*row.cells, row.description]
         if cell.errors
     ]
-    context = {
+    return {
         "programme": programme,
         "city": city,
         "cities": cities,
         "month": first,
-        "sheet": sheet,
-        "locked": sheet is not None and sheet.is_locked,
+        "sheet": grid.sheet,
+        "locked": grid.locked,
         "rows": rows,
         "activities": Activity.choices,
         "activity_totals": activity_totals,
@@ -415,8 +458,6 @@ def grid(request: HttpRequest, programme: str, year: int, month: int) -> HttpRes
         "entry_create_url": _entry_create_url(programme, city, cities),
         "max_hours_per_day": programme.max_hours_per_day,
     }
-    status = 400 if errors or general else 200
-    return render(request, "reporting/time/grid.html", context, status=status)
 
 
 def _entry_create_url(programme: Programme, city: City, cities: list[City]) -> str:

@@ -91,3 +91,31 @@ class TestPairingService:
             status=PairingStatus.WITHDRAWN, withdrawal_reason="x"
         )
         pairing_create(scheme=scheme, mentor=mentor, implementing=others[2])
+
+    def test_never_proposes_a_withdrawn_pair_again(self, scheme):
+        """In any scheme of the programme, whichever city mentored: the service refuses it, so
+        the matching page, the pairing form and the seeder are all held to it."""
+        ghent, riga = taking_part(scheme, CityFactory(name="Ghent"), CityFactory(name="Riga"))
+        first = pairing_create(scheme=scheme, mentor=ghent, implementing=riga)
+        Pairing.objects.filter(pk=first.pk).update(
+            status=PairingStatus.WITHDRAWN, withdrawal_reason="Ghent ran out of staff time."
+        )
+        other = SchemeFactory(programme=scheme.programme)
+        for mentor, implementing in [(ghent, riga), (riga, ghent)]:
+            with pytest.raises(ValidationError) as error:
+                pairing_create(scheme=other, mentor=mentor, implementing=implementing)
+            assert error.value.messages == [
+                f"A pairing of {mentor} and {implementing} was withdrawn before in this "
+                "programme; it is not proposed again."
+            ]
+        assert Pairing.objects.count() == 1
+
+    def test_a_pair_withdrawn_in_another_programme_may_pair_here(self, scheme):
+        ghent, riga = taking_part(scheme, CityFactory(), CityFactory())
+        elsewhere = SchemeFactory()
+        taking_part(elsewhere, ghent, riga)
+        withdrawn = pairing_create(scheme=elsewhere, mentor=ghent, implementing=riga)
+        Pairing.objects.filter(pk=withdrawn.pk).update(
+            status=PairingStatus.WITHDRAWN, withdrawal_reason="x"
+        )
+        assert pairing_create(scheme=scheme, mentor=ghent, implementing=riga).pk

@@ -7,7 +7,18 @@ from decimal import Decimal
 import pytest
 
 from mentoring.models import CostModel
-from reporting.costs import CostSplit, cents, daily_rate, day_equivalents, hourly_rate, staff_cost
+from reporting.costs import (
+    CostSplit,
+    PricedHours,
+    Rates,
+    cents,
+    daily_rate,
+    day_equivalents,
+    hourly_rate,
+    rate_divisor,
+    share_of_allowance,
+    staff_cost,
+)
 from reporting.selectors import staff_cost_summary
 from tests.accounts.factories import CityOfficerFactory
 from tests.reporting.factories import approved_month, build_time_world, rate, record
@@ -72,6 +83,35 @@ def test_day_equivalents_round_to_the_nearest_half_day(hours, days):
 def test_part_time_rate_is_pro_rata():
     assert hourly_rate(Decimal(20640), Decimal("0.5")) == Decimal(24)
     assert daily_rate(Decimal(21500), Decimal("0.5")) == Decimal(200)
+
+
+def test_the_divisor_and_the_billed_quantity_follow_the_cost_model():
+    assert rate_divisor(CostModel.HOURLY, Decimal("0.5")) == Decimal(860)
+    assert rate_divisor(CostModel.DAILY, Decimal("0.5")) == Decimal("107.5")
+    daily = PricedHours(CostModel.DAILY, daily_rate(Decimal(52000), Decimal(1)), Decimal(120))
+    assert (daily.is_daily, daily.quantity, daily.day_equivalents) == (True, 15, 15)
+    assert cents(daily.cost) == Decimal("3627.91")
+    hourly = PricedHours(CostModel.HOURLY, Decimal(24), Decimal("7.5"))
+    assert (hourly.is_daily, hourly.quantity, hourly.cost) == (False, Decimal("7.5"), 180)
+
+
+def test_rates_of_a_persons_annual_costs():
+    rates = Rates(Decimal(20640), Decimal("0.5"))
+    assert (rates.productive_hours, rates.hourly) == (Decimal(860), Decimal(24))
+    assert rates.daily == daily_rate(Decimal(20640), Decimal("0.5"))
+
+
+def test_the_split_says_when_the_grant_caps_the_eu_share():
+    free = CostSplit(Decimal(1000), Decimal(0), Decimal("0.90"), grant_cap=Decimal(5000))
+    capped = CostSplit(Decimal(1000), Decimal(0), Decimal("0.90"), grant_cap=Decimal(500))
+    assert (free.eu_share, free.eu_share_capped) == (Decimal(900), False)
+    assert (capped.eu_share, capped.eu_share_capped) == (Decimal(500), True)
+    assert capped.own_contribution_rate == Decimal("0.10")
+
+
+def test_share_of_an_allowance():
+    assert share_of_allowance(Decimal(15), 60) == 25
+    assert share_of_allowance(Decimal(15), 0) == 0
 
 
 def _working_days(month: date, count: int) -> list[date]:

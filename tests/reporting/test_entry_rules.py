@@ -384,6 +384,35 @@ def test_the_grid_saves_all_or_nothing(world):
     assert [(e.day, e.activity, e.hours) for e in TimeEntry.objects.all()] == [(DAY, "visit", 2)]
 
 
+def test_a_dry_run_of_the_grid_judges_the_month_and_saves_nothing(world):
+    record(world, world.officer, DAY, 2, activity="visit")
+    changes = services.month_grid_save(
+        person=fresh(world.officer),
+        programme=world.programme,
+        city=world.city,
+        month=MONTH,
+        hours={(DAY, "visit"): Decimal(3), (DAY + timedelta(days=1), "travel"): Decimal(2)},
+        descriptions={},
+        dry_run=True,
+    )
+    assert changes == 2
+    assert [(e.day, e.activity, e.hours) for e in TimeEntry.objects.all()] == [(DAY, "visit", 2)]
+    refused = errors_of(
+        lambda: services.month_grid_save(
+            person=fresh(world.officer),
+            programme=world.programme,
+            city=world.city,
+            month=MONTH,
+            hours={(DAY, "visit"): Decimal("0.3")},
+            descriptions={},
+            dry_run=True,
+        )
+    )
+    assert refused == {
+        services.grid_field(DAY, "visit"): ["Record hours in half-hour steps, e.g. 2 or 2.5."]
+    }
+
+
 def test_the_grid_checks_each_cell_with_its_field_name(world):
     before_start = date(2016, 10, 1)
     cells = {

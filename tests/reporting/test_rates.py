@@ -289,3 +289,26 @@ def test_rates_query_count_does_not_grow(client, world, who):
     for year in (2015, 2016, 2018):
         rate(world, world.officer, year, "41280")
     assert count() == small
+
+
+def test_the_service_refuses_a_new_rate_where_one_exists(world):
+    from django.core.exceptions import ValidationError
+
+    from reporting import services
+    from tests.reporting.factories import fresh
+
+    arguments = {
+        "person": fresh(world.officer),
+        "city": world.city,
+        "year": 2017,
+        "annual_costs": Decimal(50000),
+        "working_time_share": Decimal(1),
+        "by": fresh(world.coordinator),
+    }
+    with pytest.raises(ValidationError) as refused:
+        services.staff_rate_save(**arguments, new=True)
+    assert refused.value.message_dict == {
+        "year": ["Olga Officer already has a rate for 2017 in Ghent; change that one."]
+    }
+    assert StaffRate.objects.get(person=world.officer, year=2017).annual_costs == 41280
+    assert services.staff_rate_save(**arguments).annual_costs == 50000

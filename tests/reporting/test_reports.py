@@ -564,3 +564,40 @@ def test_the_service_refuses_a_period_outside_the_programme(world):
         "first_month": [f"{world.programme.name} runs from October 2016 to September 2018."]
     }
     assert not StaffCostReport.objects.exists()
+
+
+def test_the_service_holds_the_scope_rules_with_the_forms_messages(world):
+    from django.core.exceptions import ValidationError
+
+    from tests.cities.factories import CityFactory
+
+    def refused(**changes) -> dict[str, list[str]]:
+        arguments = {"programme": world.programme, "city": world.city, "by": world.supervisor}
+        with pytest.raises(ValidationError) as caught:
+            services.report_request(**(arguments | changes))
+        return caught.value.message_dict
+
+    assert refused(city=None) == {
+        "city": ["Only coordinators ask for every city; choose a city you supervise."]
+    }
+    assert refused(city=world.other_city) == {
+        "city": ["You may ask for the cities you supervise only."]
+    }
+    stranger = CityFactory(name="Utrecht")
+    assert refused(city=stranger, by=world.coordinator) == {
+        "city": [f"Utrecht does not take part in {world.programme.name}."]
+    }
+    assert refused(first_month=date(2017, 6, 1), last_month=date(2017, 2, 1)) == {
+        "last_month": ["The period must end after it starts."]
+    }
+    assert not StaffCostReport.objects.exists()
+
+
+def test_the_service_takes_empty_months_as_the_whole_programme(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        report = services.report_request(
+            programme=world.programme, city=world.city, by=fresh(world.supervisor)
+        )
+    assert (report.first_month, report.last_month) == (date(2016, 10, 1), date(2018, 9, 1))

@@ -6,22 +6,16 @@ order, a comment when returning) live in toolkits.services, whose ValidationErro
 back on these forms.
 """
 
-import warnings
 from decimal import Decimal
 from itertools import groupby
 from operator import attrgetter
-from pathlib import PurePath
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
-from django.utils.formats import number_format
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from PIL import Image
 
 from accounts.models import Role, User
 from accounts.selectors import scopes_of
@@ -29,30 +23,12 @@ from cities.models import City
 from mentoring.models import CharterCommitment, Programme, Scheme
 
 from .. import services
+from ..images import ERROR_MESSAGES, checked_image, megabytes
 from ..models import GoodPractice, TargetGroup
 from ..services import PRACTICE_FIELDS, PRACTICE_RELATIONS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY_INPUT = forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"})
-
-# The image formats every browser shows. Pillow names a JPEG with extra frames (as some cameras
-# save them) MPO; it is still a JPEG.
-IMAGE_FORMATS = {
-    "JPEG": ("jpg", "image/jpeg"),
-    "MPO": ("jpg", "image/jpeg"),
-    "PNG": ("png", "image/png"),
-    "GIF": ("gif", "image/gif"),
-    "WEBP": ("webp", "image/webp"),
-}
-IMAGE_TYPES = {extension: content_type for extension, content_type in IMAGE_FORMATS.values()}
-# More pixels than a photo needs; beyond this an image is likely a decompression bomb.
-MAX_IMAGE_PIXELS = 40_000_000
-
-
-def megabytes(size: int) -> str:
-    """A byte count in MB for reading: 5, 0.5, 1.25."""
-    shown = (Decimal(size) / Decimal(1024 * 1024)).quantize(Decimal("0.01"))
-    return number_format(shown.normalize() if shown else Decimal("0.01"), use_l10n=True)
 
 
 class SchemesByProgramme(ModelChoiceIterator):
@@ -154,19 +130,19 @@ class PracticeForm(forms.ModelForm):
         return services.clean_links(self.cleaned_data["links"])
 
     def clean(self):
-        """The checks between fields, so that every message shows at once; the service makes
-        them again, with the same words, before it saves."""
+        """The service's checks between fields (practice_field_errors), on the fields that
+        could be read, so that every message shows at once; the service makes them again
+        before it saves."""
         data = super().clean()
-        budget, eu = data.get("budget"), data.get("eu_contribution")
-        if eu is not None and budget is not None and eu > budget:
-            self.add_error(
-                "eu_contribution", _("The EU contribution cannot exceed the total budget.")
-            )
-        if eu is not None and budget is None and "budget" not in self.errors:
-            self.add_error("budget", _("Give the total budget the EU contribution is part of."))
-        start, end = data.get("started_on"), data.get("ended_on")
-        if start and end and end < start:
-            self.add_error("ended_on", _("The end cannot come before the start."))
+        errors = services.practice_field_errors(
+            budget=data.get("budget"),
+            eu_contribution=data.get("eu_contribution"),
+            started_on=data.get("started_on"),
+            ended_on=data.get("ended_on"),
+        )
+        for name, messages in errors.items():
+            if name not in self.errors:
+                self.add_error(name, messages)
         city, scheme = data.get("city"), data.get("scheme")
         if city is not None and scheme is not None:
             if not scheme.programme.participations.filter(city=city).exists():
@@ -231,20 +207,11 @@ class WithdrawForm(forms.Form):
 
 
 class CheckedImageField(forms.ImageField):
-    """An upload that is really a JPEG, PNG, GIF or WebP image, no larger than
-    settings.TANDEM_MAX_IMAGE_BYTES and MAX_IMAGE_PIXELS. The file is renamed to the extension of
-    its real format, which is what it is served with."""
+    """An upload that passes toolkits.images.checked_image: a real JPEG, PNG, GIF or WebP image
+    of a sensible size, renamed to the extension of its real format."""
 
     default_error_messages = {
-        "too_large": _(
-            "The file is %(size)s MB; an image may be at most %(limit)s MB. Save it smaller "
-            "or at a lower resolution."
-        ),
-        "format": _("Upload a JPEG, PNG, GIF or WebP image; this file is %(format)s."),
-        "too_many_pixels": _(
-            "The image has too many pixels (at most %(limit)s million); save it at a lower "
-            "resolution."
-        ),
+        code: message for code, message in ERROR_MESSAGES.items() if code != "invalid_image"
     }
 
     def __init__(self, **kwargs):
@@ -255,49 +222,7 @@ class CheckedImageField(forms.ImageField):
         upload = forms.FileField.to_python(self, data)
         if upload is None:
             return None
-        limit = settings.TANDEM_MAX_IMAGE_BYTES
-        if upload.size > limit:
-            raise ValidationError(
-                self.error_messages["too_large"],
-                code="too_large",
-                params={"size": megabytes(upload.size), "limit": megabytes(limit)},
-            )
-        kind = self._probe(upload)
-        upload = super().to_python(data)  # Pillow verifies the whole file.
-        extension, content_type = IMAGE_FORMATS[kind]
-        stem = slugify(PurePath(upload.name).stem)[:80] or "image"
-        upload.name = f"{stem}.{extension}"
-        upload.content_type = content_type
-        return upload
-
-    def _probe(self, upload) -> str:
-        """The image's format, read from its header; the pixels are not decoded."""
-        too_many = ValidationError(
-            self.error_messages["too_many_pixels"],
-            code="too_many_pixels",
-            params={"limit": MAX_IMAGE_PIXELS // 1_000_000},
-        )
-        upload.seek(0)
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", Image.DecompressionBombWarning)
-                with Image.open(upload) as image:
-                    kind, (width, height) = image.format, image.size
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise too_many from None
-        except Exception as error:  # Pillow cannot read it: not an image.
-            raise ValidationError(
-                self.error_messages["invalid_image"], code="invalid_image"
-            ) from error
-        finally:
-            upload.seek(0)
-        if kind not in IMAGE_FORMATS:
-            raise ValidationError(
-                self.error_messages["format"], code="format", params={"format": kind}
-            )
-        if width * height > MAX_IMAGE_PIXELS:
-            raise too_many
-        return kind
+        return checked_image(upload, self.error_messages)
 
 
 class PracticeImageForm(forms.Form):

@@ -22,13 +22,13 @@ from config.views import add_service_errors, get_visible_or_404, paginate, rende
 
 from .. import permissions, services
 from ..forms.practices import (
-    IMAGE_TYPES,
     PracticeForm,
     PracticeImageForm,
     PublishForm,
     ReturnForm,
     WithdrawForm,
 )
+from ..images import IMAGE_TYPES
 from ..models import GoodPractice, PracticeImage, PracticeReview, PracticeStatus, ReviewAction
 
 GET_AND_POST = require_http_methods(["GET", "HEAD", "POST"])
