@@ -1,12 +1,12 @@
 from django.urls import path
 
-from . import views, views_privacy
+from .views import invitations, privacy
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("invitations/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
-    path("account/data/", views_privacy.my_data, name="my_data"),
-    path("account/data/export.json", views_privacy.my_data_export, name="my_data_export"),
-    path("people/<int:pk>/erase/", views_privacy.person_erase, name="person_erase"),
+    path("invitations/<str:token>/", invitations.invitation_accept_view, name="invitation_accept"),
+    path("account/data/", privacy.my_data, name="my_data"),
+    path("account/data/export.json", privacy.my_data_export, name="my_data_export"),
+    path("people/<int:pk>/erase/", privacy.person_erase, name="person_erase"),
 ]

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from .models import User
-from .privacy import (
+from ..models import User
+from ..privacy import (
     Row,
     deleted_rows,
     erase_person,

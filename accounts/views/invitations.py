@@ -6,9 +6,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .forms import AcceptInvitationForm
-from .models import User
-from .services import invitation_accept, invitation_from_token
+from ..forms import AcceptInvitationForm
+from ..models import User
+from ..services import invitation_accept, invitation_from_token
 
 
 def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
