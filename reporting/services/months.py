@@ -1,0 +1,183 @@
+"""The signatures of a month: submitted by the person, approved or returned by a supervisor,
+reopened by a coordinator, each logged."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+
+from .. import permissions
+from ..costs import rate_for
+from ..models import (
+    MonthStatus,
+    StaffRate,
+    TimesheetAction,
+    TimesheetLog,
+    TimesheetMonth,
+)
+from .time import _plain
+
+# Signatures -------------------------------------------------------------------------------------
+
+
+def _log(sheet, action, actor, *, comment="", ip_address=None, details=None) -> TimesheetLog:
+    return TimesheetLog.objects.create(
+        month=sheet,
+        action=action,
+        actor=actor,
+        comment=comment,
+        ip_address=ip_address,
+        details=details or {},
+    )
+
+
+@transaction.atomic
+def month_submit(sheet: TimesheetMonth, *, by: User, ip_address: str | None = None) -> None:
+    """The person signs their month: it goes to the supervisor and can no longer change."""
+    sheet = TimesheetMonth.objects.select_for_update().get(pk=sheet.pk)
+    permissions.MONTH_WORKFLOW.check(by, sheet, "submit")
+    if sheet.month > timezone.localdate():
+        raise ValidationError(_("A month can be signed once it has begun."))
+    hours = _month_hours(sheet)
+    if not hours:
+        raise ValidationError(_("There is no time recorded in this month to sign."))
+    permissions.MONTH_WORKFLOW.take(by, sheet, "submit")
+    sheet.submitted_at = timezone.now()
+    sheet.return_comment = ""
+    sheet.save(update_fields=["status", "submitted_at", "return_comment"])
+    _log(
+        sheet,
+        TimesheetAction.SUBMITTED,
+        by,
+        ip_address=ip_address,
+        details={"hours": str(hours)},
+    )
+
+
+def _month_hours(sheet: TimesheetMonth) -> Decimal | None:
+    """The month's hours at the entries' precision (one decimal), the same on every database:
+    SQLite sums 10.0 and 0.0 to 10, PostgreSQL to 10.0."""
+    total = sheet.entries.aggregate(total=Sum("hours"))["total"]
+    return None if total is None else Decimal(total).quantize(Decimal("0.1"))
+
+
+@transaction.atomic
+def month_approve(sheet: TimesheetMonth, *, by: User, ip_address: str | None = None) -> None:
+    """The supervisor countersigns: the month locks with the rate in force stored on it."""
+    sheet = (
+        TimesheetMonth.objects.select_for_update(of=("self",))
+        .select_related("programme", "city", "person")
+        .get(pk=sheet.pk)
+    )
+    permissions.MONTH_WORKFLOW.check(by, sheet, "approve")
+    year = sheet.month.year
+    rate = StaffRate.objects.filter(person=sheet.person, city=sheet.city, year=year).first()
+    if rate is None:
+        raise ValidationError(
+            _(
+                "%(person)s has no annual personnel costs for %(year)s yet; enter them under "
+                "Rates first."
+            )
+            % {"person": sheet.person, "year": year}
+        )
+    hours = _month_hours(sheet) or Decimal(0)
+    approved_in_year = TimesheetMonth.objects.filter(
+        person=sheet.person, month__year=year, status=MonthStatus.APPROVED
+    ).aggregate(total=Sum("hours"))["total"] or Decimal(0)
+    if approved_in_year + hours > rate.productive_hours:
+        raise ValidationError(
+            _(
+                "Approving would bring %(person)s to %(total)s hours in %(year)s, more than the "
+                "%(productive)s productive hours of their working-time share."
+            )
+            % {
+                "person": sheet.person,
+                "total": _plain(approved_in_year + hours),
+                "year": year,
+                "productive": _plain(rate.productive_hours),
+            }
+        )
+    permissions.MONTH_WORKFLOW.take(by, sheet, "approve")
+    sheet.approved_at = timezone.now()
+    sheet.approved_by = by
+    sheet.hours = hours
+    sheet.cost_model = sheet.programme.cost_model
+    sheet.annual_costs = rate.annual_costs
+    sheet.working_time_share = rate.working_time_share
+    sheet.rate = rate_for(sheet.cost_model, rate.annual_costs, rate.working_time_share)
+    sheet.save()
+    _log(
+        sheet,
+        TimesheetAction.APPROVED,
+        by,
+        ip_address=ip_address,
+        details={
+            "hours": str(hours),
+            "cost_model": sheet.cost_model,
+            "annual_costs": str(rate.annual_costs),
+            "working_time_share": str(rate.working_time_share),
+            "rate": str(sheet.rate),
+        },
+    )
+
+
+def months_approve(
+    sheets, *, by: User, ip_address: str | None = None
+) -> tuple[list[TimesheetMonth], dict[TimesheetMonth, list[str]]]:
+    """Approve many months; each succeeds or fails on its own. Returns (approved, refused)."""
+    approved, refused = [], {}
+    for sheet in sheets:
+        try:
+            month_approve(sheet, by=by, ip_address=ip_address)
+        except ValidationError as error:
+            refused[sheet] = error.messages
+        else:
+            approved.append(sheet)
+    return approved, refused
+
+
+@transaction.atomic
+def month_return(
+    sheet: TimesheetMonth, *, by: User, comment: str, ip_address: str | None = None
+) -> None:
+    """The supervisor sends the month back to the person with a comment."""
+    sheet = TimesheetMonth.objects.select_for_update().get(pk=sheet.pk)
+    permissions.MONTH_WORKFLOW.check(by, sheet, "return")
+    comment = comment.strip()
+    if not comment:
+        raise ValidationError({"comment": [_("Say what should change.")]})
+    permissions.MONTH_WORKFLOW.take(by, sheet, "return")
+    sheet.return_comment = comment
+    sheet.save(update_fields=["status", "return_comment"])
+    _log(sheet, TimesheetAction.RETURNED, by, comment=comment, ip_address=ip_address)
+
+
+@transaction.atomic
+def month_reopen(
+    sheet: TimesheetMonth, *, by: User, reason: str, ip_address: str | None = None
+) -> None:
+    """A coordinator unlocks an approved month; the reason and the figures set aside are kept."""
+    sheet = TimesheetMonth.objects.select_for_update().get(pk=sheet.pk)
+    permissions.MONTH_WORKFLOW.check(by, sheet, "reopen")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Give the reason for reopening the month.")]})
+    details = {
+        "hours": str(sheet.hours),
+        "rate": str(sheet.rate),
+        "approved_by": sheet.approved_by_id,
+        "approved_at": sheet.approved_at.isoformat() if sheet.approved_at else None,
+    }
+    permissions.MONTH_WORKFLOW.take(by, sheet, "reopen")
+    sheet.submitted_at = sheet.approved_at = sheet.approved_by = None
+    sheet.hours = sheet.annual_costs = sheet.working_time_share = sheet.rate = None
+    sheet.cost_model = ""
+    sheet.save()
+    _log(
+        sheet, TimesheetAction.REOPENED, by, comment=reason, ip_address=ip_address, details=details
+    )

@@ -1,0 +1,86 @@
+"""Staff rates: who may set them and the rules a year's rate keeps."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from cities.models import City
+
+from .. import permissions
+from ..models import (
+    StaffRate,
+    TimeEntry,
+)
+from .time import _plain
+
+# Rates ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def staff_rate_save(
+    *,
+    person: User,
+    city: City,
+    year: int,
+    annual_costs: Decimal,
+    working_time_share: Decimal,
+    by: User,
+    new: bool = False,
+) -> StaffRate:
+    """Enter or change a person's annual costs for a year. Approved months keep the rate they
+    were approved with. ``new``: only enter one; a rate that exists for the year is refused (from
+    the "new rate" page changing it is likely a slip)."""
+    if not permissions.can_manage_rates(by, city.pk):
+        raise ValidationError(
+            _("Only supervisors of %(city)s and coordinators enter its rates.") % {"city": city}
+        )
+    if not permissions.is_officer_of(person, city.pk) and not permissions.is_supervisor_of(
+        person, city.pk
+    ):
+        raise ValidationError(
+            {"person": [_("Choose a person who works for %(city)s.") % {"city": city}]}
+        )
+    existing = StaffRate.objects.filter(person=person, city=city, year=year).first()
+    if existing is not None and new:
+        raise ValidationError(
+            {
+                "year": [
+                    _("%(person)s already has a rate for %(year)s in %(city)s; change that one.")
+                    % {"person": person, "year": year, "city": city}
+                ]
+            }
+        )
+    rate = existing or StaffRate(person=person, city=city, year=year)
+    rate.annual_costs = annual_costs
+    rate.working_time_share = working_time_share
+    rate.updated_by = by
+    rate.full_clean(validate_unique=False)
+    declared = (
+        TimeEntry.objects.filter(person=person, day__year=year).aggregate(total=Sum("hours"))[
+            "total"
+        ]
+        or 0
+    )
+    if declared > rate.productive_hours:
+        raise ValidationError(
+            {
+                "working_time_share": [
+                    _(
+                        "%(person)s has already recorded %(hours)s hours in %(year)s, more than "
+                        "the %(productive)s productive hours of this share."
+                    )
+                    % {
+                        "person": person,
+                        "hours": _plain(declared),
+                        "year": year,
+                        "productive": _plain(rate.productive_hours),
+                    }
+                ]
+            }
+        )
+    rate.save()
+    return rate

@@ -1,0 +1,326 @@
+"""Writes of staff time: a person's month, single entries and the month grid."""
+
+from calendar import monthrange
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from cities.models import City
+from mentoring.models import Event, Programme
+
+from .. import permissions
+from ..models import (
+    PRODUCTIVE_HOURS_PER_YEAR,
+    Activity,
+    StaffRate,
+    TimeEntry,
+    TimesheetMonth,
+)
+
+HALF_HOUR = Decimal("0.5")
+DAY_LIMIT = Decimal(24)
+
+
+def _plain(value) -> str:
+    """A number for a message without trailing zeros or exponent: 220, 7.5 (not 2.2E+2)."""
+    return format(Decimal(value).normalize(), "f")
+
+
+def first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def days_of_month(month: date) -> list[date]:
+    return [month.replace(day=d) for d in range(1, monthrange(month.year, month.month)[1] + 1)]
+
+
+# Months -----------------------------------------------------------------------------------------
+
+
+def timesheet_for(
+    *, person: User, programme: Programme, city: City, month: date, lock: bool = False
+) -> TimesheetMonth:
+    """The person's timesheet of the month, created open when it does not exist yet."""
+    month = first_of_month(month)
+    sheet, _created = TimesheetMonth.objects.get_or_create(
+        person=person, programme=programme, city=city, month=month
+    )
+    if lock:
+        sheet = TimesheetMonth.objects.select_for_update().get(pk=sheet.pk)
+    return sheet
+
+
+def _check_recorder(person: User, programme: Programme, city: City) -> None:
+    if not permissions.can_record_time(person, city.pk):
+        raise ValidationError(_("Only officers of %(city)s record time for it.") % {"city": city})
+    if not programme.participations.filter(city=city).exists():
+        raise ValidationError(
+            _("%(city)s does not take part in %(programme)s.")
+            % {"city": city, "programme": programme}
+        )
+
+
+_locked_message = permissions.month_locked_message
+
+
+# Entries ----------------------------------------------------------------------------------------
+
+
+def _entry_errors(
+    entry: TimeEntry, programme: Programme, *, totals: bool = True
+) -> dict[str, list[str]]:
+    """The rules one entry must keep, against what is already stored (itself excluded).
+    ``totals=False`` checks the entry alone, without the day and year totals."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    hours, day = entry.hours, entry.day
+    if hours is None or hours <= 0:
+        add("hours", _("Enter a number of hours above zero."))
+    elif hours > DAY_LIMIT:
+        add("hours", _("A day has 24 hours."))
+    elif hours % HALF_HOUR:
+        add("hours", _("Record hours in half-hour steps, e.g. 2 or 2.5."))
+    if day is not None:
+        if day < programme.starts_on:
+            add(
+                "day",
+                _("%(programme)s starts on %(date)s.")
+                % {"programme": programme, "date": date_format(programme.starts_on)},
+            )
+        elif day > programme.ends_on:
+            add(
+                "day",
+                _("%(programme)s ended on %(date)s.")
+                % {"programme": programme, "date": date_format(programme.ends_on)},
+            )
+        if day > timezone.localdate():
+            add("day", _("Time can only be recorded for today or earlier."))
+    if entry.event is not None and entry.event.programme_id != programme.pk:
+        add("event", _("Choose an event of %(programme)s.") % {"programme": programme})
+    limit = TimeEntry._meta.get_field("description").max_length
+    if limit is not None and len(entry.description or "") > limit:
+        add(
+            "description",
+            _("Keep the description to %(limit)s characters.") % {"limit": limit},
+        )
+    if errors:
+        return errors
+
+    others = TimeEntry.objects.filter(person=entry.person).exclude(pk=entry.pk)
+    # One entry per person, programme, day, activity and event, whichever city it is for.
+    duplicate = others.filter(
+        programme=programme, day=day, activity=entry.activity, event=entry.event
+    )
+    if duplicate.exists():
+        add(
+            "activity",
+            _("There is already an entry for this day, activity and event; change that one."),
+        )
+    if errors or not totals:
+        return errors
+    day_totals = others.filter(day=day).aggregate(
+        all=Sum("hours"), here=Sum("hours", filter=Q(programme=programme))
+    )
+    if (day_totals["here"] or 0) + hours > programme.max_hours_per_day:
+        add(
+            "hours",
+            _(
+                "%(programme)s accepts at most %(limit)s hours a day; %(recorded)s are already "
+                "recorded on %(date)s."
+            )
+            % {
+                "programme": programme,
+                "limit": _plain(programme.max_hours_per_day),
+                "recorded": _plain(day_totals["here"] or 0),
+                "date": date_format(day),
+            },
+        )
+    elif (day_totals["all"] or 0) + hours > DAY_LIMIT:
+        add("hours", _("With your other programmes this day would have more than 24 hours."))
+    cap_error = _annual_cap_error(entry, others, hours)
+    if cap_error:
+        add("hours", cap_error)
+    return errors
+
+
+def _annual_cap_error(entry: TimeEntry, others, hours: Decimal) -> str | None:
+    """Hours declared in a year may not exceed the person's productive hours."""
+    year = entry.day.year
+    rate = StaffRate.objects.filter(person=entry.person, city=entry.city, year=year).first()
+    productive = rate.productive_hours if rate else PRODUCTIVE_HOURS_PER_YEAR
+    declared = others.filter(day__year=year).aggregate(total=Sum("hours"))["total"] or 0
+    if declared + hours > productive:
+        return _(
+            "This would bring your hours in %(year)s to %(total)s, more than your %(productive)s "
+            "productive hours."
+        ) % {
+            "year": year,
+            "total": _plain(declared + hours),
+            "productive": _plain(productive),
+        }
+    return None
+
+
+@transaction.atomic
+def time_entry_create(
+    *,
+    person: User,
+    programme: Programme,
+    city: City,
+    day: date,
+    activity: str,
+    hours: Decimal,
+    event: Event | None = None,
+    description: str = "",
+) -> TimeEntry:
+    """Record the person's own hours."""
+    _check_recorder(person, programme, city)
+    entry = TimeEntry(
+        person=person,
+        programme=programme,
+        city=city,
+        day=day,
+        activity=activity,
+        hours=hours,
+        event=event,
+        description=description,
+    )
+    _save_entry(entry, programme)
+    return entry
+
+
+@transaction.atomic
+def time_entry_update(entry: TimeEntry, *, by: User, **changes) -> TimeEntry:
+    """Change one of the person's own entries, in a month that is still open."""
+    if entry.person_id != by.pk:
+        raise ValidationError(_("Only the person who recorded the time can change it."))
+    old_sheet = TimesheetMonth.objects.select_for_update().get(pk=entry.timesheet_id)
+    if old_sheet.is_locked:
+        raise ValidationError(_locked_message(old_sheet))
+    for field in ("day", "activity", "hours", "event", "description"):
+        if field in changes:
+            setattr(entry, field, changes[field])
+    _save_entry(entry, entry.programme)
+    return entry
+
+
+@transaction.atomic
+def time_entry_delete(entry: TimeEntry, *, by: User) -> None:
+    if entry.person_id != by.pk:
+        raise ValidationError(_("Only the person who recorded the time can delete it."))
+    sheet = TimesheetMonth.objects.select_for_update().get(pk=entry.timesheet_id)
+    if sheet.is_locked:
+        raise ValidationError(_locked_message(sheet))
+    entry.delete()
+
+
+def _save_entry(entry: TimeEntry, programme: Programme) -> None:
+    errors = _entry_errors(entry, programme)
+    if errors:
+        raise ValidationError(errors)
+    sheet = timesheet_for(
+        person=entry.person, programme=programme, city=entry.city, month=entry.day, lock=True
+    )
+    if sheet.is_locked:
+        raise ValidationError({"day": [_locked_message(sheet)]})
+    entry.timesheet = sheet
+    entry.full_clean(exclude=["timesheet"], validate_unique=False, validate_constraints=False)
+    entry.save()
+
+
+def grid_field(day: date, activity: str) -> str:
+    return f"h_{day:%d}_{activity}"
+
+
+def grid_description_field(day: date) -> str:
+    return f"d_{day:%d}"
+
+
+@transaction.atomic
+def month_grid_save(
+    *,
+    person: User,
+    programme: Programme,
+    city: City,
+    month: date,
+    hours: dict[tuple[date, str], Decimal | None],
+    descriptions: dict[date, str],
+    dry_run: bool = False,
+) -> int:
+    """Save a whole month from the grid: one value per day and activity (None clears the cell).
+
+    Entries linked to an event are kept as they are; the grid holds the others. Either every
+    cell is saved or none is: errors come back keyed by the grid's field names.
+    ``dry_run`` judges the month as it would be and then saves nothing: the grid page uses it
+    when some cells could not be read, so that every message shows at once.
+    Returns the number of entries created, changed or removed (or that would be).
+    """
+    _check_recorder(person, programme, city)
+    sheet = timesheet_for(person=person, programme=programme, city=city, month=month, lock=True)
+    if sheet.is_locked:
+        raise ValidationError(_locked_message(sheet))
+    existing = {(e.day, e.activity): e for e in sheet.entries.filter(event__isnull=True).order_by()}
+    days = set(days_of_month(sheet.month))
+    changed = 0
+    errors: dict[str, list[str]] = {}
+    saved: list[tuple[str, TimeEntry]] = []
+    # A description is kept on the day's grid entries: a day without hours would drop it.
+    days_with_hours = {day for (day, _activity), value in hours.items() if value}
+    for day, text in descriptions.items():
+        if day in days and text.strip() and day not in days_with_hours:
+            errors[grid_description_field(day)] = [
+                _("Enter the hours of this day too: a description belongs to its hours.")
+            ]
+    # First every cell on its own, saved; then the day and year totals, on the month as it now
+    # stands, so that moving hours from one activity to another is judged on the result.
+    for (day, activity), value in sorted(hours.items()):
+        if day not in days or activity not in Activity.values:
+            continue
+        entry = existing.get((day, activity))
+        description = descriptions.get(day, "").strip()
+        if value is None or value == 0:
+            if entry is not None:
+                entry.delete()
+                changed += 1
+            continue
+        if entry is not None and entry.hours == value and entry.description == description:
+            continue
+        if entry is None:
+            entry = TimeEntry(
+                person=person,
+                programme=programme,
+                city=city,
+                day=day,
+                activity=activity,
+                timesheet=sheet,
+            )
+        entry.hours, entry.description = value, description
+        field = grid_field(day, activity)
+        entry_errors = _entry_errors(entry, programme, totals=False)
+        if entry_errors:
+            errors[field] = [message for messages in entry_errors.values() for message in messages]
+            continue
+        entry.save()
+        saved.append((field, entry))
+        changed += 1
+    if not errors:
+        for field, entry in saved:
+            entry_errors = _entry_errors(entry, programme)
+            if entry_errors:
+                errors[field] = [m for messages in entry_errors.values() for m in messages]
+    if errors:
+        transaction.set_rollback(True)
+        raise ValidationError(errors)
+    if dry_run:
+        transaction.set_rollback(True)
+    return changed
