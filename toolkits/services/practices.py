@@ -1,18 +1,11 @@
-"""Writes for good practices and toolkits: writing, the review workflow, toolkit contents,
-publishing editions and asking for their PDFs.
+"""Good practices: writing them, their review, their images."""
 
-Every rule lives here with a message on the field it concerns; views, the demo seeder,
-benchmarks and tests all come through these functions.
-"""
-
-from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
@@ -20,25 +13,15 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cities.models import City
-from documents import jobs
-from documents.models import JobStatus
-from mentoring.models import Scheme
 
-from . import permissions
-from .images import checked_image
-from .models import (
+from .. import permissions
+from ..images import checked_image
+from ..models import (
     GoodPractice,
     PracticeImage,
     PracticeReview,
-    PracticeStatus,
-    Rendering,
     ReviewAction,
-    SuccessFactor,
-    Toolkit,
-    ToolkitEdition,
-    ToolkitEntry,
 )
-from .snapshots import checksum, practice_snapshot, rendering_hash, toolkit_snapshot
 
 # Fields a practice's form may change; the city, status, author and address are not among them.
 PRACTICE_FIELDS = (
@@ -274,201 +257,3 @@ def practice_image_delete(picture: PracticeImage, *, by: User) -> None:
         raise ValidationError(_("You cannot change this practice in its present state."))
     picture.image.delete(save=False)
     picture.delete()
-
-
-# Toolkits ---------------------------------------------------------------------------------------
-
-
-def toolkit_create(*, scheme: Scheme, by: User, title: str, **fields) -> Toolkit:
-    if not permissions.can_create_toolkit_for(by, scheme):
-        raise ValidationError(_("Only the theme's expert partner or a coordinator makes toolkits."))
-    toolkit = Toolkit(scheme=scheme, title=title, **fields)
-    toolkit.slug = unique_slug(Toolkit, title)
-    toolkit.full_clean()
-    toolkit.save()
-    return toolkit
-
-
-def toolkit_update(toolkit: Toolkit, *, by: User, **fields) -> Toolkit:
-    if not permissions.can_manage_toolkit(by, toolkit):
-        raise ValidationError(_("Only the theme's expert partner or a coordinator edits it."))
-    for name, value in fields.items():
-        setattr(toolkit, name, value)
-    toolkit.full_clean()
-    toolkit.save()
-    return toolkit
-
-
-def toolkit_set_practices(toolkit: Toolkit, *, by: User, practices: Iterable[GoodPractice]) -> None:
-    """Put exactly these practices in the toolkit, in this order."""
-    if not permissions.can_manage_toolkit(by, toolkit):
-        raise ValidationError(_("Only the theme's expert partner or a coordinator edits it."))
-    practices = list(practices)
-    wrong = [p for p in practices if p.status != PracticeStatus.PUBLISHED]
-    if wrong:
-        raise ValidationError(
-            {
-                "practices": [
-                    _("Only published practices go into a toolkit: %(titles)s.")
-                    % {"titles": ", ".join(p.title for p in wrong)}
-                ]
-            }
-        )
-    foreign = [p for p in practices if p.scheme_id != toolkit.scheme_id]
-    if foreign:
-        raise ValidationError(
-            {
-                "practices": [
-                    _("A toolkit holds practices of its own theme only: %(titles)s.")
-                    % {"titles": ", ".join(p.title for p in foreign)}
-                ]
-            }
-        )
-    if len({p.pk for p in practices}) != len(practices):
-        raise ValidationError({"practices": [_("A practice appears only once in a toolkit.")]})
-    with transaction.atomic():
-        toolkit.entries.all().delete()
-        ToolkitEntry.objects.bulk_create(
-            ToolkitEntry(toolkit=toolkit, practice=p, position=i)
-            for i, p in enumerate(practices, start=1)
-        )
-        Toolkit.objects.filter(pk=toolkit.pk).update(updated_at=timezone.now())
-
-
-def toolkit_set_success_factors(
-    toolkit: Toolkit, *, by: User, factors: Iterable[tuple[str, str]]
-) -> None:
-    """Replace the key success factors with these (name, description) pairs, in order."""
-    if not permissions.can_manage_toolkit(by, toolkit):
-        raise ValidationError(_("Only the theme's expert partner or a coordinator edits it."))
-    rows = [
-        SuccessFactor(toolkit=toolkit, position=i, name=name.strip(), description=text.strip())
-        for i, (name, text) in enumerate(factors, start=1)
-        if name.strip()
-    ]
-    for row in rows:
-        row.full_clean()
-    with transaction.atomic():
-        toolkit.success_factors.all().delete()
-        SuccessFactor.objects.bulk_create(rows)
-
-
-def edition_publish(toolkit: Toolkit, *, by: User, notes: str = "") -> ToolkitEdition:
-    """Freeze the toolkit's present content as its next edition, dated today."""
-    if not permissions.can_manage_toolkit(by, toolkit):
-        raise ValidationError(_("Only the theme's expert partner or a coordinator publishes it."))
-    snapshot = toolkit_snapshot(toolkit)
-    if not snapshot["practices"]:
-        raise ValidationError(_("Add at least one published practice before publishing."))
-    today = timezone.localdate()
-    for attempt in range(3):
-        number = (toolkit.editions.aggregate(top=Max("number"))["top"] or 0) + 1
-        content_hash = checksum(
-            {"snapshot": snapshot, "number": number, "published_on": today.isoformat()}
-        )
-        try:
-            with transaction.atomic():
-                return ToolkitEdition.objects.create(
-                    toolkit=toolkit,
-                    number=number,
-                    published_on=today,
-                    published_by=by,
-                    notes=notes.strip(),
-                    snapshot=snapshot,
-                    content_hash=content_hash,
-                )
-        except IntegrityError:
-            # Someone published the same toolkit at the same moment: take the next number.
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
-
-
-# Renderings -------------------------------------------------------------------------------------
-
-
-def pdf_languages() -> list[str]:
-    return [code for code, _name in settings.LANGUAGES]
-
-
-def _check_language(language: str) -> None:
-    if language not in pdf_languages():
-        raise ValidationError({"language": [_("PDFs are made in English, French or German.")]})
-
-
-def edition_rendering_hash(edition: ToolkitEdition, language: str) -> str:
-    return rendering_hash("edition", edition.content_hash, language)
-
-
-def practice_rendering_hash(practice: GoodPractice, language: str) -> str:
-    return rendering_hash("practice", checksum(practice_snapshot(practice)), language)
-
-
-def _rendering(content_hash: str, *, by: User | None, **target) -> tuple[Rendering, bool]:
-    """The rendering of this content, asked for now when there is none. Returns it and whether
-    this call queued it."""
-    from .tasks import render_pdf
-
-    requested_by = by if by is not None and by.is_authenticated else None
-    with transaction.atomic():
-        rendering, created = Rendering.objects.get_or_create(
-            content_hash=content_hash, defaults={"requested_by": requested_by, **target}
-        )
-        if created:
-            jobs.enqueue(rendering, render_pdf)
-    return rendering, created
-
-
-def edition_rendering(
-    edition: ToolkitEdition, *, language: str, by: User | None = None
-) -> Rendering:
-    """The edition's PDF in this language: the stored one, or a job that makes it."""
-    _check_language(language)
-    return _rendering(
-        edition_rendering_hash(edition, language), by=by, edition=edition, language=language
-    )[0]
-
-
-def practice_rendering(
-    practice: GoodPractice, *, language: str, by: User | None = None
-) -> Rendering:
-    """A published practice's one-practice PDF as it reads now."""
-    _check_language(language)
-    if not practice.is_published:
-        raise ValidationError(_("Only a published practice has a PDF."))
-    return _rendering(
-        practice_rendering_hash(practice, language), by=by, practice=practice, language=language
-    )[0]
-
-
-def rendering_retry(rendering: Rendering, *, by: User | None) -> None:
-    """Queue a failed rendering again; anyone who may download it may ask."""
-    from .tasks import render_pdf
-
-    if rendering.status != JobStatus.FAILED:
-        raise ValidationError(_("Only a failed rendering can be retried."))
-    jobs.retry(rendering, render_pdf)
-
-
-def rendering_redo(rendering: Rendering, *, by: User) -> None:
-    """Render a finished PDF again (after a font or template fix); the stored file stays
-    downloadable until the new one replaces it."""
-    from .tasks import render_pdf
-
-    toolkit = rendering.edition.toolkit if rendering.edition is not None else None
-    if toolkit is None or not permissions.can_render(by, toolkit):
-        raise ValidationError(_("Only the programme's coordinators render toolkits again."))
-    if not rendering.is_finished:
-        raise ValidationError(_("This PDF is being made already."))
-    with transaction.atomic():
-        Rendering.objects.filter(pk=rendering.pk).update(
-            status=JobStatus.QUEUED,
-            progress=0,
-            progress_note="",
-            error="",
-            enqueued_at=None,
-            finished_at=None,
-            requested_by=by,
-            requested_at=timezone.now(),
-        )
-        jobs.enqueue(rendering, render_pdf)

@@ -1,0 +1,131 @@
+"""Toolkits: their practices, key success factors and editions."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from mentoring.models import Scheme
+
+from .. import permissions
+from ..models import (
+    GoodPractice,
+    PracticeStatus,
+    SuccessFactor,
+    Toolkit,
+    ToolkitEdition,
+    ToolkitEntry,
+)
+from ..snapshots import checksum, toolkit_snapshot
+from .practices import unique_slug
+
+# Toolkits ---------------------------------------------------------------------------------------
+
+
+def toolkit_create(*, scheme: Scheme, by: User, title: str, **fields) -> Toolkit:
+    if not permissions.can_create_toolkit_for(by, scheme):
+        raise ValidationError(_("Only the theme's expert partner or a coordinator makes toolkits."))
+    toolkit = Toolkit(scheme=scheme, title=title, **fields)
+    toolkit.slug = unique_slug(Toolkit, title)
+    toolkit.full_clean()
+    toolkit.save()
+    return toolkit
+
+
+def toolkit_update(toolkit: Toolkit, *, by: User, **fields) -> Toolkit:
+    if not permissions.can_manage_toolkit(by, toolkit):
+        raise ValidationError(_("Only the theme's expert partner or a coordinator edits it."))
+    for name, value in fields.items():
+        setattr(toolkit, name, value)
+    toolkit.full_clean()
+    toolkit.save()
+    return toolkit
+
+
+def toolkit_set_practices(toolkit: Toolkit, *, by: User, practices: Iterable[GoodPractice]) -> None:
+    """Put exactly these practices in the toolkit, in this order."""
+    if not permissions.can_manage_toolkit(by, toolkit):
+        raise ValidationError(_("Only the theme's expert partner or a coordinator edits it."))
+    practices = list(practices)
+    wrong = [p for p in practices if p.status != PracticeStatus.PUBLISHED]
+    if wrong:
+        raise ValidationError(
+            {
+                "practices": [
+                    _("Only published practices go into a toolkit: %(titles)s.")
+                    % {"titles": ", ".join(p.title for p in wrong)}
+                ]
+            }
+        )
+    foreign = [p for p in practices if p.scheme_id != toolkit.scheme_id]
+    if foreign:
+        raise ValidationError(
+            {
+                "practices": [
+                    _("A toolkit holds practices of its own theme only: %(titles)s.")
+                    % {"titles": ", ".join(p.title for p in foreign)}
+                ]
+            }
+        )
+    if len({p.pk for p in practices}) != len(practices):
+        raise ValidationError({"practices": [_("A practice appears only once in a toolkit.")]})
+    with transaction.atomic():
+        toolkit.entries.all().delete()
+        ToolkitEntry.objects.bulk_create(
+            ToolkitEntry(toolkit=toolkit, practice=p, position=i)
+            for i, p in enumerate(practices, start=1)
+        )
+        Toolkit.objects.filter(pk=toolkit.pk).update(updated_at=timezone.now())
+
+
+def toolkit_set_success_factors(
+    toolkit: Toolkit, *, by: User, factors: Iterable[tuple[str, str]]
+) -> None:
+    """Replace the key success factors with these (name, description) pairs, in order."""
+    if not permissions.can_manage_toolkit(by, toolkit):
+        raise ValidationError(_("Only the theme's expert partner or a coordinator edits it."))
+    rows = [
+        SuccessFactor(toolkit=toolkit, position=i, name=name.strip(), description=text.strip())
+        for i, (name, text) in enumerate(factors, start=1)
+        if name.strip()
+    ]
+    for row in rows:
+        row.full_clean()
+    with transaction.atomic():
+        toolkit.success_factors.all().delete()
+        SuccessFactor.objects.bulk_create(rows)
+
+
+def edition_publish(toolkit: Toolkit, *, by: User, notes: str = "") -> ToolkitEdition:
+    """Freeze the toolkit's present content as its next edition, dated today."""
+    if not permissions.can_manage_toolkit(by, toolkit):
+        raise ValidationError(_("Only the theme's expert partner or a coordinator publishes it."))
+    snapshot = toolkit_snapshot(toolkit)
+    if not snapshot["practices"]:
+        raise ValidationError(_("Add at least one published practice before publishing."))
+    today = timezone.localdate()
+    for attempt in range(3):
+        number = (toolkit.editions.aggregate(top=Max("number"))["top"] or 0) + 1
+        content_hash = checksum(
+            {"snapshot": snapshot, "number": number, "published_on": today.isoformat()}
+        )
+        try:
+            with transaction.atomic():
+                return ToolkitEdition.objects.create(
+                    toolkit=toolkit,
+                    number=number,
+                    published_on=today,
+                    published_by=by,
+                    notes=notes.strip(),
+                    snapshot=snapshot,
+                    content_hash=content_hash,
+                )
+        except IntegrityError:
+            # Someone published the same toolkit at the same moment: take the next number.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
