@@ -11,14 +11,14 @@ import re
 import pytest
 
 import actionplans.permissions
-import actionplans.services
+import actionplans.services.workflow
 import mentoring.models
 import mentoring.services.events
 import mentoring.services.pairings
 import reporting.permissions
-import reporting.services
+import reporting.services.months
 import toolkits.permissions
-import toolkits.services
+import toolkits.services.practices
 from actionplans.models import ActionPlan, Stage
 from documents.workflow import Workflow
 from mentoring.models import (
@@ -39,15 +39,20 @@ WORKFLOWS = {
         reporting.permissions.MONTH_WORKFLOW,
         TimesheetMonth,
         MonthStatus,
-        reporting.services,
+        reporting.services.months,
     ),
     "good practice": (
         toolkits.permissions.PRACTICE_WORKFLOW,
         GoodPractice,
         PracticeStatus,
-        toolkits.services,
+        toolkits.services.practices,
     ),
-    "action plan": (actionplans.permissions.PLAN_WORKFLOW, ActionPlan, Stage, actionplans.services),
+    "action plan": (
+        actionplans.permissions.PLAN_WORKFLOW,
+        ActionPlan,
+        Stage,
+        actionplans.services.workflow,
+    ),
 }
 
 
