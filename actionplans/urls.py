@@ -1,5 +1,7 @@
 from django.urls import path
 
+from config import converters  # noqa: F401  registers the <token:>, <signed:> and <key:> converters
+
 from .views import edit, overview, workflow
 
 app_name = "actionplans"
@@ -7,12 +9,12 @@ app_name = "actionplans"
 urlpatterns = [
     path("plans/new/<int:pairing>/", edit.plan_create, name="plan_create"),
     path("plans/<int:pk>/", edit.plan_detail, name="plan"),
-    path("plans/<int:pk>/sections/<str:section>/", edit.section_edit, name="section_edit"),
-    path("plans/<int:pk>/rows/<str:section>/add/", edit.row_add, name="row_add"),
-    path("plans/<int:pk>/rows/<str:section>/order/", edit.rows_reorder, name="rows_reorder"),
-    path("plans/<int:pk>/rows/<str:section>/<int:row>/", edit.row_edit, name="row_edit"),
+    path("plans/<int:pk>/sections/<key:section>/", edit.section_edit, name="section_edit"),
+    path("plans/<int:pk>/rows/<key:section>/add/", edit.row_add, name="row_add"),
+    path("plans/<int:pk>/rows/<key:section>/order/", edit.rows_reorder, name="rows_reorder"),
+    path("plans/<int:pk>/rows/<key:section>/<int:row>/", edit.row_edit, name="row_edit"),
     path(
-        "plans/<int:pk>/rows/<str:section>/<int:row>/delete/",
+        "plans/<int:pk>/rows/<key:section>/<int:row>/delete/",
         edit.row_delete,
         name="row_delete",
     ),
@@ -22,7 +24,7 @@ urlpatterns = [
         edit.measurement_add,
         name="measurement_add",
     ),
-    path("plans/<int:pk>/steps/<str:name>/", workflow.transition, name="transition"),
+    path("plans/<int:pk>/steps/<key:name>/", workflow.transition, name="transition"),
     path("plans/<int:pk>/versions/", workflow.versions, name="versions"),
     path("plans/<int:pk>/versions/<int:number>/", workflow.version, name="version"),
     path(
@@ -31,7 +33,7 @@ urlpatterns = [
     path("plans/<int:pk>/compare/", workflow.compare, name="compare"),
     path("plans/", overview.plans, name="plans"),
     path(
-        "plans/<int:pk>/versions/<int:number>/pdf/<str:language>/",
+        "plans/<int:pk>/versions/<int:number>/pdf/<key:language>/",
         overview.version_pdf,
         name="version_pdf",
     ),

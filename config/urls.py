@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from config import converters  # noqa: F401  registers <token:>, <signed:>, <key:> before any app
 from portal.views.home import home
 
 urlpatterns = [

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from config import converters  # noqa: F401  registers the <token:>, <signed:> and <key:> converters
+
 from .views import events, pairings, programmes
 
 app_name = "mentoring"
@@ -43,12 +45,12 @@ urlpatterns = [
     path("calendar/", events.calendar_view, name="calendar"),
     path("calendar/new-links/", events.calendar_regenerate_view, name="calendar_regenerate"),
     path(
-        "calendar/<str:token>/events.ics",
+        "calendar/<token:token>/events.ics",
         events.calendar_person_feed,
         name="calendar_person_feed",
     ),
     path(
-        "calendar/<str:token>/programme-<slug:slug>.ics",
+        "calendar/<token:token>/programme-<slug:slug>.ics",
         events.calendar_programme_feed,
         name="calendar_programme_feed",
     ),

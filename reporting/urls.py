@@ -1,5 +1,7 @@
 from django.urls import path
 
+from config import converters  # noqa: F401  registers the <token:>, <signed:> and <key:> converters
+
 from .views import reports, review, time
 
 app_name = "reporting"
@@ -29,5 +31,5 @@ urlpatterns = [
     path("reports/<int:pk>/", reports.report_detail, name="report"),
     path("reports/<int:pk>/status/", reports.report_status, name="report_status"),
     path("reports/<int:pk>/retry/", reports.report_retry, name="report_retry"),
-    path("reports/<int:pk>/<str:fmt>/", reports.report_download, name="report_download"),
+    path("reports/<int:pk>/<key:fmt>/", reports.report_download, name="report_download"),
 ]

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from config import converters  # noqa: F401  registers the <token:>, <signed:> and <key:> converters
+
 from .views import catalogue, manage, pdf, practices
 
 app_name = "toolkits"
@@ -34,12 +36,12 @@ urlpatterns = [
     path("toolkits/<slug:slug>/success-factors/", manage.toolkit_factors, name="toolkit_factors"),
     path("toolkits/<slug:slug>/publish/", manage.edition_publish, name="edition_publish"),
     path(
-        "toolkits/<slug:slug>/editions/<int:number>/<str:language>.pdf",
+        "toolkits/<slug:slug>/editions/<int:number>/<key:language>.pdf",
         pdf.edition_pdf,
         name="edition_pdf",
     ),
     path("toolkits/<slug:slug>/renderings/", pdf.toolkit_renderings, name="toolkit_renderings"),
-    path("practices/<slug:slug>/pdf/<str:language>/", pdf.practice_pdf, name="practice_pdf"),
+    path("practices/<slug:slug>/pdf/<key:language>/", pdf.practice_pdf, name="practice_pdf"),
     path("renderings/<int:pk>/", pdf.rendering_detail, name="rendering"),
     path("renderings/<int:pk>/status/", pdf.rendering_status, name="rendering_status"),
     path("renderings/<int:pk>/retry/", pdf.rendering_retry, name="rendering_retry"),
