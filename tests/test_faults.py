@@ -7,21 +7,27 @@ person sees why and a Retry that works. (A worker killed mid-job: bench/kill_wor
 
 import errno
 import hashlib
+import http.client
 import io
 import os
 import random
 import shutil
 import socket
 import subprocess
+import sys
+import tempfile
+import threading
 import time
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import date
 from pathlib import Path
 
+import psycopg2
 import pytest
 import redis
 from django.conf import settings as django_settings
 from django.core.files.storage import FileSystemStorage
+from django.db import connection
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -32,11 +38,13 @@ from config.settings import base
 from documents.models import JobStatus, StoredFile
 from documents.tasks import requeue_waiting_jobs
 from reporting.models import StaffCostReport
+from tests.accounts.factories import CoordinatorFactory
 from tests.actionplans.factories import build_plan_world, drafted_plan, fresh
 from tests.reporting.factories import approved_month, build_time_world, rate, record
+from tests.test_endpoint_matrix import url_patterns
 from tests.toolkits.factories import build_toolkit_world
 from tests.toolkits.test_pdf import four_city_edition
-from tests.worker import REDIS_URL, celery_worker, redis_or_skip
+from tests.worker import REDIS_URL, celery_worker, database_url, redis_or_skip
 from toolkits.models import Rendering, ToolkitEdition
 
 WAITING = "The job queue cannot be reached at the moment"
@@ -458,3 +466,107 @@ def test_with_redis_down_notifications_go_out_from_the_web_process(
     recipients = [address for message in mailoutbox for address in message.to]
     assert "new.officer@example.org" in recipients
     assert len(mailoutbox) >= 2  # the reviewers' notice and the invitation
+
+
+# Database connections dropped under a running server -------------------------------------------
+
+# The server's connections carry this name, so that the test drops only theirs.
+SERVER_APPLICATION = "tandem-fault-web"
+CRAWL_ROUNDS = 8
+
+
+@contextmanager
+def gunicorn_server(**extra_env: str):
+    """gunicorn serving the portal from the test database, with kept connections (as production
+    keeps them), until the block ends; prints what it logged."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": f"{database_url()}?application_name={SERVER_APPLICATION}",
+        "DJANGO_CONN_MAX_AGE": "60",
+        **extra_env,
+    }
+    log = tempfile.TemporaryFile("w+")  # a pipe nobody reads would fill up and stop the server
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", "2"]
+        + ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        for _ in range(600):
+            assert server.poll() is None, "gunicorn did not start"
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        web = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        yield web
+        web.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.seek(0)
+        print(log.read()[-20000:])
+        log.close()
+
+
+def keep_dropping_server_connections(stop: threading.Event, dropped: list[int]) -> None:
+    """Terminate every connection of the server once a second (as the crawl that found the
+    fault did), idle or in the middle of a request, until told to stop."""
+    with closing(psycopg2.connect(database_url())) as admin:
+        admin.autocommit = True
+        with admin.cursor() as cursor:
+            while not stop.is_set():
+                cursor.execute(
+                    "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) "
+                    "FROM pg_stat_activity WHERE application_name = %s",
+                    [SERVER_APPLICATION],
+                )
+                dropped.append(cursor.fetchone()[0])
+                stop.wait(1)
+
+
+def crawl_pages(user) -> list[str]:
+    """The pages a person opens without arguments, and the programme's own."""
+    pages = [f"/{route}" for name, route in url_patterns() if "<" not in route and "(" not in route]
+    pages = [page for page in pages if not page.startswith("/admin/") and "logout" not in page]
+    return pages + [
+        reverse("portal:programme", kwargs={"slug": user.memberships.first().programme.slug})
+    ]
+
+
+@pytest.mark.skipif(not connection.vendor == "postgresql", reason="drops PostgreSQL connections")
+@pytest.mark.django_db(transaction=True)
+def test_connections_dropped_during_a_crawl_cost_no_request(client):
+    coordinator = CoordinatorFactory().user
+    client.force_login(coordinator)
+    session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    cookie = f"{django_settings.SESSION_COOKIE_NAME}={session}"
+    pages = crawl_pages(coordinator)
+    statuses: list[tuple[str, int]] = []
+    dropped: list[int] = []
+    with gunicorn_server() as server:
+        stop = threading.Event()
+        dropper = threading.Thread(target=keep_dropping_server_connections, args=(stop, dropped))
+        dropper.start()
+        try:
+            for _ in range(CRAWL_ROUNDS):
+                for page in pages:
+                    server.request("GET", page, headers={"Cookie": cookie})
+                    response = server.getresponse()
+                    response.read()
+                    statuses.append((page, response.status))
+        finally:
+            stop.set()
+            dropper.join()
+    print(f"{len(statuses)} requests, {sum(dropped)} of the server's connections dropped")
+    assert sum(dropped) > 0, "no connection of the server was dropped"
+    assert len(statuses) == CRAWL_ROUNDS * len(pages)
+    assert [status for _page, status in statuses if status == 200], "the crawl saw no page"
+    errors = [f"{page}: {status}" for page, status in statuses if status >= 500]
+    assert not errors, f"{len(errors)} 5xx while {sum(dropped)} connections were dropped"

@@ -54,6 +54,8 @@ MIDDLEWARE = [
     # First: a path, query or form with a NUL or another control character is a 400 before
     # anything (sessions, lookups, views) reads it.
     "config.middleware.RejectControlCharactersMiddleware",
+    # A request whose database connection was lost before it wrote anything runs once more.
+    "config.middleware.RetryOnLostConnectionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -99,6 +101,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(exist_ok=True)  # the embedded database lives in var/
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
+# A kept connection is checked before a request reuses it, so one the server dropped while it
+# was idle is replaced instead of failing the request (a no-op when CONN_MAX_AGE is 0).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Accounts: e-mail login, invitation-only, optional two-factor (TOTP) ---------------------------

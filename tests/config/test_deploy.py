@@ -73,3 +73,22 @@ def test_the_dockerfile_build_and_the_compose_stack_set_what_production_requires
     assert "mkdir -p var/media" in dockerfile
     assert "DJANGO_MEDIA_ROOT: /app/var/media" in environment
     assert "WORKDIR /app" in dockerfile
+
+
+def test_production_checks_the_connections_it_keeps():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "settings-test-only",
+        "DJANGO_ALLOWED_HOSTS": "tandem.example.org",
+    }
+    code = (
+        "import django; from django.conf import settings; django.setup(); "
+        "d = settings.DATABASES['default']; print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    max_age, health_checks = done.stdout.split()
+    assert int(max_age) > 0
+    assert health_checks == "True"
