@@ -29,9 +29,10 @@ class SignedConverter(_Strict):
 
 class KeyConverter(_Strict):
     """A name from a fixed list (a file format, a section, a workflow step, a language, a model's
-    "app.model" key): lower-case ASCII only."""
+    "app.model" key): ASCII letters, digits and _ . - only. Letters of either case match, so
+    that the view decides ("EN" is an unknown language: its 404, not the resolver's)."""
 
-    regex = r"[a-z0-9][a-z0-9_.-]{0,63}"
+    regex = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}"
 
 
 register_converter(TokenConverter, "token")
