@@ -148,14 +148,21 @@ def hand_over(messages=None) -> int:
 
 def requeue_waiting(model: type[BackgroundJob], task) -> int:
     """Hand over every job that never reached the queue (asked for while it was down, or
-    interrupted). Returns how many were sent."""
-    waiting = model.objects.filter(
-        status__in=[JobStatus.QUEUED, JobStatus.INTERRUPTED], enqueued_at__isnull=True
-    )
+    interrupted), each under its row's lock so that two sweeps at once (beat's and a starting
+    worker's) send it once; stop at the first the queue refuses. Returns how many were sent."""
     count = 0
-    for job in waiting:
-        enqueue(job, task)
-        count += 1
+    with transaction.atomic():
+        waiting = model.objects.select_for_update(skip_locked=True).filter(
+            status__in=[JobStatus.QUEUED, JobStatus.INTERRUPTED], enqueued_at__isnull=True
+        )
+        for job in waiting.order_by("pk"):
+            try:
+                task.delay(job.pk)
+            except OperationalError:
+                logger.warning("Job queue unreachable; %s %s waits", model.__name__, job.pk)
+                break
+            model.objects.filter(pk=job.pk).update(enqueued_at=timezone.now())
+            count += 1
     return count
 
 
@@ -177,10 +184,7 @@ def sweep() -> dict[str, int]:
     are marked interrupted, and they and every job and message that waited for the queue are
     handed over."""
     interrupted = sum(interrupt_lost(model) for model in _TASKS)
-    requeued = 0
-    for model, task in registered().items():
-        with transaction.atomic():
-            requeued += requeue_waiting(model, task)
+    requeued = sum(requeue_waiting(model, task) for model, task in registered().items())
     return {"interrupted": interrupted, "requeued": requeued, "sent": hand_over()}
 
 

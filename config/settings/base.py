@@ -185,7 +185,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 2.0
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2.0
-CELERY_REDIS_SOCKET_TIMEOUT = 5.0
+CELERY_REDIS_SOCKET_TIMEOUT = 3.0
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
     "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 }
@@ -216,7 +216,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
         "CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 5 * 60
     ),
     "socket_connect_timeout": 2.0,
-    "socket_timeout": 5.0,
+    "socket_timeout": 3.0,
+    # A process that publishes reconnects once, at once, rather than for the connect timeout.
+    "max_retries": 1,
+    "interval_start": 0,
 }
 
 # Redis down: the cache misses and drops writes instead of failing the request (config/cache.py).
