@@ -1,8 +1,11 @@
-"""Faults: Redis down, a disk that fills up half-way through a file, a failed job and its retry.
+"""Faults: Redis down, a disk that fills up half-way through a file, a failed job and its retry,
+a worker's whole process group killed mid-job.
 
-With Redis down people still sign in and use the pages; what they ask for waits, says so, and is
-built once Redis is back. A job that fails after writing part of a file offers no file: the
-person sees why and a Retry that works. (A worker killed mid-job: bench/kill_worker.py.)
+With Redis down people still sign in and use the pages; what they ask for (a report, a PDF, an
+invitation's e-mail) is saved, says so at once, and goes out exactly once when Redis is back. A
+job that fails after writing part of a file offers no file: the person sees why and a Retry that
+works. A job whose worker dies shows as interrupted with a Retry, and the sweep finishes it,
+never running it twice at once. (The same kill at scale: bench/kill_worker.py.)
 """
 
 import errno
