@@ -341,10 +341,7 @@ def finish(job: BackgroundJob, produced: Produced) -> None:
     outcome = ["status", "progress", "progress_note", "error", "finished_at"]
     with transaction.atomic():
         locked = model.objects.select_for_update().get(pk=job.pk)
-        if locked.attempts != job.attempts or locked.status not in (
-            JobStatus.RUNNING,
-            JobStatus.INTERRUPTED,
-        ):
+        if locked.attempts != job.attempts:
             # A later run has claimed the job (this worker was taken for gone): its outcome
             # is that run's to store, and this run's files go again.
             logger.warning("%s %s: a later run owns it, outcome dropped", model.__name__, job.pk)
