@@ -112,3 +112,13 @@ def invitations_visible_to(user: User) -> QuerySet:
         .distinct()
         .select_related("programme", "scheme", "city", "invited_by")
     )
+
+
+def invitation_waits_for_queue(invitation: Invitation) -> bool:
+    """Whether the invitation's e-mail is saved but not yet taken by the mail queue (it could
+    not be reached when the invitation was made; it goes out once the queue is back)."""
+    from documents.jobs import waiting_for_queue
+
+    from .tasks import send_invitation
+
+    return waiting_for_queue(send_invitation, invitation.pk)

@@ -5,10 +5,16 @@ from .models import Invitation
 from .services import invitation_send
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_invitation(invitation_id: int) -> str:
-    invitation = Invitation.objects.select_related("programme", "scheme", "city").get(
-        pk=invitation_id
+# It returns nothing and keeps no result: a result backend that is down cannot hold it up.
+@shared_task(
+    acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5, ignore_result=True
+)
+def send_invitation(invitation_id: int) -> None:
+    invitation = (
+        Invitation.objects.select_related("programme", "scheme", "city")
+        .filter(pk=invitation_id, accepted_at__isnull=True)
+        .first()
     )
+    if invitation is None:  # withdrawn or accepted while the e-mail waited for the queue
+        return
     invitation_send(invitation=invitation, base_url=settings.SITE_URL)
-    return invitation.email

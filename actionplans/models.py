@@ -379,11 +379,12 @@ class PlanPdf(BackgroundJob):
         StoredFile, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    class Meta:
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("plan PDF")
         verbose_name_plural = _("plan PDFs")
         ordering = ["-requested_at"]
         constraints = [
+            *BackgroundJob.Meta.constraints,
             models.UniqueConstraint(fields=["version", "language"], name="planpdf_once"),
         ]
 

@@ -9,14 +9,21 @@ from documents import jobs
 from .models import ActionPlan, PlanPdf
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_plan_notification(plan_id: int, event: str) -> int:
+# It returns nothing and keeps no result: a result backend that is down cannot hold it up.
+@shared_task(
+    acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5, ignore_result=True
+)
+def send_plan_notification(plan_id: int, event: str) -> None:
     from .notifications import send
 
-    plan = ActionPlan.objects.select_related("pairing__implementing", "pairing__scheme").get(
-        pk=plan_id
+    plan = (
+        ActionPlan.objects.select_related("pairing__implementing", "pairing__scheme")
+        .filter(pk=plan_id)
+        .first()
     )
-    return send(plan, event)
+    if plan is None:  # deleted while the e-mail waited for the queue
+        return
+    send(plan, event)
 
 
 # Render one version of a plan to PDF; the file is attached only once stored whole.

@@ -1,7 +1,12 @@
-"""Running a BackgroundJob, the one way every kind of job runs: hand it to Celery after the
-commit, start it, report progress, store its files and attach them with the outcome, or record
-why it failed; retry it. A job that the queue cannot take yet stays queued and is handed over
-again later.
+"""Running a BackgroundJob, the one way every kind of job runs: ask for it once (an identical
+request joins the active job), hand it to Celery after the commit, claim it, keep its lease
+while it runs, report progress, store its files and attach them with the outcome, or record why
+it failed; retry it. A job that the queue cannot take yet stays queued and is handed over again
+later; a job whose worker is gone shows as interrupted and is started again by the sweep.
+
+Tasks that are not jobs (an invitation's e-mail, a plan's notification) are queued through
+``send_after_commit``: written to the outbox with the data that caused them, handed over after
+the commit, and by the sweep while the queue cannot be reached.
 
 An app supplies only what is its own: a ``produce(job, progress)`` function that makes the
 files, and ``job_task`` turns it into the Celery task (one skeleton for reports, toolkit PDFs
@@ -16,24 +21,31 @@ and plan PDFs)::
     )
 """
 
+import hashlib
+import json
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
-from celery import shared_task
+from celery import current_app, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import transaction
-from django.db.models import Q
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, connections, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
-from .models import BackgroundJob, JobStatus, StoredFile
+from .models import ACTIVE, BackgroundJob, JobStatus, OutboxMessage, StoredFile, lease_expired
 
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[int, str], None]
+Job = TypeVar("Job", bound=BackgroundJob)
 
 # Each kind of job and the task that runs it, registered by its app when Django starts, so that
 # requeue_waiting_jobs can hand over whatever waited while the queue was down.
@@ -48,6 +60,36 @@ def registered() -> dict[type[BackgroundJob], object]:
     return dict(_TASKS)
 
 
+def fingerprint(*parts: Any) -> str:
+    """The fingerprint of a request: a checksum of what was asked for (ids, months, language)."""
+    text = json.dumps([str(part) for part in parts], separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def request(model: type[Job], task, *, fingerprint: str, **fields: Any) -> tuple[Job, bool]:
+    """The active job asked for with this fingerprint, or a new one queued after the commit.
+    Returns the job and whether this call asked for it (``job.joined`` says the opposite). Two
+    requests at the same moment make one job: the database allows one active job per
+    fingerprint, and the second request joins the job the first one made."""
+    with transaction.atomic():
+        job = model.objects.filter(fingerprint=fingerprint, status__in=ACTIVE).first()
+        created = job is None
+        if job is None:
+            try:
+                with transaction.atomic():
+                    job = model.objects.create(fingerprint=fingerprint, **fields)
+            except IntegrityError:
+                # Another request made it after our look; it is committed now: join it.
+                job = model.objects.filter(fingerprint=fingerprint, status__in=ACTIVE).first()
+                if job is None:
+                    raise
+                created = False
+            else:
+                enqueue(job, task)
+    job.joined = not created
+    return job, created
+
+
 def enqueue(job: BackgroundJob, task) -> None:
     """Queue ``task(job.pk)`` once the surrounding transaction commits."""
 
@@ -55,8 +97,8 @@ def enqueue(job: BackgroundJob, task) -> None:
         try:
             task.delay(job.pk)
         except OperationalError:
-            # Redis is unreachable: the job stays queued without enqueued_at, the page says it
-            # is waiting, and requeue_waiting() hands it over when the broker is back.
+            # Redis is unreachable: the job keeps no enqueued_at, the page says it is waiting,
+            # and the sweep (requeue_waiting) hands it over when the broker is back.
             logger.warning("Job queue unreachable; %s %s waits", type(job).__name__, job.pk)
             return
         type(job).objects.filter(pk=job.pk, enqueued_at__isnull=True).update(
@@ -66,78 +108,183 @@ def enqueue(job: BackgroundJob, task) -> None:
     transaction.on_commit(send)
 
 
-def send_after_commit(task, *args) -> None:
-    """Queue ``task(*args)`` once the surrounding transaction commits; when the queue cannot be
-    reached, run it here instead, so that a notification is late rather than lost (and the
-    request that caused it does not fail after its data is saved)."""
-
-    def send() -> None:
-        try:
-            task.delay(*args)
-        except OperationalError:
-            logger.warning("Job queue unreachable; %s runs in this process", task.name)
-            task.apply(args=args)
-
-    transaction.on_commit(send)
+def send_after_commit(task, *args: Any) -> None:
+    """Queue ``task(*args)`` once the surrounding transaction commits. The task is written to
+    the outbox with the data that caused it, so it is never lost: when the queue cannot be
+    reached the request still answers at once, and the sweep hands the task over once the
+    queue is back (exactly once: a message is handed over under its row's lock, then
+    deleted)."""
+    message = OutboxMessage.objects.create(task=task.name, args=list(args))
+    transaction.on_commit(lambda: hand_over(OutboxMessage.objects.filter(pk=message.pk)))
 
 
-def requeue_waiting(model: type[BackgroundJob], task) -> int:
-    """Hand over every job that never reached the queue. Returns how many were sent."""
-    waiting = model.objects.filter(status=JobStatus.QUEUED, enqueued_at__isnull=True)
+def waiting_for_queue(task, *args: Any) -> bool:
+    """Whether ``task(*args)`` is still in the outbox: asked for, not taken by the queue yet."""
+    return OutboxMessage.objects.filter(task=task.name, args=list(args)).exists()
+
+
+def hand_over(messages=None) -> int:
+    """Hand the outbox's messages (all of them by default) to the queue, oldest first; stop at
+    the first the queue refuses. A message another process is handing over is skipped.
+    Returns how many were handed over."""
+    queryset = OutboxMessage.objects.all() if messages is None else messages
     count = 0
-    for job in waiting:
-        enqueue(job, task)
-        count += 1
+    with transaction.atomic():
+        for message in queryset.select_for_update(skip_locked=True).order_by("pk"):
+            task = current_app.tasks.get(message.task)
+            if task is None:
+                logger.error("Outbox message %s names no known task %s", message.pk, message.task)
+                continue
+            try:
+                task.apply_async(args=message.args)
+            except OperationalError:
+                logger.warning("Job queue unreachable; %s waits in the outbox", message)
+                OutboxMessage.objects.filter(pk=message.pk).update(attempts=F("attempts") + 1)
+                break
+            message.delete()
+            count += 1
     return count
 
 
-def start(model: type[BackgroundJob], pk: int) -> BackgroundJob | None:
-    """Mark the job running, or return None when it is already finished (a redelivered message
-    of a done job) so the task does nothing."""
+def requeue_waiting(model: type[BackgroundJob], task) -> int:
+    """Hand over every job that never reached the queue (asked for while it was down, or
+    interrupted), each under its row's lock so that two sweeps at once (beat's and a starting
+    worker's) send it once; stop at the first the queue refuses. Returns how many were sent."""
+    count = 0
     with transaction.atomic():
-        job = model.objects.select_for_update().filter(pk=pk).first()
-        if job is None or job.status == JobStatus.DONE:
+        waiting = model.objects.select_for_update(skip_locked=True).filter(
+            status__in=[JobStatus.QUEUED, JobStatus.INTERRUPTED], enqueued_at__isnull=True
+        )
+        for job in waiting.order_by("pk"):
+            try:
+                task.delay(job.pk)
+            except OperationalError:
+                logger.warning("Job queue unreachable; %s %s waits", model.__name__, job.pk)
+                break
+            model.objects.filter(pk=job.pk).update(enqueued_at=timezone.now())
+            count += 1
+    return count
+
+
+def interrupt_lost(model: type[BackgroundJob]) -> int:
+    """Mark interrupted every running job whose worker has not shown a sign of life within the
+    lease, with the reason; requeue_waiting then starts them again. Returns how many."""
+    return model.objects.filter(lease_expired()).update(
+        status=JobStatus.INTERRUPTED,
+        error=_(
+            "The worker making this stopped answering (its process or machine went away). "
+            "It is started again as soon as a worker is free."
+        ),
+        enqueued_at=None,
+    )
+
+
+def sweep() -> dict[str, int]:
+    """What beat runs every minute and a worker runs when it starts: jobs whose worker is gone
+    are marked interrupted, and they and every job and message that waited for the queue are
+    handed over."""
+    interrupted = sum(interrupt_lost(model) for model in _TASKS)
+    requeued = sum(requeue_waiting(model, task) for model, task in registered().items())
+    return {"interrupted": interrupted, "requeued": requeued, "sent": hand_over()}
+
+
+def start(model: type[BackgroundJob], pk: int) -> BackgroundJob | None:
+    """Claim the job for this run and mark it running; or return None so that the task does
+    nothing. Only a queued or interrupted job can be claimed, or a running one whose lease has
+    expired (its worker is gone): a redelivered message of a job that is done, failed, or
+    running under a live lease does nothing, so one job never has two runs at once. The row
+    lock makes the claim atomic; ``attempts`` numbers the runs, and only the latest may report
+    progress or store the outcome."""
+    now = timezone.now()
+    with transaction.atomic():
+        job = (
+            model.objects.select_for_update()
+            .filter(Q(status__in=[JobStatus.QUEUED, JobStatus.INTERRUPTED]) | lease_expired(now))
+            .filter(pk=pk)
+            .first()
+        )
+        if job is None:
             return None
         job.status = JobStatus.RUNNING
-        job.started_at = timezone.now()
-        job.enqueued_at = job.enqueued_at or job.started_at
+        job.started_at = now
+        job.heartbeat_at = now
+        job.enqueued_at = job.enqueued_at or now
         job.attempts += 1
         job.progress = 0
+        job.progress_note = ""
         job.error = ""
         job.save(
             update_fields=[
                 "status",
                 "started_at",
+                "heartbeat_at",
                 "enqueued_at",
                 "attempts",
                 "progress",
+                "progress_note",
                 "error",
             ]
         )
     return job
 
 
+def _this_run(job: BackgroundJob):
+    """The job's row while this run still holds it (no later run has claimed it)."""
+    return type(job).objects.filter(pk=job.pk, attempts=job.attempts, status=JobStatus.RUNNING)
+
+
 def progress_reporter(job: BackgroundJob) -> Callable[[int, str], None]:
     """A callback the builder calls with a percentage and a note; written at once, outside any
-    transaction, so the page sees it while the job runs."""
-    model = type(job)
+    transaction, so the page sees it while the job runs. Each report is a sign of life too."""
 
     def report(percent: int, note: str = "") -> None:
         percent = max(0, min(100, int(percent)))
-        model.objects.filter(pk=job.pk).update(progress=percent, progress_note=note[:200])
+        _this_run(job).update(
+            progress=percent, progress_note=note[:200], heartbeat_at=timezone.now()
+        )
 
     return report
 
 
+@contextmanager
+def heartbeat(job: BackgroundJob) -> Iterator[None]:
+    """Refresh the job's lease every TANDEM_JOB_HEARTBEAT_SECONDS from a thread of its own
+    while the block runs (a builder may go a long time between progress reports)."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(settings.TANDEM_JOB_HEARTBEAT_SECONDS):
+                try:
+                    _this_run(job).update(heartbeat_at=timezone.now())
+                except DatabaseError:  # the next beat tries again; the lease is several long
+                    logger.warning(
+                        "Could not refresh the lease of %s %s", type(job).__name__, job.pk
+                    )
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{job.pk}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
 def fail(job: BackgroundJob, error: str) -> None:
-    type(job).objects.filter(pk=job.pk).update(
+    type(job).objects.filter(pk=job.pk, attempts=job.attempts).update(
         status=JobStatus.FAILED, error=error, finished_at=timezone.now()
     )
 
 
 def retry(job: BackgroundJob, task) -> None:
-    """Put a failed job back in the queue."""
-    type(job).objects.filter(Q(pk=job.pk), Q(status=JobStatus.FAILED)).update(
+    """Put a failed or interrupted job back in the queue."""
+    type(job).objects.filter(
+        Q(pk=job.pk),
+        Q(status__in=[JobStatus.FAILED, JobStatus.INTERRUPTED]) | lease_expired(),
+    ).update(
         status=JobStatus.QUEUED,
         progress=0,
         progress_note="",
@@ -194,6 +341,13 @@ def finish(job: BackgroundJob, produced: Produced) -> None:
     outcome = ["status", "progress", "progress_note", "error", "finished_at"]
     with transaction.atomic():
         locked = model.objects.select_for_update().get(pk=job.pk)
+        if locked.attempts != job.attempts:
+            # A later run has claimed the job (this worker was taken for gone): its outcome
+            # is that run's to store, and this run's files go again.
+            logger.warning("%s %s: a later run owns it, outcome dropped", model.__name__, job.pk)
+            for orphan in stored.values():
+                _discard(orphan)
+            return
         for field, file in stored.items():
             setattr(locked, field, file)
         locked.status = JobStatus.DONE
@@ -224,13 +378,14 @@ def run(
 ) -> None:
     """Run one job: start it, let ``produce`` make the files while it reports progress, store
     and attach them, or record why it failed (``failed`` holds ``%(error)s``) so the person
-    who asked sees why and can retry. A redelivered message of a done job does nothing; one of
-    a job whose worker died starts over."""
+    who asked sees why and can retry. A redelivered message of a job that is done, or running
+    under a live lease, does nothing; one of a job whose worker is gone starts over."""
     job = start(model, pk)
     if job is None:
         return
     try:
-        finish(job, produce(job, progress=progress_reporter(job)))
+        with heartbeat(job):
+            finish(job, produce(job, progress=progress_reporter(job)))
     except SoftTimeLimitExceeded:
         fail(job, str(too_long))
     except Exception as error:  # the person who asked sees why, and can retry

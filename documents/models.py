@@ -1,12 +1,14 @@
 """Files the portal generates (reports, toolkit PDFs) and the background jobs that build them."""
 
 import hashlib
+from datetime import timedelta
 from typing import BinaryIO
 
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -59,13 +61,35 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Ready")
     FAILED = "failed", _("Failed")
+    # The worker that ran it went away (its process or machine died): the sweep starts it again.
+    INTERRUPTED = "interrupted", _("Interrupted")
+
+
+# Asked for and not finished yet: an identical request joins such a job instead of starting one.
+ACTIVE = [JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.INTERRUPTED]
+
+
+def lease() -> timedelta:
+    """How long a running job stays its worker's after that worker's last sign of life."""
+    return timedelta(seconds=settings.TANDEM_JOB_LEASE_SECONDS)
+
+
+def lease_expired(now=None) -> Q:
+    """Running jobs whose worker has not shown a sign of life within the lease (gone)."""
+    cutoff = (now or timezone.now()) - lease()
+    return Q(status=JobStatus.RUNNING) & (Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=cutoff))
 
 
 class BackgroundJob(models.Model):
-    """What every long job shows the person who asked for it: status, progress, the error."""
+    """What every long job shows the person who asked for it: status, progress, the error.
+
+    A running job is its worker's while the worker shows signs of life (``heartbeat_at``, every
+    few seconds); once that lease has expired the worker is taken to be gone, the job shows as
+    interrupted and is started again. ``fingerprint`` names what was asked for: one active job
+    per fingerprint, so that an identical request joins it (the database holds that rule)."""
 
     status = models.CharField(
-        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+        _("status"), max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     progress_note = models.CharField(_("current step"), max_length=200, blank=True)
@@ -85,23 +109,81 @@ class BackgroundJob(models.Model):
         help_text=_("Empty while the job queue could not be reached."),
     )
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("last sign of life of its worker"),
+        null=True,
+        blank=True,
+        help_text=_("Refreshed while the job runs; a running job silent for too long is lost."),
+    )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    fingerprint = models.CharField(
+        _("request fingerprint"),
+        max_length=64,
+        blank=True,
+        help_text=_("What was asked for; identical requests join the active job."),
+    )
+
+    # Set by documents.jobs.request: this request joined a job asked for before (not saved).
+    joined = False
 
     class Meta:
         abstract = True
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fingerprint"],
+                condition=Q(status__in=ACTIVE) & ~Q(fingerprint=""),
+                name="%(app_label)s_%(class)s_one_active_per_fingerprint",
+            ),
+        ]
 
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
 
+    @property
+    def is_interrupted(self) -> bool:
+        """Interrupted, or running on a worker that has not shown a sign of life within the
+        lease (the sweep has not marked it yet)."""
+        if self.status == JobStatus.INTERRUPTED:
+            return True
+        if self.status != JobStatus.RUNNING:
+            return False
+        return self.heartbeat_at is None or self.heartbeat_at < timezone.now() - lease()
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status == JobStatus.FAILED or self.is_interrupted
+
     def status_payload(self) -> dict:
         """What the live status on the job's page reads."""
+        interrupted = self.is_interrupted
+        status = JobStatus.INTERRUPTED if interrupted else JobStatus(self.status)
         return {
-            "status": self.status,
-            "status_label": str(self.get_status_display()),
+            "status": status.value,
+            "status_label": str(status.label),
             "progress": self.progress,
             "note": self.progress_note,
             "error": self.error,
             "finished": self.is_finished,
+            "interrupted": interrupted,
             "waiting_for_queue": self.status == JobStatus.QUEUED and self.enqueued_at is None,
         }
+
+
+class OutboxMessage(models.Model):
+    """A task asked for in a transaction (an e-mail to send, a notification), kept until the job
+    queue has taken it: written with the data that caused it, handed over after the commit, and
+    handed over again by the sweep while the queue could not be reached. Deleted once taken."""
+
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    attempts = models.PositiveIntegerField(_("hand-over attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("message waiting for the job queue")
+        verbose_name_plural = _("messages waiting for the job queue")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)}"

@@ -377,11 +377,12 @@ class StaffCostReport(BackgroundJob):
         StoredFile, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    class Meta:
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("staff-cost report")
         verbose_name_plural = _("staff-cost reports")
         ordering = ["-requested_at"]
         constraints = [
+            *BackgroundJob.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(last_month__gte=F("first_month")),
                 name="staffcostreport_period_in_order",

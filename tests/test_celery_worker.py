@@ -1,4 +1,4 @@
-"""A real Celery worker, in its own process, takes a task from Redis and answers through Redis.
+"""A real Celery worker, in its own process, takes a task from Redis and does it.
 
 Skipped only where no Redis is reachable and CI is not set; under CI a missing Redis fails.
 """
@@ -34,10 +34,12 @@ def test_a_worker_sends_an_invitation_through_redis(worker_queue):
 
     client = Celery("probe", broker=REDIS_URL, backend=REDIS_URL, set_as_current=False)
     started = time.monotonic()
-    result = client.send_task(
-        "accounts.tasks.send_invitation", args=[invitation.pk], queue=worker_queue
-    )
-    assert result.get(timeout=90) == "round.trip@example.org"
-    invitation.refresh_from_db()
+    client.send_task("accounts.tasks.send_invitation", args=[invitation.pk], queue=worker_queue)
+    # The task keeps no result (a result backend that is down must not hold anything up): what
+    # it did shows in the database.
+    deadline = time.monotonic() + 90
+    while invitation.sent_at is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+        invitation.refresh_from_db()
     assert invitation.sent_at is not None, "the worker wrote to the test database"
     print(f"round trip in {time.monotonic() - started:.1f}s")

@@ -1,17 +1,23 @@
-"""Faults: Redis down, a disk that fills up half-way through a file, a failed job and its retry.
+"""Faults: Redis down, a disk that fills up half-way through a file, a failed job and its retry,
+a worker's whole process group killed mid-job.
 
-With Redis down people still sign in and use the pages; what they ask for waits, says so, and is
-built once Redis is back. A job that fails after writing part of a file offers no file: the
-person sees why and a Retry that works. (A worker killed mid-job: bench/kill_worker.py.)
+With Redis down people still sign in and use the pages; what they ask for (a report, a PDF, an
+invitation's e-mail) is saved, says so at once, and goes out exactly once when Redis is back. A
+job that fails after writing part of a file offers no file: the person sees why and a Retry that
+works. A job whose worker dies shows as interrupted with a Retry, and the sweep finishes it,
+never running it twice at once. (The same kill at scale: bench/kill_worker.py.)
 """
 
 import errno
 import hashlib
 import http.client
+import importlib
 import io
+import json
 import os
 import random
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -29,14 +35,16 @@ from django.conf import settings as django_settings
 from django.core.files.storage import FileSystemStorage
 from django.db import connection
 from django.urls import reverse
+from django.utils.timezone import now
 from pypdf import PdfReader
 
+from accounts.models import Invitation
 from actionplans import services as plan_services
 from actionplans.models import PlanPdf, PlanVersion
 from config.celery_app import app as celery_app
 from config.settings import base
-from documents.models import JobStatus, StoredFile
-from documents.tasks import requeue_waiting_jobs
+from documents import jobs as jobs_module
+from documents.models import JobStatus, OutboxMessage, StoredFile
 from reporting.models import StaffCostReport
 from tests.accounts.factories import CoordinatorFactory
 from tests.actionplans.factories import build_plan_world, drafted_plan, fresh
@@ -44,7 +52,14 @@ from tests.reporting.factories import approved_month, build_time_world, rate, re
 from tests.test_endpoint_matrix import url_patterns
 from tests.toolkits.factories import build_toolkit_world
 from tests.toolkits.test_pdf import four_city_edition
-from tests.worker import REDIS_URL, celery_worker, database_url, redis_or_skip
+from tests.worker import (
+    REDIS_URL,
+    celery_worker,
+    database_url,
+    new_queue,
+    redis_or_skip,
+    worker_group,
+)
 from toolkits.models import Rendering, ToolkitEdition
 
 WAITING = "The job queue cannot be reached at the moment"
@@ -248,7 +263,9 @@ def test_with_redis_down_pages_work_and_jobs_wait_until_it_is_back(
         celery_worker(DJANGO_MEDIA_ROOT=str(media_root), REDIS_URL=redis_down) as queue,
     ):
         celery_app.conf.task_default_queue = queue
-        assert requeue_waiting_jobs() == 3
+        # Beat's sweep and the worker's own sweep when it started may both hand them over:
+        # each job is still sent once (row locks) and run once (start() claims it).
+        jobs_module.sweep()
         wait_until_finished(jobs)
 
     for job in jobs:
@@ -441,13 +458,14 @@ def test_the_cache_carries_on_without_redis_and_works_with_it(caplog):
     up.delete("key")
 
 
-def test_with_redis_down_notifications_go_out_from_the_web_process(
+def test_with_redis_down_notifications_wait_in_the_outbox_and_go_out_once_when_it_is_back(
     db, redis_down, django_capture_on_commit_callbacks, mailoutbox
 ):
-    """An invitation and a plan's submission save their data and still send their e-mail when
-    the queue cannot take the task: it runs in the process that asked, instead of failing after
-    the commit."""
+    """An invitation and a plan's submission save their data and their e-mails with it; the
+    request never runs the task itself (with the result backend down that hung for 20 s and
+    answered 500). Once the queue is back the sweep sends each e-mail once."""
     from accounts import services as account_services
+    from accounts.selectors import invitation_waits_for_queue
 
     world = build_plan_world()
     plan = drafted_plan(world)
@@ -463,9 +481,232 @@ def test_with_redis_down_notifications_go_out_from_the_web_process(
     plan.refresh_from_db()
     assert plan.stage == "submitted"
     assert invitation.pk is not None
+    assert mailoutbox == [], "nothing is sent from the web process"
+    assert OutboxMessage.objects.count() == 2
+    assert invitation_waits_for_queue(invitation)
+    assert jobs_module.sweep()["sent"] == 0, "still down: the messages stay"
+    assert OutboxMessage.objects.get(task="accounts.tasks.send_invitation").attempts == 1
+
+    celery_app.conf.task_always_eager = True  # the queue is back (eager: runs them here)
+    assert jobs_module.sweep()["sent"] == 2
+    assert jobs_module.sweep()["sent"] == 0
     recipients = [address for message in mailoutbox for address in message.to]
-    assert "new.officer@example.org" in recipients
+    assert recipients.count("new.officer@example.org") == 1
     assert len(mailoutbox) >= 2  # the reviewers' notice and the invitation
+    assert not invitation_waits_for_queue(invitation)
+
+
+def test_every_task_of_the_portal_keeps_no_result():
+    """A task whose result nobody reads must not write one: with Redis down the result backend
+    held a request for 20 seconds before it failed."""
+    apps = ["accounts", "actionplans", "documents", "reporting", "toolkits"]
+    for app in apps:
+        importlib.import_module(f"{app}.tasks")
+    ours = {name: task for name, task in celery_app.tasks.items() if name.split(".")[0] in apps}
+    assert len(ours) >= 6
+    assert [name for name, task in ours.items() if not task.ignore_result] == []
+
+
+# Redis down while inviting and while asking for a report: saved, said, sent once when back ----
+
+
+def mails_to(folder: Path, address: str) -> int:
+    """How many e-mails the worker's file backend wrote to this address."""
+    return sum(
+        line == f"To: {address}"
+        for path in folder.glob("*.log")
+        for line in path.read_text().splitlines()
+    )
+
+
+def wait_for(ready, what: str, timeout: float = 120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = ready()
+        if value:
+            return value
+        time.sleep(0.2)
+    pytest.fail(f"not within {timeout}s: {what}")
+
+
+def queue_drained(url: str, queue: str, unacked: int = 0) -> bool:
+    """Nothing waits in the worker's queue, and no more of its messages than ``unacked`` (those
+    of killed workers) are taken and unacknowledged."""
+    broker = redis.Redis.from_url(url)
+    taken = [json.loads(entry)[2] for entry in broker.hvals("unacked")]  # [message, exchange, key]
+    return broker.llen(queue) == 0 and taken.count(queue) <= unacked
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_down_an_invitation_and_a_report_answer_at_once_and_go_out_once_it_is_back(
+    client, redis_down, media_root, tmp_path
+):
+    world = build_time_world()
+    rate(world, world.officer, 2017, "52000")
+    record(world, world.officer, date(2017, 1, 2), 8, description="Needs analysis")
+    approved_month(world, world.officer, date(2017, 1, 1))
+    client.force_login(world.coordinator)
+    answers = []
+
+    invited = client.post(
+        reverse("portal:invitations"),
+        {
+            "email": "new.officer@example.org",
+            "full_name": "Nowa Urzędniczka",
+            "role": "officer",
+            "where": f"city:{world.city.pk}",
+        },
+        follow=True,
+    )
+    answers += [invited.status_code, *(code for _url, code in invited.redirect_chain)]
+    assert "The mail queue cannot be reached at the moment" in invited.content.decode()
+    invitation = Invitation.objects.get(email="new.officer@example.org")
+    assert invitation.sent_at is None
+
+    report_form = {
+        "programme": world.programme.pk,
+        "city": world.city.pk,
+        "first_month": "2017-01",
+        "last_month": "2017-03",
+        "language": "en",
+    }
+    for _ask in range(2):  # asked twice: the second joins the first
+        asked = client.post(reverse("reporting:reports"), report_form, follow=True)
+        answers += [asked.status_code, *(code for _url, code in asked.redirect_chain)]
+        assert f'data-job-field="waiting">{WAITING}' in asked.content.decode()
+    report = StaffCostReport.objects.get()
+    answers.append(client.get(reverse("reporting:report_status", args=[report.pk])).status_code)
+    assert [code for code in answers if code >= 500] == []
+    assert OutboxMessage.objects.count() == 1
+
+    mail = tmp_path / "mail"
+    with redis_server(redis_down):
+        queue = new_queue()
+        celery_app.conf.task_default_queue = queue
+        with celery_worker(
+            queue,
+            DJANGO_MEDIA_ROOT=str(media_root),
+            REDIS_URL=redis_down,
+            EMAIL_URL=f"filemail:///{mail}",  # an absolute path: four slashes
+        ):
+            # Beat's sweep, while the worker's own sweep at its start hands over the same.
+            jobs_module.sweep()
+            wait_until_finished([report])
+            wait_for(lambda: mails_to(mail, "new.officer@example.org"), "the invitation")
+            wait_for(lambda: queue_drained(redis_down, queue), "the queue to drain")
+            assert jobs_module.sweep() == {"interrupted": 0, "requeued": 0, "sent": 0}
+
+    invitation.refresh_from_db()
+    assert invitation.sent_at is not None
+    assert mails_to(mail, "new.officer@example.org") == 1, "sent exactly once"
+    assert OutboxMessage.objects.count() == 0
+    assert (report.status, report.attempts) == (JobStatus.DONE, 1), report.error
+    assert StaffCostReport.objects.count() == 1
+
+
+# A worker's whole process group killed mid-job ----------------------------------------------------
+
+# The lease is shortened for the test (production: a heartbeat every 15 s, a lease of 90 s) so
+# that a job whose worker died counts as interrupted after 3 s rather than 90: the test waits
+# for that once, and for two workers to start, in all about half a minute.
+LEASE, HEARTBEAT = 3, 0.5
+
+
+@pytest.fixture
+def live_queue(settings):
+    """This process sends tasks to the test Redis (not eagerly), on a queue of its own."""
+    redis_or_skip()
+    settings.TANDEM_JOB_LEASE_SECONDS = LEASE
+    settings.TANDEM_JOB_HEARTBEAT_SECONDS = HEARTBEAT
+    conf = celery_app.conf
+    saved = {key: conf[key] for key in ("task_always_eager", "broker_url", "task_default_queue")}
+    queue = new_queue()
+    conf.update(task_always_eager=False, broker_url=REDIS_URL, task_default_queue=queue)
+    _drop_broker_connections()
+    try:
+        yield queue
+    finally:
+        conf.update(saved)
+        _drop_broker_connections()
+
+
+def finished_tasks(log: Path, name: str) -> int:
+    return sum(name in line and "succeeded" in line for line in log.read_text().splitlines())
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_job_whose_worker_group_is_killed_shows_interrupted_then_the_sweep_finishes_it(
+    client, live_queue, media_root, tmp_path
+):
+    from tests.documents.held_job import build_held
+
+    world = build_time_world()
+    rate(world, world.officer, 2017, "52000")
+    record(world, world.officer, date(2017, 1, 2), 8, description="Needs analysis")
+    approved_month(world, world.officer, date(2017, 1, 1))
+    # Handed to the queue by the test itself (enqueued_at set: no sweep sends it as well).
+    report = StaffCostReport.objects.create(
+        programme=world.programme,
+        city=world.city,
+        first_month=date(2017, 1, 1),
+        last_month=date(2017, 3, 1),
+        requested_by=world.coordinator,
+        enqueued_at=now(),
+    )
+    gate, runs, log = tmp_path / "gate", tmp_path / "runs.log", tmp_path / "worker-1.log"
+    env = {
+        "DJANGO_MEDIA_ROOT": str(media_root),
+        "TANDEM_TEST_GATE": str(gate),
+        "TANDEM_JOB_LEASE_SECONDS": str(LEASE),
+        "TANDEM_JOB_HEARTBEAT_SECONDS": str(HEARTBEAT),
+    }
+    page = reverse("reporting:report", args=[report.pk])
+    status = reverse("reporting:report_status", args=[report.pk])
+    retry = reverse("reporting:report_retry", args=[report.pk])
+    client.force_login(world.coordinator)
+
+    with worker_group(live_queue, log, include="tests.documents.held_job", **env) as worker:
+        build_held.delay(report.pk)
+        wait_for(lambda: "start 1" in (runs.read_text() if runs.exists() else ""), "a run")
+        # The same job's message again (a redelivery) while it runs under a live lease, taken
+        # by the worker's other child: it does nothing.
+        build_held.delay(report.pk)
+        wait_for(lambda: finished_tasks(log, "build_held") == 1, "the second message")
+        report.refresh_from_db()
+        assert (report.status, report.attempts, report.progress) == (JobStatus.RUNNING, 1, 10)
+        os.killpg(worker.pid, signal.SIGKILL)  # the machine dies: no process is left
+        worker.wait(timeout=10)
+
+    def interrupted() -> bool:
+        report.refresh_from_db()
+        return report.is_interrupted
+
+    wait_for(interrupted, "the job to show interrupted", timeout=LEASE * 10)
+    assert client.get(status).json()["status"] == "interrupted", "the status read notices"
+    counts = jobs_module.sweep()
+    assert (counts["interrupted"], counts["requeued"]) == (1, 1)
+    report.refresh_from_db()
+    assert (report.status, report.attempts, report.pdf_id) == (JobStatus.INTERRUPTED, 1, None)
+    html = client.get(page).content.decode()
+    assert "job-state-interrupted" in html
+    assert "stopped answering" in html, "the reason"
+    assert f'action="{retry}"' in html, "a Retry"
+    assert client.get(status).json()["status"] == "interrupted"
+
+    gate.touch()  # whichever run comes now goes through
+    with celery_worker(live_queue, include="tests.documents.held_job", **env):
+        wait_until_finished([report])
+        wait_for(lambda: queue_drained(REDIS_URL, live_queue, unacked=1), "the queue to drain")
+    report.refresh_from_db()
+    assert (report.status, report.attempts) == (JobStatus.DONE, 2), report.error
+    assert runs.read_text().splitlines() == ["start 1"], "the killed run never went on"
+    files = {report.pdf_id, report.csv_id, report.xlsx_id} - {None}
+    assert set(StoredFile.objects.values_list("pk", flat=True)) == files, "no orphan file"
+    on_disk = [path for path in Path(media_root).rglob("*") if path.is_file()]
+    assert len(on_disk) == len(files), "no half file left in storage"
+    assert "job-files" in client.get(page).content.decode()
 
 
 # Database connections dropped under a running server -------------------------------------------

@@ -385,11 +385,12 @@ class Rendering(BackgroundJob):
         verbose_name=_("requested by"),
     )
 
-    class Meta:
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("PDF rendering")
         verbose_name_plural = _("PDF renderings")
         ordering = ["-requested_at"]
         constraints = [
+            *BackgroundJob.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(edition__isnull=False, practice__isnull=True)
                 | Q(edition__isnull=True, practice__isnull=False),

@@ -32,13 +32,12 @@ def pdf_request(version: PlanVersion, *, by: User, language: str = "en") -> Plan
 
 
 def pdf_retry(pdf: PlanPdf, *, by: User) -> None:
-    """Queue a failed PDF again: whoever sees the plan may, as it only repeats asked-for work."""
-    from documents.models import JobStatus
-
+    """Queue a failed or interrupted PDF again: whoever sees the plan may, as it only repeats
+    asked-for work."""
     from ..tasks import build_plan_pdf
 
     if not permissions.can_view(by, pdf.version.plan):
         raise ValidationError(_("You cannot see this plan."))
-    if pdf.status != JobStatus.FAILED:
-        raise ValidationError(_("Only a PDF that failed can be made again."))
+    if not pdf.can_retry:
+        raise ValidationError(_("Only a PDF that failed or was interrupted can be made again."))
     jobs.retry(pdf, build_plan_pdf)

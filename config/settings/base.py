@@ -185,28 +185,49 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=14 
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-# When Redis is down, publishing gives up quickly (the page says the job waits) instead of
-# hanging the request; beat hands waiting jobs over once the broker is back.
-CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 2,
-    "interval_start": 0,
-    "interval_step": 0.2,
-    "interval_max": 0.5,
+# Publishing never holds a request up: one try, short connect and read timeouts. What cannot be
+# published waits in the database (documents.OutboxMessage, a job's empty enqueued_at) and the
+# sweep below hands it over once Redis is back. Tasks that return nothing keep no result
+# (ignore_result), so a dead result backend cannot hang a request either; the result backend
+# gives up after one quick retry instead of twenty seconds of them.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 2.0
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2.0
+CELERY_REDIS_SOCKET_TIMEOUT = 3.0
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 }
+# The queue this process sends to and a worker started with these settings reads by default.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Every minute (and when a worker starts): mark interrupted the jobs whose worker is gone and
+# start them again, hand over the jobs and messages that waited for the queue.
 CELERY_BEAT_SCHEDULE: dict = {
-    "requeue-waiting-jobs": {
-        "task": "documents.tasks.requeue_waiting_jobs",
-        "schedule": env.float("TANDEM_REQUEUE_SECONDS", default=60.0),
+    "sweep-jobs": {
+        "task": "documents.tasks.sweep_jobs",
+        "schedule": env.float("TANDEM_SWEEP_SECONDS", default=60.0),
     },
 }
+# A running job's worker refreshes the job's heartbeat this often; once it has been silent for
+# the lease, the worker is taken to be gone (a killed process group, a lost machine) and the
+# sweep starts the job again. The lease is several heartbeats long, so a busy worker is never
+# taken for a dead one.
+TANDEM_JOB_HEARTBEAT_SECONDS = env.float("TANDEM_JOB_HEARTBEAT_SECONDS", default=15.0)
+TANDEM_JOB_LEASE_SECONDS = env.float("TANDEM_JOB_LEASE_SECONDS", default=90.0)
 
 # A message a worker took but never acknowledged (the worker was killed mid-job) goes back to the
 # queue after this many seconds; longer than the hard time limit, so that a job still running is
-# never handed to a second worker. The job starts over (tasks are acks_late and idempotent).
+# never handed to a second worker. The job starts over (tasks are acks_late and idempotent); the
+# job's lease (above) lets the sweep notice a lost job much sooner, and start() never lets two
+# runs of one job go on at once.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int(
         "CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 5 * 60
     ),
+    "socket_connect_timeout": 2.0,
+    "socket_timeout": 3.0,
+    # A process that publishes reconnects once, at once, rather than for the connect timeout.
+    "max_retries": 1,
+    "interval_start": 0,
 }
 
 # Redis down: the cache misses and drops writes instead of failing the request (config/cache.py).

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import invitations_visible_to
+from accounts.selectors import invitation_waits_for_queue, invitations_visible_to
 from accounts.services import invitation_create
 from mentoring.selectors import coordinated_programmes
 
@@ -37,9 +37,20 @@ def invitations(request: HttpRequest) -> HttpResponse:
             for field, errors in error.message_dict.items():
                 form.add_error(None if field not in form.fields else field, errors)
         else:
-            messages.success(
-                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
-            )
+            if invitation_waits_for_queue(invitation):
+                messages.warning(
+                    request,
+                    _(
+                        "The invitation to %(email)s is saved. The mail queue cannot be reached "
+                        "at the moment: the e-mail goes out as soon as it is back. You do not "
+                        "need to invite again."
+                    )
+                    % {"email": invitation.email},
+                )
+            else:
+                messages.success(
+                    request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+                )
             return redirect("portal:invitations")
     context = {
         "form": form,

@@ -83,7 +83,9 @@ def report_request(
     language: str = "en",
 ) -> StaffCostReport:
     """Ask for a staff-cost report (empty months: the programme's first and last); a Celery job
-    builds it after the commit."""
+    builds it after the commit. While an identical report (same programme, cities, period and
+    language) is queued or being built, the request joins it (``report.joined``) rather than
+    building it a second time."""
     from ..tasks import build_staff_cost_report
 
     first_month, last_month = report_period(programme, first_month, last_month)
@@ -92,7 +94,17 @@ def report_request(
     )
     if errors:
         raise ValidationError(errors)
-    report = StaffCostReport.objects.create(
+    report, _created = jobs.request(
+        StaffCostReport,
+        build_staff_cost_report,
+        fingerprint=jobs.fingerprint(
+            "staff-cost report",
+            programme.pk,
+            city.pk if city else "all",
+            first_month.isoformat(),
+            last_month.isoformat(),
+            language,
+        ),
         programme=programme,
         city=city,
         first_month=first_month,
@@ -100,7 +112,6 @@ def report_request(
         language=language,
         requested_by=by,
     )
-    jobs.enqueue(report, build_staff_cost_report)
     return report
 
 
@@ -109,6 +120,6 @@ def report_retry(report: StaffCostReport, *, by: User) -> None:
 
     if not permissions.can_view_report(by, report):
         raise ValidationError(_("You may not run this report."))
-    if report.status != "failed":
-        raise ValidationError(_("Only a failed report can be run again."))
+    if not report.can_retry:
+        raise ValidationError(_("Only a failed or interrupted report can be run again."))
     jobs.retry(report, build_staff_cost_report)

@@ -72,9 +72,18 @@ def report_list(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(
-                request, _("The report is requested. This page shows how far it has got.")
-            )
+            if report.joined:
+                messages.info(
+                    request,
+                    _(
+                        "The same report is already being built; this page shows how far it "
+                        "has got. It is not built twice."
+                    ),
+                )
+            else:
+                messages.success(
+                    request, _("The report is requested. This page shows how far it has got.")
+                )
             return redirect(report)
     page = paginate(request, selectors.reports_visible_to(user), REPORTS_PER_PAGE)
     rows = [(report, _files(report) if report.status == "done" else []) for report in page]

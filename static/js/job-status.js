@@ -1,12 +1,14 @@
 // Live status of a background job (templates/partials/job_status.html). Polls the JSON status
 // URL in data-job-status-url while the job runs, updates the bar and the texts, and reloads the
-// page once the job has finished so that its files or its error show. Without JavaScript the
+// page once the job has finished so that its files or its error show, and when it is found
+// interrupted (its worker went away: the Retry shows) or running again. Without JavaScript the
 // page's Refresh link does the same by hand.
 (function () {
   "use strict";
   var box = document.querySelector("[data-job-status-url]");
   if (!box || box.dataset.jobFinished === "true" || !window.fetch) { return; }
   var url = box.dataset.jobStatusUrl;
+  var interrupted = box.dataset.jobInterrupted === "true";
   var interval = 1500;
   var failures = 0;
 
@@ -52,7 +54,7 @@
     }).then(function (data) {
       failures = 0;
       update(data);
-      if (data.finished) {
+      if (data.finished || Boolean(data.interrupted) !== interrupted) {
         window.location.reload();
       } else {
         schedule();

@@ -1,9 +1,10 @@
 """Jobs asked for while the queue is down wait, say so, and are handed over when it is back."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from celery import Celery
+from django.utils.timezone import now
 
 from documents import jobs
 from documents.models import JobStatus
@@ -79,15 +80,21 @@ def test_reports_are_registered_for_requeueing():
     assert jobs.registered()[StaffCostReport] is build_staff_cost_report
 
 
-def test_start_skips_a_finished_job_and_restarts_a_crashed_one(report):
+def test_start_claims_a_job_once_and_again_only_when_its_worker_is_gone(report):
     started = jobs.start(StaffCostReport, report.pk)
     assert started.status == JobStatus.RUNNING
     assert started.attempts == 1
-    # A worker killed mid-job: the message comes back, the job starts over.
+    assert started.heartbeat_at is not None
+    # A message redelivered while the job runs under a live lease: nothing happens.
+    assert jobs.start(StaffCostReport, report.pk) is None
+    # The worker died: its lease expires, the message comes back, the job starts over.
+    StaffCostReport.objects.filter(pk=report.pk).update(heartbeat_at=now() - timedelta(hours=1))
     again = jobs.start(StaffCostReport, report.pk)
     assert again.attempts == 2
-    StaffCostReport.objects.filter(pk=report.pk).update(status=JobStatus.DONE)
-    assert jobs.start(StaffCostReport, report.pk) is None
+    for status in (JobStatus.DONE, JobStatus.FAILED):
+        StaffCostReport.objects.filter(pk=report.pk).update(status=status)
+        assert jobs.start(StaffCostReport, report.pk) is None
+    assert StaffCostReport.objects.get(pk=report.pk).attempts == 2
 
 
 def test_failure_is_recorded_and_retry_puts_the_job_back(

@@ -5,6 +5,7 @@ import json
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
+from django.utils.timezone import now
 
 from documents.models import JobStatus
 from documents.views import job_status, queue_again
@@ -41,7 +42,9 @@ def test_a_refused_retry_tells_every_reason_and_not_the_success():
 
 
 def test_the_status_is_the_jobs_payload():
-    job = StaffCostReport(status=JobStatus.RUNNING, progress=40, progress_note="Half way")
+    job = StaffCostReport(
+        status=JobStatus.RUNNING, progress=40, progress_note="Half way", heartbeat_at=now()
+    )
     payload = json.loads(job_status(job).content)
     assert payload == job.status_payload()
     assert (payload["status"], payload["progress"], payload["note"]) == ("running", 40, "Half way")

@@ -207,10 +207,14 @@ def test_status_json_follows_the_job(client, world, django_capture_on_commit_cal
         "note": "",
         "error": "",
         "finished": False,
+        "interrupted": False,
         "waiting_for_queue": True,
     }
     StaffCostReport.objects.filter(pk=report.pk).update(
-        status="running", progress=42, progress_note="Timesheets: 1 of 2 people"
+        status="running",
+        progress=42,
+        progress_note="Timesheets: 1 of 2 people",
+        heartbeat_at=now(),
     )
     running = client.get(url).json()
     assert (running["status"], running["progress"], running["finished"]) == ("running", 42, False)
@@ -323,7 +327,7 @@ def test_only_a_failed_report_is_retried(client, world, django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("reporting:report_retry", args=[report.pk]), follow=True)
     assert response.status_code == 200
-    assert "Only a failed report can be run again." in response.content.decode()
+    assert "Only a failed or interrupted report can be run again." in response.content.decode()
     report.refresh_from_db()
     assert report.status == JobStatus.DONE
     assert (report.pdf_id, report.csv_id, report.xlsx_id) == files
@@ -401,9 +405,17 @@ def count_queries(client, url: str) -> int:
 
 
 def grow(world, captured, count: int) -> None:
-    """Reports of every kind: done with files, waiting, for one city and for all."""
+    """Reports of every kind: done with files, waiting, for one city and for all; each for a
+    period of its own (an identical request would join the waiting one)."""
+    start = StaffCostReport.objects.count()
     for index in range(count):
-        ask(world, captured, build=index % 2 == 0, city=("ghent", "gdansk", None)[index % 3])
+        ask(
+            world,
+            captured,
+            build=index % 2 == 0,
+            city=("ghent", "gdansk", None)[index % 3],
+            last_month=date(2017, 1 + (start + index) % 12, 1),
+        )
 
 
 @pytest.mark.parametrize("who", ["coordinator", "supervisor"])
@@ -432,8 +444,8 @@ def test_the_report_page_query_count_does_not_depend_on_the_report(
 
 def test_the_list_pages(client, world, django_capture_on_commit_callbacks, monkeypatch):
     monkeypatch.setattr("reporting.views.reports.REPORTS_PER_PAGE", 2)
-    for _ in range(3):
-        ask(world, django_capture_on_commit_callbacks, build=False)
+    for month in (2, 3, 4):
+        ask(world, django_capture_on_commit_callbacks, build=False, last_month=date(2017, month, 1))
     client.force_login(world.coordinator)
     first = client.get(REPORTS)
     assert len(first.context["rows"]) == 2

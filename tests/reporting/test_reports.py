@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import Sum
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -529,8 +529,17 @@ def test_a_rerun_after_a_crash_starts_over_with_new_files(
 ):
     report = request_report(world, django_capture_on_commit_callbacks)
     old = report.pdf_id
-    # As if the worker died after starting: the message comes back for a running report.
-    StaffCostReport.objects.filter(pk=report.pk).update(status="running", progress=40)
+    # The message comes back for a report running under a live lease: nothing happens.
+    StaffCostReport.objects.filter(pk=report.pk).update(
+        status="running", progress=40, heartbeat_at=timezone.now()
+    )
+    build_staff_cost_report(report.pk)
+    report.refresh_from_db()
+    assert (report.status, report.attempts, report.pdf_id) == ("running", 1, old)
+    # As if the worker died after starting: its lease expires, the message runs it again.
+    StaffCostReport.objects.filter(pk=report.pk).update(
+        heartbeat_at=timezone.now() - timedelta(hours=1)
+    )
     build_staff_cost_report(report.pk)
     report.refresh_from_db()
     assert report.status == "done"

@@ -204,6 +204,7 @@ def test_the_rendering_page_follows_a_waiting_job(
         "note": "",
         "error": "",
         "finished": False,
+        "interrupted": False,
         "waiting_for_queue": True,
     }
 
@@ -256,7 +257,7 @@ def test_only_a_failed_rendering_is_retried(client, edition, django_capture_on_c
         response = client.post(
             reverse("toolkits:rendering_retry", args=[rendering.pk]), follow=True
         )
-    assert "Only a failed rendering can be retried." in response.content.decode()
+    assert "Only a failed or interrupted rendering can be retried." in response.content.decode()
     rendering.refresh_from_db()
     assert (rendering.status, rendering.attempts) == (JobStatus.DONE, 1)
 

@@ -76,11 +76,11 @@ def practice_rendering(
 
 
 def rendering_retry(rendering: Rendering, *, by: User | None) -> None:
-    """Queue a failed rendering again; anyone who may download it may ask."""
+    """Queue a failed or interrupted rendering again; anyone who may download it may ask."""
     from ..tasks import render_pdf
 
-    if rendering.status != JobStatus.FAILED:
-        raise ValidationError(_("Only a failed rendering can be retried."))
+    if not rendering.can_retry:
+        raise ValidationError(_("Only a failed or interrupted rendering can be retried."))
     jobs.retry(rendering, render_pdf)
 
 
