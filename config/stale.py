@@ -1,0 +1,154 @@
+"""Refusing a save from an outdated page: the one way every edit form keeps a newer save.
+
+An edit page carries the version of the object it was drawn from (a fingerprint of the stored
+values, in a hidden ``version`` field). The service that writes locks the row
+(``select_for_update``) and compares: when someone saved the object since the page was drawn,
+it raises ``StaleError`` and writes nothing. The view puts that on the form with
+``config.views.add_service_errors``: a message on top of the form (in the error summary, which
+is a ``role="alert"``), the values saved meanwhile beside it, what the person typed kept, and the
+hidden version moved on, so that a second save (after comparing) goes through on purpose.
+
+Because the row is locked while the versions are compared, two saves of one page at the same
+moment cannot both pass: the second waits for the first and then finds the version changed.
+
+A page that sends no version (a script, an older page) is not checked, as before.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+FIELD = "version"
+
+
+def stale_message() -> str:
+    return _(
+        "Someone else saved this while you were editing it, so nothing of yours was saved. "
+        "What you typed is kept below and the values saved meanwhile are shown: compare them, "
+        "then save again to keep yours."
+    )
+
+
+class StaleError(ValidationError):
+    """A save from an outdated page; ``current`` is the object as it is now stored."""
+
+    def __init__(
+        self, current: Model | None = None, *, version: str = "", message: str | None = None
+    ):
+        super().__init__(message or stale_message(), code="stale")
+        self.current = current
+        self.version = version
+
+
+def is_stale(error: ValidationError) -> bool:
+    return isinstance(error, StaleError) or getattr(error, "code", None) == "stale"
+
+
+def _tracked_fields(model: type[Model], ignore: Iterable[str] = ()) -> list:
+    """The values a person edits: concrete, editable, not the key (auto_now stamps are not
+    editable, so a save that changes nothing does not make other pages stale)."""
+    skip = set(ignore)
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if field.editable and not field.primary_key and field.name not in skip
+    ]
+
+
+def version_of(obj: Model, *, ignore: Iterable[str] = ()) -> str:
+    """A fingerprint of the object's stored values; changes whenever one of them does."""
+    values = [
+        [field.attname, str(field.value_from_object(obj))]
+        for field in _tracked_fields(type(obj), ignore)
+    ]
+    payload = json.dumps(values, sort_keys=True, default=str).encode()
+    return hashlib.sha256(payload).hexdigest()[:24]
+
+
+def check_token(current, expected) -> None:
+    """Raise StaleError when a page's token (a version or a revision counter) is not the
+    stored one. ``expected`` None or "" means the page sent none: nothing is checked."""
+    if expected is None or expected == "":
+        return
+    if str(expected) != str(current):
+        raise StaleError()
+
+
+def locked(obj: Model, expected: str | None, *, ignore: Iterable[str] = ()) -> Model:
+    """The stored row of ``obj``, locked until the transaction ends, after checking that the
+    page's version is still the stored one. Call inside ``transaction.atomic()``."""
+    current = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
+    if expected not in (None, ""):
+        version = version_of(current, ignore=ignore)
+        if version != expected:
+            raise StaleError(current, version=version)
+    return current
+
+
+# Forms and views --------------------------------------------------------------------------------
+
+
+def track(form: forms.BaseForm, obj: Model | None, *, ignore: Iterable[str] = ()) -> None:
+    """Give an edit form the hidden version of the object it was drawn from."""
+    form.fields[FIELD] = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    if obj is not None and obj.pk is not None:
+        form.initial[FIELD] = version_of(obj, ignore=ignore)
+
+
+def expected(form: forms.BaseForm) -> str | None:
+    """The version the submitted page was drawn from (None when it sent none)."""
+    value = form.cleaned_data.get(FIELD) if hasattr(form, "cleaned_data") else None
+    return value or None
+
+
+def shown(value) -> str:
+    """A stored value as a person reads it."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, date):
+        return formats.date_format(value, "DATE_FORMAT")
+    if isinstance(value, Decimal):
+        return formats.number_format(value.normalize(), use_l10n=True)
+    return str(value)
+
+
+def saved_values(form: forms.BaseForm, current: Model) -> list[tuple[str, str]]:
+    """(label, value as stored now) for the form's fields the object has."""
+    names = {field.name for field in current._meta.get_fields()}
+    pairs = []
+    for name, field in form.fields.items():
+        if name == FIELD or name not in names:
+            continue
+        model_field = current._meta.get_field(name)
+        if model_field.many_to_many:
+            value = "; ".join(str(item) for item in getattr(current, name).all()) or "—"
+        elif model_field.choices:
+            display = getattr(current, f"get_{name}_display", None)
+            value = shown(display() if display else getattr(current, name))
+        else:
+            value = shown(getattr(current, name))
+        pairs.append((str(field.label or name), value))
+    return pairs
+
+
+def refuse(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a stale save on its form: the message, the values saved meanwhile, what was typed
+    kept, and the version moved on so that saving again is a deliberate choice."""
+    form.add_error(None, error.messages)
+    current = getattr(error, "current", None)
+    form.stale_saved = saved_values(form, current) if current is not None else []  # type: ignore[attr-defined]
+    version = getattr(error, "version", "")
+    if version and form.is_bound:
+        data = form.data.copy()
+        data[form.add_prefix(FIELD)] = version
+        form.data = data
