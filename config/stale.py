@@ -27,6 +27,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 FIELD = "version"
+NEW = "new"
 
 
 def stale_message() -> str:
@@ -63,23 +64,36 @@ def _tracked_fields(model: type[Model], ignore: Iterable[str] = ()) -> list:
     ]
 
 
-def version_of(obj: Model, *, ignore: Iterable[str] = ()) -> str:
-    """A fingerprint of the object's stored values; changes whenever one of them does."""
+def version_of(
+    obj: Model | None, *, ignore: Iterable[str] = (), parts: Iterable[Model] = ()
+) -> str:
+    """A fingerprint of the object's stored values (and of ``parts``, the rows edited with it,
+    such as a report's recommendations); changes whenever one of them does. ``NEW`` for an
+    object not yet stored, so that a page drawn before someone created it is refused too."""
+    if obj is None or obj.pk is None:
+        return NEW
     values = [
         [field.attname, str(field.value_from_object(obj))]
         for field in _tracked_fields(type(obj), ignore)
     ]
+    values += [
+        [field.name, sorted(getattr(obj, field.name).values_list("pk", flat=True))]
+        for field in type(obj)._meta.many_to_many
+        if field.editable and field.name not in set(ignore)
+    ]
+    values += [[f"{type(part).__name__}:{part.pk}", version_of(part)] for part in parts]
     payload = json.dumps(values, sort_keys=True, default=str).encode()
     return hashlib.sha256(payload).hexdigest()[:24]
 
 
-def check_token(current, expected) -> None:
+def check_token(current, expected, *, current_object: Model | None = None) -> None:
     """Raise StaleError when a page's token (a version or a revision counter) is not the
-    stored one. ``expected`` None or "" means the page sent none: nothing is checked."""
+    stored one. ``expected`` None or "" means the page sent none: nothing is checked. Lock the
+    row(s) the token is of before calling this."""
     if expected is None or expected == "":
         return
     if str(expected) != str(current):
-        raise StaleError()
+        raise StaleError(current_object, version=str(current))
 
 
 def locked(obj: Model, expected: str | None, *, ignore: Iterable[str] = ()) -> Model:
@@ -96,11 +110,17 @@ def locked(obj: Model, expected: str | None, *, ignore: Iterable[str] = ()) -> M
 # Forms and views --------------------------------------------------------------------------------
 
 
-def track(form: forms.BaseForm, obj: Model | None, *, ignore: Iterable[str] = ()) -> None:
-    """Give an edit form the hidden version of the object it was drawn from."""
+def track(
+    form: forms.BaseForm, obj: Model | None, *, version: str | None = None, **options
+) -> None:
+    """Give an edit form the hidden version of the object it was drawn from (or ``version``)."""
     form.fields[FIELD] = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
-    if obj is not None and obj.pk is not None:
-        form.initial[FIELD] = version_of(obj, ignore=ignore)
+    form.initial[FIELD] = version if version is not None else version_of(obj, **options)
+
+
+def was_refused(form: forms.BaseForm) -> bool:
+    """Whether the form was refused as a save from an outdated page (answer 409)."""
+    return getattr(form, "stale_saved", None) is not None
 
 
 def expected(form: forms.BaseForm) -> str | None:
@@ -118,7 +138,7 @@ def shown(value) -> str:
     if isinstance(value, date):
         return formats.date_format(value, "DATE_FORMAT")
     if isinstance(value, Decimal):
-        return formats.number_format(value.normalize(), use_l10n=True)
+        return formats.number_format(value, use_l10n=True, force_grouping=True)
     return str(value)
 
 

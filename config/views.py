@@ -22,7 +22,7 @@ def render_form(request: HttpRequest, template: str, context: dict) -> HttpRespo
     409 when it was refused as a save from an outdated page (``config.stale``)."""
     form = context.get("form")
     status = 400 if form is not None and form.is_bound and form.errors else 200
-    if status == 400 and getattr(form, "stale_saved", None) is not None:
+    if status == 400 and stale.was_refused(form):
         status = 409
     return render(request, template, context, status=status)
 

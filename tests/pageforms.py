@@ -61,12 +61,14 @@ class _Forms(HTMLParser):
 
 
 def post_form(html: str, *, css_class: str | None = None) -> dict[str, list[str]]:
-    """The fields of the page's POST form, as lists of values (pass to client.post as is)."""
+    """The fields of the page's POST form (the first that posts back to the page, or the one
+    with ``css_class``), as lists of values (pass to client.post as is)."""
     parser = _Forms()
     parser.feed(html)
     for form in parser.forms:
         classes = (form["attrs"].get("class") or "").split()
-        if css_class is None or css_class in classes:
+        own = not form["attrs"].get("action")  # posts back to the page itself
+        if (css_class is None and own) or (css_class is not None and css_class in classes):
             data = dict(form["data"])
             data.pop("csrfmiddlewaretoken", None)
             return data

@@ -10,9 +10,9 @@ from django.test import Client
 from django.urls import reverse
 
 from reporting import services
-from reporting.models import StaffRate, TimeEntry
+from reporting.models import TimeEntry
 from tests.pageforms import post_form
-from tests.reporting.factories import build_time_world, rate, record
+from tests.reporting.factories import build_time_world, record
 
 pytestmark = pytest.mark.django_db
 
