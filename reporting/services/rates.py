@@ -34,9 +34,10 @@ def staff_rate_save(
     expected_version: str | None = None,
 ) -> StaffRate:
     """Enter or change a person's annual costs for a year. Approved months keep the rate they
-        were approved with. ``new``: only enter one; a rate that exists for the year is refused (from
-        the "new rate" page changing it is likely a slip). ``expected_version``: the rate as the page
-    showed it; a rate changed since is refused (``config.stale``), the row locked while compared."""
+    were approved with. ``new``: only enter one; a rate that exists for the year is refused
+    (from the "new rate" page changing it is likely a slip). ``expected_version``: the rate as
+    the page showed it; one changed since is refused (``config.stale``), its row locked while
+    compared."""
     if not permissions.can_manage_rates(by, city.pk):
         raise ValidationError(
             _("Only supervisors of %(city)s and coordinators enter its rates.") % {"city": city}
