@@ -10,14 +10,16 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from mentoring.models import Event, EventReport
+from cities.models import City
+from mentoring.models import Event, EventReport, ExpertOrganisation, Pairing, Programme, Scheme
 from mentoring.services.events import RecommendationInput, report_save
+from mentoring.services.pairings import pairing_create
 from reporting.models import StaffRate
 from tests.mentoring.event_factories import build_world
 from tests.pageforms import post_form
 from tests.reporting.factories import build_time_world, rate
-from tests.toolkits.factories import build_toolkit_world, draft
-from toolkits.models import GoodPractice
+from tests.toolkits.factories import build_toolkit_world, draft, published, toolkit_with
+from toolkits.models import GoodPractice, Toolkit
 
 pytestmark = pytest.mark.django_db
 
@@ -165,6 +167,135 @@ def test_good_practices(media):
             form_class="practice-form",
             first={"title": ["A newer title"]},
             second={"resources": ["Three officers"]},
+            stored=stored,
+            newer_shown="A newer title",
+        )
+    )
+
+
+# Programmes, schemes, organisations, cities, pairings and toolkits ------------------------------
+
+
+def test_programmes(demo, demo_user):
+    def stored():
+        p = Programme.objects.get(pk=demo.pk)
+        return (p.name, p.funder)
+
+    run(
+        Race(
+            user=demo_user("coordinator@example.org"),
+            url=reverse("mentoring:programme_edit", args=[demo.slug]),
+            form_class=None,
+            first={"name": ["CITIES-GROW, renamed"]},
+            second={"funder": ["Another funder"]},
+            stored=stored,
+            newer_shown="CITIES-GROW, renamed",
+        )
+    )
+
+
+def test_schemes(demo, demo_user):
+    scheme = demo.schemes.get(code="A")
+
+    def stored():
+        s = Scheme.objects.get(pk=scheme.pk)
+        return (s.theme, s.description)
+
+    run(
+        Race(
+            user=demo_user("coordinator@example.org"),
+            url=reverse("mentoring:scheme_edit", args=[demo.slug, scheme.pk]),
+            form_class=None,
+            first={"theme": ["A newer theme"]},
+            second={"description": ["My description"]},
+            stored=stored,
+            newer_shown="A newer theme",
+        )
+    )
+
+
+def test_expert_organisations(demo, demo_user):
+    organisation = ExpertOrganisation.objects.create(name="Urbact", country="FR")
+
+    def stored():
+        o = ExpertOrganisation.objects.get(pk=organisation.pk)
+        return (o.name, o.website)
+
+    run(
+        Race(
+            user=demo_user("coordinator@example.org"),
+            url=reverse("mentoring:organisation_edit", args=[organisation.pk]),
+            form_class=None,
+            first={"name": ["URBACT"]},
+            second={"website": ["https://urbact.eu"]},
+            stored=stored,
+            newer_shown="URBACT",
+        )
+    )
+
+
+def test_cities(demo, demo_user):
+    def stored():
+        c = City.objects.get(slug="gdansk")
+        return (c.name, c.integration_experience)
+
+    run(
+        Race(
+            user=demo_user("coordinator@example.org"),
+            url=reverse("portal:city_edit", args=["gdansk"]),
+            form_class=None,
+            first={"name": ["Gdańsk (Pomerania)"]},
+            second={"integration_experience": ["Ten years of welcome centres."]},
+            stored=stored,
+            newer_shown="Gdańsk (Pomerania)",
+        )
+    )
+
+
+def test_pairings(demo, demo_user):
+    coordinator = demo_user("coordinator@example.org")
+    pairing = pairing_create(
+        scheme=demo.schemes.get(code="A"),
+        mentor=City.objects.get(slug="rotterdam"),
+        implementing=City.objects.get(slug="riga"),
+        by=coordinator,
+    )
+    athens, riga = City.objects.get(slug="athens"), City.objects.get(slug="riga")
+
+    def stored():
+        return Pairing.objects.get(pk=pairing.pk).implementing_id
+
+    url = reverse("mentoring:pairing_edit", args=[pairing.pk])
+    pages = []
+    for _ in range(2):
+        client = Client()
+        client.force_login(coordinator)
+        pages.append((client, post_form(client.get(url).content.decode())))
+    (first, page_a), (second, page_b) = pages
+    assert first.post(url, {**page_a, "implementing": [str(athens.pk)]}).status_code == 302
+    # The second page still shows Riga and changes nothing but would write Riga back.
+    response = second.post(url, {**page_b, "mentor": page_b["mentor"]})
+    assert response.status_code == 409
+    assert "Athens" in response.content.decode()
+    assert stored() == athens.pk
+    assert riga.pk != athens.pk
+
+
+def test_toolkits():
+    world = build_toolkit_world()
+    toolkit = toolkit_with(world, [published(world)])
+
+    def stored():
+        t = Toolkit.objects.get(pk=toolkit.pk)
+        return (t.title, t.introduction)
+
+    run(
+        Race(
+            user=world.coordinator,
+            url=reverse("toolkits:toolkit_edit", args=[toolkit.slug]),
+            form_class=None,
+            first={"title": ["A newer title"]},
+            second={"introduction": ["My introduction"]},
             stored=stored,
             newer_shown="A newer title",
         )

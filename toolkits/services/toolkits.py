@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from config import stale
 from mentoring.models import Scheme
 
 from .. import permissions
@@ -36,13 +37,19 @@ def toolkit_create(*, scheme: Scheme, by: User, title: str, **fields) -> Toolkit
     return toolkit
 
 
-def toolkit_update(toolkit: Toolkit, *, by: User, **fields) -> Toolkit:
+def toolkit_update(
+    toolkit: Toolkit, *, by: User, expected_version: str | None = None, **fields
+) -> Toolkit:
+    """Change a toolkit's details, unless they changed since the page of ``expected_version``
+    was drawn (``config.stale``)."""
     if not permissions.can_manage_toolkit(by, toolkit):
         raise ValidationError(_("Only the theme's expert partner or a coordinator edits it."))
-    for name, value in fields.items():
-        setattr(toolkit, name, value)
-    toolkit.full_clean()
-    toolkit.save()
+    with transaction.atomic():
+        stale.locked(toolkit, expected_version)
+        for name, value in fields.items():
+            setattr(toolkit, name, value)
+        toolkit.full_clean()
+        toolkit.save()
     return toolkit
 
 

@@ -20,6 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from config import stale
 from config.views import add_service_errors, get_visible_or_404, render_form
 
 from .. import permissions, selectors, services
@@ -115,9 +116,13 @@ def toolkit_edit(request: HttpRequest, slug: str) -> HttpResponse:
         "language": toolkit.language,
     }
     form = ToolkitForm(_posted(request), initial=initial)
+    stale.track(form, toolkit)
     if request.method == "POST" and form.is_valid():
         try:
-            services.toolkit_update(toolkit, by=request.user, **form.cleaned_data)
+            fields = {k: v for k, v in form.cleaned_data.items() if k != stale.FIELD}
+            services.toolkit_update(
+                toolkit, by=request.user, expected_version=stale.expected(form), **fields
+            )
         except ValidationError as error:
             add_service_errors(form, error)
             toolkit.refresh_from_db()
