@@ -86,14 +86,23 @@ def version_of(
     return hashlib.sha256(payload).hexdigest()[:24]
 
 
-def check_token(current, expected, *, current_object: Model | None = None) -> None:
+def rows_version(rows: Iterable[Model]) -> str:
+    """The version of a list edited as a whole (a toolkit's practices, its success factors):
+    changes when a row is added, removed, moved or changed."""
+    payload = json.dumps([[row.pk, version_of(row)] for row in rows]).encode()
+    return hashlib.sha256(payload).hexdigest()[:24]
+
+
+def check_token(
+    current, expected, *, current_object: Model | None = None, message: str | None = None
+) -> None:
     """Raise StaleError when a page's token (a version or a revision counter) is not the
     stored one. ``expected`` None or "" means the page sent none: nothing is checked. Lock the
     row(s) the token is of before calling this."""
     if expected is None or expected == "":
         return
     if str(expected) != str(current):
-        raise StaleError(current_object, version=str(current))
+        raise StaleError(current_object, version=str(current), message=message)
 
 
 def locked(obj: Model, expected: str | None, *, ignore: Iterable[str] = ()) -> Model:

@@ -53,8 +53,31 @@ def toolkit_update(
     return toolkit
 
 
-def toolkit_set_practices(toolkit: Toolkit, *, by: User, practices: Iterable[GoodPractice]) -> None:
-    """Put exactly these practices in the toolkit, in this order."""
+def practices_version(toolkit: Toolkit) -> str:
+    """The version of the toolkit's list of practices, as its page carries it."""
+    return stale.rows_version(toolkit.entries.order_by("position", "pk"))
+
+
+def success_factors_version(toolkit: Toolkit) -> str:
+    """The version of the toolkit's success factors, as their page carries it."""
+    return stale.rows_version(toolkit.success_factors.order_by("position", "pk"))
+
+
+def _check_list(toolkit: Toolkit, version, expected: str | None) -> None:
+    """Lock the toolkit, then refuse a list saved from a page older than its stored version."""
+    Toolkit.objects.select_for_update().filter(pk=toolkit.pk).first()
+    stale.check_token(version(toolkit), expected)
+
+
+def toolkit_set_practices(
+    toolkit: Toolkit,
+    *,
+    by: User,
+    practices: Iterable[GoodPractice],
+    expected_version: str | None = None,
+) -> None:
+    """Put exactly these practices in the toolkit, in this order; refused (``config.stale``)
+    when the list changed since the page of ``expected_version`` was drawn."""
     if not permissions.can_manage_toolkit(by, toolkit):
         raise ValidationError(_("Only the theme's expert partner or a coordinator edits it."))
     practices = list(practices)
@@ -81,6 +104,7 @@ def toolkit_set_practices(toolkit: Toolkit, *, by: User, practices: Iterable[Goo
     if len({p.pk for p in practices}) != len(practices):
         raise ValidationError({"practices": [_("A practice appears only once in a toolkit.")]})
     with transaction.atomic():
+        _check_list(toolkit, practices_version, expected_version)
         toolkit.entries.all().delete()
         ToolkitEntry.objects.bulk_create(
             ToolkitEntry(toolkit=toolkit, practice=p, position=i)
@@ -90,9 +114,14 @@ def toolkit_set_practices(toolkit: Toolkit, *, by: User, practices: Iterable[Goo
 
 
 def toolkit_set_success_factors(
-    toolkit: Toolkit, *, by: User, factors: Iterable[tuple[str, str]]
+    toolkit: Toolkit,
+    *,
+    by: User,
+    factors: Iterable[tuple[str, str]],
+    expected_version: str | None = None,
 ) -> None:
-    """Replace the key success factors with these (name, description) pairs, in order."""
+    """Replace the key success factors with these (name, description) pairs, in order;
+    refused (``config.stale``) when they changed since the page of ``expected_version``."""
     if not permissions.can_manage_toolkit(by, toolkit):
         raise ValidationError(_("Only the theme's expert partner or a coordinator edits it."))
     rows = [
@@ -103,6 +132,7 @@ def toolkit_set_success_factors(
     for row in rows:
         row.full_clean()
     with transaction.atomic():
+        _check_list(toolkit, success_factors_version, expected_version)
         toolkit.success_factors.all().delete()
         SuccessFactor.objects.bulk_create(rows)
 
