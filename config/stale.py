@@ -19,12 +19,15 @@ import json
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils import formats
 from django.utils.translation import gettext as _
+
+M = TypeVar("M", bound=Model)
 
 FIELD = "version"
 NEW = "new"
@@ -105,7 +108,7 @@ def check_token(
         raise StaleError(current_object, version=str(current), message=message)
 
 
-def locked(obj: Model, expected: str | None, *, ignore: Iterable[str] = ()) -> Model:
+def locked(obj: M, expected: str | None, *, ignore: Iterable[str] = ()) -> M:
     """The stored row of ``obj``, locked until the transaction ends, after checking that the
     page's version is still the stored one. Call inside ``transaction.atomic()``."""
     current = type(obj)._base_manager.select_for_update().get(pk=obj.pk)

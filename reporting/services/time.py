@@ -3,6 +3,7 @@
 from calendar import monthrange
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -312,7 +313,7 @@ def month_grid_save(
     days = set(days_of_month(sheet.month))
     tracked = drawn_hours is not None
     changed = 0
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[Any]] = {}
     saved: list[tuple[str, TimeEntry]] = []
 
     def conflict(field: str, newer: str) -> None:
@@ -327,19 +328,19 @@ def month_grid_save(
     # The description each day gets: what the page typed where it changed it, else None (the
     # entries keep theirs).
     new_descriptions: dict[date, str | None] = {}
-    for day, text in descriptions.items():
-        text = text.strip()
+    for day, typed in descriptions.items():
+        typed = typed.strip()
         stored = stored_descriptions.get(day, "")
         if not tracked:
-            new_descriptions[day] = text
+            new_descriptions[day] = typed
             continue
-        before = (drawn_descriptions or {}).get(day, "").strip()
-        if text == before:
+        shown = (drawn_descriptions or {}).get(day, "").strip()
+        if typed == shown:
             new_descriptions[day] = None
-        elif stored not in (before, text):
+        elif stored not in (shown, typed):
             conflict(grid_description_field(day), stored)
         else:
-            new_descriptions[day] = text
+            new_descriptions[day] = typed
 
     # The hours each cell gets: what the page typed where it changed it, else what is stored.
     new_hours: dict[tuple[date, str], Decimal | None] = {}
@@ -351,10 +352,10 @@ def month_grid_save(
         if not tracked:
             new_hours[day, activity] = value
             continue
-        before = (drawn_hours or {}).get((day, activity))
-        if _same_hours(value, before):
+        drawn = (drawn_hours or {}).get((day, activity))
+        if _same_hours(value, drawn):
             new_hours[day, activity] = stored_hours
-        elif not _same_hours(stored_hours, before) and not _same_hours(stored_hours, value):
+        elif not _same_hours(stored_hours, drawn) and not _same_hours(stored_hours, value):
             conflict(grid_field(day, activity), _plain(stored_hours) if stored_hours else "")
         else:
             new_hours[day, activity] = value
@@ -365,8 +366,8 @@ def month_grid_save(
     # A description is kept on the day's grid entries: a day without hours would drop it.
     days_with_hours = {day for (day, _activity), value in new_hours.items() if value}
     days_with_hours |= {day for (day, activity) in existing if (day, activity) not in new_hours}
-    for day, text in new_descriptions.items():
-        if day in days and text and day not in days_with_hours:
+    for day, new_text in new_descriptions.items():
+        if day in days and new_text and day not in days_with_hours:
             errors[grid_description_field(day)] = [
                 _("Enter the hours of this day too: a description belongs to its hours.")
             ]
@@ -374,9 +375,9 @@ def month_grid_save(
     # stands, so that moving hours from one activity to another is judged on the result.
     for (day, activity), value in sorted(new_hours.items()):
         entry = existing.get((day, activity))
-        text = new_descriptions.get(day)
-        if text is None:
-            text = entry.description if entry is not None else stored_descriptions.get(day, "")
+        changed_text = new_descriptions.get(day)
+        kept = entry.description if entry is not None else stored_descriptions.get(day, "")
+        text = changed_text if changed_text is not None else kept
         if value is None or value == 0:
             if entry is not None:
                 entry.delete()
