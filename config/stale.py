@@ -11,7 +11,14 @@ hidden version moved on, so that a second save (after comparing) goes through on
 Because the row is locked while the versions are compared, two saves of one page at the same
 moment cannot both pass: the second waits for the first and then finds the version changed.
 
-A page that sends no version (a script, an older page) is not checked, as before.
+Lists saved as a whole (a toolkit's practices, its success factors, a report with its
+recommendations) carry the version of all their rows (``rows_version``, ``parts=``); action plans
+compare their revision counters with ``check_token``. The month grid, where two pages changing
+different cells must both keep them, applies the same rule per cell: its page carries the cells
+as drawn, and ``reporting.services.month_grid_save`` writes only the cells the page changed and
+refuses those someone else changed meanwhile, under the month's row lock.
+
+A request that sends no version (a script, a test calling the service) is not checked.
 """
 
 import hashlib
