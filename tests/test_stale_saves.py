@@ -4,7 +4,11 @@ values saved meanwhile, and what it typed kept; nothing of it is stored; saving 
 refused page (a deliberate choice) goes through. The month grid and single time entries are in
 tests/reporting/test_stale_saves.py."""
 
+import json
+import subprocess
 from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -17,7 +21,7 @@ from mentoring.services.pairings import pairing_create
 from reporting.models import StaffRate
 from tests.mentoring.event_factories import build_world
 from tests.pageforms import post_form
-from tests.reporting.factories import build_time_world, rate
+from tests.reporting.factories import build_time_world, rate, record
 from tests.toolkits.factories import build_toolkit_world, draft, published, toolkit_with
 from toolkits.models import GoodPractice, Toolkit
 
@@ -349,3 +353,57 @@ def test_a_toolkits_practices(media):
     assert MESSAGE in html
     assert "Second" in html
     assert stored() == [first_practice.pk, second_practice.pk]
+
+
+# The refused pages are valid HTML ----------------------------------------------------------------
+
+
+def test_the_refused_pages_are_valid_html(tmp_path):
+    """A month grid and an entry refused as stale, checked by the Nu Html Checker."""
+    from tests.test_accessibility import JAVA, VNU, VNU_KNOWN_FALSE_POSITIVES, _require
+
+    _require(JAVA, "Java")
+    _require(VNU, "vnu-jar")
+    world = build_time_world()
+    entry = record(world, world.officer, date(2017, 3, 6), 2)
+    grid = reverse(
+        "reporting:grid", kwargs={"programme": world.programme.slug, "year": 2017, "month": 3}
+    )
+    cell = "h_06_action_planning"
+    pages = {}
+    for name, url, first, second, css in [
+        ("grid.html", grid, {cell: ["5"]}, {cell: ["6"]}, "month-grid-form"),
+        (
+            "entry.html",
+            reverse("reporting:entry_edit", args=[entry.pk]),
+            {"hours": ["4"]},
+            {"hours": ["3"]},
+            "entry-form",
+        ),
+    ]:
+        drawn = []
+        for _ in range(2):
+            client = Client()
+            client.force_login(world.officer)
+            drawn.append((client, post_form(client.get(url).content.decode(), css_class=css)))
+        (a, page_a), (b, page_b) = drawn
+        assert a.post(url, {**page_a, **first}).status_code == 302
+        response = b.post(url, {**page_b, **second})
+        assert response.status_code == 409
+        (tmp_path / name).write_bytes(response.content)
+        pages[name] = url
+    run = subprocess.run(  # noqa: S603 - our own command line, no shell
+        [JAVA, "-jar", str(VNU), "--errors-only", "--format", "json", *sorted(pages)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    report = json.loads(run.stderr or run.stdout)
+    problems = [
+        f"{Path(m.get('url', '?')).name} line {m.get('lastLine')}: {m.get('message')}"
+        for m in report["messages"]
+        if not any(known in m.get("message", "") for known, _ in VNU_KNOWN_FALSE_POSITIVES)
+    ]
+    assert not problems, problems
