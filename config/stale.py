@@ -119,11 +119,17 @@ def locked(obj: M, expected: str | None, *, ignore: Iterable[str] = ()) -> M:
     """The stored row of ``obj``, locked until the transaction ends, after checking that the
     page's version is still the stored one. Call inside ``transaction.atomic()``."""
     current = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
+    check(current, expected, ignore=ignore)
+    return current
+
+
+def check(current: Model, expected: str | None, *, ignore: Iterable[str] = ()) -> None:
+    """Refuse a save when the page's version is not that of ``current``, a row the caller has
+    just locked (for services that lock it themselves, to check other rules first)."""
     if expected not in (None, ""):
         version = version_of(current, ignore=ignore)
         if version != expected:
             raise StaleError(current, version=version)
-    return current
 
 
 # Forms and views --------------------------------------------------------------------------------

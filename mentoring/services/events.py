@@ -191,12 +191,13 @@ def event_update(
     if unknown:
         raise TypeError(f"event_update() cannot change {', '.join(sorted(unknown))}")
     with transaction.atomic():
-        current = stale.locked(event, expected_version)
+        current = Event.objects.select_for_update().get(pk=event.pk)
         if not current.is_editable:
             message = _("A %(status)s event can no longer be changed.") % {
                 "status": current.get_status_display().lower()
             }
             raise ValidationError({"__all__": [message]})
+        stale.check(current, expected_version)
         for name, value in fields.items():
             setattr(event, name, value.strip() if isinstance(value, str) else value)
         _clean_and_raise(event, _event_errors(event))

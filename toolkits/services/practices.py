@@ -172,7 +172,7 @@ def practice_update(
         stored = _locked(practice)
         if not permissions.can_edit_practice(by, stored):
             raise ValidationError(_("You cannot change this practice in its present state."))
-        stale.locked(stored, expected_version)
+        stale.check(stored, expected_version)
         practice.status = stored.status
         for name, value in fields.items():
             setattr(practice, name, value)
