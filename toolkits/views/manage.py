@@ -212,13 +212,14 @@ def toolkit_practices(request: HttpRequest, slug: str) -> HttpResponse:
 @GET_AND_POST
 def toolkit_factors(request: HttpRequest, slug: str) -> HttpResponse:
     toolkit = _managed_toolkit(request, slug)
+    stored = list(toolkit.success_factors.all())
     initial = [
         {"name": factor.name, "description": factor.description, "ORDER": number}
-        for number, factor in enumerate(toolkit.success_factors.all(), start=1)
+        for number, factor in enumerate(stored, start=1)
     ]
     formset = SuccessFactorFormSet(_posted(request), initial=initial, prefix="factors")
     service_errors: list[str] = []
-    version = services.success_factors_version(toolkit)
+    version = services.success_factors_version(toolkit, stored)
     saved: list[tuple[str, str]] | None = None
     if request.method == "POST" and formset.is_valid():
         factors = formset.factors()
