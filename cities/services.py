@@ -1,13 +1,18 @@
 from django.db import transaction
 
+from config import stale
+
 from .models import City
 
 
-def city_save(*, city: City) -> City:
+def city_save(*, city: City, expected_version: str | None = None) -> City:
     """Create or update a city (name per country and coordinates are checked by full_clean).
     A new city that joins a programme at once is created by mentoring's
-    ``city_create_in_programme``."""
+    ``city_create_in_programme``. A city changed since the page of ``expected_version`` was
+    drawn is refused (``config.stale``)."""
     city.full_clean()
     with transaction.atomic():
+        if city.pk:
+            stale.locked(city, expected_version)
         city.save()
     return city

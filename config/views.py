@@ -10,22 +10,29 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from . import stale
+
 M = TypeVar("M", bound=Model)
 
 PAGE_SIZE = 25
 
 
 def render_form(request: HttpRequest, template: str, context: dict) -> HttpResponse:
-    """Render a page with a form: 400 when the submitted form has errors, so clients can tell."""
+    """Render a page with a form: 400 when the submitted form has errors, so clients can tell;
+    409 when it was refused as a save from an outdated page (``config.stale``)."""
     form = context.get("form")
     status = 400 if form is not None and form.is_bound and form.errors else 200
+    if status == 400 and stale.was_refused(form):
+        status = 409
     return render(request, template, context, status=status)
 
 
 def add_service_errors(form: Form, error: ValidationError) -> None:
     """Put a service's ValidationError on the form: keyed messages on their fields, the rest
-    on top."""
-    if hasattr(error, "error_dict"):
+    on top. A save from an outdated page also shows the values saved meanwhile."""
+    if stale.is_stale(error):
+        stale.refuse(form, error)
+    elif hasattr(error, "error_dict"):
         for field, messages in error.message_dict.items():
             form.add_error(field if field in form.fields else None, messages)
     else:

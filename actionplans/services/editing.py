@@ -6,6 +6,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from config import stale
 from mentoring.models import Pairing, PairingStatus, Recommendation
 
 from .. import permissions
@@ -71,8 +72,9 @@ def _bump(plan: ActionPlan, section: str) -> None:
 
 
 def _check_revision(current: int, expected: int | None) -> None:
-    if expected is not None and int(expected) != current:
-        raise ValidationError(stale_message(), code="stale")
+    """The plan's revision counters are its versions (``config.stale``): the caller holds the
+    plan's (or the row's) lock while they are compared."""
+    stale.check_token(current, expected, message=stale_message())
 
 
 # Creating and editing ---------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config import stale
 from config.views import add_service_errors, render_form
 from mentoring.models import Pairing, Recommendation
 
@@ -232,7 +233,7 @@ def section_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
                     expected_revision=form.cleaned_data["revision"],
                 )
         except ValidationError as error:
-            if getattr(error, "code", None) == "stale":
+            if stale.is_stale(error):
                 return _stale_section(request, plan, section, error)
             _add_errors(form, error, field="text")
         else:
@@ -327,7 +328,7 @@ def row_edit(request: HttpRequest, pk: int, section: str, row: int) -> HttpRespo
                 **_row_services_kwargs(form),
             )
         except ValidationError as error:
-            if getattr(error, "code", None) == "stale":
+            if stale.is_stale(error):
                 return _stale_row(request, plan, section, row, error)
             add_service_errors(form, error)
         else:
@@ -416,7 +417,7 @@ def rows_reorder(request: HttpRequest, pk: int, section: str) -> HttpResponse:
                 expected_revision=form.cleaned_data["revision"],
             )
         except ValidationError as error:
-            if getattr(error, "code", None) == "stale":
+            if stale.is_stale(error):
                 plan.refresh_from_db()
                 fresh = RowsOrderForm(
                     rows=list(model.objects.filter(plan=plan)),

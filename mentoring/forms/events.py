@@ -2,7 +2,6 @@
 mentoring.services.events, whose ValidationErrors the views put back on these forms."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
@@ -24,12 +23,6 @@ from ..models import (
 from ..services.events import EDITABLE_FIELDS, RecommendationInput
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: by field where it has one, else on top."""
-    for field, messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
 
 
 class EventForm(forms.Form):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from cities.models import City
+from config import stale
 
 from ..models import (
     EVENT_WORKFLOW,
@@ -181,8 +182,11 @@ def event_create(
     return event
 
 
-def event_update(*, event: Event, **fields: Unpack[EventFields]) -> Event:
-    """Change what a planned or confirmed event is; held and cancelled events are records."""
+def event_update(
+    *, event: Event, expected_version: str | None = None, **fields: Unpack[EventFields]
+) -> Event:
+    """Change what a planned or confirmed event is; held and cancelled events are records.
+    Refused (``config.stale``) when the event changed since the page of ``expected_version``."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"event_update() cannot change {', '.join(sorted(unknown))}")
@@ -193,6 +197,7 @@ def event_update(*, event: Event, **fields: Unpack[EventFields]) -> Event:
                 "status": current.get_status_display().lower()
             }
             raise ValidationError({"__all__": [message]})
+        stale.check(current, expected_version)
         for name, value in fields.items():
             setattr(event, name, value.strip() if isinstance(value, str) else value)
         _clean_and_raise(event, _event_errors(event))
@@ -347,17 +352,27 @@ class RecommendationInput:
     delete: bool = False
 
 
+def report_version(report: EventReport | None) -> str:
+    """The version of a report with its recommendations, as its edit page carries it."""
+    if report is None:
+        return stale.version_of(None)
+    return stale.version_of(report, parts=report.recommendations.order_by("pk"))
+
+
 def report_save(
     *,
     event: Event,
     findings: str,
     recommendations: Sequence[RecommendationInput] = (),
     by: User | None = None,
+    expected_version: str | None = None,
 ) -> EventReport:
     """Write or rewrite the report of a held event.
 
     Recommendations keep their id and number while the report is edited, so that an action plan
     can cite them; new ones are numbered after the highest number the report had.
+    ``expected_version``: the report as the page showed it (``report_version``); a report
+    written or changed since is refused (``config.stale``), the event's row locked meanwhile.
     """
     errors: Errors = {}
     if event.status != EventStatus.HELD:
@@ -366,7 +381,9 @@ def report_save(
     if not findings:
         _add(errors, "findings", _("Write what the event found."))
     with transaction.atomic():
+        Event.objects.select_for_update().filter(pk=event.pk).first()
         report = EventReport.objects.select_for_update().filter(event=event).first()
+        stale.check_token(report_version(report), expected_version, current_object=report)
         existing = {r.pk: r for r in report.recommendations.all()} if report else {}
         for item in recommendations:
             if item.pk is not None and item.pk not in existing:

@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from cities.models import City
 from cities.services import city_save
+from config import stale
 
 from ..models import PAIRING_WORKFLOW, Pairing, PairingStatus, Participation, Programme, Scheme
 from ..selectors.pairings import was_withdrawn
@@ -114,12 +115,16 @@ def pairing_transition(*, pairing: Pairing, to: str, reason: str = "") -> Pairin
     return locked
 
 
-def pairing_update(*, pairing: Pairing, mentor: City, implementing: City) -> Pairing:
-    """Change the cities of a proposed pairing; the pairing rules apply as on creation."""
+def pairing_update(
+    *, pairing: Pairing, mentor: City, implementing: City, expected_version: str | None = None
+) -> Pairing:
+    """Change the cities of a proposed pairing; the pairing rules apply as on creation. A
+    pairing changed since the page of ``expected_version`` was drawn is refused."""
     if pairing.status != PairingStatus.PROPOSED:
         raise ValidationError(_("Only a proposed pairing can change its cities."))
     with transaction.atomic():
         Scheme.objects.select_for_update().filter(pk=pairing.scheme_id).first()
+        stale.locked(pairing, expected_version)
         others = Pairing.objects.exclude(pk=pairing.pk)
         pairing_validate(
             scheme=pairing.scheme, mentor=mentor, implementing=implementing, pairings=others

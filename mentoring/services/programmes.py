@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from accounts.services import membership_grant
 from cities.models import City
+from config import stale
 
 from ..models import ExpertOrganisation, Pairing, Participation, Programme, Scheme
 
@@ -21,15 +22,19 @@ def programme_create(*, programme: Programme, by: User) -> Programme:
     return programme
 
 
-def programme_update(*, programme: Programme) -> Programme:
+def programme_update(*, programme: Programme, expected_version: str | None = None) -> Programme:
+    """Save a programme's changes, unless it changed since the page of ``expected_version``
+    was drawn (``config.stale``)."""
     programme.full_clean()
     with transaction.atomic():
+        stale.locked(programme, expected_version)
         programme.save()
     return programme
 
 
-def scheme_save(*, scheme: Scheme, commitments=None) -> Scheme:
-    """Create or update a scheme; a smaller capacity may not drop below a mentor's current load."""
+def scheme_save(*, scheme: Scheme, commitments=None, expected_version: str | None = None) -> Scheme:
+    """Create or update a scheme; a smaller capacity may not drop below a mentor's current load.
+    A scheme changed since the page of ``expected_version`` was drawn is refused."""
     scheme.full_clean()
     if scheme.pk:
         from .pairings import ACTIVE_STATUSES
@@ -52,15 +57,21 @@ def scheme_save(*, scheme: Scheme, commitments=None) -> Scheme:
                 }
             )
     with transaction.atomic():
+        if scheme.pk:
+            stale.locked(scheme, expected_version)
         scheme.save()
         if commitments is not None:
             scheme.commitments.set(commitments)
     return scheme
 
 
-def organisation_save(*, organisation: ExpertOrganisation) -> ExpertOrganisation:
+def organisation_save(
+    *, organisation: ExpertOrganisation, expected_version: str | None = None
+) -> ExpertOrganisation:
     organisation.full_clean()
     with transaction.atomic():
+        if organisation.pk:
+            stale.locked(organisation, expected_version)
         organisation.save()
     return organisation
 

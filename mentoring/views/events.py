@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from cities.models import City
+from config import stale
+from config.views import add_service_errors
 from documents.exports import FORMATS, export_response
 
 from ..feeds import calendar_feed, portal_url
@@ -26,7 +28,6 @@ from ..forms.events import (
     EventStatusForm,
     RecommendationFormSet,
     ReportForm,
-    add_service_errors,
 )
 from ..models import Attendance, Event, Pairing, Programme
 from ..permissions import (
@@ -58,6 +59,7 @@ from ..services.events import (
     event_transition,
     event_update,
     report_save,
+    report_version,
 )
 
 EVENTS_PER_PAGE = 50
@@ -69,6 +71,8 @@ def _posted(request: HttpRequest):
 
 def _status(form_or_forms) -> int:
     forms = form_or_forms if isinstance(form_or_forms, list | tuple) else [form_or_forms]
+    if any(stale.was_refused(form) for form in forms):
+        return 409
     return 400 if any(form.errors for form in forms) else 200
 
 
@@ -225,9 +229,11 @@ def event_update_view(request: HttpRequest, pk: int) -> HttpResponse:
         programme=event.programme,
         pairing=event.pairing,
     )
+    stale.track(form, event)
     if request.method == "POST" and form.is_valid():
         try:
-            event_update(event=event, **form.cleaned_data)
+            fields = {k: v for k, v in form.cleaned_data.items() if k != stale.FIELD}
+            event_update(event=event, expected_version=stale.expected(form), **fields)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -334,6 +340,7 @@ def report_view(request: HttpRequest, pk: int) -> HttpResponse:
         initial=[{"id": r.pk, "text": r.text, "position": r.position} for r in recommendations],
         prefix="recommendations",
     )
+    stale.track(form, None, version=report_version(report))
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             report_save(
@@ -341,6 +348,7 @@ def report_view(request: HttpRequest, pk: int) -> HttpResponse:
                 findings=form.cleaned_data["findings"],
                 recommendations=formset.inputs(),
                 by=user,
+                expected_version=stale.expected(form),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -349,6 +357,12 @@ def report_view(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(reverse("mentoring:event", kwargs={"pk": event.pk}) + "#report")
     context = {"event": event, "form": form, "formset": formset}
     status = 400 if form.errors or any(formset.errors) or formset.non_form_errors() else 200
+    if stale.was_refused(form):
+        status = 409
+        saved = getattr(event, "report", None)
+        if saved is not None:
+            texts = [r.text for r in saved.recommendations.order_by("position")]
+            form.stale_saved.append((_("Recommendations"), "; ".join(texts) or "—"))
     return render(request, "mentoring/events/report_form.html", context, status=status)
 
 

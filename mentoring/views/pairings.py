@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from cities.models import City
+from config import stale
 from config.views import add_service_errors, paginate, query_without_page, render_form
 from documents.exports import FORMATS, export_response
 
@@ -120,9 +121,15 @@ def pairing_edit(request: HttpRequest, pk: int) -> HttpResponse:
         cities=cities,
         initial={"mentor": pairing.mentor_id, "implementing": pairing.implementing_id},
     )
+    stale.track(form, pairing)
     if request.method == "POST" and form.is_valid():
         try:
-            pairing_update(pairing=pairing, **form.cleaned_data)
+            pairing_update(
+                pairing=pairing,
+                mentor=form.cleaned_data["mentor"],
+                implementing=form.cleaned_data["implementing"],
+                expected_version=stale.expected(form),
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

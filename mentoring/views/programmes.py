@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cities.models import City
+from config import stale
 from config.views import add_service_errors, render_form
 
 from ..forms.programmes import ExpertOrganisationForm, ParticipationForm, ProgrammeForm, SchemeForm
@@ -52,9 +53,12 @@ def programme_create_view(request: HttpRequest) -> HttpResponse:
 def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _managed_programme(request, slug)
     form = ProgrammeForm(request.POST or None, instance=programme)
+    stale.track(form, programme)
     if request.method == "POST" and form.is_valid():
         try:
-            programme = programme_update(programme=form.instance)
+            programme = programme_update(
+                programme=form.instance, expected_version=stale.expected(form)
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -74,9 +78,14 @@ def scheme_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpR
         programme=programme,
         initial=None if scheme else {"commitments": []},
     )
+    stale.track(form, scheme)
     if request.method == "POST" and form.is_valid():
         try:
-            scheme = scheme_save(scheme=form.instance, commitments=form.cleaned_data["commitments"])
+            scheme = scheme_save(
+                scheme=form.instance,
+                commitments=form.cleaned_data["commitments"],
+                expected_version=stale.expected(form),
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -128,9 +137,16 @@ def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
         raise PermissionDenied
     organisation = get_object_or_404(ExpertOrganisation, pk=pk) if pk else None
     form = ExpertOrganisationForm(request.POST or None, instance=organisation)
+    stale.track(form, organisation)
     if request.method == "POST" and form.is_valid():
-        organisation = organisation_save(organisation=form.instance)
-        messages.success(request, _("%(name)s saved.") % {"name": organisation})
-        return redirect("mentoring:organisations")
+        try:
+            organisation = organisation_save(
+                organisation=form.instance, expected_version=stale.expected(form)
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s saved.") % {"name": organisation})
+            return redirect("mentoring:organisations")
     context = {"form": form, "organisation": organisation}
     return render_form(request, "mentoring/organisation_form.html", context)

@@ -3,7 +3,7 @@ time, and the city forms (a new city joins one of its creator's programmes)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +14,8 @@ from cities.models import City
 from cities.permissions import can_create_city, can_manage_city, can_view_city_team
 from cities.selectors import city_team
 from cities.services import city_save
-from config.views import paginate, query_without_page, render_form
+from config import stale
+from config.views import add_service_errors, paginate, query_without_page, render_form
 from documents.exports import FORMATS, export_response
 from mentoring.models import Programme
 from mentoring.selectors import cities_visible_to, coordinated_programmes, pairings_for
@@ -88,12 +89,17 @@ def city_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         raise PermissionDenied
     programmes = None if city else coordinated_programmes(request.user)
     form = CityForm(request.POST or None, instance=city, programmes=programmes)
+    stale.track(form, city)
     if request.method == "POST" and form.is_valid():
         programme = form.cleaned_data.get("programme")
-        if programme is None:
-            city = city_save(city=form.instance)
+        try:
+            if programme is None:
+                saved = city_save(city=form.instance, expected_version=stale.expected(form))
+            else:
+                saved = city_create_in_programme(city=form.instance, programme=programme)
+        except ValidationError as error:
+            add_service_errors(form, error)
         else:
-            city = city_create_in_programme(city=form.instance, programme=programme)
-        messages.success(request, _("%(city)s saved.") % {"city": city})
-        return redirect(city)
+            messages.success(request, _("%(city)s saved.") % {"city": saved})
+            return redirect(saved)
     return render_form(request, "portal/cities/city_form.html", {"form": form, "city": city})

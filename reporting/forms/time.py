@@ -2,6 +2,7 @@
 choice); the timesheet's rules live in reporting.services, whose ValidationErrors the views put
 back on these forms and on the month grid's cells."""
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -149,6 +150,7 @@ class EntryForm(forms.Form):
         """The cleaned values the services take, without the form's own choices."""
         data = dict(self.cleaned_data)
         data.pop("city", None)
+        data.pop("version", None)
         return data
 
 
@@ -164,6 +166,28 @@ class GridInput:
     descriptions: dict[date, str] = field(default_factory=dict)
     errors: dict[str, list[str]] = field(default_factory=dict)
     values: dict[str, str] = field(default_factory=dict)
+    # The cells as the page showed them (None: the page sent none), by name and read.
+    drawn: dict[str, str] | None = None
+    drawn_hours: dict[tuple[date, str], Decimal | None] | None = None
+    drawn_descriptions: dict[date, str] | None = None
+
+    def changed_by_page(self, name: str) -> bool:
+        """Whether the page changed this cell from what it showed."""
+        if self.drawn is None:
+            return True
+        before, now = self.drawn.get(name, ""), self.values.get(name, "")
+        try:
+            return (parse_hours(before) or 0) != (parse_hours(now) or 0)
+        except ValueError:
+            return before.strip() != now.strip()
+
+
+DRAWN_FIELD = "drawn"
+
+
+def drawn_json(values: dict[str, str]) -> str:
+    """The cells as a page shows them, for its hidden field: only those with a value."""
+    return json.dumps({name: value for name, value in sorted(values.items()) if value})
 
 
 def parse_hours(raw: str) -> Decimal | None:
@@ -204,4 +228,29 @@ def parse_grid(data, days: list[date]) -> GridInput:
                 grid.errors[name] = [
                     _("Enter a number of hours, e.g. 2 or 2.5, or leave it empty.")
                 ]
+    _parse_drawn(grid, data.get(DRAWN_FIELD), days)
     return grid
+
+
+def _parse_drawn(grid: GridInput, raw: str | None, days: list[date]) -> None:
+    """Read the hidden copy of the cells as the page showed them. A page that sent none is not
+    compared; one that cannot be read (tampered with) is compared with an empty month, which
+    refuses any cell someone has filled meanwhile rather than writing over it."""
+    if raw is None:
+        return
+    try:
+        drawn = json.loads(raw) if raw.strip() else {}
+    except ValueError:
+        drawn = {}
+    if not isinstance(drawn, dict):
+        drawn = {}
+    grid.drawn = {str(k): str(v) for k, v in drawn.items() if isinstance(v, str | int | float)}
+    grid.drawn_hours, grid.drawn_descriptions = {}, {}
+    for day in days:
+        grid.drawn_descriptions[day] = grid.drawn.get(grid_description_field(day), "").strip()
+        for activity in Activity.values:
+            try:
+                before = parse_hours(grid.drawn.get(grid_field(day, activity), ""))
+            except ValueError:
+                before = None
+            grid.drawn_hours[day, activity] = before

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cities.models import City
+from config import stale
 
 from .. import permissions
 from ..models import (
@@ -30,10 +31,13 @@ def staff_rate_save(
     working_time_share: Decimal,
     by: User,
     new: bool = False,
+    expected_version: str | None = None,
 ) -> StaffRate:
     """Enter or change a person's annual costs for a year. Approved months keep the rate they
-    were approved with. ``new``: only enter one; a rate that exists for the year is refused (from
-    the "new rate" page changing it is likely a slip)."""
+    were approved with. ``new``: only enter one; a rate that exists for the year is refused
+    (from the "new rate" page changing it is likely a slip). ``expected_version``: the rate as
+    the page showed it; one changed since is refused (``config.stale``), its row locked while
+    compared."""
     if not permissions.can_manage_rates(by, city.pk):
         raise ValidationError(
             _("Only supervisors of %(city)s and coordinators enter its rates.") % {"city": city}
@@ -45,6 +49,8 @@ def staff_rate_save(
             {"person": [_("Choose a person who works for %(city)s.") % {"city": city}]}
         )
     existing = StaffRate.objects.filter(person=person, city=city, year=year).first()
+    if existing is not None and not new:
+        existing = stale.locked(existing, expected_version)
     if existing is not None and new:
         raise ValidationError(
             {

@@ -3,6 +3,7 @@
 from calendar import monthrange
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cities.models import City
+from config import stale
 from mentoring.models import Event, Programme
 
 from .. import permissions
@@ -200,13 +202,17 @@ def time_entry_create(
 
 
 @transaction.atomic
-def time_entry_update(entry: TimeEntry, *, by: User, **changes) -> TimeEntry:
-    """Change one of the person's own entries, in a month that is still open."""
+def time_entry_update(
+    entry: TimeEntry, *, by: User, expected_version: str | None = None, **changes
+) -> TimeEntry:
+    """Change one of the person's own entries, in a month that is still open; refused
+    (``config.stale``) when it changed since the page with ``expected_version`` was drawn."""
     if entry.person_id != by.pk:
         raise ValidationError(_("Only the person who recorded the time can change it."))
     old_sheet = TimesheetMonth.objects.select_for_update().get(pk=entry.timesheet_id)
     if old_sheet.is_locked:
         raise ValidationError(_locked_message(old_sheet))
+    stale.locked(entry, expected_version)
     for field in ("day", "activity", "hours", "event", "description"):
         if field in changes:
             setattr(entry, field, changes[field])
@@ -246,6 +252,27 @@ def grid_description_field(day: date) -> str:
     return f"d_{day:%d}"
 
 
+def grid_stale_message() -> str:
+    return _(
+        "Someone else saved some of these cells while you were editing the month, so nothing "
+        "was saved. Cells that only you changed are kept as you typed them; each marked cell "
+        "shows the value saved meanwhile. Compare, then save again to keep yours."
+    )
+
+
+def _same_hours(a: Decimal | None, b: Decimal | None) -> bool:
+    return (a or Decimal(0)) == (b or Decimal(0))
+
+
+def _day_description(entries: list[TimeEntry]) -> str:
+    """A day's description as the grid shows it: its entries' distinct texts, in order."""
+    texts: list[str] = []
+    for entry in entries:
+        if entry.description and entry.description not in texts:
+            texts.append(entry.description)
+    return "; ".join(texts)
+
+
 @transaction.atomic
 def month_grid_save(
     *,
@@ -255,9 +282,18 @@ def month_grid_save(
     month: date,
     hours: dict[tuple[date, str], Decimal | None],
     descriptions: dict[date, str],
+    drawn_hours: dict[tuple[date, str], Decimal | None] | None = None,
+    drawn_descriptions: dict[date, str] | None = None,
     dry_run: bool = False,
 ) -> int:
-    """Save a whole month from the grid: one value per day and activity (None clears the cell).
+    """Save a month from the grid: one value per day and activity (None clears the cell).
+
+    ``drawn_hours`` and ``drawn_descriptions`` are the cells as the page showed them. With them,
+    only the cells the page changed are written, so that two pages of one month that changed
+    different cells both keep their changes; a cell the page changed that someone else also
+    changed since the page was drawn refuses the whole save (errors with code "stale" on those
+    cells, naming the value saved meanwhile). Without them (a script) every cell given is meant.
+    The month's row is locked while the cells are compared, so two saves cannot both pass.
 
     Entries linked to an event are kept as they are; the grid holds the others. Either every
     cell is saved or none is: errors come back keyed by the grid's field names.
@@ -269,31 +305,85 @@ def month_grid_save(
     sheet = timesheet_for(person=person, programme=programme, city=city, month=month, lock=True)
     if sheet.is_locked:
         raise ValidationError(_locked_message(sheet))
-    existing = {(e.day, e.activity): e for e in sheet.entries.filter(event__isnull=True).order_by()}
+    grid_entries = list(sheet.entries.filter(event__isnull=True).order_by("day", "activity", "pk"))
+    existing = {(e.day, e.activity): e for e in grid_entries}
+    stored_descriptions: dict[date, str] = {}
+    for day in {e.day for e in grid_entries}:
+        stored_descriptions[day] = _day_description([e for e in grid_entries if e.day == day])
     days = set(days_of_month(sheet.month))
+    tracked = drawn_hours is not None
     changed = 0
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[Any]] = {}
     saved: list[tuple[str, TimeEntry]] = []
+
+    def conflict(field: str, newer: str) -> None:
+        errors[field] = [
+            ValidationError(
+                _("Saved meanwhile by someone else: %(value)s. Yours is kept here.")
+                % {"value": newer or _("empty")},
+                code="stale",
+            )
+        ]
+
+    # The description each day gets: what the page typed where it changed it, else None (the
+    # entries keep theirs).
+    new_descriptions: dict[date, str | None] = {}
+    for day, typed in descriptions.items():
+        typed = typed.strip()
+        stored = stored_descriptions.get(day, "")
+        if not tracked:
+            new_descriptions[day] = typed
+            continue
+        shown = (drawn_descriptions or {}).get(day, "").strip()
+        if typed == shown:
+            new_descriptions[day] = None
+        elif stored not in (shown, typed):
+            conflict(grid_description_field(day), stored)
+        else:
+            new_descriptions[day] = typed
+
+    # The hours each cell gets: what the page typed where it changed it, else what is stored.
+    new_hours: dict[tuple[date, str], Decimal | None] = {}
+    for (day, activity), value in sorted(hours.items()):
+        if day not in days or activity not in Activity.values:
+            continue
+        entry = existing.get((day, activity))
+        stored_hours = entry.hours if entry is not None else None
+        if not tracked:
+            new_hours[day, activity] = value
+            continue
+        drawn = (drawn_hours or {}).get((day, activity))
+        if _same_hours(value, drawn):
+            new_hours[day, activity] = stored_hours
+        elif not _same_hours(stored_hours, drawn) and not _same_hours(stored_hours, value):
+            conflict(grid_field(day, activity), _plain(stored_hours) if stored_hours else "")
+        else:
+            new_hours[day, activity] = value
+    if errors:
+        # Refused before anything is written: nothing of this page is saved.
+        raise ValidationError(errors)
+
     # A description is kept on the day's grid entries: a day without hours would drop it.
-    days_with_hours = {day for (day, _activity), value in hours.items() if value}
-    for day, text in descriptions.items():
-        if day in days and text.strip() and day not in days_with_hours:
+    days_with_hours = {day for (day, _activity), value in new_hours.items() if value}
+    days_with_hours |= {day for (day, activity) in existing if (day, activity) not in new_hours}
+    for day, new_text in new_descriptions.items():
+        if day in days and new_text and day not in days_with_hours:
             errors[grid_description_field(day)] = [
                 _("Enter the hours of this day too: a description belongs to its hours.")
             ]
     # First every cell on its own, saved; then the day and year totals, on the month as it now
     # stands, so that moving hours from one activity to another is judged on the result.
-    for (day, activity), value in sorted(hours.items()):
-        if day not in days or activity not in Activity.values:
-            continue
+    for (day, activity), value in sorted(new_hours.items()):
         entry = existing.get((day, activity))
-        description = descriptions.get(day, "").strip()
+        changed_text = new_descriptions.get(day)
+        kept = entry.description if entry is not None else stored_descriptions.get(day, "")
+        text = changed_text if changed_text is not None else kept
         if value is None or value == 0:
             if entry is not None:
                 entry.delete()
                 changed += 1
             continue
-        if entry is not None and entry.hours == value and entry.description == description:
+        if entry is not None and entry.hours == value and entry.description == text:
             continue
         if entry is None:
             entry = TimeEntry(
@@ -304,7 +394,7 @@ def month_grid_save(
                 activity=activity,
                 timesheet=sheet,
             )
-        entry.hours, entry.description = value, description
+        entry.hours, entry.description = value, text
         field = grid_field(day, activity)
         entry_errors = _entry_errors(entry, programme, totals=False)
         if entry_errors:

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.models import Role, User
 from accounts.selectors import scopes_of
 from cities.models import City
+from config import stale
 from config.views import (
     add_service_errors,
     get_visible_or_404,
@@ -365,6 +366,7 @@ def rate_edit(request: HttpRequest, pk: int) -> HttpResponse:
         people=User.objects.none(),
         rate=rate,
     )
+    stale.track(form, rate)
     if request.method == "POST" and form.is_valid():
         return _save_rate(request, form, rate)
     return _rate_page(request, form, rate)
@@ -396,6 +398,7 @@ def _save_rate(request: HttpRequest, form: StaffRateForm, rate: StaffRate | None
             working_time_share=data["working_time_share"],
             by=request.user,
             new=rate is None,
+            expected_version=stale.expected(form),
         )
     except ValidationError as error:
         add_service_errors(form, error)

@@ -29,14 +29,17 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.models import Role, User
 from cities.models import City
 from cities.selectors import cities_of
+from config import stale
 from config.views import add_service_errors, render_form
 from mentoring.models import Event, Participation, Programme
 
 from .. import services
 from ..forms.time import (
+    DRAWN_FIELD,
     EntryForm,
     GoToMonthForm,
     GridInput,
+    drawn_json,
     parse_grid,
     parse_hours,
     programme_months,
@@ -274,12 +277,14 @@ def _grid_rows(
 
 def _save_grid(
     *, user: User, programme: Programme, city: City, month: date, grid: GridInput
-) -> tuple[int, dict[str, list[str]], list[str]]:
+) -> tuple[int, dict[str, list[str]], list[str], set[str]]:
     """Save the grid through the service. Cells that could not be read keep their stored value
     while the service judges the rest (a dry run), so that every message shows at once; any
-    error and nothing is saved. Returns (changes, cell errors, other errors)."""
+    error and nothing is saved. Returns (changes, cell errors, other errors, the cells refused
+    because someone else changed them meanwhile)."""
     errors = {name: list(messages_) for name, messages_ in grid.errors.items()}
     general: list[str] = []
+    stale: set[str] = set()
     changed = 0
     try:
         changed = services.month_grid_save(
@@ -289,10 +294,19 @@ def _save_grid(
             month=month,
             hours=grid.hours,
             descriptions=grid.descriptions,
+            drawn_hours=grid.drawn_hours,
+            drawn_descriptions=grid.drawn_descriptions,
             dry_run=bool(errors),
         )
     except ValidationError as error:
         if hasattr(error, "error_dict"):
+            stale = {
+                name
+                for name, items in error.error_dict.items()
+                if any(item.code == "stale" for item in items)
+            }
+            if stale:
+                general.append(services.grid_stale_message())
             for name, messages_ in error.message_dict.items():
                 if name in grid.values:
                     errors.setdefault(name, []).extend(messages_)
@@ -300,7 +314,7 @@ def _save_grid(
                     general.extend(messages_)
         else:
             general.extend(error.messages)
-    return changed, errors, general
+    return changed, errors, general, stale
 
 
 @login_required
@@ -326,7 +340,7 @@ def grid(request: HttpRequest, programme: str, year: int, month: int) -> HttpRes
     if request.method == "POST":
         editable = [day for day in month_grid.days if month_grid.closed(day) is None]
         posted = parse_grid(request.POST, editable)
-        changed, errors, general = _save_grid(
+        changed, errors, general, stale = _save_grid(
             user=user, programme=programme, city=city, month=first, grid=posted
         )
         if not errors and not general:
@@ -343,10 +357,21 @@ def grid(request: HttpRequest, programme: str, year: int, month: int) -> HttpRes
             else:
                 messages.info(request, _("Nothing to save: the month was already like this."))
             return redirect(grid_url(programme, first, city, cities))
+        # Drawn again from what is stored now, with the cells this page changed as typed: a
+        # second save then writes only those, never back the values of an older page.
+        month_grid = _MonthGrid.load(user, programme, city, first)
         if not month_grid.locked:
-            month_grid.values.update(posted.values)
+            for name, value in posted.values.items():
+                if posted.changed_by_page(name):
+                    if name not in stale and posted.drawn is not None:
+                        # Compared again with what this page showed, unless refused as stale
+                        # (its newer value is shown beside it: saving again is deliberate).
+                        month_grid.drawn[name] = posted.drawn.get(name, "")
+                    month_grid.values[name] = value
         context = _grid_context(month_grid, cities, errors=errors, general=general)
-        return render(request, "reporting/time/grid.html", context, status=400)
+        context["stale"] = bool(stale)
+        status = 409 if stale else 400
+        return render(request, "reporting/time/grid.html", context, status=status)
     context = _grid_context(month_grid, cities, errors={}, general=[])
     return render(request, "reporting/time/grid.html", context)
 
@@ -364,6 +389,8 @@ class _MonthGrid:
     sheet: TimesheetMonth | None
     entries: list[TimeEntry]
     values: dict[str, str]
+    # The cells as stored when the page is drawn, which the page sends back with its save.
+    drawn: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, user: User, programme: Programme, city: City, month: date) -> "_MonthGrid":
@@ -388,6 +415,7 @@ class _MonthGrid:
             sheet=sheet,
             entries=entries,
             values=_stored_values(entries),
+            drawn=_stored_values(entries),
         )
 
     @property
@@ -457,6 +485,8 @@ def _grid_context(
         "my_time_url": _with_city(reverse("reporting:my_time"), city, cities),
         "entry_create_url": _entry_create_url(programme, city, cities),
         "max_hours_per_day": programme.max_hours_per_day,
+        "drawn_field": DRAWN_FIELD,
+        "drawn": drawn_json(grid.drawn),
     }
 
 
@@ -558,9 +588,15 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
         programmes=None,
         events=entry.programme.events.select_related("programme").order_by("starts_on", "title"),
     )
+    stale.track(form, entry)
     if request.method == "POST" and form.is_valid():
         try:
-            services.time_entry_update(entry, by=request.user, **form.service_fields())
+            services.time_entry_update(
+                entry,
+                by=request.user,
+                expected_version=stale.expected(form),
+                **form.service_fields(),
+            )
         except ValidationError as error:
             add_service_errors(form, error)
             entry.refresh_from_db()  # the service set the refused values on it

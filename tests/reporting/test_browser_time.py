@@ -99,3 +99,50 @@ def test_an_officer_types_a_month_saves_it_and_fixes_a_refused_cell(page):  # no
     page.get_by_role("button", name="Save the month").click()
     page.get_by_text("The month is saved: 3 changes.").wait_for()
     assert TimeEntry.objects.filter(person=world.officer).count() == 6
+
+
+def test_a_second_tab_of_the_month_keeps_the_first_tabs_save(page):  # noqa: F811
+    world = build_time_world()
+    sign_in(page, world.officer.email, PASSWORD)
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    url = reverse(
+        "reporting:grid", kwargs={"programme": world.programme.slug, "year": 2017, "month": 3}
+    )
+    other = page.context.new_page()
+    other.set_default_timeout(15_000)
+    for tab in (page, other):
+        tab.goto(url)
+        tab.get_by_role("heading", name="My time in March 2017").wait_for()
+
+    page.get_by_label("Needs analysis, Monday 6 March").fill("5")
+    page.get_by_label("Travel, Tuesday 7 March").fill("1")
+    page.get_by_role("button", name="Save the month").click()
+    page.get_by_text("The month is saved: 2 changes.").wait_for()
+
+    # The older tab changes a cell the first tab did not touch: both changes are kept.
+    other.get_by_label("Follow-up, Wednesday 8 March").fill("2")
+    other.get_by_role("button", name="Save the month").click()
+    other.get_by_text("The month is saved: 1 change.").wait_for()
+    assert other.get_by_label("Needs analysis, Monday 6 March").input_value() == "5"
+
+    # Now the first tab is the older one: it changes Monday too and is refused for that cell.
+    page.get_by_label("Needs analysis, Monday 6 March").fill("6")
+    other.get_by_label("Needs analysis, Monday 6 March").fill("7")
+    other.get_by_role("button", name="Save the month").click()
+    other.get_by_text("The month is saved: 1 change.").wait_for()
+    page.get_by_role("button", name="Save the month").click()
+    summary = page.get_by_role("alert")
+    summary.get_by_text("Nothing was saved: someone else saved first.").wait_for()
+    cell = page.get_by_label("Needs analysis, Monday 6 March")
+    assert cell.input_value() == "6"  # what was typed, kept
+    assert cell.get_attribute("aria-invalid") == "true"
+    message = page.locator("#" + cell.get_attribute("aria-describedby")).inner_text()
+    assert message == "Saved meanwhile by someone else: 7. Yours is kept here."
+    assert TimeEntry.objects.get(day="2017-03-06", activity="needs_analysis").hours == 7
+
+    # Saving again, after comparing, is deliberate.
+    page.get_by_role("button", name="Save the month").click()
+    page.get_by_text("The month is saved: 1 change.").wait_for()
+    assert TimeEntry.objects.get(day="2017-03-06", activity="needs_analysis").hours == 6
+    # The first tab never showed Wednesday's 2 h and did not touch the cell: they stay.
+    assert TimeEntry.objects.get(day="2017-03-08", activity="follow_up").hours == 2

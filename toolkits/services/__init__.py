@@ -32,6 +32,8 @@ from .renderings import (
 )
 from .toolkits import (
     edition_publish,
+    practices_version,
+    success_factors_version,
     toolkit_create,
     toolkit_set_practices,
     toolkit_set_success_factors,
@@ -60,6 +62,8 @@ __all__ = [
     "rendering_redo",
     "rendering_retry",
     "toolkit_create",
+    "practices_version",
+    "success_factors_version",
     "toolkit_set_practices",
     "toolkit_set_success_factors",
     "toolkit_update",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cities.models import City
+from config import stale
 
 from .. import permissions
 from ..images import checked_image
@@ -157,9 +158,12 @@ def practice_create(*, city: City, author: User, **fields) -> GoodPractice:
     return practice
 
 
-def practice_update(practice: GoodPractice, *, by: User, **fields) -> GoodPractice:
+def practice_update(
+    practice: GoodPractice, *, by: User, expected_version: str | None = None, **fields
+) -> GoodPractice:
     """Change a practice's content. Who may depends on its state as stored, not as the caller
-    last saw it (it may have been sent for review meanwhile)."""
+    last saw it (it may have been sent for review meanwhile). ``expected_version``: the practice
+    as the page showed it; one changed since is refused (``config.stale``)."""
     relations = {name: fields.pop(name) for name in PRACTICE_RELATIONS if name in fields}
     unknown = set(fields) - set(PRACTICE_FIELDS)
     if unknown:
@@ -168,6 +172,7 @@ def practice_update(practice: GoodPractice, *, by: User, **fields) -> GoodPracti
         stored = _locked(practice)
         if not permissions.can_edit_practice(by, stored):
             raise ValidationError(_("You cannot change this practice in its present state."))
+        stale.check(stored, expected_version)
         practice.status = stored.status
         for name, value in fields.items():
             setattr(practice, name, value)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from config import stale
 from mentoring.models import Scheme
 
 from .. import permissions
@@ -36,18 +37,52 @@ def toolkit_create(*, scheme: Scheme, by: User, title: str, **fields) -> Toolkit
     return toolkit
 
 
-def toolkit_update(toolkit: Toolkit, *, by: User, **fields) -> Toolkit:
+def toolkit_update(
+    toolkit: Toolkit, *, by: User, expected_version: str | None = None, **fields
+) -> Toolkit:
+    """Change a toolkit's details, unless they changed since the page of ``expected_version``
+    was drawn (``config.stale``)."""
     if not permissions.can_manage_toolkit(by, toolkit):
         raise ValidationError(_("Only the theme's expert partner or a coordinator edits it."))
-    for name, value in fields.items():
-        setattr(toolkit, name, value)
-    toolkit.full_clean()
-    toolkit.save()
+    with transaction.atomic():
+        stale.locked(toolkit, expected_version)
+        for name, value in fields.items():
+            setattr(toolkit, name, value)
+        toolkit.full_clean()
+        toolkit.save()
     return toolkit
 
 
-def toolkit_set_practices(toolkit: Toolkit, *, by: User, practices: Iterable[GoodPractice]) -> None:
-    """Put exactly these practices in the toolkit, in this order."""
+def practices_version(toolkit: Toolkit) -> str:
+    """The version of the toolkit's list of practices, as its page carries it."""
+    return stale.rows_version(toolkit.entries.order_by("position", "pk"))
+
+
+def success_factors_version(toolkit: Toolkit, factors=None) -> str:
+    """The version of the toolkit's success factors (``factors``, when the page has them
+    already, in their order), as their page carries it."""
+    rows = toolkit.success_factors.order_by("position", "pk") if factors is None else factors
+    return stale.rows_version(rows)
+
+
+def _check_list(toolkit: Toolkit, version, expected: str | None) -> None:
+    """Lock the toolkit, then refuse a list saved from a page older than its stored version
+    (nothing to compare when no page version is given: a script, the demo)."""
+    if not expected:
+        return
+    Toolkit.objects.select_for_update().filter(pk=toolkit.pk).first()
+    stale.check_token(version(toolkit), expected)
+
+
+def toolkit_set_practices(
+    toolkit: Toolkit,
+    *,
+    by: User,
+    practices: Iterable[GoodPractice],
+    expected_version: str | None = None,
+) -> None:
+    """Put exactly these practices in the toolkit, in this order; refused (``config.stale``)
+    when the list changed since the page of ``expected_version`` was drawn."""
     if not permissions.can_manage_toolkit(by, toolkit):
         raise ValidationError(_("Only the theme's expert partner or a coordinator edits it."))
     practices = list(practices)
@@ -74,6 +109,7 @@ def toolkit_set_practices(toolkit: Toolkit, *, by: User, practices: Iterable[Goo
     if len({p.pk for p in practices}) != len(practices):
         raise ValidationError({"practices": [_("A practice appears only once in a toolkit.")]})
     with transaction.atomic():
+        _check_list(toolkit, practices_version, expected_version)
         toolkit.entries.all().delete()
         ToolkitEntry.objects.bulk_create(
             ToolkitEntry(toolkit=toolkit, practice=p, position=i)
@@ -83,9 +119,14 @@ def toolkit_set_practices(toolkit: Toolkit, *, by: User, practices: Iterable[Goo
 
 
 def toolkit_set_success_factors(
-    toolkit: Toolkit, *, by: User, factors: Iterable[tuple[str, str]]
+    toolkit: Toolkit,
+    *,
+    by: User,
+    factors: Iterable[tuple[str, str]],
+    expected_version: str | None = None,
 ) -> None:
-    """Replace the key success factors with these (name, description) pairs, in order."""
+    """Replace the key success factors with these (name, description) pairs, in order;
+    refused (``config.stale``) when they changed since the page of ``expected_version``."""
     if not permissions.can_manage_toolkit(by, toolkit):
         raise ValidationError(_("Only the theme's expert partner or a coordinator edits it."))
     rows = [
@@ -96,6 +137,7 @@ def toolkit_set_success_factors(
     for row in rows:
         row.full_clean()
     with transaction.atomic():
+        _check_list(toolkit, success_factors_version, expected_version)
         toolkit.success_factors.all().delete()
         SuccessFactor.objects.bulk_create(rows)
 

@@ -20,6 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from config import stale
 from config.views import add_service_errors, get_visible_or_404, render_form
 
 from .. import permissions, selectors, services
@@ -115,9 +116,13 @@ def toolkit_edit(request: HttpRequest, slug: str) -> HttpResponse:
         "language": toolkit.language,
     }
     form = ToolkitForm(_posted(request), initial=initial)
+    stale.track(form, toolkit)
     if request.method == "POST" and form.is_valid():
         try:
-            services.toolkit_update(toolkit, by=request.user, **form.cleaned_data)
+            fields = {k: v for k, v in form.cleaned_data.items() if k != stale.FIELD}
+            services.toolkit_update(
+                toolkit, by=request.user, expected_version=stale.expected(form), **fields
+            )
         except ValidationError as error:
             add_service_errors(form, error)
             toolkit.refresh_from_db()
@@ -168,12 +173,21 @@ def _practice_rows(toolkit: Toolkit) -> list[PracticeRow]:
 def toolkit_practices(request: HttpRequest, slug: str) -> HttpResponse:
     toolkit = _managed_toolkit(request, slug)
     form = ToolkitPracticesForm(_posted(request), rows=_practice_rows(toolkit))
+    stale.track(form, None, version=services.practices_version(toolkit))
     if request.method == "POST" and form.is_valid():
         chosen = form.chosen_practices()
         try:
-            services.toolkit_set_practices(toolkit, by=request.user, practices=chosen)
+            services.toolkit_set_practices(
+                toolkit,
+                by=request.user,
+                practices=chosen,
+                expected_version=stale.expected(form),
+            )
         except ValidationError as error:
             add_service_errors(form, error)
+            if stale.was_refused(form):
+                titles = [entry.practice.title for entry in toolkit.entries.order_by("position")]
+                form.stale_saved.append((_("Practices"), "; ".join(titles) or "—"))
         else:
             messages.success(
                 request,
@@ -198,18 +212,29 @@ def toolkit_practices(request: HttpRequest, slug: str) -> HttpResponse:
 @GET_AND_POST
 def toolkit_factors(request: HttpRequest, slug: str) -> HttpResponse:
     toolkit = _managed_toolkit(request, slug)
+    stored = list(toolkit.success_factors.all())
     initial = [
         {"name": factor.name, "description": factor.description, "ORDER": number}
-        for number, factor in enumerate(toolkit.success_factors.all(), start=1)
+        for number, factor in enumerate(stored, start=1)
     ]
     formset = SuccessFactorFormSet(_posted(request), initial=initial, prefix="factors")
     service_errors: list[str] = []
+    version = services.success_factors_version(toolkit, stored)
+    saved: list[tuple[str, str]] | None = None
     if request.method == "POST" and formset.is_valid():
         factors = formset.factors()
         try:
-            services.toolkit_set_success_factors(toolkit, by=request.user, factors=factors)
+            services.toolkit_set_success_factors(
+                toolkit,
+                by=request.user,
+                factors=factors,
+                expected_version=request.POST.get(stale.FIELD) or None,
+            )
         except ValidationError as error:
             service_errors = error.messages
+            if stale.is_stale(error):
+                # Saving again from this page, after comparing, is deliberate.
+                saved = [(f.name, f.description) for f in toolkit.success_factors.all()]
         else:
             messages.success(
                 request,
@@ -223,8 +248,12 @@ def toolkit_factors(request: HttpRequest, slug: str) -> HttpResponse:
         "formset": formset,
         "service_errors": service_errors,
         "has_errors": failed,
+        "version_field": stale.FIELD,
+        "version": version,
+        "stale_saved": saved,
     }
-    return render(request, "toolkits/manage/factors.html", context, status=400 if failed else 200)
+    status = 409 if saved is not None else 400 if failed else 200
+    return render(request, "toolkits/manage/factors.html", context, status=status)
 
 
 # Publishing an edition ---------------------------------------------------------------------------

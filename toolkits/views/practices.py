@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.models import Role, User
 from accounts.selectors import scopes_of
 from cities.models import City
+from config import stale
 from config.views import add_service_errors, get_visible_or_404, paginate, render_form
 
 from .. import permissions, services
@@ -194,9 +195,12 @@ def practice_edit(request: HttpRequest, slug: str) -> HttpResponse:
     form = PracticeForm(
         request.POST if request.method == "POST" else None, instance=practice, user=user
     )
+    stale.track(form, practice)
     if request.method == "POST" and form.is_valid():
         try:
-            services.practice_update(practice, by=user, **form.practice_data())
+            services.practice_update(
+                practice, by=user, expected_version=stale.expected(form), **form.practice_data()
+            )
         except ValidationError as error:
             add_service_errors(form, error)
             practice.refresh_from_db()
