@@ -96,11 +96,22 @@ class Programme(models.Model):
 
 
 class ExpertOrganisation(models.Model):
-    """An expert partner that facilitates one or more thematic schemes."""
+    """An expert partner that facilitates one or more thematic schemes.
+
+    Who may edit it: ``mentoring.permissions.can_edit_organisation``."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     country = CountryField(_("country"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+        help_text=_("Owns the organisation while it facilitates no scheme."),
+    )
 
     class Meta:
         verbose_name = _("expert organisation")

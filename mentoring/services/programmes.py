@@ -10,6 +10,7 @@ from accounts.services import membership_grant
 from cities.models import City
 
 from ..models import ExpertOrganisation, Pairing, Participation, Programme, Scheme
+from ..permissions import can_create_organisation, can_edit_organisation
 
 
 def programme_create(*, programme: Programme, by: User) -> Programme:
@@ -58,7 +59,18 @@ def scheme_save(*, scheme: Scheme, commitments=None) -> Scheme:
     return scheme
 
 
-def organisation_save(*, organisation: ExpertOrganisation) -> ExpertOrganisation:
+def organisation_save(*, organisation: ExpertOrganisation, by: User) -> ExpertOrganisation:
+    """Create an expert organisation (``by`` owns it until it facilitates a scheme) or change
+    one ``by`` owns (``permissions.can_edit_organisation``, judged on the stored row)."""
+    if organisation.pk is None:
+        allowed, reason = can_create_organisation(by)
+        organisation.created_by = by
+    else:
+        stored = ExpertOrganisation.objects.get(pk=organisation.pk)
+        allowed, reason = can_edit_organisation(by, stored)
+        organisation.created_by_id = stored.created_by_id
+    if not allowed:
+        raise ValidationError(reason, code="forbidden")
     organisation.full_clean()
     with transaction.atomic():
         organisation.save()
