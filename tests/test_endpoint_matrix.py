@@ -1020,6 +1020,28 @@ def test_every_url_pattern_has_an_expectation():
     assert not gone, f"EXPECTATIONS names URL patterns that no longer exist: {gone}"
 
 
+# Caching (issue 14): every response to a signed-in person, and every response to an address
+# holding a secret, says "Cache-Control: private, no-store" (config.middleware); only the views
+# that serve the same published file to everyone may say "public".
+BEARER_URLS = {
+    "accounts:invitation_accept",
+    "mentoring:calendar_person_feed",
+    "mentoring:calendar_programme_feed",
+}
+MAY_BE_PUBLIC = {"toolkits:edition_pdf", "toolkits:practice_pdf", "toolkits:practice_image"}
+
+
+def _cache_fault(name: str, role: str, response) -> str | None:
+    if role == "anonymous" and name not in BEARER_URLS:
+        return None
+    directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+    if name in MAY_BE_PUBLIC and "public" in directives:
+        return None
+    if {"private", "no-store"} <= directives:
+        return None
+    return f"{role}: Cache-Control {response.get('Cache-Control')!r}, not private, no-store"
+
+
 @pytest.mark.parametrize("name", sorted(EXPECTATIONS))
 def test_get(name, world, db):
     endpoint = EXPECTATIONS[name]
@@ -1028,11 +1050,14 @@ def test_get(name, world, db):
     for role in ROLES:
         savepoint = transaction.savepoint()
         url = reverse(name, kwargs=endpoint.kwargs(world)) + endpoint.query
-        got = _outcome(_client(world, role, endpoint.city).get(url))
+        response = _client(world, role, endpoint.city).get(url)
+        got = _outcome(response)
         transaction.savepoint_rollback(savepoint)
         expected = endpoint.get[role]
         if not _matches(expected, got, world):
             wrong.append(f"{role}: expected {expected}, got {_shown(got)}")
+        if fault := _cache_fault(name, role, response):
+            wrong.append(fault)
     assert not wrong, f"GET {name} ({url}):\n  " + "\n  ".join(wrong)
 
 

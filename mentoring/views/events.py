@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from cities.models import City
+from config.middleware import bearer_secret
 from documents.exports import FORMATS, export_response
 
 from ..feeds import calendar_feed, portal_url
@@ -396,7 +397,6 @@ def calendar_regenerate_view(request: HttpRequest) -> HttpResponse:
 def _ics(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = "private, max-age=300"
     response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -408,6 +408,7 @@ def _feed_user(token: str):
     return user
 
 
+@bearer_secret
 @require_safe
 def calendar_person_feed(request: HttpRequest, token: str) -> HttpResponse:
     """No sign-in: the secret token in the link stands for the person."""
@@ -416,6 +417,7 @@ def calendar_person_feed(request: HttpRequest, token: str) -> HttpResponse:
     return _ics(calendar_feed(events_concerning(user), name=name), "tandem-events.ics")
 
 
+@bearer_secret
 @require_safe
 def calendar_programme_feed(request: HttpRequest, token: str, slug: str) -> HttpResponse:
     user = _feed_user(token)

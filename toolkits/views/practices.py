@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.models import Role, User
 from accounts.selectors import scopes_of
 from cities.models import City
+from config.middleware import may_be_public
 from config.views import add_service_errors, get_visible_or_404, paginate, render_form
 
 from .. import permissions, services
@@ -387,6 +388,7 @@ def practice_image_delete(request: HttpRequest, slug: str, pk: int) -> HttpRespo
     return redirect("toolkits:practice_images", slug=practice.slug)
 
 
+@may_be_public
 @require_safe
 def practice_image(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The image file, to whoever may see the practice: everyone once it is published."""
