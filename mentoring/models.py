@@ -622,7 +622,9 @@ class Recommendation(models.Model):
 
 
 class CalendarToken(models.Model):
-    """The secret in a person's calendar feed links: calendar apps fetch feeds without a login."""
+    """The secret in a person's calendar feed links: calendar apps fetch feeds without a login.
+
+    Only its SHA-256 is stored (config.tokens): the links are shown once, when they are made."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -630,7 +632,7 @@ class CalendarToken(models.Model):
         related_name="calendar_token",
         verbose_name=_("person"),
     )
-    token = models.CharField(_("token"), max_length=64, unique=True)
+    token_hash = models.CharField(_("token's SHA-256"), max_length=64, unique=True)
     issued_at = models.DateTimeField(_("issued at"), auto_now=True)
 
     class Meta:
