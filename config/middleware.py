@@ -13,7 +13,10 @@ bearer secret marks itself ``@bearer_secret``.
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.urls import reverse
+
+from .slugs import SlugMoved
 
 PRIVATE = "private, no-store"
 
@@ -62,3 +65,32 @@ class PrivateNoStoreMiddleware:
     def process_view(self, request: HttpRequest, view_func: Callable, view_args, view_kwargs):
         request._tandem_view = view_func  # type: ignore[attr-defined]
         return None
+
+
+class SlugRedirectMiddleware:
+    """Answers an address with an old slug (``config.slugs.SlugMoved``) with a permanent
+    redirect to the same address with the current slug: 301 for GET and HEAD, 308 (which keeps
+    the method and body) for the rest."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if not isinstance(exception, SlugMoved) or request.resolver_match is None:
+            return None
+        match = request.resolver_match
+        kwargs = {
+            name: exception.new if value == exception.old else value
+            for name, value in match.kwargs.items()
+        }
+        location = reverse(match.view_name, args=match.args, kwargs=kwargs)
+        if query := request.META.get("QUERY_STRING"):
+            location = f"{location}?{query}"
+        if request.method in ("GET", "HEAD"):
+            return HttpResponsePermanentRedirect(location)
+        response = HttpResponsePermanentRedirect(location)
+        response.status_code = 308
+        return response

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from config.slugs import KeepsOldSlugs, OldSlug
 from documents.workflow import Transition, Workflow
 
 from .charter import ROLE_OF_COMMITMENT, CharterRole, Commitment
@@ -22,8 +23,9 @@ class CostModel(models.TextChoices):
     DAILY = "daily", _("Daily rate (annual costs ÷ 215 working days)")
 
 
-class Programme(models.Model):
-    """A funded programme run by a network, e.g. CITIES-GROW under AMIF."""
+class Programme(KeepsOldSlugs):
+    """A funded programme run by a network, e.g. CITIES-GROW under AMIF. Its old slugs keep
+    leading to it (config.slugs)."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
@@ -93,6 +95,19 @@ class Programme(models.Model):
     def reimbursement_rate(self) -> Decimal:
         """The EU's share of eligible costs: what the cities do not co-finance."""
         return Decimal(1) - self.co_financing_rate
+
+
+class ProgrammeOldSlug(OldSlug):
+    """A slug the programme had before: addresses with it answer 301 to the current one."""
+
+    owner = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="old_slugs", verbose_name=_("programme")
+    )
+
+    class Meta:
+        verbose_name = _("old programme slug")
+        verbose_name_plural = _("old programme slugs")
+        ordering = ["owner", "-retired_at"]
 
 
 class ExpertOrganisation(models.Model):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from cities.models import City
 from config.middleware import bearer_secret
+from config.views import get_visible_or_404
 from documents.exports import FORMATS, export_response
 
 from ..feeds import calendar_feed, portal_url
@@ -426,7 +427,7 @@ def calendar_person_feed(request: HttpRequest, token: str) -> HttpResponse:
 @require_safe
 def calendar_programme_feed(request: HttpRequest, token: str, slug: str) -> HttpResponse:
     user = _feed_user(token)
-    programme = get_object_or_404(programmes_for(user), slug=slug)
+    programme = get_visible_or_404(programmes_for(user), slug=slug)
     name = _("Tandem: %(programme)s events") % {"programme": programme}
     content = calendar_feed(programme_feed_events(programme), name=name)
     return _ics(content, f"{programme.slug}-events.ics")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cities.models import City
-from config.views import add_service_errors, render_form
+from config.views import add_service_errors, get_visible_or_404, render_form
 
 from ..forms.programmes import ExpertOrganisationForm, ParticipationForm, ProgrammeForm, SchemeForm
 from ..models import ExpertOrganisation, Programme, Scheme
@@ -30,7 +30,7 @@ from ..services.programmes import (
 
 
 def _managed_programme(request: HttpRequest, slug: str) -> Programme:
-    programme = get_object_or_404(Programme, slug=slug)
+    programme = get_visible_or_404(Programme.objects.all(), slug=slug)
     if not can_manage_programme(request.user, programme):
         raise PermissionDenied
     return programme
