@@ -5,9 +5,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from config.slugs import KeepsOldSlugs, OldSlug
 
-class City(models.Model):
-    """A city that takes part in one or more programmes, as mentor, implementing city or both."""
+
+class City(KeepsOldSlugs):
+    """A city that takes part in one or more programmes, as mentor, implementing city or both.
+    Its old slugs keep leading to it (config.slugs)."""
 
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
@@ -58,3 +61,16 @@ class City(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("portal:city_detail", kwargs={"slug": self.slug})
+
+
+class CityOldSlug(OldSlug):
+    """A slug the city had before: addresses with it answer 301 to the current one."""
+
+    owner = models.ForeignKey(
+        City, on_delete=models.CASCADE, related_name="old_slugs", verbose_name=_("city")
+    )
+
+    class Meta:
+        verbose_name = _("old city slug")
+        verbose_name_plural = _("old city slugs")
+        ordering = ["owner", "-retired_at"]

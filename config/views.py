@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from . import stale
+from .slugs import raise_if_moved
 
 M = TypeVar("M", bound=Model)
 
@@ -47,8 +48,16 @@ def get_visible_or_404(
 
     ``queryset`` is the app's scoped selector (``selectors.visible_plans(user)``); where the
     rule is a permission on the object rather than a scope (public documents, a practice taken
-    off the catalogue), ``may_see(obj)`` asks it."""
-    found = get_object_or_404(queryset, **lookup)
+    off the catalogue), ``may_see(obj)`` asks it.
+
+    A ``slug`` that the object had before raises ``config.slugs.SlugMoved`` (answered with a
+    301 to the current address) where the model keeps its old slugs."""
+    try:
+        found = get_object_or_404(queryset, **lookup)
+    except Http404:
+        if "slug" in lookup:
+            raise_if_moved(queryset, **lookup)
+        raise
     if may_see is not None and not may_see(found):
         raise Http404
     return found

@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from cities.models import City
+from config.views import get_visible_or_404
 from mentoring.models import Programme, Scheme
 from mentoring.permissions import is_coordinator
 from mentoring.services.pairings import pairing_create
@@ -50,7 +51,7 @@ class ProposeForm(MatchingForm):
 
 
 def _coordinated_programme(request: HttpRequest, slug: str) -> Programme:
-    programme = get_object_or_404(Programme, slug=slug)
+    programme = get_visible_or_404(Programme.objects.all(), slug=slug)
     if not is_coordinator(request.user, programme):
         raise PermissionDenied
     return programme

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from config.slugs import KeepsOldSlugs, OldSlug
 from documents.workflow import Transition, Workflow
 
 from .charter import ROLE_OF_COMMITMENT, CharterRole, Commitment
@@ -22,8 +23,9 @@ class CostModel(models.TextChoices):
     DAILY = "daily", _("Daily rate (annual costs ÷ 215 working days)")
 
 
-class Programme(models.Model):
-    """A funded programme run by a network, e.g. CITIES-GROW under AMIF."""
+class Programme(KeepsOldSlugs):
+    """A funded programme run by a network, e.g. CITIES-GROW under AMIF. Its old slugs keep
+    leading to it (config.slugs)."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
@@ -95,12 +97,36 @@ class Programme(models.Model):
         return Decimal(1) - self.co_financing_rate
 
 
+class ProgrammeOldSlug(OldSlug):
+    """A slug the programme had before: addresses with it answer 301 to the current one."""
+
+    owner = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="old_slugs", verbose_name=_("programme")
+    )
+
+    class Meta:
+        verbose_name = _("old programme slug")
+        verbose_name_plural = _("old programme slugs")
+        ordering = ["owner", "-retired_at"]
+
+
 class ExpertOrganisation(models.Model):
-    """An expert partner that facilitates one or more thematic schemes."""
+    """An expert partner that facilitates one or more thematic schemes.
+
+    Who may edit it: ``mentoring.permissions.can_edit_organisation``."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     country = CountryField(_("country"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+        help_text=_("Owns the organisation while it facilitates no scheme."),
+    )
 
     class Meta:
         verbose_name = _("expert organisation")
@@ -611,7 +637,9 @@ class Recommendation(models.Model):
 
 
 class CalendarToken(models.Model):
-    """The secret in a person's calendar feed links: calendar apps fetch feeds without a login."""
+    """The secret in a person's calendar feed links: calendar apps fetch feeds without a login.
+
+    Only its SHA-256 is stored (config.tokens): the links are shown once, when they are made."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -619,7 +647,7 @@ class CalendarToken(models.Model):
         related_name="calendar_token",
         verbose_name=_("person"),
     )
-    token = models.CharField(_("token"), max_length=64, unique=True)
+    token_hash = models.CharField(_("token's SHA-256"), max_length=64, unique=True)
     issued_at = models.DateTimeField(_("issued at"), auto_now=True)
 
     class Meta:

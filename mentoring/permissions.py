@@ -6,10 +6,13 @@ checking every row of a list costs no further queries. Events are expected with 
 loaded (the selectors do that).
 """
 
+from django.utils.translation import gettext as _
+
 from accounts.models import Role, User
 from accounts.selectors import scopes_of
+from documents.workflow import Allowed
 
-from .models import Attendance, Event, Pairing, Participation, Programme
+from .models import Attendance, Event, ExpertOrganisation, Pairing, Participation, Programme
 
 CITY_ROLES = (Role.OFFICER, Role.SUPERVISOR)
 
@@ -163,3 +166,46 @@ def can_manage_pairings_in(user: User, scheme) -> bool:
 
 def can_manage_pairing(user: User, pairing: Pairing) -> bool:
     return can_manage_pairings_in(user, pairing.scheme)
+
+
+# Expert organisations ---------------------------------------------------------------------------
+
+
+def can_create_organisation(user: User) -> Allowed:
+    """Any coordinator adds an organisation; they own it until it facilitates a scheme."""
+    if user.is_staff or scopes_of(user).coordinated:
+        return True, ""
+    return False, _("Only coordinators add expert organisations.")
+
+
+def can_edit_organisation(user: User, organisation: ExpertOrganisation) -> Allowed:
+    """Who owns an expert organisation, and so may change its name, country and website:
+
+    - once it facilitates schemes, the coordinators of the programmes of those schemes; when it
+      facilitates schemes of several programmes, only someone who coordinates every one of them
+      (its name shows in each, so no programme changes it for the others; and choosing another
+      programme's facilitator for one's own scheme does not make it one's own to rename);
+    - while it facilitates nothing, the coordinator who created it;
+    - staff, always (they also have the admin).
+
+    Reads the organisation's schemes as stored (one query, none when the list prefetched them).
+    """
+    if user.is_staff:
+        return True, ""
+    coordinated = scopes_of(user).coordinated
+    if not coordinated:
+        return False, _("Only coordinators edit expert organisations.")
+    programmes = {scheme.programme_id for scheme in organisation.schemes.all()}
+    if not programmes:
+        if organisation.created_by_id is not None and organisation.created_by_id == user.pk:
+            return True, ""
+        return False, _(
+            "%(organisation)s facilitates no scheme yet; only the coordinator who added it "
+            "edits it."
+        ) % {"organisation": organisation}
+    if programmes <= coordinated:
+        return True, ""
+    return False, _(
+        "%(organisation)s facilitates schemes of programmes you do not coordinate; ask their "
+        "coordinators."
+    ) % {"organisation": organisation}

@@ -36,6 +36,7 @@ from mentoring.models import (
     Attendance,
     CalendarToken,
     Event,
+    ExpertOrganisation,
     Pairing,
     Participation,
     Programme,
@@ -43,6 +44,7 @@ from mentoring.models import (
 )
 from mentoring.services import participation_add
 from mentoring.services.events import calendar_token_regenerate
+from mentoring.services.programmes import organisation_save, programme_create, scheme_save
 from reporting import services as time_services
 from reporting.models import MonthStatus, StaffCostReport, StaffRate, TimeEntry, TimesheetMonth
 from reporting.tasks import build_staff_cost_report
@@ -60,17 +62,21 @@ ROLES = (
     "supervisor",
     "expert",
     "coordinator",
+    "other_coordinator",
 )
 
 # The demo people behind the roles. "officer" and "supervisor" act for the object's city
 # (Gdańsk, implementing city of scheme A, unless an entry names another city); "other_officer"
 # is Riga's officer (scheme B), who has nothing to do with scheme A; the demo expert
-# facilitates scheme A.
+# facilitates scheme A. "other_coordinator" coordinates another programme (made here, with a
+# scheme of its own and the organisation that facilitates it) and nothing of CITIES-GROW: where a
+# coordinator may act, this says whether the rule asks "of this object" or only "somewhere".
 PEOPLE = {
     "partner": "partner@example.org",
     "other_officer": "officer.riga@example.org",
     "expert": "expert@example.org",
     "coordinator": "coordinator@example.org",
+    "other_coordinator": "coordinator.elsewhere@example.org",
 }
 
 
@@ -149,6 +155,7 @@ class World:
         people = User.objects.filter(email__endswith="@example.org")
         self.people = {user.email: user for user in people}
         self.coordinator = self.user("coordinator")
+        self._other_programme()
         self.expert = self.user("expert")
         self.officer = self.user("officer")
         self.supervisor = self.user("supervisor")
@@ -163,13 +170,41 @@ class World:
             by=self.coordinator,
         )
         self.invitation_token = invitation_token(self.invitation)
-        self.calendar_token = calendar_token_regenerate(user=self.officer).token
+        self.calendar_token = calendar_token_regenerate(user=self.officer).secret
         self._time()
         self._practices()
         self._plans()
 
     def user(self, role: str, city: str = "gdansk") -> User:
         return self.people[person(role, city)]
+
+    def _other_programme(self):
+        """Another programme, its coordinator, and the organisation facilitating its scheme."""
+        other = User.objects.create_user(email=PEOPLE["other_coordinator"], password="x-matrix")  # noqa: S106
+        self.people[other.email] = other
+        self.other_programme = programme_create(
+            programme=Programme(
+                name="Matrix Elsewhere",
+                slug="matrix-elsewhere",
+                starts_on=date(2016, 1, 1),
+                ends_on=date(2018, 12, 31),
+                budget=Decimal(1000),
+                co_financing_rate=Decimal("0.1"),
+                staff_days_allowance=10,
+            ),
+            by=other,
+        )
+        self.other_organisation = organisation_save(
+            organisation=ExpertOrganisation(name="Matrix Elsewhere Experts"), by=other
+        )
+        scheme_save(
+            scheme=Scheme(
+                programme=self.other_programme,
+                code="X",
+                theme="Elsewhere",
+                facilitator=self.other_organisation,
+            )
+        )
 
     def _time(self):
         months = TimesheetMonth.objects.filter(
@@ -283,14 +318,24 @@ def rows_of(*querysets):
 
 EVERYONE_OK = roles(OK)
 SIGNED_IN_OK = signed_in(OK)
+# Pages about one object of CITIES-GROW: its coordinator, never the other programme's.
 COORDINATOR_ONLY = signed_in(FORBIDDEN, coordinator=OK)
 PLANNERS = signed_in(FORBIDDEN, expert=OK, coordinator=OK)  # coordinators and scheme experts
+# Pages of the role (lists and "new" forms scoped to one's own programmes): every coordinator.
+ANY_COORDINATOR = signed_in(FORBIDDEN, coordinator=OK, other_coordinator=OK)
+ANY_PLANNER = signed_in(FORBIDDEN, expert=OK, coordinator=OK, other_coordinator=OK)
 GET_REFUSED = signed_in(NOT_ALLOWED)  # POST-only: signed-in GETs get 405
 # Gdańsk's plan (and anything only its pairing sees): hidden from people outside it.
-PLAN_READERS = signed_in(OK, partner=NOT_FOUND, other_officer=NOT_FOUND)
+PLAN_READERS = signed_in(
+    OK, partner=NOT_FOUND, other_officer=NOT_FOUND, other_coordinator=NOT_FOUND
+)
 
 
-EVENT_READERS = signed_in(OK, partner=FORBIDDEN, other_officer=FORBIDDEN)
+EVENT_READERS = signed_in(
+    OK, partner=FORBIDDEN, other_officer=FORBIDDEN, other_coordinator=NOT_FOUND
+)
+# The event's own pages: another programme's coordinator does not see that it exists.
+EVENT_PLANNERS = signed_in(FORBIDDEN, expert=OK, coordinator=OK, other_coordinator=NOT_FOUND)
 
 
 def programme_kw(world):
@@ -376,11 +421,14 @@ def rendering_url(world):
 
 
 PLAN_PEOPLE = ("officer", "supervisor", "expert", "coordinator")
-OPEN_PLAN_AUTHORS = signed_in(FORBIDDEN, partner=NOT_FOUND, other_officer=NOT_FOUND, officer=OK)
+OPEN_PLAN_AUTHORS = signed_in(
+    FORBIDDEN, partner=NOT_FOUND, other_officer=NOT_FOUND, other_coordinator=NOT_FOUND, officer=OK
+)
 TRACKERS = signed_in(
     FORBIDDEN,
     partner=NOT_FOUND,
     other_officer=NOT_FOUND,
+    other_coordinator=NOT_FOUND,
     officer=To(lambda w: plan_url(w)),
     supervisor=To(lambda w: plan_url(w)),
 )
@@ -469,7 +517,7 @@ EXPECTATIONS: dict[str, Endpoint] = {
     "mfa_generate_recovery_codes": Endpoint(get=signed_in(To("/accounts/reauthenticate/"))),
     "mfa_download_recovery_codes": Endpoint(get=signed_in(NOT_FOUND)),
     # Invitations: coordinators --------------------------------------------------------------
-    "portal:invitations": Endpoint(get=COORDINATOR_ONLY),
+    "portal:invitations": Endpoint(get=ANY_COORDINATOR),
     "portal:invitation_revoke": Endpoint(
         kwargs=lambda w: {"pk": w.invitation.pk},
         get=GET_REFUSED,
@@ -498,13 +546,16 @@ EXPECTATIONS: dict[str, Endpoint] = {
         kwargs=lambda w: {"token": w.invitation_token}, get=EVERYONE_OK
     ),
     # The audit trail: coordinators only, scoped to their programmes --------------------------
-    "audit:log": Endpoint(get=COORDINATOR_ONLY),
+    "audit:log": Endpoint(get=ANY_COORDINATOR),
     "audit:history": Endpoint(
-        kwargs=lambda w: {"kind": "mentoring.pairing", "pk": w.pairing.pk}, get=COORDINATOR_ONLY
+        kwargs=lambda w: {"kind": "mentoring.pairing", "pk": w.pairing.pk},
+        get=signed_in(FORBIDDEN, coordinator=OK, other_coordinator=NOT_FOUND),
     ),
     # Programmes, schemes, organisations: read by the programme's people, run by coordinators --
-    "portal:programme": Endpoint(kwargs=programme_kw, get=SIGNED_IN_OK),
-    "mentoring:programme_create": Endpoint(get=COORDINATOR_ONLY),
+    "portal:programme": Endpoint(
+        kwargs=programme_kw, get=signed_in(OK, other_coordinator=FORBIDDEN)
+    ),
+    "mentoring:programme_create": Endpoint(get=ANY_COORDINATOR),
     "mentoring:programme_edit": Endpoint(kwargs=programme_kw, get=COORDINATOR_ONLY),
     "mentoring:scheme_create": Endpoint(kwargs=programme_kw, get=COORDINATOR_ONLY),
     "mentoring:scheme_edit": Endpoint(
@@ -520,16 +571,24 @@ EXPECTATIONS: dict[str, Endpoint] = {
             rows=lambda w: [Participation.objects.filter(programme=w.programme)],
         ),
     ),
-    "mentoring:organisations": Endpoint(get=COORDINATOR_ONLY),
-    "mentoring:organisation_create": Endpoint(get=COORDINATOR_ONLY),
+    "mentoring:organisations": Endpoint(get=ANY_COORDINATOR),
+    "mentoring:organisation_create": Endpoint(get=ANY_COORDINATOR),
+    # Scheme A's facilitator is owned by CITIES-GROW's coordinators, not by the coordinator of
+    # another programme (mentoring.permissions.can_edit_organisation).
     "mentoring:organisation_edit": Endpoint(
-        kwargs=lambda w: {"pk": w.organisation.pk}, get=COORDINATOR_ONLY
+        kwargs=lambda w: {"pk": w.organisation.pk},
+        get=COORDINATOR_ONLY,
+        post=Post(
+            expected=signed_in(FORBIDDEN, coordinator=To("/organisations/")),
+            data=lambda w: {"name": "Renamed by the matrix", "country": "", "website": ""},
+            rows=lambda w: [ExpertOrganisation.objects.filter(pk=w.organisation.pk)],
+        ),
     ),
     # Pairings: everyone in the programme reads them; coordinators and the scheme's expert
     # manage them.
     "mentoring:pairings": Endpoint(get=SIGNED_IN_OK),
-    "mentoring:pairing_create": Endpoint(get=PLANNERS),
-    "portal:pairing": Endpoint(kwargs=pairing_kw, get=SIGNED_IN_OK),
+    "mentoring:pairing_create": Endpoint(get=ANY_PLANNER),
+    "portal:pairing": Endpoint(kwargs=pairing_kw, get=signed_in(OK, other_coordinator=FORBIDDEN)),
     "mentoring:pairing_edit": Endpoint(kwargs=pairing_kw, get=PLANNERS),
     "mentoring:pairing_status": Endpoint(
         kwargs=pairing_kw,
@@ -543,16 +602,16 @@ EXPECTATIONS: dict[str, Endpoint] = {
     # Events: the Rotterdam-Gdańsk mentoring visit of scheme A. Partners and other cities see
     # its row in the programme's list, not its details.
     "mentoring:events": Endpoint(get=SIGNED_IN_OK),
-    "mentoring:event_create": Endpoint(get=PLANNERS),
+    "mentoring:event_create": Endpoint(get=ANY_PLANNER),
     "mentoring:event": Endpoint(kwargs=event_kw, get=EVENT_READERS),
-    "mentoring:event_update": Endpoint(kwargs=event_kw, get=PLANNERS),
+    "mentoring:event_update": Endpoint(kwargs=event_kw, get=EVENT_PLANNERS),
     "mentoring:event_status": Endpoint(
         kwargs=event_kw,
-        get=PLANNERS,
+        get=EVENT_PLANNERS,
         post=Post(
             # The visit was held; cancelling it is not a step it can take (400), so managers
             # are refused by the form, not by the permission.
-            expected=signed_in(FORBIDDEN, expert=400, coordinator=400),
+            expected=signed_in(FORBIDDEN, expert=400, coordinator=400, other_coordinator=NOT_FOUND),
             data=lambda w: {"status": "cancelled", "cancellation_reason": "Matrix test"},
             rows=lambda w: [Event.objects.filter(pk=w.event.pk)],
         ),
@@ -568,6 +627,7 @@ EXPECTATIONS: dict[str, Endpoint] = {
                 officer=To(attendance_url),
                 expert=To(attendance_url),
                 coordinator=To(attendance_url),
+                other_coordinator=NOT_FOUND,
             ),
             rows=lambda w: [Attendance.objects.filter(event=w.event)],
         ),
@@ -575,13 +635,16 @@ EXPECTATIONS: dict[str, Endpoint] = {
     # Writing the visit's report: the pairing's officers, the expert, coordinators.
     "mentoring:event_report": Endpoint(
         kwargs=event_kw,
-        get=signed_in(FORBIDDEN, officer=OK, expert=OK, coordinator=OK),
+        get=signed_in(
+            FORBIDDEN, officer=OK, expert=OK, coordinator=OK, other_coordinator=NOT_FOUND
+        ),
     ),
     "mentoring:calendar": Endpoint(get=SIGNED_IN_OK),
     "mentoring:calendar_regenerate": Endpoint(
         get=GET_REFUSED,
         post=Post(
-            expected=signed_in(To("/calendar/")),
+            # The new links are shown on the page that makes them, once.
+            expected=signed_in(OK),
             rows=lambda w: [CalendarToken.objects.all()],
         ),
     ),
@@ -610,8 +673,8 @@ EXPECTATIONS: dict[str, Endpoint] = {
     ),
     # Cities: read by everyone signed in, edited by coordinators -----------------------------
     "portal:city_list": Endpoint(get=SIGNED_IN_OK),
-    "portal:city_create": Endpoint(get=COORDINATOR_ONLY),
-    "portal:city_detail": Endpoint(kwargs=city_kw, get=SIGNED_IN_OK),
+    "portal:city_create": Endpoint(get=ANY_COORDINATOR),
+    "portal:city_detail": Endpoint(kwargs=city_kw, get=signed_in(OK, other_coordinator=NOT_FOUND)),
     "portal:city_edit": Endpoint(kwargs=city_kw, get=COORDINATOR_ONLY),
     # Staff time. Officers record their own time (the grid and entries are always the signed-in
     # person's own); supervisors sign their city's months; rates and costs are seen by the
@@ -686,7 +749,7 @@ EXPECTATIONS: dict[str, Endpoint] = {
         get=signed_in(NOT_FOUND, officer=OK, supervisor=OK, coordinator=OK),
     ),
     # Staff-cost reports: coordinators and the city's supervisors.
-    "reporting:reports": Endpoint(get=REPORT_PEOPLE_LIST),
+    "reporting:reports": Endpoint(get={**REPORT_PEOPLE_LIST, "other_coordinator": OK}),
     "reporting:report": Endpoint(kwargs=report_kw, get=REPORT_READERS),
     "reporting:report_status": Endpoint(kwargs=report_kw, get=REPORT_READERS),
     "reporting:report_download": Endpoint(
@@ -713,7 +776,7 @@ EXPECTATIONS: dict[str, Endpoint] = {
     "toolkits:toolkit": Endpoint(kwargs=toolkit_kw, get=EVERYONE_OK),
     "toolkits:my_practices": Endpoint(get=PRACTICE_WRITERS),
     "toolkits:practice_create": Endpoint(get=PRACTICE_WRITERS),
-    "toolkits:review_queue": Endpoint(get=PLANNERS),
+    "toolkits:review_queue": Endpoint(get=ANY_PLANNER),
     "toolkits:practice_edit": Endpoint(kwargs=draft_kw, get=DRAFT_EDITORS),
     "toolkits:practice_images": Endpoint(kwargs=draft_kw, get=DRAFT_EDITORS),
     "toolkits:practice_image": Endpoint(
@@ -765,8 +828,8 @@ EXPECTATIONS: dict[str, Endpoint] = {
             rows=lambda w: [GoodPractice.objects.filter(pk=w.published_practice.pk)],
         ),
     ),
-    "toolkits:toolkit_workspace": Endpoint(get=PLANNERS),
-    "toolkits:toolkit_create": Endpoint(get=PLANNERS),
+    "toolkits:toolkit_workspace": Endpoint(get=ANY_PLANNER),
+    "toolkits:toolkit_create": Endpoint(get=ANY_PLANNER),
     "toolkits:toolkit_edit": Endpoint(kwargs=toolkit_kw, get=TOOLKIT_EDITORS),
     "toolkits:toolkit_practices": Endpoint(kwargs=toolkit_kw, get=TOOLKIT_EDITORS),
     "toolkits:toolkit_factors": Endpoint(kwargs=toolkit_kw, get=TOOLKIT_EDITORS),
@@ -809,7 +872,9 @@ EXPECTATIONS: dict[str, Endpoint] = {
     # Gdańsk has its plan already: those who see it are sent to it.
     "actionplans:plan_create": Endpoint(
         kwargs=lambda w: {"pairing": w.pairing.pk},
-        get=signed_in(To(plan_url), partner=NOT_FOUND, other_officer=NOT_FOUND),
+        get=signed_in(
+            To(plan_url), partner=NOT_FOUND, other_officer=NOT_FOUND, other_coordinator=NOT_FOUND
+        ),
     ),
     # Editing: Nicosia's plan, sent back for changes, is edited by Nicosia's officers only.
     "actionplans:section_edit": Endpoint(
@@ -956,6 +1021,28 @@ def test_every_url_pattern_has_an_expectation():
     assert not gone, f"EXPECTATIONS names URL patterns that no longer exist: {gone}"
 
 
+# Caching (issue 14): every response to a signed-in person, and every response to an address
+# holding a secret, says "Cache-Control: private, no-store" (config.middleware); only the views
+# that serve the same published file to everyone may say "public".
+BEARER_URLS = {
+    "accounts:invitation_accept",
+    "mentoring:calendar_person_feed",
+    "mentoring:calendar_programme_feed",
+}
+MAY_BE_PUBLIC = {"toolkits:edition_pdf", "toolkits:practice_pdf", "toolkits:practice_image"}
+
+
+def _cache_fault(name: str, role: str, response) -> str | None:
+    if role == "anonymous" and name not in BEARER_URLS:
+        return None
+    directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+    if name in MAY_BE_PUBLIC and "public" in directives:
+        return None
+    if {"private", "no-store"} <= directives:
+        return None
+    return f"{role}: Cache-Control {response.get('Cache-Control')!r}, not private, no-store"
+
+
 @pytest.mark.parametrize("name", sorted(EXPECTATIONS))
 def test_get(name, world, db):
     endpoint = EXPECTATIONS[name]
@@ -964,11 +1051,14 @@ def test_get(name, world, db):
     for role in ROLES:
         savepoint = transaction.savepoint()
         url = reverse(name, kwargs=endpoint.kwargs(world)) + endpoint.query
-        got = _outcome(_client(world, role, endpoint.city).get(url))
+        response = _client(world, role, endpoint.city).get(url)
+        got = _outcome(response)
         transaction.savepoint_rollback(savepoint)
         expected = endpoint.get[role]
         if not _matches(expected, got, world):
             wrong.append(f"{role}: expected {expected}, got {_shown(got)}")
+        if fault := _cache_fault(name, role, response):
+            wrong.append(fault)
     assert not wrong, f"GET {name} ({url}):\n  " + "\n  ".join(wrong)
 
 

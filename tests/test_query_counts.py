@@ -29,7 +29,7 @@ mentoring:event, mentoring:event_attendance, mentoring:event_report
         ::test_query_count_does_not_grow_with_rows
         ::test_detail_query_count_does_not_grow_with_attendance_and_recommendations
 mentoring:calendar
-    officer with feed links: here, test_calendar_page
+    officer with feed links: here, test_calendar_page (and the POST that shows the links once)
 mentoring:calendar_person_feed, mentoring:calendar_programme_feed (ICS)
     token holder: tests/mentoring/test_calendar.py::test_feed_query_count_does_not_grow_with_events
 matching:matching
@@ -230,15 +230,27 @@ def test_organisations(client, demo, demo_user):
 
 
 def test_calendar_page(client, demo, demo_user):
+    """The links, one per programme, are shown once, on the page that makes them (a POST); the
+    page itself says only when they were made."""
     officer = demo_user(OFFICER)
     calendar_token_regenerate(user=officer)
     client.force_login(officer)
+    url = reverse("mentoring:calendar_regenerate")
 
-    def grow() -> None:
-        for _ in range(4):
-            participation_add(programme=ProgrammeFactory(), city=gdansk())
+    def made() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(url)
+        assert response.status_code == 200
+        return len(captured), response.content.decode()
 
-    assert_pinned(client, reverse("mentoring:calendar"), grow, 5)
+    small, few = made()
+    before = measure(client, reverse("mentoring:calendar"))[0]
+    for _ in range(4):
+        participation_add(programme=ProgrammeFactory(), city=gdansk())
+    large, many = made()
+    assert (small, large) == (11, 11), f"{url}: {small} queries, then {large} with more"
+    assert len(many) > len(few), f"{url}: the added programmes do not show"
+    assert measure(client, reverse("mentoring:calendar"))[0] == before == 4
 
 
 @pytest.mark.parametrize(("email", "pinned"), [(COORDINATOR, 9), (OFFICER, 7), (SUPERVISOR, 7)])

@@ -95,6 +95,14 @@ class ToolkitAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     inlines = [SuccessFactorInline, ToolkitEntryInline]
 
+    # A toolkit's address never changes once it exists (its editions' PDFs are linked from
+    # elsewhere); programmes and cities, whose slugs may change, keep their old ones instead.
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj else self.prepopulated_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "slug"] if obj else self.readonly_fields
+
 
 @admin.register(ToolkitEdition)
 class ToolkitEditionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):

@@ -6,11 +6,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from config.middleware import bearer_secret
+
 from ..forms import AcceptInvitationForm
 from ..models import User
 from ..services import invitation_accept, invitation_from_token
 
 
+@bearer_secret
 def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the invitation e-mail: set a password, or add the role to one's account."""
     try:

@@ -174,6 +174,12 @@ RecommendationFormSet = forms.formset_factory(
     extra=3,
     can_delete=True,
     can_delete_extra=False,
+    # A report numbers a few dozen recommendations at most. The caps keep a tampered
+    # TOTAL_FORMS cheap: past absolute_max the formset builds no more forms and answers with an
+    # error.
+    max_num=50,
+    absolute_max=50,
+    validate_max=True,
 )
 
 

@@ -6,6 +6,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import Role, User
 from accounts.selectors import scopes_of
+from config.tokens import secret_hash
 
 from ..models import (
     Attendance,
@@ -139,7 +140,7 @@ def calendar_token_of(user: User) -> CalendarToken | None:
 def user_by_calendar_token(token: str) -> User | None:
     """The active person whose feed links carry the token, or None."""
     found = (
-        CalendarToken.objects.filter(token=token, user__is_active=True)
+        CalendarToken.objects.filter(token_hash=secret_hash(token), user__is_active=True)
         .select_related("user")
         .first()
     )

@@ -4,7 +4,6 @@ Every rule lives here and fails with a ValidationError keyed by the field a form
 the database constraints on the models hold the same rules once more.
 """
 
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from cities.models import City
 from config import stale
+from config.tokens import new_secret
 
 from ..models import (
     EVENT_WORKFLOW,
@@ -429,10 +429,21 @@ def report_save(
 # Calendar links -------------------------------------------------------------------------------
 
 
-def calendar_token_regenerate(*, user: User) -> CalendarToken:
-    """Give the person new secret feed links; the old ones stop working at once."""
+@dataclass(frozen=True)
+class NewCalendarLinks:
+    """The stored token and, this once, the secret that its links carry (only its hash is
+    kept)."""
+
+    calendar_token: CalendarToken
+    secret: str
+
+
+def calendar_token_regenerate(*, user: User) -> NewCalendarLinks:
+    """Give the person new secret feed links; the old ones stop working at once. The secret is
+    returned to be shown once: it is not stored."""
+    secret, hashed = new_secret()
     with transaction.atomic():
         calendar_token, _created = CalendarToken.objects.update_or_create(
-            user=user, defaults={"token": secrets.token_urlsafe(32)}
+            user=user, defaults={"token_hash": hashed}
         )
-    return calendar_token
+    return NewCalendarLinks(calendar_token=calendar_token, secret=secret)

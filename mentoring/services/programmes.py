@@ -11,6 +11,7 @@ from cities.models import City
 from config import stale
 
 from ..models import ExpertOrganisation, Pairing, Participation, Programme, Scheme
+from ..permissions import can_create_organisation, can_edit_organisation
 
 
 def programme_create(*, programme: Programme, by: User) -> Programme:
@@ -66,8 +67,19 @@ def scheme_save(*, scheme: Scheme, commitments=None, expected_version: str | Non
 
 
 def organisation_save(
-    *, organisation: ExpertOrganisation, expected_version: str | None = None
+    *, organisation: ExpertOrganisation, by: User, expected_version: str | None = None
 ) -> ExpertOrganisation:
+    """Create an expert organisation (``by`` owns it until it facilitates a scheme) or change
+    one ``by`` owns (``permissions.can_edit_organisation``, judged on the stored row)."""
+    if organisation.pk is None:
+        allowed, reason = can_create_organisation(by)
+        organisation.created_by = by
+    else:
+        stored = ExpertOrganisation.objects.get(pk=organisation.pk)
+        allowed, reason = can_edit_organisation(by, stored)
+        organisation.created_by_id = stored.created_by_id
+    if not allowed:
+        raise ValidationError(reason, code="forbidden")
     organisation.full_clean()
     with transaction.atomic():
         if organisation.pk:

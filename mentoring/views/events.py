@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from cities.models import City
 from config import stale
-from config.views import add_service_errors
+from config.middleware import bearer_secret
+from config.views import add_service_errors, get_visible_or_404
 from documents.exports import FORMATS, export_response
 
 from ..feeds import calendar_feed, portal_url
@@ -369,48 +370,52 @@ def report_view(request: HttpRequest, pk: int) -> HttpResponse:
 # Calendar feeds -------------------------------------------------------------------------------
 
 
+def _calendar_links(user, secret: str) -> list[tuple[str, str]]:
+    """The person's feed addresses with the secret in them: one for their own events, one per
+    programme. Made only when the secret is new (it is not stored)."""
+    links = [
+        (
+            _("Events that concern me"),
+            portal_url(reverse("mentoring:calendar_person_feed", kwargs={"token": secret})),
+        )
+    ]
+    for programme in programmes_for(user).order_by("name"):
+        url = reverse(
+            "mentoring:calendar_programme_feed", kwargs={"token": secret, "slug": programme.slug}
+        )
+        links.append((_("All events of %(programme)s") % {"programme": programme}, portal_url(url)))
+    return links
+
+
 @login_required
 @require_safe
 def calendar_view(request: HttpRequest) -> HttpResponse:
-    """The person's secret feed links, one for their own events and one per programme."""
-    calendar_token = calendar_token_of(request.user)
-    links = []
-    if calendar_token is not None:
-        token = calendar_token.token
-        links.append(
-            (
-                _("Events that concern me"),
-                portal_url(reverse("mentoring:calendar_person_feed", kwargs={"token": token})),
-            )
-        )
-        for programme in programmes_for(request.user).order_by("name"):
-            url = reverse(
-                "mentoring:calendar_programme_feed",
-                kwargs={"token": token, "slug": programme.slug},
-            )
-            links.append(
-                (_("All events of %(programme)s") % {"programme": programme}, portal_url(url))
-            )
-    context = {"calendar_token": calendar_token, "links": links}
+    """Whether the person has feed links and when they were made; the links themselves are
+    shown once, on the page that makes them."""
+    context = {"calendar_token": calendar_token_of(request.user), "links": []}
     return render(request, "mentoring/events/calendar.html", context)
 
 
 @login_required
 @require_POST
 def calendar_regenerate_view(request: HttpRequest) -> HttpResponse:
+    """Make new links (the old ones stop working) and show them, this once."""
     had_links = calendar_token_of(request.user) is not None
-    calendar_token_regenerate(user=request.user)
+    made = calendar_token_regenerate(user=request.user)
     if had_links:
         messages.success(request, _("Your calendar links are new; the old ones no longer work."))
     else:
         messages.success(request, _("Your calendar links are ready."))
-    return redirect("mentoring:calendar")
+    context = {
+        "calendar_token": made.calendar_token,
+        "links": _calendar_links(request.user, made.secret),
+    }
+    return render(request, "mentoring/events/calendar.html", context)
 
 
 def _ics(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = "private, max-age=300"
     response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -422,6 +427,7 @@ def _feed_user(token: str):
     return user
 
 
+@bearer_secret
 @require_safe
 def calendar_person_feed(request: HttpRequest, token: str) -> HttpResponse:
     """No sign-in: the secret token in the link stands for the person."""
@@ -430,10 +436,11 @@ def calendar_person_feed(request: HttpRequest, token: str) -> HttpResponse:
     return _ics(calendar_feed(events_concerning(user), name=name), "tandem-events.ics")
 
 
+@bearer_secret
 @require_safe
 def calendar_programme_feed(request: HttpRequest, token: str, slug: str) -> HttpResponse:
     user = _feed_user(token)
-    programme = get_object_or_404(programmes_for(user), slug=slug)
+    programme = get_visible_or_404(programmes_for(user), slug=slug)
     name = _("Tandem: %(programme)s events") % {"programme": programme}
     content = calendar_feed(programme_feed_events(programme), name=name)
     return _ics(content, f"{programme.slug}-events.ics")

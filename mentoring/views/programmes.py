@@ -10,12 +10,16 @@ from django.views.decorators.http import require_POST
 
 from cities.models import City
 from config import stale
-from config.views import add_service_errors, render_form
+from config.views import add_service_errors, get_visible_or_404, render_form
 
 from ..forms.programmes import ExpertOrganisationForm, ParticipationForm, ProgrammeForm, SchemeForm
 from ..models import ExpertOrganisation, Programme, Scheme
-from ..permissions import can_create_programme, can_manage_programme
-from ..selectors.programmes import coordinated_programmes
+from ..permissions import (
+    can_create_organisation,
+    can_create_programme,
+    can_edit_organisation,
+    can_manage_programme,
+)
 from ..services.pairings import participation_add
 from ..services.programmes import (
     organisation_save,
@@ -27,7 +31,7 @@ from ..services.programmes import (
 
 
 def _managed_programme(request: HttpRequest, slug: str) -> Programme:
-    programme = get_object_or_404(Programme, slug=slug)
+    programme = get_visible_or_404(Programme.objects.all(), slug=slug)
     if not can_manage_programme(request.user, programme):
         raise PermissionDenied
     return programme
@@ -125,23 +129,33 @@ def participation_remove_view(request: HttpRequest, slug: str, city_pk: int) -> 
 
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    if not coordinated_programmes(request.user).exists():
+    """Every organisation (a coordinator chooses any as a scheme's facilitator); the ones the
+    person owns link to their edit page."""
+    if not can_create_organisation(request.user)[0]:
         raise PermissionDenied
-    organisations = ExpertOrganisation.objects.all()
-    return render(request, "mentoring/organisation_list.html", {"organisations": organisations})
+    organisations = ExpertOrganisation.objects.prefetch_related("schemes")
+    rows = [
+        (organisation, can_edit_organisation(request.user, organisation)[0])
+        for organisation in organisations
+    ]
+    return render(request, "mentoring/organisation_list.html", {"rows": rows})
 
 
 @login_required
 def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    if not coordinated_programmes(request.user).exists():
-        raise PermissionDenied
     organisation = get_object_or_404(ExpertOrganisation, pk=pk) if pk else None
+    if organisation is None:
+        allowed, reason = can_create_organisation(request.user)
+    else:
+        allowed, reason = can_edit_organisation(request.user, organisation)
+    if not allowed:
+        raise PermissionDenied(reason)
     form = ExpertOrganisationForm(request.POST or None, instance=organisation)
     stale.track(form, organisation)
     if request.method == "POST" and form.is_valid():
         try:
             organisation = organisation_save(
-                organisation=form.instance, expected_version=stale.expected(form)
+                organisation=form.instance, by=request.user, expected_version=stale.expected(form)
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cities.filters import CityFilter
@@ -15,7 +15,13 @@ from cities.permissions import can_create_city, can_manage_city, can_view_city_t
 from cities.selectors import city_team
 from cities.services import city_save
 from config import stale
-from config.views import add_service_errors, paginate, query_without_page, render_form
+from config.views import (
+    add_service_errors,
+    get_visible_or_404,
+    paginate,
+    query_without_page,
+    render_form,
+)
 from documents.exports import FORMATS, export_response
 from mentoring.models import Programme
 from mentoring.selectors import cities_visible_to, coordinated_programmes, pairings_for
@@ -66,7 +72,7 @@ def city_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    city = get_object_or_404(cities_visible_to(request.user), slug=slug)
+    city = get_visible_or_404(cities_visible_to(request.user), slug=slug)
     context = {
         "city": city,
         "pairings": pairings_for(request.user, city=city),
@@ -83,7 +89,7 @@ def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def city_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
-    city = get_object_or_404(City, slug=slug) if slug else None
+    city = get_visible_or_404(City.objects.all(), slug=slug) if slug else None
     allowed = can_manage_city(request.user, city) if city else can_create_city(request.user)
     if not allowed:
         raise PermissionDenied

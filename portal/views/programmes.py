@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from actionplans import permissions as actionplan_permissions
 from actionplans import selectors as actionplan_selectors
 from actionplans.models import ActionPlan
+from config.views import get_visible_or_404
 from mentoring.forms.programmes import PairingStatusForm
 from mentoring.models import Pairing, PairingStatus, Programme, Scheme
 from mentoring.permissions import (
@@ -33,7 +34,7 @@ from reporting.permissions import can_view_programme_staff_time
 @login_required
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The programme dashboard: schemes, pairings by scheme and status, a map, the cities."""
-    programme = get_object_or_404(Programme, slug=slug)
+    programme = get_visible_or_404(Programme.objects.all(), slug=slug)
     if not can_view_programme(request.user, programme):
         raise PermissionDenied
     schemes = list(schemes_with_pairings(programme))

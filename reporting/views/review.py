@@ -469,7 +469,7 @@ def _chart(rows: list[dict], allowance: int) -> dict:
 @require_safe
 def programme_dashboard(request: HttpRequest, programme: str) -> HttpResponse:
     """Days used against the allowance, per city of the programme: for its coordinators."""
-    programme = get_object_or_404(Programme, slug=programme)
+    programme = get_visible_or_404(Programme.objects.all(), slug=programme)
     if not permissions.can_view_programme_staff_time(request.user, programme):
         raise PermissionDenied
     rows = selectors.days_by_city(programme)
@@ -488,7 +488,7 @@ def programme_dashboard(request: HttpRequest, programme: str) -> HttpResponse:
 @require_safe
 def city_dashboard(request: HttpRequest, programme: str, city: int) -> HttpResponse:
     """Days used per person of one city, and the city's total against its allowance."""
-    programme = get_object_or_404(Programme, slug=programme)
+    programme = get_visible_or_404(Programme.objects.all(), slug=programme)
     city = get_object_or_404(City, pk=city, participations__programme=programme)
     if not permissions.can_view_city_staff_time(request.user, city.pk, programme):
         raise Http404

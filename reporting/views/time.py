@@ -30,6 +30,7 @@ from accounts.models import Role, User
 from cities.models import City
 from cities.selectors import cities_of
 from config import stale
+from config.slugs import raise_if_moved
 from config.views import add_service_errors, render_form
 from mentoring.models import Event, Participation, Programme
 
@@ -98,6 +99,7 @@ def _programme_and_city(
         .first()
     )
     if participation is None:
+        raise_if_moved(Programme.objects.filter(participations__city__in=candidates), slug=slug)
         raise Http404
     city = next(c for c in candidates if c.pk == participation.city_id)
     return participation.programme, city

@@ -45,7 +45,7 @@ def world():
     approved_month(w, w.officer, MARCH)
     approved_month(w, w.colleague, MARCH)
     record(w, w.officer, date(2017, 4, 3), "3")
-    CalendarToken.objects.create(user=w.officer, token="s3cret-calendar-token")
+    CalendarToken.objects.create(user=w.officer, token_hash="s3cret-calendar-token")
     return w
 
 

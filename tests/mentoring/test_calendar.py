@@ -1,9 +1,13 @@
 """iCalendar feeds: secret links per person, parsed back to check what calendar apps get."""
 
+import hashlib
+import importlib
+import re
 from datetime import date
 
 import icalendar
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -44,7 +48,7 @@ def fetch(client, url: str) -> dict[str, icalendar.Event]:
 
 @pytest.fixture
 def token(world) -> str:
-    return calendar_token_regenerate(user=world["coordinator"]).token
+    return calendar_token_regenerate(user=world["coordinator"]).secret
 
 
 def test_an_event_as_calendar_apps_see_it(client, world, token, settings):
@@ -107,28 +111,27 @@ def test_a_persons_feed_holds_the_events_that_concern_them(client, world, role, 
     )
     outsiders_programme = world["outsider"].memberships.get().programme
     EventFactory(programme=outsiders_programme, title="Elsewhere")
-    token = calendar_token_regenerate(user=world[role]).token
+    token = calendar_token_regenerate(user=world[role]).secret
     assert set(fetch(client, person_feed(token))) == expected
 
 
 def test_a_programme_feed_holds_all_its_events(client, world):
-    token = calendar_token_regenerate(user=world["unrelated_officer"]).token
+    token = calendar_token_regenerate(user=world["unrelated_officer"]).secret
     EventFactory(title="Another programme's event")
     titles = set(fetch(client, programme_feed(token, world.programme)))
     assert titles == {"Mentoring visit", "Study visit", "Launch meeting"}
 
 
 def test_a_programme_feed_only_for_ones_programmes(client, world):
-    token = calendar_token_regenerate(user=world["outsider"]).token
+    token = calendar_token_regenerate(user=world["outsider"]).secret
     assert client.get(programme_feed(token, world.programme)).status_code == 404
 
 
 def test_unknown_or_old_tokens_are_not_found(client, world, token):
     assert client.get(person_feed("not-a-token")).status_code == 404
     assert client.get(programme_feed("not-a-token", world.programme)).status_code == 404
-    calendar_token_regenerate(user=world["coordinator"])
+    new = calendar_token_regenerate(user=world["coordinator"]).secret
     assert client.get(person_feed(token)).status_code == 404
-    new = CalendarToken.objects.get(user=world["coordinator"]).token
     assert new != token
     assert client.get(person_feed(new)).status_code == 200
 
@@ -140,7 +143,7 @@ def test_a_deactivated_person_has_no_feed(client, world, token):
 
 
 def test_tokens_are_long_and_unique(world):
-    tokens = {calendar_token_regenerate(user=world[role]).token for role in ("expert", "partner")}
+    tokens = {calendar_token_regenerate(user=world[role]).secret for role in ("expert", "partner")}
     assert len(tokens) == 2
     assert all(len(token) >= 40 for token in tokens)
 
@@ -150,17 +153,43 @@ def test_the_calendar_page_creates_shows_and_renews_the_links(client, world, set
     client.force_login(world["host_officer"])
     page = client.get(reverse("mentoring:calendar")).content.decode()
     assert "Create my calendar links" in page
-    response = client.post(reverse("mentoring:calendar_regenerate"), follow=True)
-    token = CalendarToken.objects.get(user=world["host_officer"]).token
+    response = client.post(reverse("mentoring:calendar_regenerate"))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
     page = response.content.decode()
     assert "Your calendar links are ready." in page
-    assert f"https://tandem.example.org/calendar/{token}/events.ics" in page
+    assert "Tandem shows them only this once" in page
+    token = re.search(r"https://tandem\.example\.org/calendar/([^/]+)/events\.ics", page)[1]
     assert (
         f"https://tandem.example.org/calendar/{token}/programme-{world.programme.slug}.ics" in page
     )
-    page = client.post(reverse("mentoring:calendar_regenerate"), follow=True).content.decode()
-    assert "the old ones no longer work" in page
+    assert client.get(person_feed(token)).status_code == 200
+
+    # Shown once: later visits say when they were made and offer new ones, without the secret.
+    page = client.get(reverse("mentoring:calendar")).content.decode()
     assert token not in page
+    assert "You made your calendar links on" in page
+    assert "Make new links" in page
+    response = client.post(reverse("mentoring:calendar_regenerate"))
+    assert "the old ones no longer work" in response.content.decode()
+    assert client.get(person_feed(token)).status_code == 404
+
+
+def test_only_the_hash_is_stored(world):
+    secret = calendar_token_regenerate(user=world["coordinator"]).secret
+    stored = CalendarToken.objects.get(user=world["coordinator"]).token_hash
+    assert stored == hashlib.sha256(secret.encode()).hexdigest()
+    assert secret not in str(list(CalendarToken.objects.values()))
+
+
+def test_the_migration_hashes_existing_tokens_in_place(client, world):
+    """A link subscribed to before tokens were hashed keeps working after the migration."""
+    old = "a-token-from-before-hashing-0123456789abcdefghij"
+    CalendarToken.objects.create(user=world["coordinator"], token_hash=old)  # as stored then
+    migration = importlib.import_module("mentoring.migrations.0007_hash_calendar_tokens")
+    migration.hash_tokens(django_apps, None)
+    assert CalendarToken.objects.get(user=world["coordinator"]).token_hash != old
+    assert client.get(person_feed(old)).status_code == 200
 
 
 def test_feed_query_count_does_not_grow_with_events(client, world, token):

@@ -182,7 +182,10 @@ SuccessFactorFormSet = forms.formset_factory(
     extra=3,
     can_order=True,
     can_delete=True,
+    # A toolkit names a handful of factors. The caps keep a tampered TOTAL_FORMS cheap: past
+    # absolute_max the formset builds no more forms and answers with an error.
     max_num=50,
+    absolute_max=50,
     validate_max=True,
 )
 

@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import User
+from config.middleware import may_be_public
 from config.views import get_visible_or_404
 from documents.models import JobStatus
 from documents.responses import stored_file_response
@@ -42,19 +43,25 @@ def _person(request: HttpRequest) -> User | None:
 
 
 def _serve_or_follow(rendering: Rendering) -> HttpResponse:
-    """The stored PDF, or the rendering's page while it is being made or when it failed."""
+    """The stored PDF, or the rendering's page while it is being made or when it failed.
+
+    Only published documents come here (an edition, a published practice): the same for
+    everyone, so caches may keep the file a few minutes."""
     rendering = Rendering.objects.select_related("pdf").get(pk=rendering.pk)
     # A rendering being made again still serves its previous file until the new one is
     # stored whole (services.rendering_redo): only a rendering without a file sends people to
     # its page, which shows the progress, or why it failed and a Retry button.
     if rendering.pdf is not None:
         try:
-            return stored_file_response(rendering.pdf)
+            response = stored_file_response(rendering.pdf)
         except FileNotFoundError:  # the row outlived its file (storage restored from a backup)
             raise Http404 from None
+        response["Cache-Control"] = "public, max-age=300"
+        return response
     return redirect("toolkits:rendering", pk=rendering.pk)
 
 
+@may_be_public
 @require_safe
 def edition_pdf(request: HttpRequest, slug: str, number: int, language: str) -> HttpResponse:
     """Any edition, in any of the portal's languages: editions are published documents."""
@@ -66,6 +73,7 @@ def edition_pdf(request: HttpRequest, slug: str, number: int, language: str) -> 
     return _serve_or_follow(rendering)
 
 
+@may_be_public
 @require_safe
 def practice_pdf(request: HttpRequest, slug: str, language: str) -> HttpResponse:
     """A published practice as it reads now; drafts have no PDF (404 for everyone)."""

@@ -19,6 +19,7 @@ from accounts.models import Role, User
 from accounts.selectors import scopes_of
 from cities.models import City
 from config import stale
+from config.middleware import may_be_public
 from config.views import add_service_errors, get_visible_or_404, paginate, render_form
 
 from .. import permissions, services
@@ -391,6 +392,7 @@ def practice_image_delete(request: HttpRequest, slug: str, pk: int) -> HttpRespo
     return redirect("toolkits:practice_images", slug=practice.slug)
 
 
+@may_be_public
 @require_safe
 def practice_image(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The image file, to whoever may see the practice: everyone once it is published."""

@@ -1,0 +1,166 @@
+"""Old slugs keep working (issue 14, finding 10c): a programme's or a city's slug may change,
+and every address with the old one answers 301 with the same address and the new slug, so
+subscribed calendar feeds and bookmarks survive (config.slugs). Toolkit and practice slugs never
+change once made. A table names the model behind every URL pattern with a slug; a new pattern
+without an entry fails here."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from accounts.services import membership_grant
+from cities.models import City, CityOldSlug
+from cities.services import city_save
+from mentoring.models import Programme, ProgrammeOldSlug
+from mentoring.services.events import calendar_token_regenerate
+from mentoring.services.programmes import programme_update
+from tests.accounts.factories import UserFactory
+from tests.cities.factories import CityFactory
+from tests.mentoring.factories import ParticipationFactory, ProgrammeFactory, SchemeFactory
+from tests.test_endpoint_matrix import url_patterns
+
+pytestmark = pytest.mark.django_db
+
+# URL name -> (the kwarg holding the slug, what it names, the other kwargs from the world)
+SLUG_URLS = {
+    "portal:programme": ("slug", "programme", {}),
+    "mentoring:programme_edit": ("slug", "programme", {}),
+    "mentoring:scheme_create": ("slug", "programme", {}),
+    "mentoring:scheme_edit": ("slug", "programme", {"pk": "scheme"}),
+    "mentoring:participation_add": ("slug", "programme", {}),
+    "mentoring:participation_remove": ("slug", "programme", {"city_pk": "city"}),
+    "mentoring:calendar_programme_feed": ("slug", "programme", {"token": "token"}),
+    "matching:matching": ("slug", "programme", {}),
+    "matching:propose": ("slug", "programme", {}),
+    "reporting:grid": ("programme", "programme", {"year": 2017, "month": 3}),
+    "reporting:programme_dashboard": ("programme", "programme", {}),
+    "reporting:city_dashboard": ("programme", "programme", {"city": "city"}),
+    "portal:city_detail": ("slug", "city", {}),
+    "portal:city_edit": ("slug", "city", {}),
+}
+POST_ONLY = {"matching:propose", "mentoring:participation_remove"}
+# Slugs made once and never changed (GoodPractice.slug is not editable; Toolkit's is read-only
+# in the admin once it exists, and no service changes either).
+FIXED = {
+    "toolkits:practice",
+    "toolkits:practice_edit",
+    "toolkits:practice_images",
+    "toolkits:practice_image",
+    "toolkits:practice_image_delete",
+    "toolkits:practice_submit",
+    "toolkits:practice_review",
+    "toolkits:practice_withdraw",
+    "toolkits:practice_pdf",
+    "toolkits:toolkit",
+    "toolkits:toolkit_edit",
+    "toolkits:toolkit_practices",
+    "toolkits:toolkit_factors",
+    "toolkits:edition_publish",
+    "toolkits:edition_pdf",
+    "toolkits:toolkit_renderings",
+}
+
+
+def slug_patterns() -> set[str]:
+    return {
+        name
+        for name, route in url_patterns()
+        if "<slug:" in route and not name.startswith("admin:")
+    }
+
+
+def test_every_slug_url_is_in_the_table():
+    assert slug_patterns() == set(SLUG_URLS) | FIXED
+
+
+@pytest.fixture
+def world():
+    programme = ProgrammeFactory(slug="old-programme", starts_on=date(2016, 10, 1))
+    city = CityFactory(slug="old-city")
+    ParticipationFactory(programme=programme, city=city)
+    scheme = SchemeFactory(programme=programme)
+    person = UserFactory()
+    membership_grant(user=person, role=Role.COORDINATOR, programme=programme)
+    membership_grant(user=person, role=Role.OFFICER, city=city)
+    token = calendar_token_regenerate(user=person).secret
+    return {"programme": programme, "city": city, "scheme": scheme, "person": person, "t": token}
+
+
+def address(name: str, world, slug: str) -> str:
+    kwarg, _kind, others = SLUG_URLS[name]
+    values = {"scheme": world["scheme"].pk, "city": world["city"].pk, "token": world["t"]}
+    kwargs = {key: values.get(value, value) for key, value in others.items()}
+    return reverse(name, kwargs={**kwargs, kwarg: slug})
+
+
+def rename(world):
+    programme, city = world["programme"], world["city"]
+    programme.slug = "new-programme"
+    programme_update(programme=programme)
+    city.slug = "new-city"
+    city_save(city=city)
+
+
+@pytest.mark.parametrize("name", sorted(SLUG_URLS))
+def test_an_old_slug_answers_301_to_the_new_address(client, world, name):
+    kind = SLUG_URLS[name][1]
+    rename(world)
+    client.force_login(world["person"])
+    old = address(name, world, f"old-{kind}")
+    if name in POST_ONLY:  # 308 keeps the method and the form
+        response = client.post(old + "?page=2", {})
+        assert response.status_code == 308, response.status_code
+    else:
+        response = client.get(old + "?page=2")
+        assert response.status_code == 301, response.status_code
+    assert response["Location"] == address(name, world, f"new-{kind}") + "?page=2"
+
+
+def test_a_feed_subscribed_before_the_rename_still_works(client, world):
+    rename(world)
+    response = client.get(address("mentoring:calendar_programme_feed", world, "old-programme"))
+    assert response.status_code == 301
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_post_to_an_old_address_keeps_its_method(client, world):
+    rename(world)
+    client.force_login(world["person"])
+    response = client.post(address("mentoring:scheme_create", world, "old-programme"), {})
+    assert response.status_code == 308
+
+
+def test_history_follows_every_save_and_a_current_slug_wins(world):
+    programme, city = world["programme"], world["city"]
+    rename(world)
+    programme.slug = "newer-programme"
+    programme_update(programme=programme)
+    assert set(programme.old_slugs.values_list("slug", flat=True)) == {
+        "old-programme",
+        "new-programme",
+    }
+    # Going back to an old slug takes it out of the history.
+    programme.slug = "old-programme"
+    programme_update(programme=programme)
+    assert "old-programme" not in set(ProgrammeOldSlug.objects.values_list("slug", flat=True))
+    # Another city taking a slug a city used to have: the current one wins.
+    other = CityFactory(slug="old-city")
+    assert not CityOldSlug.objects.filter(slug="old-city").exists()
+    assert City.objects.get(slug="old-city") == other
+    assert Programme.objects.get(old_slugs__slug="new-programme") == programme
+    assert city.old_slugs.count() == 0
+
+
+def test_an_unknown_slug_is_still_not_found(client, world):
+    client.force_login(world["person"])
+    assert client.get(reverse("portal:programme", kwargs={"slug": "no-such"})).status_code == 404
+
+
+def test_an_old_slug_is_no_key_for_what_one_may_not_see(client, world):
+    """The redirect comes from the same scoped lookup: a stranger learns nothing new."""
+    rename(world)
+    client.force_login(UserFactory())
+    response = client.get(reverse("portal:city_detail", kwargs={"slug": "old-city"}))
+    assert response.status_code == 404
