@@ -219,7 +219,10 @@ def test_schemes(demo, demo_user):
 
 
 def test_expert_organisations(demo, demo_user):
-    organisation = ExpertOrganisation.objects.create(name="Urbact", country="FR")
+    # The coordinator added it, so owns it (mentoring.permissions.can_edit_organisation).
+    organisation = ExpertOrganisation.objects.create(
+        name="Urbact", country="FR", created_by=demo_user("coordinator@example.org")
+    )
 
     def stored():
         o = ExpertOrganisation.objects.get(pk=organisation.pk)
