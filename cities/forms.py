@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import City
+from .timezones import time_zone_names
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
@@ -23,6 +24,7 @@ class CityForm(forms.ModelForm):
             "country",
             "latitude",
             "longitude",
+            "time_zone",
             "languages",
             "charter_signatory",
             "charter_signed_on",
@@ -35,6 +37,13 @@ class CityForm(forms.ModelForm):
 
     def __init__(self, *args, programmes=None, **kwargs):
         super().__init__(*args, **kwargs)
+        zones = list(time_zone_names())
+        if self.instance.time_zone and self.instance.time_zone not in zones:
+            zones.append(self.instance.time_zone)
+        self.fields["time_zone"].widget = forms.Select(
+            choices=[("", _("Suggest from the country and the coordinates"))]
+            + [(zone, zone.replace("_", " ")) for zone in zones]
+        )
         if programmes is not None:
             # A new city joins one of the person's programmes at once, so that it is visible.
             self.fields["programme"] = forms.ModelChoiceField(

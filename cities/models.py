@@ -1,3 +1,5 @@
+from zoneinfo import ZoneInfo
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -6,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from config.slugs import KeepsOldSlugs, OldSlug
+
+from .timezones import suggest_time_zone, validate_time_zone
 
 
 class City(KeepsOldSlugs):
@@ -26,6 +30,16 @@ class City(KeepsOldSlugs):
         max_digits=8,
         decimal_places=5,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_(
+            "Where the city's clocks are, e.g. Asia/Seoul. Left empty, it is suggested from the "
+            "country and the coordinates."
+        ),
     )
     languages = models.JSONField(
         _("main languages"),
@@ -61,6 +75,24 @@ class City(KeepsOldSlugs):
 
     def get_absolute_url(self) -> str:
         return reverse("portal:city_detail", kwargs={"slug": self.slug})
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The city's time zone; UTC until one is known."""
+        return ZoneInfo(self.time_zone or "UTC")
+
+    def clean(self) -> None:
+        super().clean()
+        self.suggest_time_zone()
+
+    def save(self, *args, **kwargs) -> None:
+        self.suggest_time_zone()
+        super().save(*args, **kwargs)
+
+    def suggest_time_zone(self) -> None:
+        """Fill an empty time zone from the country and the coordinates."""
+        if not self.time_zone and self.country:
+            self.time_zone = suggest_time_zone(self.country.code, self.latitude, self.longitude)
 
 
 class CityOldSlug(OldSlug):
