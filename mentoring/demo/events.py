@@ -151,12 +151,12 @@ def _attend(event: Event, people: list[tuple[User | None, dict]], days: str = ""
                     days=Decimal(days or event.length_in_days),
                     **represents,
                 )
-        for guest_name, organisation_name, days in GUESTS.get(event.title, []):
+        for guest_name, organisation_name, stayed in GUESTS.get(event.title, []):
             attendance_record(
                 event=event,
                 guest_name=guest_name,
                 organisation_name=organisation_name,
-                days=Decimal(days),
+                days=Decimal(stayed),
             )
 
 
