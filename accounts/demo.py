@@ -4,13 +4,19 @@ Each app adds its part of the demo data from its own ``demo`` module with
 ``register(DemoStep(...))``; portal's ``seed_demo`` command finds those modules and runs the steps
 in order, in one transaction. A step that may be left out names its ``--without-...`` option."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from functools import lru_cache
 from typing import Any
 
+from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
 
 from .models import User
 from .services import user_create
@@ -48,6 +54,42 @@ def register(step: DemoStep) -> DemoStep:
 
 def steps() -> list[DemoStep]:
     return sorted(_steps.values(), key=lambda step: (step.order, step.name))
+
+
+def demo_at(day: date, hour: int = 10) -> datetime:
+    """A moment of the demo's history: ``hour`` o'clock on ``day``, in the server's zone."""
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+@contextmanager
+def dated(at: datetime, *stamps: tuple[type[models.Model], str]) -> Iterator[None]:
+    """Date ``at`` what the services write inside the block: the audit trail's entries and the
+    ``(model, field)`` stamps named, which the services set to the moment they run.
+
+    The demo tells a history that happened in 2016-2018. The services record when a step is
+    taken (a signature, an approval, a log row is evidence of that moment) and accept no other
+    moment, so the seeder takes each step through them, with their rules, and then moves the
+    stamps of that step to the day the story says it happened. Each block is one step; the
+    seeding runs alone in its transaction, so what was stamped since the block began is that
+    step's. ``QuerySet.update`` leaves ``auto_now`` fields and the audit trail alone."""
+    since = timezone.now()
+    yield
+    fields: dict[type[models.Model], list[str]] = {LogEntry: ["timestamp"]}
+    for model, name in stamps:
+        fields.setdefault(model, []).append(name)
+    for model, names in fields.items():  # one UPDATE a model
+        if len(names) == 1:
+            model._default_manager.filter(**{f"{names[0]}__gte": since}).update(**{names[0]: at})
+            continue
+        written = Q()
+        for name in names:
+            written |= Q(**{f"{name}__gte": since})
+        model._default_manager.filter(written).update(
+            **{
+                name: Case(When(**{f"{name}__gte": since}, then=Value(at)), default=F(name))
+                for name in names
+            }
+        )
 
 
 @lru_cache(maxsize=1)

@@ -7,25 +7,27 @@ The plans are illustrative, written for the demo in our own words: no figure is 
 people and its events exist. It writes through actionplans.services as the people would: the
 implementing city's demo officer drafts and submits, the mentor city's officer (or scheme A's
 expert) reviews, the city's supervisor approves, the coordinator records the endorsement, and
-during implementation the officer keeps statuses and measurements up to date. Actions and
-measurements are dated inside the programme (2016-10-01 to 2018-09-30); the endorsement is dated
-today, because the service refuses an endorsement dated before the approval, which the seed
-records now. Pairings that have a plan are left as they are: running it again changes nothing.
+during implementation the officer keeps statuses and measurements up to date. Everything is
+dated inside the programme (2016-10-01 to 2018-09-30): each step is taken through the services,
+then its stamps (the plan's, its versions', comments' and workflow log's, the audit trail's) are
+moved to the day in ``DATES`` (accounts.demo.dated). The approval is thus dated in 2018 before
+the endorsement is recorded, and the service's rule that an endorsement cannot come before the
+approval holds for the demo as for anyone. Pairings that have a plan are left as they are:
+running it again changes nothing.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
-from accounts.demo import DemoStep, register
+from accounts.demo import DemoStep, dated, demo_at, register
 from accounts.models import User
 from mentoring.demo import data as mentoring_demo
 from mentoring.models import CharterCommitment, Pairing, Programme, Recommendation
 
 from . import services
-from .models import ActionPlan, Indicator, Section, Stage
+from .models import ActionPlan, Indicator, PlanComment, PlanVersion, Section, Stage, Transition
 
 D = Decimal
 
@@ -529,6 +531,57 @@ PLANS = {
 
 ENDORSING_BODY = "City council"
 
+# The day each plan took each step it took: drafted after its city's study or mentoring visit,
+# submitted in the winter or spring of 2018, approved by the city and endorsed by its council in
+# 2018. "endorsed" is the date of the council's decision, recorded the same afternoon.
+DATES: dict[str, dict[str, tuple[int, int, int]]] = {
+    "Gdańsk": {
+        "drafted": (2017, 11, 6),
+        "submitted": (2018, 1, 9),
+        "approved": (2018, 2, 6),
+        "endorsed": (2018, 2, 22),
+        "started": (2018, 3, 1),
+        "tracked": (2018, 7, 2),
+    },
+    "Nicosia": {"drafted": (2017, 12, 11), "submitted": (2018, 5, 29)},
+    "Riga": {
+        "drafted": (2018, 3, 5),
+        "submitted": (2018, 4, 24),
+        "changes_requested": (2018, 5, 8),
+    },
+    "Tampere": {
+        "drafted": (2017, 10, 2),
+        "submitted": (2018, 4, 10),
+        "changes_requested": (2018, 4, 24),
+        "resubmitted": (2018, 6, 5),
+    },
+    "Athens": {"drafted": (2017, 12, 4), "submitted": (2018, 4, 17), "approved": (2018, 6, 19)},
+    "Dresden": {
+        "drafted": (2017, 9, 4),
+        "submitted": (2018, 3, 6),
+        "approved": (2018, 5, 8),
+        "endorsed": (2018, 6, 12),
+    },
+    "Brighton & Hove": {
+        "drafted": (2017, 7, 3),
+        "submitted": (2017, 11, 14),
+        "approved": (2018, 1, 16),
+        "endorsed": (2018, 1, 25),
+        "started": (2018, 2, 1),
+        "tracked": (2018, 7, 3),
+        "completed": (2018, 9, 20),
+    },
+    "Utrecht": {"drafted": (2018, 3, 12)},
+}
+# What the services stamp with the moment they run, moved to the day of the step.
+STAMPS = (
+    (ActionPlan, "created_at"),
+    (ActionPlan, "updated_at"),
+    (PlanVersion, "submitted_at"),
+    (PlanComment, "created_at"),
+    (Transition, "at"),
+)
+
 
 def seed_demo_plans(programme: Programme) -> int:
     """Give every demo pairing without a plan its demo plan. Returns how many were made."""
@@ -565,51 +618,67 @@ def _seed_plan(pairing: Pairing, data: dict) -> ActionPlan:
         mentoring_demo.EXPERT_EMAIL if pairing.scheme.code == "A" else mentor
     )  # the demo expert facilitates scheme A
     stage = data["stage"]
-    plan = _draft(pairing, data, by=_person(author))
+    days = {step: date(*day) for step, day in DATES[pairing.implementing.name].items()}
+
+    def on(step: str, *, later: int = 0, hour: int = 10):
+        """The block in which the step is taken, dated ``later`` days after its day."""
+        return dated(demo_at(days[step] + timedelta(days=later), hour), *STAMPS)
+
+    with on("drafted"):
+        plan = _draft(pairing, data, by=_person(author))
     if stage == Stage.DRAFT:
         return plan
-    version = services.plan_submit(plan, by=_person(author))
-    services.comment_add(
-        version,
-        by=_person(reviewer),
-        section=Section.ACTIONS,
-        body="Clear actions. Could each one name who follows it up after the programme?",
-    )
+    with on("submitted"):
+        version = services.plan_submit(plan, by=_person(author))
+    with on("submitted", later=7):
+        services.comment_add(
+            version,
+            by=_person(reviewer),
+            section=Section.ACTIONS,
+            body="Clear actions. Could each one name who follows it up after the programme?",
+        )
     if stage in (Stage.CHANGES_REQUESTED, Stage.RESUBMITTED):
-        services.plan_request_changes(plan, by=_person(mentor), comment=data["review"])
+        with on("changes_requested"):
+            services.plan_request_changes(plan, by=_person(mentor), comment=data["review"])
         if stage == Stage.RESUBMITTED:
-            plan = ActionPlan.objects.get(pk=plan.pk)
-            services.section_save(
-                plan,
-                section=Section.OBJECTIVES,
-                by=_person(author),
-                text=data["resubmitted_objectives"],
-                expected_revision=plan.revision(Section.OBJECTIVES),
-            )
-            services.plan_submit(plan, by=_person(author))
+            with on("resubmitted"):
+                plan = ActionPlan.objects.get(pk=plan.pk)
+                services.section_save(
+                    plan,
+                    section=Section.OBJECTIVES,
+                    by=_person(author),
+                    text=data["resubmitted_objectives"],
+                    expected_revision=plan.revision(Section.OBJECTIVES),
+                )
+                services.plan_submit(plan, by=_person(author))
         return plan
     if stage == Stage.SUBMITTED:
         return plan
-    services.plan_approve(
-        plan, by=_person(supervisor), comment="Approved by the city administration."
-    )
+    with on("approved"):
+        services.plan_approve(
+            plan, by=_person(supervisor), comment="Approved by the city administration."
+        )
     if stage == Stage.APPROVED:
         return plan
-    services.plan_endorse(
-        plan,
-        by=_person(mentoring_demo.COORDINATOR_EMAIL),
-        body=f"{ENDORSING_BODY} of {pairing.implementing.name}",
-        decided_on=timezone.localdate(),
-        reference=f"{pairing.implementing.slug.upper()}/LAP/{pairing.pk:03d}",
-    )
+    with on("endorsed", hour=16):
+        services.plan_endorse(
+            plan,
+            by=_person(mentoring_demo.COORDINATOR_EMAIL),
+            body=f"{ENDORSING_BODY} of {pairing.implementing.name}",
+            decided_on=days["endorsed"],
+            reference=f"{pairing.implementing.slug.upper()}/LAP/{pairing.pk:03d}",
+        )
     if stage == Stage.ENDORSED:
         return plan
-    services.plan_start(plan, by=_person(author))
-    _track(plan, data, by=_person(author))
+    with on("started"):
+        services.plan_start(plan, by=_person(author))
+    with on("tracked"):
+        _track(plan, data, by=_person(author))
     if stage == Stage.COMPLETED:
-        services.plan_complete(
-            plan, by=_person(supervisor), comment="Every action is done; the targets are met."
-        )
+        with on("completed"):
+            services.plan_complete(
+                plan, by=_person(supervisor), comment="Every action is done; the targets are met."
+            )
     return plan
 
 

@@ -11,24 +11,25 @@ one at home (the seeded study and mentoring visits, linked to their events), the
 the final meeting; the rest is remote work (needs analysis, visit preparation and follow-up,
 action planning, local consultation, project management). The amount of remote work is chosen so
 that each city ends near its target below, a few of them around or over the 30-day allowance.
-The services stamp signatures with the seeding time; the demo then dates them as people would
-have signed (``_date_signatures``).
+The services stamp what they write with the seeding time; the demo takes each step through them
+and then moves its stamps (entries, signatures, the workflow log, the audit trail) to the day
+people would have taken it (accounts.demo.dated): rates entered when each year began, each month
+filled in on its last working day, signed by the officer on the first working day after it and
+by the supervisor two days later.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.utils import timezone
-
-from accounts.demo import DemoStep, register
+from accounts.demo import DemoStep, dated, demo_at, register
 from accounts.models import User
 from cities.models import City
 from mentoring.models import Event, EventKind, EventStatus, Pairing, Programme
 
 from . import services
-from .models import Activity, StaffRate, TimesheetAction, TimesheetMonth
+from .models import Activity, StaffRate, TimeEntry, TimesheetLog, TimesheetMonth
 
 # city: annual personnel costs 2016, 2017, 2018 (EUR, gross salary and employer's
 # contributions), working-time share, target days over the programme.
@@ -71,6 +72,9 @@ MONTH_STATES: dict[str, tuple[tuple[int, int], tuple[int, int], tuple[int, int] 
     "Tampere": ((2017, 5), (2017, 5), None),
     "Utrecht": ((2017, 7), (2017, 9), None),
 }
+
+# When the supervisor entered each year's annual personnel costs.
+RATES_ENTERED = {2016: date(2016, 10, 10), 2017: date(2017, 1, 9), 2018: date(2018, 1, 8)}
 
 RETURN_COMMENT = (
     "Please say in the descriptions which visit the preparation hours were for, and check the "
@@ -368,49 +372,36 @@ def _rates(officer: User, supervisor: User, city: City) -> None:
     )
     for year, annual in zip((2016, 2017, 2018), costs, strict=True):
         if year not in existing:
-            services.staff_rate_save(
-                person=officer,
-                city=city,
-                year=year,
-                annual_costs=Decimal(annual),
-                working_time_share=Decimal(share),
-                by=supervisor,
-            )
+            with dated(demo_at(RATES_ENTERED[year]), (StaffRate, "updated_at")):
+                services.staff_rate_save(
+                    person=officer,
+                    city=city,
+                    year=year,
+                    annual_costs=Decimal(annual),
+                    working_time_share=Decimal(share),
+                    by=supervisor,
+                )
 
 
 def _sign(officer: User, supervisor: User, programme: Programme, city: City) -> None:
+    """Sign the months as people would have: the officer on the first working day after the
+    month, the supervisor two days later."""
     approved, submitted, returned = MONTH_STATES[city.name]
     approved_through, submitted_through = date(*approved, 1), date(*submitted, 1)
     returned = date(*returned, 1) if returned else None
     sheets = TimesheetMonth.objects.filter(person=officer, programme=programme, city=city)
     for sheet in sheets.order_by("month"):
+        signed = _next_working_day(services.days_of_month(sheet.month)[-1])
+        countersigned = demo_at(_next_working_day(signed + timedelta(days=1)), 11)
         if sheet.month <= submitted_through or sheet.month == returned:
-            services.month_submit(sheet, by=officer)
+            with dated(demo_at(signed, 9), (TimesheetMonth, "submitted_at"), (TimesheetLog, "at")):
+                services.month_submit(sheet, by=officer)
         if sheet.month <= approved_through:
-            services.month_approve(sheet, by=supervisor)
+            with dated(countersigned, (TimesheetMonth, "approved_at"), (TimesheetLog, "at")):
+                services.month_approve(sheet, by=supervisor)
         elif sheet.month == returned:
-            services.month_return(sheet, by=supervisor, comment=RETURN_COMMENT)
-        _date_signatures(sheet)
-
-
-def _date_signatures(sheet: TimesheetMonth) -> None:
-    """Date the demo's signatures as people would have signed: the officer on the first working
-    day after the month, the supervisor two days later (the services stamp the seeding time)."""
-    signed = _next_working_day(services.days_of_month(sheet.month)[-1])
-    approved = _next_working_day(signed + timedelta(days=1))
-    stamps = {
-        TimesheetAction.SUBMITTED: _at(signed, 9),
-        TimesheetAction.APPROVED: _at(approved, 11),
-        TimesheetAction.RETURNED: _at(approved, 11),
-    }
-    for action, at in stamps.items():
-        sheet.log.filter(action=action).update(at=at)
-    TimesheetMonth.objects.filter(pk=sheet.pk, submitted_at__isnull=False).update(
-        submitted_at=stamps[TimesheetAction.SUBMITTED]
-    )
-    TimesheetMonth.objects.filter(pk=sheet.pk, approved_at__isnull=False).update(
-        approved_at=stamps[TimesheetAction.APPROVED]
-    )
+            with dated(countersigned, (TimesheetLog, "at")):
+                services.month_return(sheet, by=supervisor, comment=RETURN_COMMENT)
 
 
 def _next_working_day(day: date) -> date:
@@ -420,8 +411,11 @@ def _next_working_day(day: date) -> date:
     return day
 
 
-def _at(day: date, hour: int) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(hour)))
+def _last_working_day(month: date) -> date:
+    day = services.days_of_month(month)[-1]
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
 
 
 def seed_demo_time(programme: Programme) -> int:
@@ -439,32 +433,36 @@ def seed_demo_time(programme: Programme) -> int:
         if TimesheetMonth.objects.filter(person=officer, programme=programme).exists():
             continue
         plan = plan_for(programme, role, seed)
+        # Month by month, as the officer fills in the grid at the end of each month: the time
+        # of the events first (each entry linked to its event), then the rest in the grid.
+        months: dict[date, list[Planned]] = defaultdict(list)
         for entry in plan:
-            if entry.event is not None:
-                services.time_entry_create(
-                    person=officer,
-                    programme=programme,
-                    city=city,
-                    day=entry.day,
-                    activity=entry.activity,
-                    hours=entry.hours,
-                    event=entry.event,
-                    description=entry.description,
-                )
-        # The rest month by month, as the officer fills in the grid.
-        grids: dict[date, list[Planned]] = defaultdict(list)
-        for entry in plan:
-            if entry.event is None:
-                grids[entry.day.replace(day=1)].append(entry)
-        for month, entries in sorted(grids.items()):
-            services.month_grid_save(
-                person=officer,
-                programme=programme,
-                city=city,
-                month=month,
-                hours={(e.day, e.activity): e.hours for e in entries},
-                descriptions={e.day: e.description for e in entries},
-            )
+            months[entry.day.replace(day=1)].append(entry)
+        for month, entries in sorted(months.items()):
+            stamps = (TimeEntry, "created_at"), (TimeEntry, "updated_at")
+            with dated(demo_at(_last_working_day(month), 17), *stamps):
+                for entry in entries:
+                    if entry.event is not None:
+                        services.time_entry_create(
+                            person=officer,
+                            programme=programme,
+                            city=city,
+                            day=entry.day,
+                            activity=entry.activity,
+                            hours=entry.hours,
+                            event=entry.event,
+                            description=entry.description,
+                        )
+                grid = [entry for entry in entries if entry.event is None]
+                if grid:
+                    services.month_grid_save(
+                        person=officer,
+                        programme=programme,
+                        city=city,
+                        month=month,
+                        hours={(e.day, e.activity): e.hours for e in grid},
+                        descriptions={e.day: e.description for e in grid},
+                    )
         created += len(plan)
         _sign(officer, supervisor, programme, city)
     return created

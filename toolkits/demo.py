@@ -20,22 +20,26 @@ How the source was checked, once for all projects:
 its people exist. It writes through toolkits.services as officers and experts would: each lead
 partner's city writes its practice, the scheme's expert publishes it and builds the toolkit,
 and publishing makes edition 1. PDFs are not rendered here: the first download renders them.
+The practices were written in the first half of 2018, a week apart, and the toolkits came out
+before the final meeting of September 2018 (``WRITTEN``, ``PUBLISHED``): each step is taken
+through the services, then its stamps are moved to that day (accounts.demo.dated); an edition's
+date is given to the service, since its checksum covers it.
 Anything that exists already is left as it is, so running it again changes nothing.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.utils.text import slugify
 
-from accounts.demo import DemoStep, demo_password_hash, register
+from accounts.demo import DemoStep, dated, demo_at, demo_password_hash, register
 from accounts.models import Membership, Role, User
 from cities.models import City
 from mentoring.models import CharterCommitment, Programme, Scheme
 
 from . import services
-from .models import GoodPractice, PracticeStatus, TargetGroup, Toolkit
+from .models import GoodPractice, PracticeReview, PracticeStatus, TargetGroup, Toolkit
 from .vocabulary import Audience
 
 # The Interreg programming period, used where the source gives no dates of its own.
@@ -1488,6 +1492,13 @@ TOOLKITS = {
     },
 }
 
+# The first practice was written on WRITTEN, each next one a week later; each was submitted three
+# days after it was written and published two weeks after that. The toolkits were put together
+# in the summer and each published as edition 1 on PUBLISHED, before the final meeting.
+WRITTEN = date(2018, 2, 5)
+ASSEMBLED = date(2018, 7, 2)
+PUBLISHED = date(2018, 9, 11)
+
 EDITION_NOTES = "First edition, from 18 Interreg projects described by Interact in 2020."
 
 
@@ -1627,39 +1638,49 @@ def _practices(
     groups = {group.code: group for group in TargetGroup.objects.all()}
     commitments = {c.number: c for c in CharterCommitment.objects.all()}
     practices: dict[str, tuple[GoodPractice, bool]] = {}
-    for spec in PRACTICES:
+    written = ((GoodPractice, "created_at"), (GoodPractice, "updated_at"))
+    reviewed = (
+        (GoodPractice, "updated_at"),
+        (GoodPractice, "published_at"),
+        (PracticeReview, "at"),
+    )
+    for n, spec in enumerate(PRACTICES):
         if slugs[spec["key"]] in existing:
             practices[spec["key"]] = (existing[slugs[spec["key"]]], False)
             continue
         city = cities[spec["city"]]
         author = authors[city.pk]
         started_on, ended_on = spec["period"]
-        practice = services.practice_create(
-            city=city,
-            author=author,
-            scheme=schemes[spec["scheme"]],
-            title=spec["title"],
-            partner_organisations="\n".join(spec["partners"]),
-            summary=spec["summary"],
-            challenge=spec["challenge"],
-            actions=spec["actions"],
-            results=spec["results"],
-            resources=spec["resources"],
-            budget=spec["budget"],
-            eu_contribution=spec["eu_contribution"],
-            currency="EUR",
-            started_on=started_on,
-            ended_on=ended_on,
-            transferability=spec["transferability"],
-            contact_name="",
-            contact_email="",
-            links="",
-            language="en",
-            target_groups=[groups[code] for code in spec["target_groups"]],
-            commitments=[commitments[number] for number in spec["commitments"]],
-        )
-        services.practice_submit(practice, by=author)
-        practice = services.practice_publish(practice, by=experts[spec["scheme"]])
+        day = WRITTEN + timedelta(weeks=n)
+        with dated(demo_at(day), *written):
+            practice = services.practice_create(
+                city=city,
+                author=author,
+                scheme=schemes[spec["scheme"]],
+                title=spec["title"],
+                partner_organisations="\n".join(spec["partners"]),
+                summary=spec["summary"],
+                challenge=spec["challenge"],
+                actions=spec["actions"],
+                results=spec["results"],
+                resources=spec["resources"],
+                budget=spec["budget"],
+                eu_contribution=spec["eu_contribution"],
+                currency="EUR",
+                started_on=started_on,
+                ended_on=ended_on,
+                transferability=spec["transferability"],
+                contact_name="",
+                contact_email="",
+                links="",
+                language="en",
+                target_groups=[groups[code] for code in spec["target_groups"]],
+                commitments=[commitments[number] for number in spec["commitments"]],
+            )
+        with dated(demo_at(day + timedelta(days=3)), *reviewed):
+            services.practice_submit(practice, by=author)
+        with dated(demo_at(day + timedelta(days=17)), *reviewed):
+            practice = services.practice_publish(practice, by=experts[spec["scheme"]])
         practices[spec["key"]] = (practice, True)
     return practices
 
@@ -1679,21 +1700,22 @@ def _toolkits(
         if slugify(spec["title"]) in existing:
             continue
         expert = experts[code]
-        toolkit = services.toolkit_create(
-            scheme=schemes[code],
-            by=expert,
-            title=spec["title"],
-            introduction=spec["introduction"],
-            language="en",
-        )
-        chosen = [practices[key][0] for key in spec["practices"]]
-        services.toolkit_set_practices(
-            toolkit,
-            by=expert,
-            practices=[p for p in chosen if p.status == PracticeStatus.PUBLISHED],
-        )
-        services.toolkit_set_success_factors(toolkit, by=expert, factors=spec["factors"])
-        services.edition_publish(toolkit, by=expert, notes=EDITION_NOTES)
+        with dated(demo_at(ASSEMBLED), (Toolkit, "created_at"), (Toolkit, "updated_at")):
+            toolkit = services.toolkit_create(
+                scheme=schemes[code],
+                by=expert,
+                title=spec["title"],
+                introduction=spec["introduction"],
+                language="en",
+            )
+            chosen = [practices[key][0] for key in spec["practices"]]
+            services.toolkit_set_practices(
+                toolkit,
+                by=expert,
+                practices=[p for p in chosen if p.status == PracticeStatus.PUBLISHED],
+            )
+            services.toolkit_set_success_factors(toolkit, by=expert, factors=spec["factors"])
+        services.edition_publish(toolkit, by=expert, notes=EDITION_NOTES, published_on=PUBLISHED)
 
 
 register(

@@ -8,10 +8,11 @@ running it again changes nothing.
 from datetime import date, timedelta
 from decimal import Decimal
 
+from accounts.demo import dated, demo_at
 from accounts.models import User
 from cities.models import City
 
-from ..models import Event, EventKind, EventStatus, Pairing, Programme
+from ..models import Attendance, Event, EventKind, EventReport, EventStatus, Pairing, Programme
 from ..services.events import (
     RecommendationInput,
     attendance_record,
@@ -26,15 +27,16 @@ WEBINAR = "Webinar: from needs analysis to a visit programme"
 CONFERENCE = "Integrating Cities conference"
 FINAL = "CITIES-GROW final meeting"
 
-# mentor, implementing: (study visit start, its status), (mentoring visit start, its status)
+# mentor, implementing: (study visit start, its status), (mentoring visit start, its status).
+# The programme ended in 2018: every visit was held, but for the one Utrecht called off.
 VISITS = {
     ("Rotterdam", "Gdańsk"): (((2017, 3, 14), "held"), ((2017, 10, 10), "held")),
     ("Munich", "Nicosia"): (((2017, 3, 28), "held"), ((2017, 11, 7), "held")),
-    ("Birmingham", "Riga"): (((2017, 4, 4), "held"), ((2018, 2, 20), "confirmed")),
-    ("Ghent", "Tampere"): (((2017, 4, 25), "held"), ((2018, 3, 13), "planned")),
+    ("Birmingham", "Riga"): (((2017, 4, 4), "held"), ((2018, 2, 20), "held")),
+    ("Ghent", "Tampere"): (((2017, 4, 25), "held"), ((2018, 3, 13), "held")),
     ("Barcelona", "Athens"): (((2017, 5, 9), "held"), ((2017, 11, 21), "held")),
-    ("Lisbon", "Dresden"): (((2017, 5, 23), "held"), ((2018, 1, 23), "confirmed")),
-    ("Nantes", "Brighton & Hove"): (((2017, 6, 6), "held"), ((2018, 4, 17), "planned")),
+    ("Lisbon", "Dresden"): (((2017, 5, 23), "held"), ((2018, 1, 23), "held")),
+    ("Nantes", "Brighton & Hove"): (((2017, 6, 6), "held"), ((2018, 4, 17), "held")),
     ("Helsinki", "Utrecht"): (((2017, 6, 20), "held"), ((2018, 2, 6), "cancelled")),
 }
 
@@ -109,40 +111,78 @@ def _officer(city: City) -> User | None:
 
 
 def _create(programme: Programme, title: str, status: str, **fields) -> Event | None:
-    """The event, moved along to its status, or None if the demo already has it."""
+    """The event, moved along to its status on the days it would have been, or None if the demo
+    already has it: planned eight weeks ahead, confirmed three weeks ahead, held on its last day,
+    or cancelled two weeks ahead."""
     if Event.objects.filter(programme=programme, title=title).exists():
         return None
     coordinator = _user(demo.COORDINATOR_EMAIL)
-    event = event_create(programme=programme, title=title, by=coordinator, **fields)
+    starts_on, ends_on = fields["starts_on"], fields["ends_on"]
+    planned = max(programme.starts_on, starts_on - timedelta(weeks=8))
+    with dated(demo_at(planned), (Event, "created_at"), (Event, "updated_at")):
+        event = event_create(programme=programme, title=title, by=coordinator, **fields)
     steps = {
         EventStatus.PLANNED: [],
         EventStatus.CONFIRMED: [EventStatus.CONFIRMED],
         EventStatus.HELD: [EventStatus.CONFIRMED, EventStatus.HELD],
         EventStatus.CANCELLED: [EventStatus.CANCELLED],
     }[status]
+    moments = {
+        EventStatus.CONFIRMED: demo_at(max(planned, starts_on - timedelta(weeks=3)), 11),
+        EventStatus.HELD: demo_at(ends_on, 17),
+        EventStatus.CANCELLED: demo_at(max(planned, starts_on - timedelta(weeks=2)), 11),
+    }
     for step in steps:
         reason = CANCELLATION if step == EventStatus.CANCELLED else ""
-        event_transition(event=event, to=step, reason=reason)
+        with dated(moments[step], (Event, "updated_at")):
+            event_transition(event=event, to=step, reason=reason)
     return event
 
 
-def _attend(event: Event, people: list[tuple[User | None, dict]]) -> None:
-    for person, represents in people:
-        if person is not None:
+def _attend(event: Event, people: list[tuple[User | None, dict]], days: str = "") -> None:
+    """Attendance as the hosts record it, the day after the event: the people, then the guests.
+    Each person stayed ``days``, or the whole event."""
+    with dated(demo_at(event.ends_on + timedelta(days=1)), (Attendance, "recorded_at")):
+        for person, represents in people:
+            if person is not None:
+                attendance_record(
+                    event=event,
+                    user=person,
+                    days=Decimal(days or event.length_in_days),
+                    **represents,
+                )
+        for guest_name, organisation_name, stayed in GUESTS.get(event.title, []):
             attendance_record(
-                event=event, user=person, days=Decimal(event.length_in_days), **represents
+                event=event,
+                guest_name=guest_name,
+                organisation_name=organisation_name,
+                days=Decimal(stayed),
             )
 
 
+def _everyone(programme: Programme, cities: dict[str, City]) -> list[tuple[User | None, dict]]:
+    """Who comes to a meeting of the whole programme: an officer of every city, the coordinator
+    and scheme A's expert."""
+    scheme_a = programme.schemes.select_related("facilitator").get(code="A")
+    people = [(_officer(city), {"city": city}) for city in cities.values()]
+    return people + [
+        (_user(demo.COORDINATOR_EMAIL), {"organisation_name": programme.network}),
+        (_user(demo.EXPERT_EMAIL), {"organisation": scheme_a.facilitator}),
+    ]
+
+
 def _report(event: Event) -> None:
+    """The report, written a week after the event."""
     if event.title in REPORTS:
         findings, recommendations = REPORTS[event.title]
-        report_save(
-            event=event,
-            findings=findings,
-            recommendations=[RecommendationInput(text=text) for text in recommendations],
-            by=_user(demo.COORDINATOR_EMAIL),
-        )
+        stamps = (EventReport, "created_at"), (EventReport, "updated_at")
+        with dated(demo_at(event.ends_on + timedelta(days=7), 15), *stamps):
+            report_save(
+                event=event,
+                findings=findings,
+                recommendations=[RecommendationInput(text=text) for text in recommendations],
+                by=_user(demo.COORDINATOR_EMAIL),
+            )
 
 
 def seed_demo_events(programme: Programme) -> int:
@@ -165,15 +205,7 @@ def seed_demo_events(programme: Programme) -> int:
         **brussels,
     )
     if launch is not None:
-        coordinator = _user(demo.COORDINATOR_EMAIL)
-        expert = _user(demo.EXPERT_EMAIL)
-        scheme_a = programme.schemes.select_related("facilitator").get(code="A")
-        people = [(_officer(city), {"city": city}) for city in cities.values()]
-        people += [
-            (coordinator, {"organisation_name": programme.network}),
-            (expert, {"organisation": scheme_a.facilitator}),
-        ]
-        _attend(launch, people)
+        _attend(launch, _everyone(programme, cities))
         _report(launch)
         created.append(launch)
 
@@ -187,6 +219,13 @@ def seed_demo_events(programme: Programme) -> int:
         online_url="https://meet.example.org/cities-grow/needs-analysis",
         agenda="How implementing cities turn their needs analysis into questions for the visit.",
     )
+    if webinar is not None:
+        # The implementing cities, and two mentors who wanted to hear them.
+        listeners = {implementing for _code, _mentor, implementing in demo.PAIRINGS}
+        listeners |= {"Barcelona", "Ghent"}
+        people = [(_officer(cities[name]), {"city": cities[name]}) for name in sorted(listeners)]
+        people.append((_user(demo.COORDINATOR_EMAIL), {"organisation_name": programme.network}))
+        _attend(webinar, people, days="0.5")
     created.append(webinar)
 
     pairings = Pairing.objects.filter(scheme__programme=programme).select_related(
@@ -230,19 +269,12 @@ def seed_demo_events(programme: Programme) -> int:
                         (_user(demo.EXPERT_EMAIL), {"organisation": pairing.scheme.facilitator})
                     )
                 _attend(event, people)
-                for guest_name, organisation_name, days in GUESTS.get(title, []):
-                    attendance_record(
-                        event=event,
-                        guest_name=guest_name,
-                        organisation_name=organisation_name,
-                        days=Decimal(days),
-                    )
                 _report(event)
 
     conference = _create(
         programme,
         CONFERENCE,
-        EventStatus.CONFIRMED,
+        EventStatus.HELD,
         kind=EventKind.CONFERENCE,
         host_city=cities.get("Utrecht"),
         starts_on=date(2018, 3, 27),
@@ -253,12 +285,15 @@ def seed_demo_events(programme: Programme) -> int:
     final = _create(
         programme,
         FINAL,
-        EventStatus.PLANNED,
+        EventStatus.HELD,
         kind=EventKind.FINAL_MEETING,
         starts_on=date(2018, 9, 18),
         ends_on=date(2018, 9, 18),
         agenda="Action plans, the four new toolkits, and what the cities carry on after the end.",
         **brussels,
     )
+    for meeting in (conference, final):
+        if meeting is not None:
+            _attend(meeting, _everyone(programme, cities))
     created += [conference, final]
     return sum(event is not None for event in created)

@@ -3,7 +3,7 @@ people who act for them. Each step leaves what is already there as it is."""
 
 from django.utils.text import slugify
 
-from accounts.demo import DemoRun, demo_user
+from accounts.demo import DemoRun, dated, demo_at, demo_user
 from accounts.models import Role
 from accounts.services import membership_grant
 from cities.models import City
@@ -85,12 +85,14 @@ def seed_pairings(run: DemoRun) -> None:
             scheme=scheme, mentor=mentor_city, implementing=implementing_city
         ).exists()
         if not exists:
-            pairing_create(
-                scheme=scheme,
-                mentor=mentor_city,
-                implementing=implementing_city,
-                status=PairingStatus.ACTIVE,
-            )
+            # Paired when the programme began.
+            with dated(demo_at(run.made["programme"].starts_on), (Pairing, "created_at")):
+                pairing_create(
+                    scheme=scheme,
+                    mentor=mentor_city,
+                    implementing=implementing_city,
+                    status=PairingStatus.ACTIVE,
+                )
 
 
 def seed_people(run: DemoRun) -> None:

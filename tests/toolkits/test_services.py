@@ -1,11 +1,12 @@
 """The rules of good practices and toolkits, held by the services and the database."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from toolkits import services
 from toolkits.models import (
@@ -165,6 +166,30 @@ def test_editions_are_numbered_and_keep_the_content_they_were_published_with(wor
         {"name": "Leadership", "description": "A political sponsor."}
     ]
     assert one.content_hash != two.content_hash
+
+
+def test_an_edition_published_earlier_keeps_its_date_and_is_never_dated_ahead(world):
+    """An edition that came out before it was entered (the demo's, an import's) keeps its date,
+    which its checksum covers; it cannot be dated in the future or before the one it follows."""
+    toolkit = toolkit_with(world, [published(world)])
+    today = timezone.localdate()
+    with pytest.raises(ValidationError) as ahead:
+        services.edition_publish(
+            toolkit, by=fresh(world.expert), published_on=today + timedelta(days=1)
+        )
+    assert "published_on" in ahead.value.message_dict
+    first = services.edition_publish(
+        toolkit, by=fresh(world.expert), published_on=date(2018, 9, 11)
+    )
+    assert first.published_on == date(2018, 9, 11)
+    with pytest.raises(ValidationError) as before:
+        services.edition_publish(toolkit, by=fresh(world.expert), published_on=date(2018, 9, 10))
+    assert before.value.message_dict["published_on"] == [
+        "An edition cannot be dated before the edition it follows."
+    ]
+    second = services.edition_publish(toolkit, by=fresh(world.expert))
+    assert (second.number, second.published_on) == (2, today)
+    assert first.content_hash != second.content_hash
 
 
 def test_a_toolkit_without_published_practices_cannot_be_published(world):

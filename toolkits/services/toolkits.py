@@ -1,6 +1,7 @@
 """Toolkits: their practices, key success factors and editions."""
 
 from collections.abc import Iterable
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -142,14 +143,25 @@ def toolkit_set_success_factors(
         SuccessFactor.objects.bulk_create(rows)
 
 
-def edition_publish(toolkit: Toolkit, *, by: User, notes: str = "") -> ToolkitEdition:
-    """Freeze the toolkit's present content as its next edition, dated today."""
+def edition_publish(
+    toolkit: Toolkit, *, by: User, notes: str = "", published_on: date | None = None
+) -> ToolkitEdition:
+    """Freeze the toolkit's present content as its next edition, dated today, or on
+    ``published_on`` for an edition that came out earlier (the demo's history, an import of a
+    toolkit published elsewhere): never in the future, never before the edition it follows."""
     if not permissions.can_manage_toolkit(by, toolkit):
         raise ValidationError(_("Only the theme's expert partner or a coordinator publishes it."))
     snapshot = toolkit_snapshot(toolkit)
     if not snapshot["practices"]:
         raise ValidationError(_("Add at least one published practice before publishing."))
-    today = timezone.localdate()
+    today = published_on or timezone.localdate()
+    if today > timezone.localdate():
+        raise ValidationError({"published_on": [_("An edition cannot be dated in the future.")]})
+    latest = toolkit.editions.aggregate(last=Max("published_on"))["last"]
+    if latest and today < latest:
+        raise ValidationError(
+            {"published_on": [_("An edition cannot be dated before the edition it follows.")]}
+        )
     for attempt in range(3):
         number = (toolkit.editions.aggregate(top=Max("number"))["top"] or 0) + 1
         content_hash = checksum(
