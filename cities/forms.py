@@ -3,12 +3,14 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.slugs import SlugFromNameForm
+
 from .models import City
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
 
-class CityForm(forms.ModelForm):
+class CityForm(SlugFromNameForm, forms.ModelForm):
     languages = forms.CharField(
         label=_("Main languages"),
         required=False,
