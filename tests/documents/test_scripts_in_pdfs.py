@@ -6,6 +6,7 @@ import pytest
 from django.template import Context, Template
 
 from documents.pdf import html_to_pdf
+from documents.templatetags.scripts import text_direction
 from tests.pdf_glyphs import (
     assert_every_glyph_drawn,
     fonts_drawing,
@@ -29,10 +30,11 @@ SAMPLES = [
 ]
 
 PAGE = Template(
-    '{% extends "documents/base_pdf.html" %}{% block title %}Every script{% endblock %}'
+    '{% extends "documents/base_pdf.html" %}{% load scripts %}'
+    "{% block title %}Every script{% endblock %}"
     "{% block body %}<h1>Every script</h1>"
     "{% for script, language, direction, sample, font in samples %}"
-    '<p lang="{{ language }}" dir="{{ direction }}">{{ sample }}</p>'
+    '<p lang="{{ language }}" dir="{{ language|text_direction }}">{{ sample }}</p>'
     "{% endfor %}{% endblock %}"
 )
 
@@ -62,3 +64,38 @@ def test_the_check_fails_on_a_character_no_font_has():
     content = html_to_pdf(PAGE.render(Context({"samples": unknown})))
     assert "\U000f0001" in undrawable_characters(content, "A\U000f0001B")
     assert glyph_problems(content)
+
+
+@pytest.mark.parametrize(("language", "direction"), [(s[1], s[2]) for s in SAMPLES])
+def test_the_direction_follows_the_language(language, direction):
+    assert text_direction(language) == direction
+
+
+@pytest.mark.parametrize(
+    ("language", "direction"),
+    [("fa", "rtl"), ("ur", "rtl"), ("zh_Hant", "ltr"), ("", "auto"), ("xx-nowhere", "auto")],
+)
+def test_other_and_unknown_languages(language, direction):
+    assert text_direction(language) == direction
+
+
+def test_right_to_left_paragraphs_are_laid_out_from_the_right(every_script_pdf):
+    """The Arabic and Hebrew samples end at the right margin, the others start at the left."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    starts: dict[str, float] = {}
+
+    def visit(text, cm, tm, font_dict, font_size):
+        for _script, _language, _direction, sample, _font in SAMPLES:
+            if text.strip() and text.strip() in sample and sample not in starts:
+                starts[sample] = tm[4]
+
+    PdfReader(BytesIO(every_script_pdf)).pages[0].extract_text(visitor_text=visit)
+    left = starts
+    rtl = [s[3] for s in SAMPLES if s[2] == "rtl"]
+    ltr = [s[3] for s in SAMPLES if s[2] == "ltr"]
+    assert set(rtl + ltr) <= set(left), left
+    assert all(left[sample] > 200 for sample in rtl), left
+    assert all(left[sample] < 100 for sample in ltr), left
