@@ -24,6 +24,7 @@ from anyascii import anyascii
 from django import forms
 from django.db import models, transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -174,6 +175,15 @@ class SlugFromNameForm:
             ),
         )
         self._typed_slug: str | None = None
+        # A tiny script fills the slug while the name is typed (static/js/slug-suggest.js).
+        kind = self.instance._meta.model_name
+        self.fields["slug"].widget.attrs.update(
+            {
+                "data-slug-suggest": reverse("portal:slug_suggestion", args=[kind]),
+                "data-slug-name": self["name"].auto_id,  # type: ignore[index]
+                "data-slug-exclude": str(self.instance.pk or ""),
+            }
+        )
 
     def clean_slug(self) -> str:
         typed = (self.cleaned_data.get("slug") or "").strip()

@@ -14,6 +14,7 @@ from cities.models import City
 from cities.services import city_save
 from config.slugs import slug_from, unique_slug
 from mentoring.models import Programme
+from tests.browser import page  # noqa: F401
 from tests.cities.factories import CityFactory
 from tests.mentoring.test_management import PROGRAMME_DATA
 
@@ -189,3 +190,52 @@ def test_a_staff_cost_report_of_seoul_is_named_after_it():
         programme=programme, city=seoul, first_month=date(2022, 1, 1), last_month=date(2022, 6, 1)
     )
     assert report_filename(report, "pdf") == "staff-costs_icp-agir_seoul_2022-01_2022-06.pdf"
+
+
+# The suggestion while typing (static/js/slug-suggest.js) ---------------------------------------
+
+
+def test_the_suggestion_is_the_slug_a_save_would_make(coordinator, demo):
+    url = reverse("portal:slug_suggestion", args=["city"])
+    assert coordinator.get(url, {"name": "서울"}).json() == {"slug": "seoul"}
+    assert coordinator.get(url, {"name": "Gdańsk"}).json() == {"slug": "gdansk-2"}
+    gdansk = City.objects.get(slug="gdansk")
+    assert coordinator.get(url, {"name": "Gdańsk", "exclude": gdansk.pk}).json() == {
+        "slug": "gdansk"
+    }
+    assert coordinator.get(url, {"name": "!!!"}).json() == {"slug": ""}
+    programmes = reverse("portal:slug_suggestion", args=["programme"])
+    assert coordinator.get(programmes, {"name": "臺北 計畫"}).json() == {"slug": "taibei-jihua"}
+    assert coordinator.get(reverse("portal:slug_suggestion", args=["scheme"])).status_code == 404
+
+
+def test_the_forms_point_the_script_at_the_suggestion(coordinator, demo):
+    html = coordinator.get(reverse("portal:city_create")).content.decode()
+    assert 'data-slug-suggest="/slugs/city/"' in html
+    assert 'data-slug-name="id_name"' in html
+    assert "js/slug-suggest" in html
+    html = coordinator.get(reverse("mentoring:programme_create")).content.decode()
+    assert 'data-slug-suggest="/slugs/programme/"' in html
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_typing_a_name_in_hangul_fills_the_slug(page, demo, settings):  # noqa: F811
+    from playwright.sync_api import expect
+
+    from tests.browser import sign_in
+
+    sign_in(page, "coordinator@example.org", settings.DEMO_PASSWORD)
+    page.goto(reverse("portal:city_create"))
+    page.locator("#id_name").fill("서울")
+    expect(page.locator("#id_slug")).to_have_value("seoul")
+    page.locator("#id_slug").fill("")  # emptied by hand: the name fills it again
+    page.locator("#id_name").fill("부산")
+    expect(page.locator("#id_slug")).to_have_value("busan")
+    page.locator("#id_country").select_option("KR")
+    page.locator("#id_latitude").fill("35.1796")
+    page.locator("#id_longitude").fill("129.0756")
+    page.locator("#id_programme").select_option(str(demo.pk))
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("heading", name="부산").wait_for()
+    assert City.objects.get(name="부산").slug == "busan"
