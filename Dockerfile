@@ -12,10 +12,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     WEB_CONCURRENCY=3
 
 # Pango and HarfBuzz, which WeasyPrint needs to render PDFs; Noto fonts so that every city's
-# script prints; gettext for compilemessages.
+# script prints (fonts-noto-core: Latin, Greek, Cyrillic, Arabic, Hebrew, Devanagari...;
+# fonts-noto-cjk: Chinese, Japanese, Korean; documents/checks.py checks both); gettext for
+# compilemessages.
 RUN apt-get update \
  && apt-get install --yes --no-install-recommends \
-      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core gettext \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-noto-cjk gettext \
  && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --gid 1000 tandem \

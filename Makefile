@@ -31,9 +31,12 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
-# Serve the seeded portal on http://$(HOST). Running it again keeps the data.
+# Serve the seeded portal on http://$(HOST). Running it again keeps the data. Links in e-mails
+# and calendar feeds point at http://$(HOST) too, unless TANDEM_SITE_URL is given (in the
+# environment, on the command line or in .env).
+SITE_URL_IN_DOTENV := $(shell grep -Eqs '^[[:space:]]*(export[[:space:]]+)?TANDEM_SITE_URL=' .env && echo yes)
 run: seed
-	$(BIN)/python manage.py runserver $(HOST)
+	$(if $(TANDEM_SITE_URL)$(SITE_URL_IN_DOTENV),,TANDEM_SITE_URL=http://$(HOST) )$(BIN)/python manage.py runserver $(HOST)
 
 # Every test, spread over the machine's cores by pytest-xdist (one test database per worker), then
 # the 25 slowest. With no DATABASE_URL/REDIS_URL it runs on SQLite; .ci/run points it at

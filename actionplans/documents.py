@@ -12,9 +12,9 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from config.slugs import slug_from
 from documents import jobs
 from documents.pdf import html_to_pdf, render_html
 
@@ -60,7 +60,7 @@ def produce_pdf(pdf: PlanPdf, *, progress: Progress) -> jobs.Produced:
 def filename(version: PlanVersion, language: str) -> str:
     """E.g. gdansk-action-plan-v2-en.pdf (ASCII: safe in every browser)."""
     city = version.plan.pairing.implementing
-    slug = getattr(city, "slug", "") or slugify(city.name) or "city"
+    slug = getattr(city, "slug", "") or slug_from(city.name) or "city"
     return f"{slug}-action-plan-v{version.number}-{language}.pdf"
 
 

@@ -3,13 +3,15 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.slugs import SlugFromNameForm
+
 from .models import City
 from .timezones import time_zone_names
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
 
-class CityForm(forms.ModelForm):
+class CityForm(SlugFromNameForm, forms.ModelForm):
     languages = forms.CharField(
         label=_("Main languages"),
         required=False,

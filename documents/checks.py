@@ -1,23 +1,48 @@
-"""A system check for what PDFs need from the machine: the Noto fonts that cover every EU
-script (Latin with all its diacritics, Greek, Cyrillic). Without them WeasyPrint falls back to
-whatever fonts exist and names like Αθήνα or Rīga may print as empty boxes."""
+"""A system check for what PDFs need from the machine: a Noto font for every script a programme
+may write in. Without one WeasyPrint falls back to whatever fonts exist, and names like 서울,
+臺北, Αθήνα or القاهرة may print as empty boxes.
+
+Each script is checked with fontconfig, as WeasyPrint (through Pango) finds its fonts: the family
+the PDF stylesheet (``templates/documents/base_pdf.html``) asks for, covering a language written
+in that script. A missing one is named with the Debian package that installs it.
+"""
 
 import shutil
 import subprocess
+from typing import NamedTuple
 
 from django.core.checks import Warning as CheckWarning
 from django.core.checks import register
 
-FONT_FAMILY = "Noto Sans"
+
+class ScriptFont(NamedTuple):
+    script: str
+    family: str
+    language: str  # a language written in the script, as fontconfig names it (:lang=...)
+    package: str
 
 
-def noto_sans_installed() -> bool | None:
-    """True or False from fontconfig; None when fontconfig itself is missing."""
-    fc_list = shutil.which("fc-list")
-    if fc_list is None:
-        return None
+SCRIPT_FONTS = [
+    ScriptFont("Latin", "Noto Sans", "lv", "fonts-noto-core"),
+    ScriptFont("Greek", "Noto Sans", "el", "fonts-noto-core"),
+    ScriptFont("Cyrillic", "Noto Sans", "ru", "fonts-noto-core"),
+    ScriptFont("Arabic", "Noto Sans Arabic", "ar", "fonts-noto-core"),
+    ScriptFont("Hebrew", "Noto Sans Hebrew", "he", "fonts-noto-core"),
+    ScriptFont("Devanagari", "Noto Sans Devanagari", "hi", "fonts-noto-core"),
+    ScriptFont("Chinese (simplified)", "Noto Sans CJK SC", "zh-cn", "fonts-noto-cjk"),
+    ScriptFont("Chinese (traditional)", "Noto Sans CJK TC", "zh-tw", "fonts-noto-cjk"),
+    ScriptFont("Japanese", "Noto Sans CJK JP", "ja", "fonts-noto-cjk"),
+    ScriptFont("Korean", "Noto Sans CJK KR", "ko", "fonts-noto-cjk"),
+]
+
+
+def _fc_list() -> str | None:
+    return shutil.which("fc-list")
+
+
+def font_installed(fc_list: str, font: ScriptFont) -> bool:
     listing = subprocess.run(  # noqa: S603 - a fixed command, no user input
-        [fc_list, f":family={FONT_FAMILY}", "file"],
+        [fc_list, f":family={font.family}:lang={font.language}", "family"],
         capture_output=True,
         text=True,
         check=False,
@@ -26,16 +51,27 @@ def noto_sans_installed() -> bool | None:
     return bool(listing.stdout.strip())
 
 
+def missing_script_fonts() -> list[ScriptFont] | None:
+    """The scripts whose font is missing, in the order above; None when fontconfig itself is
+    missing (then nothing can be said)."""
+    fc_list = _fc_list()
+    if fc_list is None:
+        return None
+    return [font for font in SCRIPT_FONTS if not font_installed(fc_list, font)]
+
+
 @register()
 def fonts_for_pdfs(app_configs, **kwargs):
-    installed = noto_sans_installed()
-    if installed:
+    missing = missing_script_fonts()
+    if not missing:
         return []
+    packages = list(dict.fromkeys(font.package for font in missing))
+    scripts = ", ".join(f"{font.script} ({font.family})" for font in missing)
     return [
         CheckWarning(
-            "The Noto Sans font is not installed: toolkit and report PDFs may show empty boxes "
-            "for Greek, Latvian, Polish or Turkish letters.",
-            hint="apt-get install fonts-noto-core (Pango and fontconfig come with it).",
+            f"Fonts for these scripts are not installed: {scripts}. Toolkit, practice, action "
+            "plan and staff-cost PDFs will show empty boxes for text written in them.",
+            hint=f"apt-get install {' '.join(packages)} (Pango and fontconfig come with them).",
             id="documents.W001",
         )
     ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cities, invitations, programmes
+from .views import cities, invitations, programmes, slugs
 
 app_name = "portal"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("cities/new/", cities.city_edit, name="city_create"),
     path("cities/<slug:slug>/", cities.city_detail, name="city_detail"),
     path("cities/<slug:slug>/edit/", cities.city_edit, name="city_edit"),
+    path("slugs/<str:kind>/", slugs.slug_suggestion, name="slug_suggestion"),
 ]

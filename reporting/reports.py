@@ -17,9 +17,9 @@ from itertools import groupby
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import number_format
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from config.slugs import slug_from
 from documents import jobs
 from documents.exports import XLSX_TYPE, CsvDocument, XlsxDocument
 from documents.pdf import render_pdf
@@ -47,9 +47,9 @@ STORING = 90
 
 def report_filename(report: StaffCostReport, extension: str) -> str:
     """E.g. staff-costs_cities-grow_ghent_2017-01_2017-12.pdf (ASCII, for every browser)."""
-    programme = slugify(report.programme.slug) or f"programme-{report.programme_id}"
+    programme = slug_from(report.programme.slug) or f"programme-{report.programme_id}"
     if report.city_id:
-        scope = slugify(report.city.name) or f"city-{report.city_id}"
+        scope = slug_from(report.city.name) or report.city.slug
     else:
         scope = "all-cities"
     return (

@@ -676,6 +676,10 @@ EXPECTATIONS: dict[str, Endpoint] = {
     "portal:city_create": Endpoint(get=ANY_COORDINATOR),
     "portal:city_detail": Endpoint(kwargs=city_kw, get=signed_in(OK, other_coordinator=NOT_FOUND)),
     "portal:city_edit": Endpoint(kwargs=city_kw, get=COORDINATOR_ONLY),
+    # The slug suggested while a new city or programme is named: whoever may create one.
+    "portal:slug_suggestion": Endpoint(
+        kwargs=lambda world: {"kind": "city"}, get=ANY_COORDINATOR, query="?name=%EC%84%9C%EC%9A%B8"
+    ),
     # Staff time. Officers record their own time (the grid and entries are always the signed-in
     # person's own); supervisors sign their city's months; rates and costs are seen by the
     # person, their city's supervisors and coordinators --------------------------------------

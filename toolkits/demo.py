@@ -31,11 +31,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
-from django.utils.text import slugify
 
 from accounts.demo import DemoStep, dated, demo_at, demo_password_hash, register
 from accounts.models import Membership, Role, User
 from cities.models import City
+from config.slugs import slug_from
 from mentoring.models import CharterCommitment, Programme, Scheme
 
 from . import services
@@ -1504,7 +1504,7 @@ EDITION_NOTES = "First edition, from 18 Interreg projects described by Interact 
 
 def practice_slug(city_name: str, title: str) -> str:
     """The address practice_create gives a practice when no other practice has it."""
-    return slugify(f"{city_name} {title}")[:200].strip("-")
+    return slug_from(f"{city_name} {title}", max_length=200)
 
 
 def seed_demo_toolkits(
@@ -1535,7 +1535,7 @@ def _cities() -> dict[tuple[str, str], City]:
             continue
         city = City(
             name=name,
-            slug=slugify(name),
+            slug=slug_from(name),
             country=country,
             latitude=Decimal(latitude),
             longitude=Decimal(longitude),
@@ -1693,11 +1693,11 @@ def _toolkits(
     """A toolkit per scheme with its practices in order, published as edition 1."""
     existing = set(
         Toolkit.objects.filter(
-            slug__in=[slugify(spec["title"]) for spec in TOOLKITS.values()]
+            slug__in=[slug_from(spec["title"], max_length=200) for spec in TOOLKITS.values()]
         ).values_list("slug", flat=True)
     )
     for code, spec in TOOLKITS.items():
-        if slugify(spec["title"]) in existing:
+        if slug_from(spec["title"], max_length=200) in existing:
             continue
         expert = experts[code]
         with dated(demo_at(ASSEMBLED), (Toolkit, "created_at"), (Toolkit, "updated_at")):

@@ -15,9 +15,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.utils.formats import number_format
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
+
+from config.slugs import slug_from
 
 # The image formats every browser shows. Pillow names a JPEG with extra frames (as some cameras
 # save them) MPO; it is still a JPEG.
@@ -72,7 +73,7 @@ def checked_image(upload: File, messages: dict | None = None) -> File:
     kind = _probe(upload, messages)
     _verify(upload, messages)
     extension, content_type = IMAGE_FORMATS[kind]
-    stem = slugify(PurePath(upload.name).stem)[:80] or "image"
+    stem = slug_from(PurePath(upload.name).stem, max_length=80) or "image"
     upload.name = f"{stem}.{extension}"
     upload.content_type = content_type
     return upload

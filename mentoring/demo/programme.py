@@ -1,12 +1,11 @@
 """The demo programme's first steps: the programme, its schemes, cities and pairings, and the demo
 people who act for them. Each step leaves what is already there as it is."""
 
-from django.utils.text import slugify
-
 from accounts.demo import DemoRun, dated, demo_at, demo_user
 from accounts.models import Role
 from accounts.services import membership_grant
 from cities.models import City
+from config.slugs import slug_from
 
 from ..models import (
     CharterCommitment,
@@ -59,7 +58,7 @@ def seed_cities(run: DemoRun) -> dict[str, City]:
         if city is None:
             city = City(
                 name=name,
-                slug=slugify(name),
+                slug=slug_from(name),
                 country=country,
                 latitude=latitude,
                 longitude=longitude,

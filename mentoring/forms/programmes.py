@@ -2,13 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City
+from config.slugs import SlugFromNameForm
 
 from ..models import CharterCommitment, ExpertOrganisation, PairingStatus, Programme, Scheme
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(SlugFromNameForm, forms.ModelForm):
     class Meta:
         model = Programme
         fields = [

@@ -9,13 +9,16 @@ from accounts.models import Role, User
 from accounts.services import membership_grant
 from cities.models import City
 from config import stale
+from config.slugs import settle_slug
 
 from ..models import ExpertOrganisation, Pairing, Participation, Programme, Scheme
 from ..permissions import can_create_organisation, can_edit_organisation
 
 
 def programme_create(*, programme: Programme, by: User) -> Programme:
-    """Save a new programme; the person who opens it becomes its coordinator."""
+    """Save a new programme; the person who opens it becomes its coordinator. Its slug is
+    transliterated, or made from the name when empty (config.slugs)."""
+    settle_slug(programme, fallback="programme")
     programme.full_clean()
     with transaction.atomic():
         programme.save()
@@ -26,6 +29,7 @@ def programme_create(*, programme: Programme, by: User) -> Programme:
 def programme_update(*, programme: Programme, expected_version: str | None = None) -> Programme:
     """Save a programme's changes, unless it changed since the page of ``expected_version``
     was drawn (``config.stale``)."""
+    settle_slug(programme, fallback="programme")
     programme.full_clean()
     with transaction.atomic():
         stale.locked(programme, expected_version)

@@ -49,6 +49,8 @@ def programme_create_view(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Programme %(name)s created.") % {"name": programme})
+            if note := form.slug_note():
+                messages.info(request, note)
             return redirect(programme)
     return render_form(request, "mentoring/programme_form.html", {"form": form})
 
@@ -67,6 +69,8 @@ def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Programme saved."))
+            if note := form.slug_note():
+                messages.info(request, note)
             return redirect(programme)
     context = {"form": form, "programme": programme}
     return render_form(request, "mentoring/programme_form.html", context)

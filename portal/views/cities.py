@@ -107,5 +107,7 @@ def city_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("%(city)s saved.") % {"city": saved})
+            if note := form.slug_note():
+                messages.info(request, note)
             return redirect(saved)
     return render_form(request, "portal/cities/city_form.html", {"form": form, "city": city})

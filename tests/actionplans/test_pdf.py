@@ -235,3 +235,22 @@ def test_people_who_see_the_plan_get_its_pdf(
     response = client.get(pdf_url(version))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
+
+
+def test_a_plan_in_korean_and_chinese_prints_with_its_glyphs(
+    world, django_capture_on_commit_callbacks
+):
+    """Issue 15: a plan written in Hangul, with an action in Chinese, extracts back from the
+    version's PDF and every glyph is drawn by an embedded font; the file keeps the city's
+    ASCII slug."""
+    from tests.pdf_glyphs import assert_every_glyph_drawn
+
+    plan = drafted_plan(world)
+    services.title_save(plan, by=fresh(world.author), title="서울 공공조달 개방")
+    services.row_add(plan, section=Section.ACTIONS, by=fresh(world.author), title="臺北採購指南")
+    version = services.plan_submit(plan, by=fresh(world.author))
+    pdf = build(version, world.author, django_capture_on_commit_callbacks)
+    assert pdf.status == JobStatus.DONE, pdf.error
+    with pdf.pdf.file.open("rb") as stored:
+        assert_every_glyph_drawn(stored.read(), "서울 공공조달 개방", "臺北採購指南")
+    assert pdf.pdf.filename.isascii()

@@ -50,7 +50,7 @@ def test_a_coordinator_opens_a_programme_and_coordinates_it(as_user):
         ({"ends_on": "2022-12-31"}, "The programme must end after it starts."),
         ({"co_financing_rate": "1.5"}, "Ensure this value is less than or equal to 1."),
         ({"budget": "-1"}, "Ensure this value is greater than or equal to 0."),
-        ({"slug": "cities-grow"}, "Programme with this Slug already exists."),
+        ({"slug": "cities-grow"}, "“cities-grow” is already in use; “cities-grow-2” is free."),
         ({"name": ""}, "This field is required."),
     ],
 )

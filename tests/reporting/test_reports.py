@@ -610,3 +610,28 @@ def test_the_service_takes_empty_months_as_the_whole_programme(
             programme=world.programme, city=world.city, by=fresh(world.supervisor)
         )
     assert (report.first_month, report.last_month) == (date(2016, 10, 1), date(2018, 9, 1))
+
+
+def test_a_korean_city_and_chinese_descriptions_print_with_their_glyphs(
+    world, django_capture_on_commit_callbacks
+):
+    """Issue 15: Korean printed as empty boxes. A city written in Hangul, a person's name in
+    Hangul and day descriptions in traditional Chinese extract back from the city's report,
+    every glyph drawn by an embedded font."""
+    from cities.services import city_save
+    from tests.pdf_glyphs import assert_every_glyph_drawn, fonts_drawing
+
+    seoul = world.other_city
+    seoul.name, seoul.country = "서울", "KR"
+    city_save(city=seoul)
+    User.objects.filter(pk=world.other_officer.pk).update(full_name="김민준")
+    fill(world, world.other_officer, date(2017, 2, 1), 14, per_day=7, description="臺北市政府 협의")
+    approved_month(world, world.other_officer, date(2017, 2, 1))
+
+    report = request_report(world, django_capture_on_commit_callbacks, city=seoul)
+    assert report.status == "done", report.error
+    with report.pdf.file.open("rb") as handle:
+        content = handle.read()
+    text = assert_every_glyph_drawn(content, "서울", "김민준", "臺北市政府 협의")
+    assert "Signed by 김민준 on" in text
+    assert fonts_drawing(content, "臺北市政府") <= {"Noto-Sans-CJK-SC", "Noto-Sans-CJK-SC-Bold"}

@@ -264,6 +264,62 @@ def test_names_in_every_eu_alphabet_extract_exactly(world, django_capture_on_com
     assert all("Noto-Sans" in font for font in fonts), fonts
 
 
+def korean_and_chinese_practices(world) -> list:
+    """Practices of Seoul and Taipei, in the cities' own writing (issue 15)."""
+    seoul, seoul_officer = city_with_officer("서울", "KR", "seoul")
+    taipei, taipei_officer = city_with_officer("臺北", "TW", "taipei")
+    return [
+        published(
+            world,
+            title="서울 공공조달 멘토링",
+            summary="이주민 기업가를 위한 조달 코칭.",
+            city=seoul,
+            author=seoul_officer,
+        ),
+        published(
+            world,
+            title="臺北市新住民創業輔導",
+            summary="為新住民提供的創業諮詢與採購輔導。",
+            city=taipei,
+            author=taipei_officer,
+        ),
+    ]
+
+
+KOREAN_AND_CHINESE = [
+    "서울 공공조달 멘토링",
+    "이주민 기업가를 위한 조달 코칭.",
+    "臺北市新住民創業輔導",
+    "為新住民提供的創業諮詢與採購輔導。",
+    "서울",
+    "臺北",
+]
+
+
+def test_a_practice_in_korean_prints_with_its_glyphs(world, django_capture_on_commit_callbacks):
+    """Korean printed as empty boxes: now it extracts back, drawn by a real glyph each."""
+    from tests.pdf_glyphs import assert_every_glyph_drawn
+
+    seoul_practice, _taipei_practice = korean_and_chinese_practices(world)
+    rendering = render_practice(seoul_practice, django_capture_on_commit_callbacks)
+    assert rendering.status == JobStatus.DONE, rendering.error
+    assert_every_glyph_drawn(pdf_bytes(rendering.pdf), *KOREAN_AND_CHINESE[:2], "서울")
+
+
+def test_a_toolkit_with_korean_and_chinese_practices_prints_with_their_glyphs(
+    world, django_capture_on_commit_callbacks
+):
+    """Titles in the table of contents, sections and the index of cities: every sample extracts
+    back and no glyph is missing. (About two seconds: the CJK fonts are large to subset.)"""
+    from tests.pdf_glyphs import assert_every_glyph_drawn
+
+    toolkit = toolkit_with(world, korean_and_chinese_practices(world))
+    edition = services.edition_publish(toolkit, by=fresh(world.expert), notes="First edition")
+    rendering = render_edition(edition, django_capture_on_commit_callbacks)
+    assert rendering.status == JobStatus.DONE, rendering.error
+    assert_every_glyph_drawn(pdf_bytes(rendering.pdf), *KOREAN_AND_CHINESE)
+
+
 def test_the_labels_follow_the_renderings_language(world, django_capture_on_commit_callbacks):
     edition = four_city_edition(world)
     rendering = render_edition(edition, django_capture_on_commit_callbacks, language="de")

@@ -49,7 +49,8 @@ class TestPublishedPractice:
         )
         html = html_of(client, practice)
         for text in (
-            '<h1 id="practice-title" lang="en">Buying from newcomers&#x27; businesses</h1>',
+            '<h1 id="practice-title" lang="en" dir="ltr">'
+            "Buying from newcomers&#x27; businesses</h1>",
             "<p>The city opened its tenders to firms run by migrants.</p>",
             "<p>Few migrant entrepreneurs won public contracts.</p>",
             "<p>Split tenders into lots and coached 40 firms.</p>",
@@ -140,7 +141,10 @@ class TestPublishedPractice:
         services.edition_publish(shown, by=fresh(world.expert))
         toolkit_with(world, [practice], title="Toolkit in the making")
         html = html_of(client, practice)
-        assert f'<a href="{shown.get_absolute_url()}" lang="en">Published toolkit</a>' in html
+        assert (
+            f'<a href="{shown.get_absolute_url()}" lang="en" dir="ltr">Published toolkit</a>'
+            in html
+        )
         assert "Toolkit in the making" not in html
 
     def test_images_with_their_text_alternative(self, client, world):
@@ -160,7 +164,7 @@ class TestPublishedPractice:
             assert "<img" not in html.split("</header>", 1)[1]
         else:
             assert f'<img src="{url}" alt="Stalls of &lt;migrant&gt; traders"' in html
-            assert '<figcaption lang="en">The market</figcaption>' in html
+            assert '<figcaption lang="en" dir="ltr">The market</figcaption>' in html
 
     def test_an_unknown_address_is_404(self, client, world):
         response = client.get(reverse("toolkits:practice", kwargs={"slug": "no-such-practice"}))

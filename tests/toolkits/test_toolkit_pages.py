@@ -118,13 +118,15 @@ class TestToolkitList:
 class TestToolkitPage:
     def test_the_latest_edition_as_published(self, client, world, kit, two_practices):
         html = client.get(kit.get_absolute_url()).content.decode()
-        assert '<h1 lang="en">Buyers and suppliers</h1>' in html
+        assert '<h1 lang="en" dir="ltr">Buyers and suppliers</h1>' in html
         assert "<dd>A: Matching buyers and suppliers</dd>" in html
         assert "<p>Why cities buy from newcomers.</p>" in html
         assert "<strong>Leadership</strong><p>A political sponsor.</p>" in html
         assert listed_practices(html) == ["Supplier fairs", "Splitting tenders into lots"]
         first, second = two_practices
-        assert f'<a href="{second.get_absolute_url()}" lang="en">Supplier fairs</a>' in html
+        assert (
+            f'<a href="{second.get_absolute_url()}" lang="en" dir="ltr">Supplier fairs</a>' in html
+        )
         assert "Rīga, Latvia" in html
         assert "Gdańsk, Poland" in html
         assert reverse("toolkits:toolkit_edit", args=[kit.slug]) not in html
@@ -152,7 +154,7 @@ class TestToolkitPage:
         html = client.get(kit.get_absolute_url()).content.decode()
         assert listed_practices(html) == ["Supplier fairs", "Splitting tenders into lots"]
         assert second.get_absolute_url() not in html
-        assert '<span lang="en">Supplier fairs</span>' in html
+        assert '<span lang="en" dir="ltr">Supplier fairs</span>' in html
         assert "no longer published" in html
         assert f'href="{first.get_absolute_url()}"' in html
 

@@ -19,7 +19,6 @@ from .practices import (
     practice_submit,
     practice_update,
     practice_withdraw,
-    unique_slug,
 )
 from .renderings import (
     edition_rendering,
@@ -67,5 +66,4 @@ __all__ = [
     "toolkit_set_practices",
     "toolkit_set_success_factors",
     "toolkit_update",
-    "unique_slug",
 ]

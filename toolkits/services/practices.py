@@ -8,12 +8,12 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cities.models import City
 from config import stale
+from config.slugs import unique_slug
 
 from .. import permissions
 from ..images import checked_image
@@ -46,15 +46,6 @@ PRACTICE_FIELDS = (
     "language",
 )
 PRACTICE_RELATIONS = ("target_groups", "commitments")
-
-
-def unique_slug(model, text: str, *, field: str = "slug", max_length: int = 200) -> str:
-    base = slugify(text)[:max_length].strip("-") or "practice"
-    slug, n = base, 1
-    while model.objects.filter(**{field: slug}).exists():
-        n += 1
-        slug = f"{base[: max_length - 6]}-{n}"
-    return slug
 
 
 def clean_links(text: str) -> str:
@@ -152,7 +143,9 @@ def practice_create(*, city: City, author: User, **fields) -> GoodPractice:
     practice = GoodPractice(city=city, author=author, **fields)
     _validate(practice)
     with transaction.atomic():
-        practice.slug = unique_slug(GoodPractice, f"{city.name} {practice.title}")
+        practice.slug = unique_slug(
+            GoodPractice, f"{city.name} {practice.title}", max_length=200, fallback="practice"
+        )
         practice.save()
         _set_relations(practice, relations)
     return practice

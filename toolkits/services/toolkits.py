@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from config import stale
+from config.slugs import unique_slug
 from mentoring.models import Scheme
 
 from .. import permissions
@@ -23,7 +24,6 @@ from ..models import (
     ToolkitEntry,
 )
 from ..snapshots import checksum, toolkit_snapshot
-from .practices import unique_slug
 
 # Toolkits ---------------------------------------------------------------------------------------
 
@@ -32,7 +32,7 @@ def toolkit_create(*, scheme: Scheme, by: User, title: str, **fields) -> Toolkit
     if not permissions.can_create_toolkit_for(by, scheme):
         raise ValidationError(_("Only the theme's expert partner or a coordinator makes toolkits."))
     toolkit = Toolkit(scheme=scheme, title=title, **fields)
-    toolkit.slug = unique_slug(Toolkit, title)
+    toolkit.slug = unique_slug(Toolkit, title, max_length=200, fallback="toolkit")
     toolkit.full_clean()
     toolkit.save()
     return toolkit
