@@ -1,6 +1,7 @@
 """Toolkits: their practices, key success factors and editions."""
 
 from collections.abc import Iterable
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.selectors import today_for
 from config import stale
 from mentoring.models import Scheme
 
@@ -142,14 +144,17 @@ def toolkit_set_success_factors(
         SuccessFactor.objects.bulk_create(rows)
 
 
-def edition_publish(toolkit: Toolkit, *, by: User, notes: str = "") -> ToolkitEdition:
-    """Freeze the toolkit's present content as its next edition, dated today."""
+def edition_publish(
+    toolkit: Toolkit, *, by: User, notes: str = "", today: date | None = None
+) -> ToolkitEdition:
+    """Freeze the toolkit's present content as its next edition, dated today where the person
+    who publishes it is (``today``, by default from their time zone)."""
     if not permissions.can_manage_toolkit(by, toolkit):
         raise ValidationError(_("Only the theme's expert partner or a coordinator publishes it."))
     snapshot = toolkit_snapshot(toolkit)
     if not snapshot["practices"]:
         raise ValidationError(_("Add at least one published practice before publishing."))
-    today = timezone.localdate()
+    today = today or today_for(by)
     for attempt in range(3):
         number = (toolkit.editions.aggregate(top=Max("number"))["top"] or 0) + 1
         content_hash = checksum(
