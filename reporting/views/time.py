@@ -472,6 +472,7 @@ def _grid_context(
         "city": city,
         "cities": cities,
         "month": first,
+        "today": today,
         "sheet": grid.sheet,
         "locked": grid.locked,
         "rows": rows,

@@ -104,6 +104,7 @@ def test_the_seoul_officers_grid_accepts_today(client, world):
         page = client.get(grid_url(world))
         assert page.status_code == 200
         rows = {row.day: row for row in page.context["rows"]}
+        assert "Today where you are (Asia/Seoul) is Sunday 1 March 2026" in page.content.decode()
         assert not rows[FIRST_OF_MARCH].closed
         assert rows[date(2026, 3, 2)].closed
         field = services.grid_field(FIRST_OF_MARCH, "action_planning")
