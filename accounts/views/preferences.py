@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config import clock
@@ -32,11 +31,10 @@ def my_settings(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            zone = zone_of(user)
-            timezone.activate(zone)
             messages.success(
                 request,
-                _("Saved. Times are now shown in %(zone)s.") % {"zone": clock.zone_name(zone)},
+                _("Saved. Times are now shown in %(zone)s.")
+                % {"zone": clock.zone_name(zone_of(user))},
             )
             return redirect("accounts:settings")
     zone = zone_of(user)

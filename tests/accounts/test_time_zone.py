@@ -71,6 +71,7 @@ def test_the_settings_page_saves_a_zone(client):
     officer.refresh_from_db()
     assert officer.time_zone == "America/Toronto"
     page = client.get(reverse("accounts:settings")).content.decode()
+    assert "Saved. Times are now shown in America/Toronto." in page
     assert "Pages show times in America/Toronto" in page
     assert '<option value="America/Toronto" selected>' in page
     # Back to automatic: the city's zone again.
