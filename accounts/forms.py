@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from config.zones import time_zone_names, validate_time_zone
+
 from .models import User
 
 
@@ -37,3 +39,33 @@ class AcceptInvitationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class TimeZoneForm(forms.Form):
+    """The person's own time zone, from the same list as a city's (``config.zones``)."""
+
+    time_zone = forms.CharField(
+        label=_("Time zone"),
+        required=False,
+        max_length=64,
+        help_text=User._meta.get_field("time_zone").help_text,
+    )
+
+    def __init__(self, *args, automatic: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        zones = list(time_zone_names())
+        sent = self.data.get("time_zone") if self.is_bound else self.initial.get("time_zone")
+        if sent and sent not in zones:
+            zones.append(sent)  # shown again as it was sent, with the message that refuses it
+        self.fields["time_zone"].widget = forms.Select(
+            choices=[
+                ("", _("Automatic: the zone of my city (now %(zone)s)") % {"zone": automatic}),
+                *((zone, zone.replace("_", " ")) for zone in zones),
+            ]
+        )
+
+    def clean_time_zone(self) -> str:
+        value = self.cleaned_data["time_zone"].strip()
+        if value:
+            validate_time_zone(value)
+        return value

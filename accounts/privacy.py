@@ -130,6 +130,7 @@ def _account_profile(person: User) -> dict[str, Any]:
         "id": person.pk,
         "email": person.email,
         "full_name": person.full_name,
+        "time_zone": person.time_zone,
         "date_joined": person.date_joined,
         "last_login": person.last_login,
         "is_active": person.is_active,
@@ -380,6 +381,7 @@ def erase_person(person: User, *, by: User | None) -> ErasureRecord:
             part.erase(person, old_email=old_email)
 
         person.full_name = ""
+        person.time_zone = ""  # where the person is, roughly
         # Not a deliverable address on purpose (RFC 2606 reserves .invalid); unique by the pk.
         person.email = f"erased-{person.pk}@invalid"
         person.set_unusable_password()

@@ -1,8 +1,12 @@
 """Who acts for what: the one place that turns a person's memberships into querysets."""
 
 from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
+
+from config import clock
 
 from .models import ROLE_SCOPE, Invitation, Membership, Role, User
 
@@ -20,6 +24,29 @@ def memberships_of(user: User) -> list[Membership]:
         )
         user._memberships_cache = cached  # type: ignore[attr-defined]  # a per-request cache
     return cached
+
+
+def zone_of(user: User | None) -> ZoneInfo:
+    """Where the person is: the zone they chose, else ``home_zone_of`` them."""
+    if user is not None and user.is_authenticated and user.time_zone:
+        return clock.zone_or_default(user.time_zone)
+    return home_zone_of(user)
+
+
+def home_zone_of(user: User | None) -> ZoneInfo:
+    """The zone a person gets without choosing one: that of the first city they act for (the
+    membership granted first), else the server's (settings.TIME_ZONE). Reads the memberships
+    once per request, as the navigation does (``memberships_of``)."""
+    if user is None or not user.is_authenticated:
+        return clock.zone_or_default(None)
+    cities = [m for m in memberships_of(user) if m.city is not None]
+    first = min(cities, key=lambda m: (m.created_at, m.pk), default=None)
+    return clock.zone_or_default(first.city.time_zone if first and first.city else None)
+
+
+def today_for(user: User | None) -> date:
+    """Today's date where the person is."""
+    return clock.today(zone_of(user))
 
 
 @dataclass(frozen=True)

@@ -159,3 +159,12 @@ def invitation_accept(
         locked.accepted_by = user
         locked.save(update_fields=["accepted_at", "accepted_by"])
     return user
+
+
+def user_time_zone_set(*, user: User, time_zone: str) -> User:
+    """The person's own time zone (an IANA name), or empty for the zone of their city."""
+    user.time_zone = time_zone.strip()
+    user.full_clean(exclude=["password", "email"], validate_unique=False)
+    with transaction.atomic():
+        user.save(update_fields=["time_zone"])
+    return user

@@ -2,7 +2,7 @@ from django.urls import path
 
 from config import converters  # noqa: F401  registers the <token:>, <signed:> and <key:> converters
 
-from .views import invitations, privacy
+from .views import invitations, preferences, privacy
 
 app_name = "accounts"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path(
         "invitations/<signed:token>/", invitations.invitation_accept_view, name="invitation_accept"
     ),
+    path("account/settings/", preferences.my_settings, name="settings"),
     path("account/data/", privacy.my_data, name="my_data"),
     path("account/data/export.json", privacy.my_data_export, name="my_data_export"),
     path("people/<int:pk>/erase/", privacy.person_erase, name="person_erase"),

@@ -5,15 +5,19 @@ is the version's frozen snapshot (never the plan as it reads now) and the labels
 language; the job runner stores the file whole before it attaches it to the job, with the
 outcome, in one transaction: a build that dies half-way leaves the job as it was, and running it
 again starts over.
+
+Its one time, the submission, is written in the implementing city's zone (the plan is that
+city's, and reads the same for whoever downloads it), and the PDF names the zone.
 """
 
 from collections import Counter
 from datetime import date
 from decimal import Decimal
 
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from config import clock
 from config.slugs import slug_from
 from documents import jobs
 from documents.pdf import html_to_pdf, render_html
@@ -86,8 +90,9 @@ def version_context(version: PlanVersion) -> dict:
         },
         "version": {
             "number": version.number,
-            "submitted_at": timezone.localtime(version.submitted_at),
+            "submitted_at": version.submitted_at,
         },
+        "zone": clock.zone_or_default(pairing.implementing.time_zone),
         "stage": _label(Stage, step.to_stage) if step else "",
         "context": snapshot.get("context", ""),
         "objectives": snapshot.get("objectives", ""),

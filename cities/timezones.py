@@ -9,12 +9,13 @@ machine without system time-zone files suggests the same.
 
 import functools
 import math
-import zoneinfo
 from decimal import Decimal
 from importlib import resources
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
+from config import zones
+from config.zones import time_zone_names
+
+__all__ = ["suggest_time_zone", "time_zone_names", "validate_time_zone"]
 
 
 @functools.cache
@@ -67,22 +68,6 @@ def suggest_time_zone(
     return min(candidates or rows, key=lambda row: _distance(lat, lon, row[1], row[2]))[3]
 
 
-@functools.cache
-def time_zone_names() -> tuple[str, ...]:
-    """Every zone a person may choose, sorted; the tz database's aliases and legacy names
-    (``US/Pacific``, ``Etc/GMT+3``) are left out, UTC is kept."""
-    names = {
-        name
-        for name in zoneinfo.available_timezones()
-        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/"))
-    }
-    return ("UTC", *sorted(names))
-
-
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(
-            _("%(value)s is not a time zone. Choose one such as Europe/Brussels or Asia/Seoul."),
-            params={"value": value},
-            code="invalid_time_zone",
-        )
+    """A known IANA zone (``config.zones``: the same rule as a person's zone)."""
+    zones.validate_time_zone(value)

@@ -1,7 +1,7 @@
 """Request-level guards that hold for every URL, the third-party ones included.
 
 And no page with personal data is kept by a browser's or a proxy's cache; an old slug
-redirects to the new one.
+redirects to the new one; each signed-in person's time zone is active while their request runs.
 """
 
 import logging
@@ -21,7 +21,10 @@ from django.http import (
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from accounts.selectors import zone_of
 
 from .slugs import SlugMoved
 
@@ -246,3 +249,28 @@ class SlugRedirectMiddleware:
         response = HttpResponsePermanentRedirect(location)
         response.status_code = 308
         return response
+
+
+# The reader's time zone ------------------------------------------------------------------------
+
+
+class TimeZoneMiddleware:
+    """Activates the signed-in person's time zone (``accounts.selectors.zone_of``) for the
+    request, so that every moment a page shows (``{{ value|date }}``, forms, ``localtime``) is in
+    their local time and ``timezone.localdate()`` is their today. Anyone else reads the server's
+    zone (settings.TIME_ZONE). After the authentication middleware, which sets ``request.user``;
+    the memberships it may read are the ones the navigation reads, fetched once per request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            timezone.activate(zone_of(user))
+        else:
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

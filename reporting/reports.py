@@ -6,11 +6,17 @@ person-month); the day-by-day lines are fetched one person at a time and written
 parts and the CSV/XLSX as they come. The job runner stores the three files first and attaches
 them to the report together, in one transaction, at the very end: a build that dies half-way
 leaves the report without files, and running it again starts over.
+
+Times in the files (signatures, "generated at") are in one zone per report, named in it: a
+city's report in the city's zone, where its people signed and where its days are days; a report
+of all cities in the server's zone (settings.TIME_ZONE, the coordinating network's). The report
+reads the same whoever downloads it, wherever they are. CSV and XLSX write moments in ISO 8601
+with the offset.
 """
 
 from collections.abc import Iterator
 from contextlib import suppress
-from datetime import date
+from datetime import date, tzinfo
 from decimal import Decimal
 from itertools import groupby
 
@@ -19,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from config import clock
 from config.slugs import slug_from
 from documents import jobs
 from documents.exports import XLSX_TYPE, CsvDocument, XlsxDocument
@@ -58,9 +65,16 @@ def report_filename(report: StaffCostReport, extension: str) -> str:
     )
 
 
+def report_zone(report: StaffCostReport) -> tzinfo:
+    """The zone the report's times are written in (module docstring)."""
+    if report.city_id and report.city.time_zone:
+        return report.city.zone
+    return clock.zone_or_default(None)
+
+
 def produce_report(report: StaffCostReport, *, progress: Progress) -> jobs.Produced:
     """Build the PDF, CSV and XLSX of the report, for the job runner to store and attach."""
-    with translation.override(report.language):
+    with translation.override(report.language), timezone.override(report_zone(report)):
         progress(2, _("Adding up the approved months"))
         summary = selectors.staff_cost_summary(
             report.programme,
@@ -69,7 +83,7 @@ def produce_report(report: StaffCostReport, *, progress: Progress) -> jobs.Produ
             last_month=report.last_month,
         )
         progress(FIGURES_DONE, _("Figures ready"))
-        generated_at = timezone.now()
+        generated_at = clock.now()
         tables = _Tables(report, summary, generated_at)
         try:
             contents = _render(report, summary, tables, generated_at, progress)
@@ -135,6 +149,7 @@ def _pdf_context(report, summary: StaffCostSummary, generated_at, parts: list[st
         "summary": summary,
         "scope": _scope(report),
         "generated_at": generated_at,
+        "zone": clock.zone_name(),
         "requested_by": report.requested_by,
         "split": split,
         "indirect_percent": _percent(split.indirect_rate),
@@ -248,7 +263,8 @@ def _month(value: date) -> str:
 
 
 def _local(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+    """ISO 8601 with the offset, in the report's zone: 2026-03-01T00:30:00+09:00."""
+    return clock.iso_with_offset(value)
 
 
 class _Tables:
@@ -279,6 +295,7 @@ class _Tables:
             [_("From month"), _month(report.first_month)],
             [_("To month"), _month(report.last_month)],
             [_("Generated at"), _local(self.generated_at)],
+            [_("Time zone"), clock.zone_name()],
             [_("Requested by"), str(report.requested_by)],
             [
                 _("Note"),

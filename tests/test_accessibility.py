@@ -156,6 +156,7 @@ def _pages(programme: Programme) -> list[Page]:
         Page("coordinator", reverse("portal:city_detail", args=[gdansk.slug])),
         Page("coordinator", reverse("toolkits:toolkit_edit", args=[toolkit.slug])),
         Page("officer", reverse("accounts:my_data")),
+        Page("officer", reverse("accounts:settings")),
         Page("coordinator", reverse("accounts:person_erase", args=[officer.pk])),
         Page("coordinator", reverse("audit:history", args=["mentoring.pairing", pairing.pk])),
     ]

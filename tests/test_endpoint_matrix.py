@@ -529,6 +529,7 @@ EXPECTATIONS: dict[str, Endpoint] = {
     ),
     # Personal data: everyone signed in reads and downloads their own; only a coordinator of
     # every programme the person is in may erase them, never themselves.
+    "accounts:settings": Endpoint(get=SIGNED_IN_OK),
     "accounts:my_data": Endpoint(get=SIGNED_IN_OK),
     "accounts:my_data_export": Endpoint(get=SIGNED_IN_OK),
     "accounts:person_erase": Endpoint(

@@ -5,10 +5,10 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from config import clock
 
 from .. import permissions
 from ..models import (
@@ -36,13 +36,22 @@ def action_status_set(action: Action, *, by: User, status: str) -> Action:
 
 
 def measurement_add(
-    indicator: Indicator, *, by: User, measured_on: date, value: Decimal, note: str = ""
+    indicator: Indicator,
+    *,
+    by: User,
+    measured_on: date,
+    value: Decimal,
+    note: str = "",
+    today: date | None = None,
 ) -> Measurement:
+    """A measured value of an indicator, dated no later than ``today`` in the implementing city
+    (by default from the city's time zone): the measurement is taken there."""
     plan = indicator.plan
+    today = today or clock.today(clock.zone_or_default(plan.pairing.implementing.time_zone))
     if not (permissions.can_track(by, plan) or permissions.can_edit(by, plan)):
         raise ValidationError(_("Measurements are recorded by the implementing city."))
     errors: dict[str, list[str]] = {}
-    if measured_on and measured_on > timezone.localdate():
+    if measured_on and measured_on > today:
         errors["measured_on"] = [_("A measurement cannot be dated in the future.")]
     if Measurement.objects.filter(indicator=indicator, measured_on=measured_on).exists():
         errors.setdefault("measured_on", []).append(

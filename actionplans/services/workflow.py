@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from config import clock
 from documents.jobs import send_after_commit
 
 from .. import permissions
@@ -154,16 +155,26 @@ def plan_approve(plan: ActionPlan, *, by: User, comment: str = "") -> Transition
 
 
 def plan_endorse(
-    plan: ActionPlan, *, by: User, body: str, decided_on: date | None, reference: str
+    plan: ActionPlan,
+    *,
+    by: User,
+    body: str,
+    decided_on: date | None,
+    reference: str,
+    today: date | None = None,
 ) -> Transition:
-    """Record the council's or mayor's decision that endorses the plan."""
+    """Record the council's or mayor's decision that endorses the plan. The decision is dated in
+    the implementing city's calendar: not after ``today`` there (by default from the city's time
+    zone), not before the day of the approval there."""
+    zone = clock.zone_or_default(plan.pairing.implementing.time_zone)
+    today = today or clock.today(zone)
     body, reference = (body or "").strip(), (reference or "").strip()
     errors: dict[str, list[str]] = {}
     if not body:
         errors["body"] = [_("Name the body that decided, e.g. the city council.")]
     if decided_on is None:
         errors["decided_on"] = [_("Give the date of the decision.")]
-    elif decided_on > timezone.localdate():
+    elif decided_on > today:
         errors["decided_on"] = [_("The decision cannot be dated in the future.")]
     if not reference:
         errors["reference"] = [_("Give the reference of the decision.")]
@@ -172,7 +183,7 @@ def plan_endorse(
     with transaction.atomic():
         plan = _locked(plan)
         approved = plan.transitions.filter(to_stage=Stage.APPROVED).order_by("-at").first()
-        if approved and decided_on < timezone.localtime(approved.at).date():
+        if approved and decided_on < timezone.localtime(approved.at, zone).date():
             raise ValidationError(
                 {"decided_on": [_("The endorsement cannot come before the approval.")]}
             )

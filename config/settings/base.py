@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The signed-in person's time zone, for every page and every "today" (after request.user).
+    "config.middleware.TimeZoneMiddleware",
     "config.middleware.PrivateNoStoreMiddleware",
     "config.middleware.SlugRedirectMiddleware",
     "auditlog.middleware.AuditlogMiddleware",

@@ -1,15 +1,17 @@
 """The signatures of a month: submitted by the person, approved or returned by a supervisor,
 reopened by a coordinator, each logged."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.selectors import today_for
+from config import clock
 
 from .. import permissions
 from ..costs import rate_for
@@ -37,17 +39,24 @@ def _log(sheet, action, actor, *, comment="", ip_address=None, details=None) -> 
 
 
 @transaction.atomic
-def month_submit(sheet: TimesheetMonth, *, by: User, ip_address: str | None = None) -> None:
-    """The person signs their month: it goes to the supervisor and can no longer change."""
+def month_submit(
+    sheet: TimesheetMonth,
+    *,
+    by: User,
+    ip_address: str | None = None,
+    today: date | None = None,
+) -> None:
+    """The person signs their month: it goes to the supervisor and can no longer change. A month
+    can be signed once it has begun where the person is (``today``, by default from their zone)."""
     sheet = TimesheetMonth.objects.select_for_update().get(pk=sheet.pk)
     permissions.MONTH_WORKFLOW.check(by, sheet, "submit")
-    if sheet.month > timezone.localdate():
+    if sheet.month > (today or today_for(by)):
         raise ValidationError(_("A month can be signed once it has begun."))
     hours = _month_hours(sheet)
     if not hours:
         raise ValidationError(_("There is no time recorded in this month to sign."))
     permissions.MONTH_WORKFLOW.take(by, sheet, "submit")
-    sheet.submitted_at = timezone.now()
+    sheet.submitted_at = clock.now()
     sheet.return_comment = ""
     sheet.save(update_fields=["status", "submitted_at", "return_comment"])
     _log(
@@ -103,7 +112,7 @@ def month_approve(sheet: TimesheetMonth, *, by: User, ip_address: str | None = N
             }
         )
     permissions.MONTH_WORKFLOW.take(by, sheet, "approve")
-    sheet.approved_at = timezone.now()
+    sheet.approved_at = clock.now()
     sheet.approved_by = by
     sheet.hours = hours
     sheet.cost_model = sheet.programme.cost_model

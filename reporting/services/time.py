@@ -8,11 +8,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.selectors import today_for
 from cities.models import City
 from config import stale
 from mentoring.models import Event, Programme
@@ -76,9 +76,10 @@ _locked_message = permissions.month_locked_message
 
 
 def _entry_errors(
-    entry: TimeEntry, programme: Programme, *, totals: bool = True
+    entry: TimeEntry, programme: Programme, *, today: date, totals: bool = True
 ) -> dict[str, list[str]]:
     """The rules one entry must keep, against what is already stored (itself excluded).
+    ``today`` is the date where the person recording is (no time for a later day).
     ``totals=False`` checks the entry alone, without the day and year totals."""
     errors: dict[str, list[str]] = {}
 
@@ -105,7 +106,7 @@ def _entry_errors(
                 _("%(programme)s ended on %(date)s.")
                 % {"programme": programme, "date": date_format(programme.ends_on)},
             )
-        if day > timezone.localdate():
+        if day > today:
             add("day", _("Time can only be recorded for today or earlier."))
     if entry.event is not None and entry.event.programme_id != programme.pk:
         add("event", _("Choose an event of %(programme)s.") % {"programme": programme})
@@ -184,8 +185,10 @@ def time_entry_create(
     hours: Decimal,
     event: Event | None = None,
     description: str = "",
+    today: date | None = None,
 ) -> TimeEntry:
-    """Record the person's own hours."""
+    """Record the person's own hours, for today or earlier: ``today`` is the date where the
+    person is (by default from their time zone, ``accounts.selectors.today_for``)."""
     _check_recorder(person, programme, city)
     entry = TimeEntry(
         person=person,
@@ -197,16 +200,22 @@ def time_entry_create(
         event=event,
         description=description,
     )
-    _save_entry(entry, programme)
+    _save_entry(entry, programme, today=today or today_for(person))
     return entry
 
 
 @transaction.atomic
 def time_entry_update(
-    entry: TimeEntry, *, by: User, expected_version: str | None = None, **changes
+    entry: TimeEntry,
+    *,
+    by: User,
+    expected_version: str | None = None,
+    today: date | None = None,
+    **changes,
 ) -> TimeEntry:
     """Change one of the person's own entries, in a month that is still open; refused
-    (``config.stale``) when it changed since the page with ``expected_version`` was drawn."""
+    (``config.stale``) when it changed since the page with ``expected_version`` was drawn.
+    ``today`` is the date where the person is (by default from their time zone)."""
     if entry.person_id != by.pk:
         raise ValidationError(_("Only the person who recorded the time can change it."))
     old_sheet = TimesheetMonth.objects.select_for_update().get(pk=entry.timesheet_id)
@@ -216,7 +225,7 @@ def time_entry_update(
     for field in ("day", "activity", "hours", "event", "description"):
         if field in changes:
             setattr(entry, field, changes[field])
-    _save_entry(entry, entry.programme)
+    _save_entry(entry, entry.programme, today=today or today_for(by))
     return entry
 
 
@@ -230,8 +239,8 @@ def time_entry_delete(entry: TimeEntry, *, by: User) -> None:
     entry.delete()
 
 
-def _save_entry(entry: TimeEntry, programme: Programme) -> None:
-    errors = _entry_errors(entry, programme)
+def _save_entry(entry: TimeEntry, programme: Programme, *, today: date) -> None:
+    errors = _entry_errors(entry, programme, today=today)
     if errors:
         raise ValidationError(errors)
     sheet = timesheet_for(
@@ -285,6 +294,7 @@ def month_grid_save(
     drawn_hours: dict[tuple[date, str], Decimal | None] | None = None,
     drawn_descriptions: dict[date, str] | None = None,
     dry_run: bool = False,
+    today: date | None = None,
 ) -> int:
     """Save a month from the grid: one value per day and activity (None clears the cell).
 
@@ -300,8 +310,11 @@ def month_grid_save(
     ``dry_run`` judges the month as it would be and then saves nothing: the grid page uses it
     when some cells could not be read, so that every message shows at once.
     Returns the number of entries created, changed or removed (or that would be).
+    ``today`` is the date where the person is (by default from their time zone): no hours for
+    a later day.
     """
     _check_recorder(person, programme, city)
+    today = today or today_for(person)
     sheet = timesheet_for(person=person, programme=programme, city=city, month=month, lock=True)
     if sheet.is_locked:
         raise ValidationError(_locked_message(sheet))
@@ -396,7 +409,7 @@ def month_grid_save(
             )
         entry.hours, entry.description = value, text
         field = grid_field(day, activity)
-        entry_errors = _entry_errors(entry, programme, totals=False)
+        entry_errors = _entry_errors(entry, programme, today=today, totals=False)
         if entry_errors:
             errors[field] = [message for messages in entry_errors.values() for message in messages]
             continue
@@ -405,7 +418,7 @@ def month_grid_save(
         changed += 1
     if not errors:
         for field, entry in saved:
-            entry_errors = _entry_errors(entry, programme)
+            entry_errors = _entry_errors(entry, programme, today=today)
             if entry_errors:
                 errors[field] = [m for messages in entry_errors.values() for m in messages]
     if errors:

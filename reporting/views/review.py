@@ -17,13 +17,12 @@ from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Role, User
-from accounts.selectors import scopes_of
+from accounts.selectors import scopes_of, today_for
 from cities.models import City
 from config import stale
 from config.views import (
@@ -158,7 +157,7 @@ def month_submit(request: HttpRequest, pk: int) -> HttpResponse:
         form_class=SignForm,
         form_key="submit_form",
         run=lambda sheet, data: services.month_submit(
-            sheet, by=request.user, ip_address=_client_ip(request)
+            sheet, by=request.user, ip_address=_client_ip(request), today=today_for(request.user)
         ),
         done=_("You signed your timesheet of %(month)s; it went to your supervisor."),
     )
@@ -334,7 +333,7 @@ def rate_create(request: HttpRequest) -> HttpResponse:
     cities = _managed_cities(user)
     if not cities.exists():
         raise PermissionDenied
-    initial = {"year": timezone.localdate().year}
+    initial = {"year": today_for(user).year}
     people_cities = cities
     if city_param := request.GET.get("city", "").strip():
         if not city_param.isdigit():

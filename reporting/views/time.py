@@ -19,7 +19,6 @@ from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import Role, User
+from accounts.selectors import today_for
 from cities.models import City
 from cities.selectors import cities_of
 from config import stale
@@ -130,7 +130,7 @@ def my_time(request: HttpRequest) -> HttpResponse:
     if not cities:
         return _not_officer(request)
     city = _city_param(request, cities) or cities[0]
-    today = timezone.localdate()
+    today = today_for(user)
     programmes = list(
         Programme.objects.filter(participations__city=city).order_by("-starts_on", "name")
     )
@@ -298,6 +298,7 @@ def _save_grid(
             descriptions=grid.descriptions,
             drawn_hours=grid.drawn_hours,
             drawn_descriptions=grid.drawn_descriptions,
+            today=today_for(user),
             dry_run=bool(errors),
         )
     except ValidationError as error:
@@ -412,7 +413,7 @@ class _MonthGrid:
             programme=programme,
             city=city,
             month=month,
-            today=timezone.localdate(),
+            today=today_for(user),
             days=days,
             sheet=sheet,
             entries=entries,
@@ -471,6 +472,7 @@ def _grid_context(
         "city": city,
         "cities": cities,
         "month": first,
+        "today": today,
         "sheet": grid.sheet,
         "locked": grid.locked,
         "rows": rows,
@@ -557,7 +559,10 @@ def entry_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.time_entry_create(
-                person=user, city=form.city_or(city), **form.service_fields()
+                person=user,
+                city=form.city_or(city),
+                today=today_for(user),
+                **form.service_fields(),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -597,6 +602,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 entry,
                 by=request.user,
                 expected_version=stale.expected(form),
+                today=today_for(request.user),
                 **form.service_fields(),
             )
         except ValidationError as error:

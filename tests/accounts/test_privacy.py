@@ -81,11 +81,13 @@ def test_your_data_needs_a_sign_in(client):
 
 
 def test_export_holds_own_data_and_nobody_elses(client, world):
+    User.objects.filter(pk=world.officer.pk).update(time_zone="Europe/Warsaw")
     response = _download(client, world.officer)
     text = response.content.decode()
     data = json.loads(text)
 
     assert data["profile"]["email"] == world.officer.email
+    assert data["profile"]["time_zone"] == "Europe/Warsaw"
     assert data["profile"]["calendar_feed"]["exists"] is True
     assert [m["role"] for m in data["memberships"]] == ["officer"]
     assert sorted(e["hours"] for e in data["time_entries"]) == ["3.0", "4.0", "7.5"]
@@ -161,6 +163,7 @@ def test_erasure_needs_the_confirmation_box(client, world):
 def test_coordinator_erases_a_person(client, world):
     officer = world.officer
     old_email = officer.email
+    User.objects.filter(pk=officer.pk).update(time_zone="Europe/Warsaw")
     kept_sheet = TimesheetMonth.objects.get(person=officer, month=MARCH)
     client.force_login(world.coordinator)
 
@@ -173,6 +176,7 @@ def test_coordinator_erases_a_person(client, world):
     person = User.objects.get(pk=officer.pk)
     assert person.email == f"erased-{officer.pk}@invalid"
     assert person.full_name == ""
+    assert person.time_zone == ""
     assert str(person) == f"Erased person #{officer.pk}"
     assert not person.is_active
     assert not person.has_usable_password()

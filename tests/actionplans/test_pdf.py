@@ -2,6 +2,7 @@
 for many downloads, failures with their reason and a retry, and who may reach it."""
 
 import io
+from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
@@ -68,6 +69,20 @@ def test_the_pdf_says_what_the_version_says(world, version, django_capture_on_co
     assert "Firms do not apply" in text
     assert "Chamber of Commerce" in text
     assert "12,000.00" in text
+
+
+def test_the_pdf_dates_the_submission_in_the_citys_zone_and_names_it(
+    world, version, django_capture_on_commit_callbacks
+):
+    """One zone per document: the implementing city's, whoever asks for the file."""
+    PlanVersion.objects.filter(pk=version.pk).update(
+        submitted_at=datetime(2026, 2, 28, 23, 30, tzinfo=UTC)
+    )
+    world.author.time_zone = "Asia/Seoul"
+    world.author.save()
+    assert version.plan.pairing.implementing.time_zone == "Europe/Warsaw"
+    text = text_of(read(build(version, world.author, django_capture_on_commit_callbacks)))
+    assert "1, submitted on March 1, 2026, 12:30 a.m. CET (Europe/Warsaw)" in text
 
 
 def test_the_pdf_is_the_frozen_version_not_the_plan_today(

@@ -1,7 +1,7 @@
 """The workflow at the level of services: each step only by its role, only from its stages;
 submissions freeze versions; comments stay on their version and section."""
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from actionplans import permissions, services
 from actionplans.models import ActionPlan, PlanComment, PlanVersion, Section, Stage, Transition
+from cities.models import City
+from config import clock
 from tests.actionplans.factories import build_plan_world, drafted_plan, fresh, plan_at
 
 pytestmark = pytest.mark.django_db
@@ -277,3 +279,26 @@ def test_an_empty_comment_is_refused():
     with pytest.raises(ValidationError) as error:
         services.comment_add(plan.versions.get(), by=fresh(world.expert), section="risks", body=" ")
     assert "body" in error.value.message_dict
+
+
+def test_an_endorsement_is_dated_in_the_implementing_citys_calendar():
+    """At 00:30 on 1 March in Seoul (still 28 February in Brussels, where the coordinator is),
+    a Seoul council decision of 1 March is not in the future; 2 March is."""
+    world = build_plan_world()
+    plan = plan_at(world, "approved")
+    City.objects.filter(pk=plan.pairing.implementing_id).update(time_zone="Asia/Seoul")
+    Transition.objects.filter(plan=plan).update(at=datetime(2026, 2, 27, 12, 0, tzinfo=UTC))
+    plan = ActionPlan.objects.get(pk=plan.pk)
+    data = {"body": "Seoul Metropolitan Council", "reference": "SMC/3"}
+    with clock.fixed_at(datetime(2026, 2, 28, 15, 30, tzinfo=UTC)):
+        with pytest.raises(ValidationError) as error:
+            services.plan_endorse(
+                plan, by=fresh(world.coordinator), decided_on=date(2026, 3, 2), **data
+            )
+        assert error.value.message_dict == {
+            "decided_on": ["The decision cannot be dated in the future."]
+        }
+        services.plan_endorse(
+            plan, by=fresh(world.coordinator), decided_on=date(2026, 3, 1), **data
+        )
+    assert ActionPlan.objects.get(pk=plan.pk).endorsed_on == date(2026, 3, 1)

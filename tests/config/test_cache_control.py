@@ -62,6 +62,12 @@ def test_through_the_stack(client):
     person = UserFactory()
     assert "no-store" not in client.get(reverse("toolkits:catalogue")).get("Cache-Control", "")
     client.force_login(person)
-    for name in ("accounts:my_data", "accounts:my_data_export", "toolkits:catalogue", "home"):
+    for name in (
+        "accounts:my_data",
+        "accounts:my_data_export",
+        "accounts:settings",
+        "toolkits:catalogue",
+        "home",
+    ):
         header = client.get(reverse(name))["Cache-Control"]
         assert {"private", "no-store"} <= {d.strip() for d in header.split(",")}, name

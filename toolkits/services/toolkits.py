@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.selectors import today_for
 from config import stale
 from config.slugs import unique_slug
 from mentoring.models import Scheme
@@ -144,19 +145,29 @@ def toolkit_set_success_factors(
 
 
 def edition_publish(
-    toolkit: Toolkit, *, by: User, notes: str = "", published_on: date | None = None
+    toolkit: Toolkit,
+    *,
+    by: User,
+    notes: str = "",
+    published_on: date | None = None,
+    today: date | None = None,
 ) -> ToolkitEdition:
-    """Freeze the toolkit's present content as its next edition, dated today, or on
-    ``published_on`` for an edition that came out earlier (the demo's history, an import of a
-    toolkit published elsewhere): never in the future, never before the edition it follows."""
+    """Freeze the toolkit's present content as its next edition, dated today where the person
+    who publishes it is (``today``, by default from their time zone), or on ``published_on``
+    for an edition that came out earlier (the demo's history, an import of a toolkit published
+    elsewhere): never in the future, never before the edition it follows."""
     if not permissions.can_manage_toolkit(by, toolkit):
         raise ValidationError(_("Only the theme's expert partner or a coordinator publishes it."))
     snapshot = toolkit_snapshot(toolkit)
     if not snapshot["practices"]:
         raise ValidationError(_("Add at least one published practice before publishing."))
-    today = published_on or timezone.localdate()
-    if today > timezone.localdate():
-        raise ValidationError({"published_on": [_("An edition cannot be dated in the future.")]})
+    today = today or today_for(by)
+    if published_on is not None:
+        if published_on > today:
+            raise ValidationError(
+                {"published_on": [_("An edition cannot be dated in the future.")]}
+            )
+        today = published_on
     latest = toolkit.editions.aggregate(last=Max("published_on"))["last"]
     if latest and today < latest:
         raise ValidationError(
