@@ -19,10 +19,10 @@ from django.db import connections
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.navigation import navigation_for
 from actionplans import permissions as plan_permissions
 from actionplans.models import ActionPlan, Section
 from mentoring.models import Event, Pairing, Programme
+from portal.navigation import navigation_for
 from reporting import services as reporting_services
 from reporting.models import TimesheetMonth
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, sign_in

@@ -24,7 +24,12 @@ from config.views import (
 )
 from documents.exports import FORMATS, export_response
 from mentoring.models import Programme
-from mentoring.selectors import cities_visible_to, coordinated_programmes, pairings_for
+from mentoring.selectors import (
+    cities_visible_to,
+    coordinated_programmes,
+    current_programme,
+    pairings_for,
+)
 from mentoring.services import city_create_in_programme
 from reporting.permissions import can_view_city_staff_time
 
@@ -94,7 +99,12 @@ def city_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     if not allowed:
         raise PermissionDenied
     programmes = None if city else coordinated_programmes(request.user)
-    form = CityForm(request.POST or None, instance=city, programmes=programmes)
+    form = CityForm(
+        request.POST or None,
+        instance=city,
+        programmes=programmes,
+        initial={} if city else {"programme": current_programme(request.user)},
+    )
     stale.track(form, city)
     if request.method == "POST" and form.is_valid():
         programme = form.cleaned_data.get("programme")
