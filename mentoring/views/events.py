@@ -150,6 +150,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         "rows": [(event, can_view_event(user, event)) for event in page],
         "query": query.urlencode(),
         "can_plan": can_create_events(user),
+        "programme": filters.get("programme"),
     }
     return render(request, "mentoring/events/event_list.html", context, status=_status(form))
 

@@ -77,6 +77,7 @@ def pairing_list(request: HttpRequest) -> HttpResponse:
         "page": paginate(request, pairings),
         "query": query_without_page(request),
         "several_programmes": programme_context(request.user).several,
+        "programme": filterset.form.cleaned_data.get("programme") if filterset.is_valid() else None,
         "can_create": any(
             can_manage_pairings_in(request.user, s) for s in filterset.filters["scheme"].queryset
         ),

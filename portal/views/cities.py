@@ -29,14 +29,25 @@ from mentoring.selectors import (
     coordinated_programmes,
     current_programme,
     pairings_for,
+    programme_context,
 )
 from mentoring.services import city_create_in_programme
+from mentoring.views.scoping import filters_for_current_programme
 from reporting.permissions import can_view_city_staff_time
 
 
 @login_required
 def city_list(request: HttpRequest) -> HttpResponse:
-    filterset = CityFilter(request.GET or None, queryset=cities_visible_to(request.user))
+    mine = programme_context(request.user)
+    filterset = CityFilter(
+        filters_for_current_programme(request),
+        queryset=cities_visible_to(request.user),
+        programmes=(
+            Programme.objects.filter(pk__in=[p.pk for p in mine.programmes])
+            if mine.several
+            else None
+        ),
+    )
     cities = filterset.qs
     fmt = request.GET.get("format")
     if fmt in FORMATS and filterset.is_valid():
@@ -71,6 +82,7 @@ def city_list(request: HttpRequest) -> HttpResponse:
         "page": paginate(request, cities),
         "query": query_without_page(request),
         "can_create": can_create_city(request.user),
+        "programme": filterset.form.cleaned_data.get("programme") if filterset.is_valid() else None,
     }
     return render(request, "portal/cities/city_list.html", context)
 

@@ -224,8 +224,23 @@ def test_the_pairing_list_shows_the_current_programme_and_the_others_on_request(
     assert '<th scope="col">Programme</th>' in html
     switch(client, demo)
     html = client.get(pairings).content.decode()
+    assert "<h1>Pairings in CITIES-GROW</h1>" in html
     assert "Rotterdam" in html
     assert "<td>CITIES-GROW</td>" in html
+
+
+def test_the_city_list_shows_the_current_programme_and_names_it(client, second, demo, demo_user):
+    client.force_login(demo_user(COORDINATOR))
+    cities = reverse("portal:city_list")
+    switch(client, second)
+    html = client.get(cities).content.decode()
+    assert "<h1>Cities in Air and Energy</h1>" in html
+    assert "2 cities in your programmes" in html
+    html = client.get(cities + "?programme=").content.decode()
+    assert "<h1>Cities</h1>" in html
+    assert "16 cities in your programmes" in html
+    switch(client, demo)
+    assert "<h1>Cities in CITIES-GROW</h1>" in client.get(cities).content.decode()
 
 
 def test_the_event_list_shows_the_current_programme(client, second, demo, demo_user):
@@ -234,7 +249,9 @@ def test_the_event_list_shows_the_current_programme(client, second, demo, demo_u
     switch(client, second)
     assert "<caption>0 events</caption>" in client.get(events).content.decode()
     switch(client, demo)
-    assert "<caption>0 events</caption>" not in client.get(events).content.decode()
+    html = client.get(events).content.decode()
+    assert "<caption>0 events</caption>" not in html
+    assert "<h1>Events in CITIES-GROW</h1>" in html
 
 
 def option_labels(html: str, name: str) -> list[str]:
