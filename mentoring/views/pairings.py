@@ -87,12 +87,16 @@ def pairing_list(request: HttpRequest) -> HttpResponse:
 
 def _pairing_programme(request: HttpRequest, schemes: list[Scheme]) -> Programme | None:
     """The programme whose schemes the pairing form offers: the one asked for (``?programme=``
-    from a programme's page) if the person manages pairings in it, else the one they work in,
-    else the first where they may."""
+    from a programme's page, or ``?scheme=``) if the person manages pairings in it, else the one
+    they work in, else the first where they may."""
     programmes = {s.programme.slug: s.programme for s in schemes}
     asked = request.POST.get("programme") or request.GET.get("programme")
     if asked in programmes:
         return programmes[asked]
+    asked_scheme = request.GET.get("scheme")
+    for scheme in schemes:
+        if str(scheme.pk) == asked_scheme:
+            return scheme.programme
     current = current_programme(request.user)
     if current is not None and current.slug in programmes:
         return current

@@ -131,16 +131,17 @@ class ReportRequestForm(forms.Form):
         if language in dict(settings.LANGUAGES):
             self.fields["language"].initial = language
         offered = list(programmes[:2])
-        if not self.is_bound and offered:
-            first = offered[0]
-            self.fields["programme"].initial = first
-            self.fields["first_month"].initial = first.starts_on.replace(day=1)
-            self.fields["last_month"].initial = first.ends_on.replace(day=1)
         if len(offered) == 1:
-            # The browser's month picker offers the programme's months only.
+            # One programme: its months are pre-filled, and the browser's month picker offers
+            # its months only. With several, the months stay empty (the chosen programme's
+            # whole period): months pre-filled for one would be refused for the other.
+            only = offered[0]
+            if not self.is_bound:
+                self.fields["first_month"].initial = only.starts_on.replace(day=1)
+                self.fields["last_month"].initial = only.ends_on.replace(day=1)
             for name in ("first_month", "last_month"):
                 self.fields[name].widget.attrs.update(
-                    min=f"{offered[0].starts_on:%Y-%m}", max=f"{offered[0].ends_on:%Y-%m}"
+                    min=f"{only.starts_on:%Y-%m}", max=f"{only.ends_on:%Y-%m}"
                 )
 
     def clean(self):
