@@ -60,6 +60,18 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text=_("Set when the person's data was erased on request; the account is a shell."),
     )
+    current_programme = models.ForeignKey(
+        "mentoring.Programme",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("programme worked in"),
+        help_text=_(
+            "The programme a person in several programmes chose to work in; lists, forms and "
+            "navigation are about it. Ignored once they no longer take part in it."
+        ),
+    )
 
     objects = UserManager()
 

@@ -23,3 +23,20 @@ class CityFilter(django_filters.FilterSet):
     class Meta:
         model = City
         fields = ["q", "country", "charter_signatory"]
+
+    def __init__(self, *args, programmes=None, **kwargs):
+        """``programmes``: the programmes to choose from (a queryset), for a person in several;
+        the cities app knows programmes only by this relation (mentoring builds on cities)."""
+        super().__init__(*args, **kwargs)
+        if programmes is not None:
+            self.filters = {
+                "programme": django_filters.ModelChoiceFilter(
+                    label=_("Programme"),
+                    field_name="participations__programme",
+                    queryset=programmes,
+                    to_field_name="slug",
+                    empty_label=_("All programmes"),
+                    distinct=True,
+                ),
+                **self.filters,
+            }

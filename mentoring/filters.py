@@ -5,10 +5,17 @@ from django_countries import countries
 
 from cities.models import City
 
-from .models import Pairing, PairingStatus, Scheme
+from .models import Pairing, PairingStatus, Programme, Scheme
 
 
 class PairingFilter(django_filters.FilterSet):
+    programme = django_filters.ModelChoiceFilter(
+        label=_("Programme"),
+        field_name="scheme__programme",
+        queryset=Programme.objects.none(),
+        to_field_name="slug",
+        empty_label=_("All programmes"),
+    )
     scheme = django_filters.ModelChoiceFilter(
         label=_("Scheme"), queryset=Scheme.objects.none(), empty_label=_("All schemes")
     )
@@ -44,10 +51,17 @@ class PairingFilter(django_filters.FilterSet):
 
     class Meta:
         model = Pairing
-        fields = ["scheme", "status", "country", "city"]
+        fields = ["programme", "scheme", "status", "country", "city"]
 
-    def __init__(self, *args, schemes, cities, **kwargs):
+    def __init__(self, *args, schemes, cities, programmes=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if programmes is None or len(programmes) < 2:
+            # One programme: nothing to choose.
+            del self.filters["programme"]
+        else:
+            self.filters["programme"].queryset = Programme.objects.filter(
+                pk__in=[p.pk for p in programmes]
+            )
         self.filters["scheme"].queryset = schemes
         self.filters["city"].queryset = cities
 

@@ -64,3 +64,25 @@ class InvitationForm(forms.Form):
             else:
                 cleaned["scope"] = {needed: target}
         return cleaned
+
+
+class ProgrammeSwitchForm(forms.Form):
+    """The programme a person in several programmes works in; one of theirs only."""
+
+    programme = forms.ModelChoiceField(
+        label=_("Working in"),
+        queryset=Programme.objects.none(),
+        empty_label=None,
+        error_messages={
+            "invalid_choice": _(
+                "Choose one of your programmes; you no longer take part in that one."
+            )
+        },
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, programmes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = Programme.objects.filter(
+            pk__in=[p.pk for p in programmes]
+        ).order_by("-starts_on", "name")

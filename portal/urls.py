@@ -8,6 +8,7 @@ app_name = "portal"
 urlpatterns = [
     path("invitations/", invitations.invitations, name="invitations"),
     path("invitations/<int:pk>/revoke/", invitations.invitation_revoke, name="invitation_revoke"),
+    path("account/programme/", programmes.programme_switch, name="programme_switch"),
     path("programmes/<slug:slug>/", programmes.programme_detail, name="programme"),
     path("pairings/<int:pk>/", programmes.pairing_detail, name="pairing"),
     path("cities/", cities.city_list, name="city_list"),

@@ -19,10 +19,10 @@ from django.db import connections
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.navigation import navigation_for
 from actionplans import permissions as plan_permissions
 from actionplans.models import ActionPlan, Section
 from mentoring.models import Event, Pairing, Programme
+from portal.navigation import navigation_for
 from reporting import services as reporting_services
 from reporting.models import TimesheetMonth
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, sign_in
@@ -78,6 +78,20 @@ def _summary(problems: list[str], what: str, shown: int = 40) -> str:
     if len(problems) > shown:
         lines.append(f"... and {len(problems) - shown} more")
     return f"{len(problems)} {what}:\n" + "\n".join(lines)
+
+
+def _coordinate_an_older_programme_too() -> None:
+    """The demo coordinator coordinates an earlier programme as well, so that the header's
+    programme switcher is on every coordinator page checked (CITIES-GROW stays current)."""
+    from accounts.models import Role
+    from accounts.services import membership_grant
+    from tests.mentoring.factories import ProgrammeFactory
+
+    older = ProgrammeFactory(
+        name="Earlier Programme", starts_on=date(2012, 1, 1), ends_on=date(2014, 12, 31)
+    )
+    coordinator = User.objects.get(email=ROLES["coordinator"])
+    membership_grant(user=coordinator, role=Role.COORDINATOR, programme=older)
 
 
 def _pages(programme: Programme) -> list[Page]:
@@ -148,6 +162,11 @@ def _pages(programme: Programme) -> list[Page]:
             ),
         ),
         Page("expert", reverse("actionplans:versions", args=[plan.pk])),
+        *(
+            Page("expert", reverse("actionplans:version", args=[plan.pk, version.number]))
+            for version in plan.versions.order_by("number")[:1]
+        ),
+        Page("coordinator", reverse("portal:programme_switch")),
         Page("coordinator", reverse("mentoring:pairing_create")),
         Page("coordinator", reverse("mentoring:event", args=[event.pk])),
         Page("coordinator", reverse("mentoring:calendar")),
@@ -174,6 +193,7 @@ def test_no_serious_or_critical_axe_violations_on_the_main_pages(
     if not shutil.which(CHROMIUM):
         _require(CHROMIUM, "Chromium")
     _require(AXE, "axe-core")
+    _coordinate_an_older_programme_too()
     pages = _pages(demo_with_staff_time)
     from playwright.sync_api import sync_playwright
 
@@ -237,6 +257,7 @@ def _axe_problems(page, checked: Page) -> list[str]:
 def test_the_main_pages_are_valid_html(client, demo_with_staff_time, tmp_path):
     _require(JAVA, "Java")
     _require(VNU, "vnu-jar")
+    _coordinate_an_older_programme_too()
     pages = _pages(demo_with_staff_time)
     files: dict[str, Page] = {}
     for number, checked in enumerate(pages):

@@ -13,7 +13,7 @@ def test_coordinator_signs_in_and_sees_the_programmes_cities(page, demo, setting
     page.get_by_role("heading", name="Coordinating CITIES-GROW").wait_for()
 
     main_nav = page.get_by_role("navigation", name="Main")
-    main_nav.get_by_role("link", name="Cities").click()
+    main_nav.get_by_role("link", name="Cities", exact=True).click()
     page.get_by_role("heading", name="Cities", exact=True).wait_for()
     rows = page.get_by_role("table").get_by_role("row")
     assert rows.count() == 1 + len(demo_data.CITIES)

@@ -556,6 +556,16 @@ EXPECTATIONS: dict[str, Endpoint] = {
     "portal:programme": Endpoint(
         kwargs=programme_kw, get=signed_in(OK, other_coordinator=FORBIDDEN)
     ),
+    # Everyone in a programme chooses among their own programmes: CITIES-GROW is not the other
+    # coordinator's, whose choice is refused on the field and left as it was.
+    "portal:programme_switch": Endpoint(
+        get=signed_in(OK),
+        post=Post(
+            data=lambda w: {"programme": w.programme.pk, "next": "/pairings/"},
+            expected=signed_in(To("/pairings/"), other_coordinator=BAD_REQUEST),
+            rows=lambda w: [User.objects.filter(email=PEOPLE["other_coordinator"])],
+        ),
+    ),
     "mentoring:programme_create": Endpoint(get=ANY_COORDINATOR),
     "mentoring:programme_edit": Endpoint(kwargs=programme_kw, get=COORDINATOR_ONLY),
     "mentoring:scheme_create": Endpoint(kwargs=programme_kw, get=COORDINATOR_ONLY),

@@ -20,6 +20,9 @@ mentoring:pairings
     officer, supervisor, expert, partner: here, test_pairings_for_other_roles
 mentoring:organisations
     coordinator: here, test_organisations
+the header (programme switcher and navigation)
+    coordinator, officer, in one and in five programmes: here,
+        test_the_header_costs_the_same_in_more_programmes
 mentoring:events
     officer: tests/test_pages.py (as above)
     coordinator, expert, officers (also ?concerning=on): tests/mentoring/test_events.py
@@ -175,7 +178,7 @@ def more_gdansk_pairings_and_team(programme, n: int) -> None:
 # Mentoring and cities ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("email", "pinned"), [(OFFICER, 6), (SUPERVISOR, 7)])
+@pytest.mark.parametrize(("email", "pinned"), [(OFFICER, 7), (SUPERVISOR, 8)])
 def test_home_for_city_people(client, demo, demo_user, email, pinned):
     client.force_login(demo_user(email))
     grow = lambda: more_gdansk_pairings_and_team(demo, 6)  # noqa: E731
@@ -215,12 +218,39 @@ def test_the_coordinators_home_stays_the_same_size_with_many_pairings(client, de
 
 
 @pytest.mark.parametrize(
-    ("email", "pinned"), [(OFFICER, 8), (SUPERVISOR, 8), (EXPERT, 8), (PARTNER, 8)]
+    ("email", "pinned"), [(OFFICER, 9), (SUPERVISOR, 9), (EXPERT, 8), (PARTNER, 8)]
 )
 def test_pairings_for_other_roles(client, demo, demo_user, email, pinned):
     client.force_login(demo_user(email))
     grow = lambda: more_gdansk_pairings_and_team(demo, 6)  # noqa: E731
     assert_pinned(client, reverse("mentoring:pairings"), grow, pinned)
+
+
+def test_the_header_costs_the_same_in_more_programmes(client, demo, demo_user):
+    """The programme switcher and the navigation of the current programme: no query for a
+    coordinator (their programmes come with their memberships), one for a person who acts for
+    a city (the programmes it takes part in), however many programmes there are."""
+    coordinator, officer = demo_user(COORDINATOR), demo_user(OFFICER)
+
+    def grow() -> None:
+        for _ in range(4):
+            programme = ProgrammeFactory()
+            membership_grant(user=coordinator, role=Role.COORDINATOR, programme=programme)
+            participation_add(programme=programme, city=gdansk())
+
+    client.force_login(coordinator)
+    small, few = measure(client, reverse("mentoring:organisations"))
+    client.force_login(officer)
+    small_officer, few_officer = measure(client, reverse("mentoring:calendar"))
+    grow()
+    large_officer, many_officer = measure(client, reverse("mentoring:calendar"))
+    client.force_login(coordinator)
+    large, many = measure(client, reverse("mentoring:organisations"))
+    assert (small, large) == (5, 5)
+    assert (small_officer, large_officer) == (5, 5)
+    for before, after in ((few, many), (few_officer, many_officer)):
+        assert 'id="programme-switch"' not in before
+        assert 'id="programme-switch"' in after
 
 
 def test_organisations(client, demo, demo_user):
@@ -248,12 +278,12 @@ def test_calendar_page(client, demo, demo_user):
     for _ in range(4):
         participation_add(programme=ProgrammeFactory(), city=gdansk())
     large, many = made()
-    assert (small, large) == (11, 11), f"{url}: {small} queries, then {large} with more"
+    assert (small, large) == (12, 12), f"{url}: {small} queries, then {large} with more"
     assert len(many) > len(few), f"{url}: the added programmes do not show"
-    assert measure(client, reverse("mentoring:calendar"))[0] == before == 4
+    assert measure(client, reverse("mentoring:calendar"))[0] == before == 5
 
 
-@pytest.mark.parametrize(("email", "pinned"), [(COORDINATOR, 9), (OFFICER, 7), (SUPERVISOR, 7)])
+@pytest.mark.parametrize(("email", "pinned"), [(COORDINATOR, 9), (OFFICER, 8), (SUPERVISOR, 8)])
 def test_city_page(client, demo, demo_user, email, pinned):
     client.force_login(demo_user(email))
     coordinator = demo_user(COORDINATOR)
@@ -326,4 +356,4 @@ def test_practice_images(client, toolkit_world):
         )
 
     url = reverse("toolkits:practice_images", kwargs={"slug": practice.slug})
-    assert_pinned(client, url, grow, 5)
+    assert_pinned(client, url, grow, 6)

@@ -93,8 +93,18 @@ class PairingForm(forms.Form):
     def __init__(self, *args, schemes, cities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scheme"].queryset = schemes
+        self.fields["scheme"].label_from_instance = scheme_label
         self.fields["mentor"].queryset = cities
         self.fields["implementing"].queryset = cities
+
+
+def scheme_label(scheme: Scheme) -> str:
+    """A scheme named with its programme: "CITIES-GROW — A: Matching buyers and suppliers"."""
+    return _("%(programme)s — %(code)s: %(theme)s") % {
+        "programme": scheme.programme.name,
+        "code": scheme.code,
+        "theme": scheme.theme,
+    }
 
 
 class PairingCitiesForm(forms.Form):

@@ -4,6 +4,8 @@ from .pairings import pairing_counts_by_status, pairings_for, schemes_with_pairi
 from .programmes import (
     cities_visible_to,
     coordinated_programmes,
+    current_programme,
+    programme_context,
     programmes_for,
     schemes_facilitated_by,
 )
@@ -11,6 +13,8 @@ from .programmes import (
 __all__ = [
     "cities_visible_to",
     "coordinated_programmes",
+    "current_programme",
+    "programme_context",
     "pairing_counts_by_status",
     "pairings_for",
     "programmes_for",

@@ -83,7 +83,20 @@ def pairing_create(
     implementing: City,
     by: User | None = None,
     status: str = PairingStatus.PROPOSED,
+    programme: Programme | None = None,
 ) -> Pairing:
+    """Propose (or record) a pairing. ``programme``, when given, is the programme the person
+    works in: a scheme of another programme is refused."""
+    if programme is not None and scheme.programme_id != programme.pk:
+        raise ValidationError(
+            {
+                "scheme": _(
+                    "Scheme %(scheme)s belongs to %(other)s, not to %(programme)s, the programme "
+                    "you work in."
+                )
+                % {"scheme": scheme.code, "other": scheme.programme, "programme": programme}
+            }
+        )
     with transaction.atomic():
         # Lock the scheme so that two coordinators cannot both fill a mentor's last place.
         Scheme.objects.select_for_update().filter(pk=scheme.pk).first()

@@ -16,13 +16,18 @@ from ..permissions import can_create_organisation, can_edit_organisation
 
 
 def programme_create(*, programme: Programme, by: User) -> Programme:
-    """Save a new programme; the person who opens it becomes its coordinator. Its slug is
-    transliterated, or made from the name when empty (config.slugs)."""
+    """Save a new programme; the person who opens it becomes its coordinator and works in it
+    from now on (their current programme). Its slug is transliterated, or made from the name
+    when empty (config.slugs)."""
     settle_slug(programme, fallback="programme")
     programme.full_clean()
     with transaction.atomic():
         programme.save()
         membership_grant(user=by, role=Role.COORDINATOR, programme=programme)
+        by.current_programme = programme
+        by.save(update_fields=["current_programme"])
+    for cache in ("_memberships_cache", "_scopes_cache", "_programme_context_cache"):
+        by.__dict__.pop(cache, None)
     return programme
 
 
@@ -103,3 +108,18 @@ def participation_remove(*, programme: Programme, city: City) -> None:
             % {"city": city, "programme": programme}
         )
     Participation.objects.filter(programme=programme, city=city).delete()
+
+
+def programme_choose(*, user: User, programme: Programme) -> User:
+    """Remember the programme the person works in, on the person (so it follows them to every
+    device and sign-in). Only a programme they take part in may be chosen."""
+    from ..selectors.programmes import programme_context
+
+    if programme.pk not in {p.pk for p in programme_context(user).programmes}:
+        raise ValidationError(
+            {"programme": _("You do not take part in %(programme)s.") % {"programme": programme}}
+        )
+    user.current_programme = programme
+    user.save(update_fields=["current_programme"])
+    user.__dict__.pop("_programme_context_cache", None)
+    return user

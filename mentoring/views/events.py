@@ -62,6 +62,7 @@ from ..services.events import (
     report_save,
     report_version,
 )
+from .scoping import filters_for_current_programme
 
 EVENTS_PER_PAGE = 50
 
@@ -95,7 +96,7 @@ def _viewable_event(request: HttpRequest, pk: int, *, details: bool = False) -> 
 def event_list(request: HttpRequest) -> HttpResponse:
     """Every event of the person's programmes; the ones that concern them link to their page."""
     user = request.user
-    form = EventFilterForm(request.GET or None, programmes=programmes_for(user))
+    form = EventFilterForm(filters_for_current_programme(request), programmes=programmes_for(user))
     filters = form.cleaned_data if form.is_valid() else {}
     events = events_for(
         user,
@@ -149,6 +150,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         "rows": [(event, can_view_event(user, event)) for event in page],
         "query": query.urlencode(),
         "can_plan": can_create_events(user),
+        "programme": filters.get("programme"),
     }
     return render(request, "mentoring/events/event_list.html", context, status=_status(form))
 

@@ -14,11 +14,12 @@ from documents.exports import FORMATS, export_response
 
 from ..filters import PairingFilter
 from ..forms.programmes import PairingCitiesForm, PairingForm, PairingStatusForm
-from ..models import Pairing, Scheme
+from ..models import Pairing, Programme, Scheme
 from ..permissions import can_manage_pairing, can_manage_pairings_in
 from ..selectors.pairings import next_statuses, pairings_for
-from ..selectors.programmes import programmes_for
+from ..selectors.programmes import current_programme, programme_context, programmes_for
 from ..services.pairings import pairing_create, pairing_transition, pairing_update
+from .scoping import filters_for_current_programme
 
 
 def _visible_schemes(user):
@@ -32,10 +33,11 @@ def _visible_cities(user):
 @login_required
 def pairing_list(request: HttpRequest) -> HttpResponse:
     filterset = PairingFilter(
-        request.GET or None,
+        filters_for_current_programme(request),
         queryset=pairings_for(request.user),
         schemes=_visible_schemes(request.user),
         cities=_visible_cities(request.user),
+        programmes=programme_context(request.user).programmes,
     )
     pairings = filterset.qs
     fmt = request.GET.get("format")
@@ -74,6 +76,8 @@ def pairing_list(request: HttpRequest) -> HttpResponse:
         "filter": filterset,
         "page": paginate(request, pairings),
         "query": query_without_page(request),
+        "several_programmes": programme_context(request.user).several,
+        "programme": filterset.form.cleaned_data.get("programme") if filterset.is_valid() else None,
         "can_create": any(
             can_manage_pairings_in(request.user, s) for s in filterset.filters["scheme"].queryset
         ),
@@ -81,12 +85,33 @@ def pairing_list(request: HttpRequest) -> HttpResponse:
     return render(request, "mentoring/pairing_list.html", context)
 
 
+def _pairing_programme(request: HttpRequest, schemes: list[Scheme]) -> Programme | None:
+    """The programme whose schemes the pairing form offers: the one asked for (``?programme=``
+    from a programme's page, or ``?scheme=``) if the person manages pairings in it, else the one
+    they work in, else the first where they may."""
+    programmes = {s.programme.slug: s.programme for s in schemes}
+    asked = request.POST.get("programme") or request.GET.get("programme")
+    if asked in programmes:
+        return programmes[asked]
+    asked_scheme = request.GET.get("scheme")
+    for scheme in schemes:
+        if str(scheme.pk) == asked_scheme:
+            return scheme.programme
+    current = current_programme(request.user)
+    if current is not None and current.slug in programmes:
+        return current
+    return schemes[0].programme if schemes else None
+
+
 @login_required
 def pairing_create_view(request: HttpRequest) -> HttpResponse:
-    schemes = [s for s in _visible_schemes(request.user) if can_manage_pairings_in(request.user, s)]
-    if not schemes:
+    manageable = [
+        s for s in _visible_schemes(request.user) if can_manage_pairings_in(request.user, s)
+    ]
+    programme = _pairing_programme(request, manageable)
+    if programme is None:
         raise PermissionDenied
-    scheme_ids = [s.pk for s in schemes]
+    scheme_ids = [s.pk for s in manageable if s.programme_id == programme.pk]
     form = PairingForm(
         request.POST or None,
         initial={"scheme": request.GET.get("scheme")},
@@ -101,13 +126,15 @@ def pairing_create_view(request: HttpRequest) -> HttpResponse:
                 mentor=data["mentor"],
                 implementing=data["implementing"],
                 by=request.user,
+                programme=programme,
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Pairing %(pairing)s proposed.") % {"pairing": pairing})
             return redirect(pairing)
-    return render_form(request, "mentoring/pairing_form.html", {"form": form})
+    context = {"form": form, "programme": programme}
+    return render_form(request, "mentoring/pairing_form.html", context)
 
 
 @login_required

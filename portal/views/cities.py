@@ -24,14 +24,30 @@ from config.views import (
 )
 from documents.exports import FORMATS, export_response
 from mentoring.models import Programme
-from mentoring.selectors import cities_visible_to, coordinated_programmes, pairings_for
+from mentoring.selectors import (
+    cities_visible_to,
+    coordinated_programmes,
+    current_programme,
+    pairings_for,
+    programme_context,
+)
 from mentoring.services import city_create_in_programme
+from mentoring.views.scoping import filters_for_current_programme
 from reporting.permissions import can_view_city_staff_time
 
 
 @login_required
 def city_list(request: HttpRequest) -> HttpResponse:
-    filterset = CityFilter(request.GET or None, queryset=cities_visible_to(request.user))
+    mine = programme_context(request.user)
+    filterset = CityFilter(
+        filters_for_current_programme(request),
+        queryset=cities_visible_to(request.user),
+        programmes=(
+            Programme.objects.filter(pk__in=[p.pk for p in mine.programmes])
+            if mine.several
+            else None
+        ),
+    )
     cities = filterset.qs
     fmt = request.GET.get("format")
     if fmt in FORMATS and filterset.is_valid():
@@ -66,6 +82,7 @@ def city_list(request: HttpRequest) -> HttpResponse:
         "page": paginate(request, cities),
         "query": query_without_page(request),
         "can_create": can_create_city(request.user),
+        "programme": filterset.form.cleaned_data.get("programme") if filterset.is_valid() else None,
     }
     return render(request, "portal/cities/city_list.html", context)
 
@@ -94,7 +111,12 @@ def city_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     if not allowed:
         raise PermissionDenied
     programmes = None if city else coordinated_programmes(request.user)
-    form = CityForm(request.POST or None, instance=city, programmes=programmes)
+    form = CityForm(
+        request.POST or None,
+        instance=city,
+        programmes=programmes,
+        initial={} if city else {"programme": current_programme(request.user)},
+    )
     stale.track(form, city)
     if request.method == "POST" and form.is_valid():
         programme = form.cleaned_data.get("programme")

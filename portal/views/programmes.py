@@ -1,16 +1,23 @@
 """The programme dashboard and a pairing's page: mentoring's objects with their action plans
 and, for those who may see it, the staff time recorded for them."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from actionplans import permissions as actionplan_permissions
 from actionplans import selectors as actionplan_selectors
 from actionplans.models import ActionPlan
-from config.views import get_visible_or_404
+from config.views import add_service_errors, get_visible_or_404, render_form
 from mentoring.forms.programmes import PairingStatusForm
 from mentoring.models import Pairing, PairingStatus, Programme, Scheme
 from mentoring.permissions import (
@@ -21,6 +28,7 @@ from mentoring.permissions import (
     can_view_pairing,
     can_view_programme,
 )
+from mentoring.selectors import programme_context
 from mentoring.selectors.events import upcoming_events
 from mentoring.selectors.pairings import (
     map_data,
@@ -28,7 +36,10 @@ from mentoring.selectors.pairings import (
     pairing_counts_by_scheme,
     schemes_with_pairings,
 )
+from mentoring.services.programmes import programme_choose
 from reporting.permissions import can_view_programme_staff_time
+
+from ..forms import ProgrammeSwitchForm
 
 
 @login_required
@@ -122,3 +133,51 @@ def _action_plan_panel(user, pairing: Pairing) -> dict | None:
         and pairing.status != PairingStatus.WITHDRAWN
         and actionplan_permissions.can_create_for(user, pairing),
     }
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def programme_switch(request: HttpRequest) -> HttpResponse:
+    """Choose the programme to work in: the header's switcher posts here (it works without
+    JavaScript), and this page shows the same form on its own, with what went wrong."""
+    context = programme_context(request.user)
+    if not context.programmes:
+        raise PermissionDenied
+    form = ProgrammeSwitchForm(
+        request.POST if request.method == "POST" else None,
+        programmes=context.programmes,
+        initial={"programme": context.current, "next": request.GET.get("next", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        programme = form.cleaned_data["programme"]
+        try:
+            programme_choose(user=request.user, programme=programme)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("You now work in %(programme)s.") % {"programme": programme}
+            )
+            return redirect(_safe_next(request, form.cleaned_data["next"], programme))
+    return render_form(request, "portal/programme_switch.html", {"form": form})
+
+
+# Pages about one programme: switching from one leads to the same page of the new programme.
+PROGRAMME_PAGES = {"portal:programme": "slug", "reporting:programme_dashboard": "programme"}
+
+
+def _safe_next(request: HttpRequest, url: str, programme: Programme) -> str:
+    """Back to the page the person switched from, if it is one of ours (the same page of the
+    new programme if it was about the old one); else home."""
+    if not url or not url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return reverse("home")
+    try:
+        match = resolve(urlsplit(url).path)
+    except Resolver404:
+        return reverse("home")
+    kwarg = PROGRAMME_PAGES.get(match.view_name)
+    if kwarg is not None:
+        return reverse(match.view_name, kwargs={**match.kwargs, kwarg: programme.slug})
+    return url

@@ -15,6 +15,7 @@ from accounts.models import Role, User
 from accounts.selectors import scopes_of
 from cities.models import City
 from mentoring.models import Programme
+from mentoring.selectors import current_programme
 
 from .. import services
 
@@ -105,6 +106,15 @@ class ReportRequestForm(forms.Form):
         self.coordinated = scopes_of(user).coordinated
         self.supervised = scopes_of(user).city_ids(Role.SUPERVISOR)
         programmes = reportable_programmes(user)
+        current = current_programme(user)
+        if current is not None and programmes.filter(pk=current.pk).exists():
+            # The programme the person works in (switched in the header): its months only, so
+            # the form never offers months of another programme that it would then refuse.
+            programmes = programmes.filter(pk=current.pk)
+            self.fields["programme"].help_text = _(
+                "The programme you work in. To report on another, switch programme at the top "
+                "of the page."
+            )
         self.fields["programme"].queryset = programmes
         self.fields["city"].queryset = reportable_cities(user)
         if not self.coordinated:
@@ -120,11 +130,19 @@ class ReportRequestForm(forms.Form):
         language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
         if language in dict(settings.LANGUAGES):
             self.fields["language"].initial = language
-        if not self.is_bound:
-            first = programmes.first()
-            if first is not None:
-                self.fields["first_month"].initial = first.starts_on.replace(day=1)
-                self.fields["last_month"].initial = first.ends_on.replace(day=1)
+        offered = list(programmes[:2])
+        if len(offered) == 1:
+            # One programme: its months are pre-filled, and the browser's month picker offers
+            # its months only. With several, the months stay empty (the chosen programme's
+            # whole period): months pre-filled for one would be refused for the other.
+            only = offered[0]
+            if not self.is_bound:
+                self.fields["first_month"].initial = only.starts_on.replace(day=1)
+                self.fields["last_month"].initial = only.ends_on.replace(day=1)
+            for name in ("first_month", "last_month"):
+                self.fields[name].widget.attrs.update(
+                    min=f"{only.starts_on:%Y-%m}", max=f"{only.ends_on:%Y-%m}"
+                )
 
     def clean(self):
         """The months default to the programme's; the rules are the service's

@@ -16,6 +16,7 @@ NAV = {
         "reviews",
         "toolkits",
         "invitations",
+        "organisations",
         "audit",
     },
     "expert@example.org": {

@@ -1,4 +1,9 @@
-"""The navigation each role sees. A person with several roles sees the union, in this order."""
+"""The navigation each role sees. A person with several roles sees the union, in this order,
+for the programme they work in now (``mentoring.selectors.programme_context``): each item once,
+those about one programme labelled with its name.
+
+It lives in the portal because it composes every app's pages and needs mentoring's programmes,
+which the ground floor (accounts) may not import."""
 
 from dataclasses import dataclass
 
@@ -6,8 +11,9 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role, User
-from .selectors import memberships_of
+from accounts.models import Role, User
+from accounts.selectors import memberships_of
+from mentoring.selectors import programme_context
 
 
 @dataclass(frozen=True)
@@ -20,9 +26,11 @@ class NavItem:
 def navigation_for(user: User) -> list[NavItem]:
     if not user.is_authenticated:
         return []
+    context = programme_context(user)
     items: list[NavItem] = [NavItem("home", _("Home"), reverse("home"))]
     for membership in memberships_of(user):
-        items.extend(_items_for(membership))
+        if _belongs_to(membership, context):
+            items.extend(_items_for(membership))
     if user.is_staff:
         items.append(NavItem("admin", _("Administration"), reverse("admin:index")))
     seen: set[str] = set()
@@ -34,18 +42,35 @@ def navigation_for(user: User) -> list[NavItem]:
     return unique
 
 
+def _belongs_to(membership, context) -> bool:
+    """Whether the role acts in the current programme: the navigation is about that one."""
+    if context.current is None:
+        return True
+    role = membership.role
+    if role in (Role.OFFICER, Role.SUPERVISOR):
+        return membership.city_id in context.city_ids
+    if role == Role.EXPERT:
+        return membership.scheme.programme_id == context.current.pk
+    return membership.programme_id == context.current.pk
+
+
+def _about(label: Promise | str, programme) -> str:
+    """An item about one programme, labelled with its name: "Staff time · CITIES-GROW"."""
+    return _("%(item)s · %(programme)s") % {"item": label, "programme": programme.name}
+
+
 def _items_for(membership) -> list[NavItem]:
     role = membership.role
     if role == Role.COORDINATOR:
         programme = membership.programme
         return [
-            NavItem("programme", _("Programme"), programme.get_absolute_url()),
+            NavItem("programme", _about(_("Programme"), programme), programme.get_absolute_url()),
             NavItem("pairings", _("Pairings"), reverse("mentoring:pairings")),
             NavItem("events", _("Events"), reverse("mentoring:events")),
             NavItem("cities", _("Cities"), reverse("portal:city_list")),
             NavItem(
                 "staff_time",
-                _("Staff time"),
+                _about(_("Staff time"), programme),
                 reverse("reporting:programme_dashboard", kwargs={"programme": programme.slug}),
             ),
             NavItem("reports", _("Staff-cost reports"), reverse("reporting:reports")),
@@ -53,6 +78,7 @@ def _items_for(membership) -> list[NavItem]:
             NavItem("reviews", _("Practice reviews"), reverse("toolkits:review_queue")),
             NavItem("toolkits", _("Toolkits"), reverse("toolkits:toolkit_workspace")),
             NavItem("invitations", _("Invitations"), reverse("portal:invitations")),
+            NavItem("organisations", _("Expert organisations"), reverse("mentoring:organisations")),
             NavItem("audit", _("Audit trail"), reverse("audit:log")),
         ]
     if role == Role.EXPERT:
@@ -60,7 +86,7 @@ def _items_for(membership) -> list[NavItem]:
         return [
             NavItem(
                 "scheme",
-                _("My scheme"),
+                _about(_("My scheme"), scheme.programme),
                 f"{scheme.programme.get_absolute_url()}#scheme-{scheme.code}",
             ),
             NavItem("pairings", _("Pairings"), reverse("mentoring:pairings")),
@@ -91,7 +117,11 @@ def _items_for(membership) -> list[NavItem]:
         ]
     # Partners read what the programme publishes.
     return [
-        NavItem("programme", _("Programme"), membership.programme.get_absolute_url()),
+        NavItem(
+            "programme",
+            _about(_("Programme"), membership.programme),
+            membership.programme.get_absolute_url(),
+        ),
         NavItem("cities", _("Cities"), reverse("portal:city_list")),
         NavItem("toolkits", _("Toolkits"), reverse("toolkits:toolkits")),
     ]

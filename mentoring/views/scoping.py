@@ -1,0 +1,16 @@
+"""Lists that span programmes show the programme the person works in unless they ask for
+another (or for all): the one way every list of the app defaults to the current programme."""
+
+from django.http import HttpRequest, QueryDict
+
+from ..selectors.programmes import programme_context
+
+
+def filters_for_current_programme(request: HttpRequest) -> QueryDict | None:
+    """The list's query, with ``programme`` set to the current programme when the person takes
+    part in several and chose none (an empty ``programme`` means all of them)."""
+    data = request.GET.copy()
+    context = programme_context(request.user)
+    if context.several and context.current is not None and "programme" not in data:
+        data["programme"] = context.current.slug
+    return data or None
