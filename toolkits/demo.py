@@ -32,11 +32,43 @@ from django.utils.text import slugify
 from accounts.demo import DemoStep, demo_password_hash, register
 from accounts.models import Membership, Role, User
 from cities.models import City
-from mentoring.models import CharterCommitment, Programme, Scheme
+from mentoring.models import Commitment, Programme, Scheme
 
 from . import services
 from .models import GoodPractice, PracticeStatus, TargetGroup, Toolkit
-from .vocabulary import Audience
+
+
+class Audience:
+    """CITIES-GROW's target groups, by the names its list gives them."""
+
+    NEWCOMERS = "Newly arrived migrants"
+    REFUGEES = "Refugees and asylum seekers"
+    MINORS = "Unaccompanied minors"
+    YOUTH = "Young people with a migrant background"
+    WOMEN = "Migrant women"
+    ENTREPRENEURS = "Migrant entrepreneurs"
+    JOB_SEEKERS = "Job seekers"
+    LABOUR_MIGRANTS = "Labour migrants"
+    EMPLOYERS = "Employers and businesses"
+    SCHOOLS = "Schools and teachers"
+    CITY_STAFF = "City staff and public services"
+    RESIDENTS = "Local residents"
+
+
+TARGET_GROUPS = [
+    Audience.NEWCOMERS,
+    Audience.REFUGEES,
+    Audience.MINORS,
+    Audience.YOUTH,
+    Audience.WOMEN,
+    Audience.ENTREPRENEURS,
+    Audience.JOB_SEEKERS,
+    Audience.LABOUR_MIGRANTS,
+    Audience.EMPLOYERS,
+    Audience.SCHOOLS,
+    Audience.CITY_STAFF,
+    Audience.RESIDENTS,
+]
 
 # The Interreg programming period, used where the source gives no dates of its own.
 PERIOD = (date(2014, 1, 1), date(2020, 12, 31))
@@ -1624,8 +1656,14 @@ def _practices(
         spec["key"]: practice_slug(cities[spec["city"]].name, spec["title"]) for spec in PRACTICES
     }
     existing = {p.slug: p for p in GoodPractice.objects.filter(slug__in=slugs.values())}
-    groups = {group.code: group for group in TargetGroup.objects.all()}
-    commitments = {c.number: c for c in CharterCommitment.objects.all()}
+    programme = next(iter(schemes.values())).programme
+    groups = {
+        name: TargetGroup.objects.get_or_create(
+            programme=programme, name=name, defaults={"position": position}
+        )[0]
+        for position, name in enumerate(TARGET_GROUPS)
+    }
+    commitments = {c.number: c for c in Commitment.objects.filter(framework=programme.framework_id)}
     practices: dict[str, tuple[GoodPractice, bool]] = {}
     for spec in PRACTICES:
         if slugs[spec["key"]] in existing:
@@ -1655,7 +1693,7 @@ def _practices(
             contact_email="",
             links="",
             language="en",
-            target_groups=[groups[code] for code in spec["target_groups"]],
+            target_groups=[groups[name] for name in spec["target_groups"]],
             commitments=[commitments[number] for number in spec["commitments"]],
         )
         services.practice_submit(practice, by=author)
