@@ -1657,12 +1657,13 @@ def _practices(
     }
     existing = {p.slug: p for p in GoodPractice.objects.filter(slug__in=slugs.values())}
     programme = next(iter(schemes.values())).programme
-    groups = {
-        name: TargetGroup.objects.get_or_create(
-            programme=programme, name=name, defaults={"position": position}
-        )[0]
-        for position, name in enumerate(TARGET_GROUPS)
-    }
+    groups = {group.name: group for group in TargetGroup.objects.filter(programme=programme)}
+    if missing := [name for name in TARGET_GROUPS if name not in groups]:
+        TargetGroup.objects.bulk_create(
+            TargetGroup(programme=programme, name=name, position=TARGET_GROUPS.index(name))
+            for name in missing
+        )
+        groups = {g.name: g for g in TargetGroup.objects.filter(programme=programme)}
     commitments = {c.number: c for c in Commitment.objects.filter(framework=programme.framework_id)}
     practices: dict[str, tuple[GoodPractice, bool]] = {}
     for spec in PRACTICES:
