@@ -45,11 +45,15 @@ def _frame_url(programme: Programme, anchor: str = "") -> str:
 def frame(request: HttpRequest, slug: str) -> HttpResponse:
     """The page, and its two small actions: choose a framework, or add a preset."""
     programme = _framed_programme(request, slug)
-    form = FrameworkChoiceForm(
-        request.POST if "preset" not in request.POST else None,
-        initial={"framework": programme.framework_id},
-    )
+    if request.method == "POST" and "preset" in request.POST:
+        # The choice as it stands, so that a refused preset shows its message on the page.
+        form = FrameworkChoiceForm({"framework": programme.framework_id or ""})
+    else:
+        form = FrameworkChoiceForm(
+            request.POST or None, initial={"framework": programme.framework_id}
+        )
     if request.method == "POST":
+        form.is_valid()
         try:
             if "preset" in request.POST:
                 framework = framework_from_preset(
