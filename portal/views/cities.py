@@ -88,7 +88,7 @@ def city_list(request: HttpRequest) -> HttpResponse:
 
 
 def _signatures_text(city: City) -> str:
-    """ "Integrating Cities Charter (2016-05-12); ..." from the prefetched signatures."""
+    """E.g. "Integrating Cities Charter (2016-05-12)", from the prefetched signatures."""
     return "; ".join(
         f"{s.framework.name} ({s.signed_on.isoformat()})" if s.signed_on else s.framework.name
         for s in city.framework_signatures.all()

@@ -57,7 +57,9 @@ def old_world(apps) -> dict:
     )
     organisation = apps.get_model("mentoring", "ExpertOrganisation").objects.create(name="MPG")
     Scheme = apps.get_model("mentoring", "Scheme")
-    scheme = Scheme.objects.create(programme=grow, code="A", theme="Buyers", facilitator=organisation)
+    scheme = Scheme.objects.create(
+        programme=grow, code="A", theme="Buyers", facilitator=organisation
+    )
     Commitment = apps.get_model("mentoring", "CharterCommitment")
     scheme.commitments.set(Commitment.objects.filter(number__in=[9, 11]))
     Scheme.objects.create(programme=other, code="X", theme="Else", facilitator=organisation)
