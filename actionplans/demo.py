@@ -24,7 +24,7 @@ from django.db import transaction
 from accounts.demo import DemoStep, dated, demo_at, register
 from accounts.models import User
 from mentoring.demo import data as mentoring_demo
-from mentoring.models import CharterCommitment, Pairing, Programme, Recommendation
+from mentoring.models import Commitment, Pairing, Programme, Recommendation
 
 from . import services
 from .models import ActionPlan, Indicator, PlanComment, PlanVersion, Section, Stage, Transition
@@ -694,7 +694,10 @@ def _draft(pairing: Pairing, data: dict, *, by: User) -> ActionPlan:
     recommendations = list(
         Recommendation.objects.filter(report__event__pairing=pairing).order_by("pk")[:1]
     )
-    commitments = {c.number: c for c in CharterCommitment.objects.all()}
+    commitments = {
+        c.number: c
+        for c in Commitment.objects.filter(framework=pairing.scheme.programme.framework_id)
+    }
     for position, action in enumerate(data["actions"]):
         fields = {k: v for k, v in action.items() if k not in ("status", "commitments")}
         services.row_add(

@@ -71,7 +71,7 @@ _TOKENS = re.compile(r"\s+|[^\s]+")
 
 def label(section: str, name: str) -> str:
     if name == "commitments":
-        return str(_("Charter commitments"))
+        return str(_("Commitments"))
     return str(ROW_MODELS[section]._meta.get_field(name).verbose_name).capitalize()
 
 

@@ -141,10 +141,10 @@ class Action(RowFields):
         verbose_name=_("visit recommendations it answers"),
     )
     commitments = models.ManyToManyField(
-        "mentoring.CharterCommitment",
+        "mentoring.Commitment",
         blank=True,
         related_name="actions",
-        verbose_name=_("charter commitments"),
+        verbose_name=_("commitments"),
     )
 
     class Meta(RowFields.Meta):

@@ -124,7 +124,6 @@ def seed(scale: float) -> dict:
 
     started, timings = time.perf_counter(), {}
     call_command("flush", interactive=False, verbosity=0)
-    seeding.reference_rows()
     sizes = sizes_for(scale)
     password = make_password(PASSWORD)
     with transaction.atomic():
@@ -206,6 +205,7 @@ def seed_people(sizes: dict, password: str) -> dict:
             "budget": Decimal(25_000_000),
         }
     )
+    seeding.frame_rows(programme)
     organisations = ExpertOrganisation.objects.bulk_create(
         ExpertOrganisation(name=f"Bench expert organisation {s:02d}")
         for s in range(sizes["schemes"])

@@ -67,16 +67,19 @@ def entries_for(n_cities: int, officers_per_city: int) -> int:
     return n_cities * officers_per_city * sum(len(working_days(m)) for m in months())
 
 
-def reference_rows() -> None:
-    """``flush`` empties the rows the migrations made too (charter commitments, target groups):
-    put them back."""
-    from mentoring.charter import Commitment
-    from mentoring.models import CharterCommitment
+def frame_rows(programme) -> None:
+    """Give a bench programme the demo's frame: the Integrating Cities Charter (from its preset)
+    and CITIES-GROW's target groups."""
+    from mentoring.services.frames import preset_framework
+    from toolkits.demo import TARGET_GROUPS
     from toolkits.models import TargetGroup
-    from toolkits.vocabulary import Audience
 
-    CharterCommitment.objects.bulk_create(CharterCommitment(number=c) for c in Commitment)
-    TargetGroup.objects.bulk_create(TargetGroup(code=a) for a in Audience)
+    programme.framework = preset_framework("integrating-cities-charter")
+    programme.save(update_fields=["framework"])
+    TargetGroup.objects.bulk_create(
+        TargetGroup(programme=programme, name=name, position=position)
+        for position, name in enumerate(TARGET_GROUPS)
+    )
 
 
 def seed_time(programme, cities, supervisors, *, officers_per_city: int, password: str) -> dict:

@@ -111,9 +111,9 @@ def seed(practices: int) -> dict:
     from django.db import transaction
 
     from accounts.models import Membership, Role, User
+    from bench.seed import frame_rows
     from cities.models import City
     from mentoring.models import (
-        CharterCommitment,
         ExpertOrganisation,
         Participation,
         Programme,
@@ -124,12 +124,6 @@ def seed(practices: int) -> dict:
 
     started = time.perf_counter()
     call_command("flush", interactive=False, verbosity=0)
-    # flush empties the reference rows the migrations made too: put them back.
-    from mentoring.charter import Commitment
-    from toolkits.vocabulary import Audience
-
-    CharterCommitment.objects.bulk_create(CharterCommitment(number=c) for c in Commitment)
-    TargetGroup.objects.bulk_create(TargetGroup(code=a) for a in Audience)
     programme = Programme.objects.create(
         name="Bench programme",
         slug="bench-programme",
@@ -140,6 +134,7 @@ def seed(practices: int) -> dict:
         co_financing_rate=Decimal("0.10"),
         staff_days_allowance=30,
     )
+    frame_rows(programme)
     expert_org = ExpertOrganisation.objects.create(name="Migration Policy Group")
     scheme = Scheme.objects.create(
         programme=programme,
@@ -166,8 +161,8 @@ def seed(practices: int) -> dict:
         Membership.objects.create(user=officer, role=Role.OFFICER, city=city)
         cities.append((city, language))
         officers.append(officer)
-    groups = list(TargetGroup.objects.all())
-    commitments = list(CharterCommitment.objects.all())
+    groups = list(TargetGroup.objects.filter(programme=programme))
+    commitments = list(programme.framework.commitments.all())
     made = []
     with transaction.atomic():
         for k in range(practices):

@@ -5,7 +5,7 @@ from .models import City
 
 @admin.register(City)
 class CityAdmin(admin.ModelAdmin):
-    list_display = ["name", "country", "charter_signatory"]
-    list_filter = ["country", "charter_signatory"]
+    list_display = ["name", "country"]
+    list_filter = ["country"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

@@ -10,10 +10,6 @@ class CityFilter(django_filters.FilterSet):
     country = django_filters.ChoiceFilter(
         label=_("Country"), choices=countries, empty_label=_("Any country")
     )
-    charter_signatory = django_filters.BooleanFilter(
-        label=_("Signed the Integrating Cities Charter"),
-        widget=django_filters.widgets.BooleanWidget(),
-    )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(("name", "name"), ("country", "country")),
@@ -22,7 +18,7 @@ class CityFilter(django_filters.FilterSet):
 
     class Meta:
         model = City
-        fields = ["q", "country", "charter_signatory"]
+        fields = ["q", "country"]
 
     def __init__(self, *args, programmes=None, **kwargs):
         """``programmes``: the programmes to choose from (a queryset), for a person in several;

@@ -28,12 +28,9 @@ class CityForm(SlugFromNameForm, forms.ModelForm):
             "longitude",
             "time_zone",
             "languages",
-            "charter_signatory",
-            "charter_signed_on",
             "integration_experience",
         ]
         widgets = {
-            "charter_signed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "integration_experience": forms.Textarea(attrs={"rows": 4}),
         }
 
@@ -63,11 +60,3 @@ class CityForm(SlugFromNameForm, forms.ModelForm):
                 % {"codes": ", ".join(wrong)}
             )
         return list(dict.fromkeys(codes))
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("charter_signed_on") and not cleaned.get("charter_signatory"):
-            self.add_error(
-                "charter_signed_on", _("Tick 'signed the charter' or leave the date empty.")
-            )
-        return cleaned

@@ -47,10 +47,6 @@ class City(KeepsOldSlugs):
         blank=True,
         help_text=_("ISO 639-1 codes of the languages spoken in the city administration."),
     )
-    charter_signatory = models.BooleanField(
-        _("signed the Integrating Cities Charter"), default=False
-    )
-    charter_signed_on = models.DateField(_("charter signed on"), null=True, blank=True)
     integration_experience = models.TextField(_("integration experience"), blank=True)
 
     class Meta:

@@ -8,10 +8,12 @@ Every component of a score is a ``Reason`` with its points and a sentence a coor
 so the total is always the sum of the reasons shown. The weights below are the whole policy:
 
 - Experience on the theme counts most, because a mentor city is there to pass on what it has
-  already done: completed pairings on the theme (this scheme, or any scheme sharing a Charter
-  commitment with it) and its published good practices in the theme.
+  already done: completed pairings on the theme (this scheme, or any scheme sharing a commitment
+  of the programme's framework with it) and its published good practices in the theme.
 - Mentoring on other themes counts a little: the city knows how a pairing works.
-- Charter signatories have publicly committed to the same standards the scheme serves.
+- Signatories of the programme's commitment framework (the Integrating Cities Charter for
+  CITIES-GROW) have publicly committed to the standards the scheme serves. A programme without a
+  framework leaves this criterion out altogether: no reason, no points.
 - A shared language makes visits and calls work without interpreters.
 - Short trips are cheaper and greener: up to 20 points at 0 km, falling linearly to 0 at
   3,000 km (about the widest span of a European programme).
@@ -41,7 +43,7 @@ GOOD_PRACTICE_POINTS = 8  # per published good practice in the theme ...
 GOOD_PRACTICE_CAP = 5  # ... counting at most this many
 OTHER_PAIRING_POINTS = 5  # per completed pairing as mentor on another theme ...
 OTHER_PAIRING_CAP = 3  # ... counting at most this many
-CHARTER_SIGNATORY_POINTS = 10
+SIGNATORY_POINTS = 10
 SHARED_LANGUAGE_POINTS = 15  # one language in common is enough to work together
 DISTANCE_MAX_POINTS = 20  # for a trip of 0 km ...
 DISTANCE_ZERO_KM = 3000  # ... falling linearly to 0 points at this distance and beyond
@@ -53,7 +55,6 @@ FULL_CAPACITY_POINTS = -1000  # at or over capacity: listed, unavailable, always
 THEME_PAIRINGS = _("Pairings on the theme")
 GOOD_PRACTICES = _("Good practices on the theme")
 OTHER_PAIRINGS = _("Mentoring on other themes")
-CHARTER = _("Integrating Cities Charter")
 LANGUAGES = _("Shared languages")
 DISTANCE = _("Travel distance")
 LOAD = _("Current load")
@@ -79,7 +80,8 @@ class Candidate:
     completed_on_theme: int  # completed pairings as mentor on the scheme's theme
     completed_overall: int  # completed pairings as mentor in any scheme
     good_practices_on_theme: int  # published good practices in the scheme's theme
-    charter_signatory: bool
+    framework: str | None  # the name of the programme's commitment framework, if it has one
+    signatory: bool  # signed that framework
     languages: tuple[str, ...]
     load: int  # proposed and active pairings as mentor in this scheme
     capacity: int  # the scheme's pairings per mentor city
@@ -180,12 +182,16 @@ def _other_pairings(candidate: Candidate) -> Reason:
     return Reason(OTHER_PAIRINGS, OTHER_PAIRING_POINTS * _capped(count, OTHER_PAIRING_CAP), detail)
 
 
-def _charter(candidate: Candidate) -> Reason:
-    if candidate.charter_signatory:
+def _signature(candidate: Candidate) -> Reason | None:
+    """Only where the programme has a framework; otherwise there is nothing to say."""
+    if candidate.framework is None:
+        return None
+    names = {"framework": candidate.framework}
+    if candidate.signatory:
         return Reason(
-            CHARTER, CHARTER_SIGNATORY_POINTS, gettext("Signed the Integrating Cities Charter")
+            candidate.framework, SIGNATORY_POINTS, gettext("Signed the %(framework)s") % names
         )
-    return Reason(CHARTER, 0, gettext("Has not signed the Integrating Cities Charter"))
+    return Reason(candidate.framework, 0, gettext("Has not signed the %(framework)s") % names)
 
 
 def _normalised(languages: Iterable[str]) -> set[str]:
@@ -228,14 +234,18 @@ def score(candidate: Candidate, implementing: CityFacts) -> Suggestion:
     distance_km = haversine_km(
         candidate.latitude, candidate.longitude, implementing.latitude, implementing.longitude
     )
-    reasons = (
-        _theme_pairings(candidate),
-        _good_practices(candidate),
-        _other_pairings(candidate),
-        _charter(candidate),
-        _languages(candidate, implementing),
-        _distance(distance_km, implementing),
-        _load(candidate),
+    reasons = tuple(
+        reason
+        for reason in (
+            _theme_pairings(candidate),
+            _good_practices(candidate),
+            _other_pairings(candidate),
+            _signature(candidate),
+            _languages(candidate, implementing),
+            _distance(distance_km, implementing),
+            _load(candidate),
+        )
+        if reason is not None
     )
     return Suggestion(
         candidate=candidate,

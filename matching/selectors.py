@@ -1,10 +1,17 @@
 """Reads for matching: the facts about each mentor candidate, in one query however many cities."""
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from cities.models import City
-from mentoring.models import Pairing, PairingStatus, Participation, Scheme
+from mentoring.models import (
+    FrameworkSignature,
+    Pairing,
+    PairingStatus,
+    Participation,
+    Programme,
+    Scheme,
+)
 from mentoring.selectors.pairings import withdrawn_partners
 from mentoring.services.pairings import ACTIVE_STATUSES
 from toolkits.models import GoodPractice, PracticeStatus
@@ -25,18 +32,20 @@ def implementing_facts(city: City) -> CityFacts:
 
 def theme_schemes(scheme: Scheme) -> QuerySet:
     """The schemes on the same theme: this one, and any scheme of any programme that shares at
-    least one Integrating Cities Charter commitment with it (a subquery, not evaluated here)."""
+    least one commitment of this programme's framework with it (a subquery, not evaluated
+    here). A programme without a framework shares nothing: only the scheme itself counts."""
+    shared = scheme.commitments.filter(
+        framework__programmes=scheme.programme_id, framework__isnull=False
+    )
     return (
-        Scheme.objects.filter(Q(pk=scheme.pk) | Q(commitments__in=scheme.commitments.all()))
-        .values("pk")
-        .distinct()
+        Scheme.objects.filter(Q(pk=scheme.pk) | Q(commitments__in=shared)).values("pk").distinct()
     )
 
 
 def published_practices_on_theme(scheme: Scheme) -> Coalesce:
     """The number of the candidate city's published good practices in the scheme's theme (this
-    scheme or one sharing a Charter commitment with it), as a subquery on the city: a join would
-    multiply the pairing counts."""
+    scheme or one sharing a commitment of its framework with it), as a subquery on the city: a
+    join would multiply the pairing counts."""
     counted = (
         GoodPractice.objects.filter(
             city=OuterRef("pk"),
@@ -61,6 +70,16 @@ def mentor_candidates(*, scheme: Scheme, implementing: City) -> list[Candidate]:
     good practices.
     """
     completed = Q(pairings_as_mentor__status=PairingStatus.COMPLETED)
+    # The programme's framework and whether the candidate signed it, as subqueries: when the
+    # programme has none, the name is NULL and the ranking leaves the criterion out.
+    framework_name = Subquery(
+        Programme.objects.filter(pk=scheme.programme_id).values("framework__name")[:1]
+    )
+    signed = Exists(
+        FrameworkSignature.objects.filter(
+            city=OuterRef("pk"), framework__programmes=scheme.programme_id
+        )
+    )
     cities = (
         City.objects.filter(
             pk__in=Participation.objects.filter(programme_id=scheme.programme_id).values("city_id")
@@ -79,6 +98,8 @@ def mentor_candidates(*, scheme: Scheme, implementing: City) -> list[Candidate]:
                 filter=completed & Q(pairings_as_mentor__scheme__in=theme_schemes(scheme)),
             ),
             good_practices_on_theme=published_practices_on_theme(scheme),
+            signatory=signed,
+            framework_name=framework_name,
             load=Count(
                 "pairings_as_mentor",
                 filter=Q(
@@ -96,7 +117,8 @@ def mentor_candidates(*, scheme: Scheme, implementing: City) -> list[Candidate]:
             completed_on_theme=city.completed_on_theme,
             completed_overall=city.completed_overall,
             good_practices_on_theme=city.good_practices_on_theme,
-            charter_signatory=city.charter_signatory,
+            framework=city.framework_name,
+            signatory=city.signatory,
             languages=tuple(city.languages or ()),
             load=city.load,
             capacity=scheme.mentor_capacity,

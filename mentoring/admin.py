@@ -3,7 +3,9 @@ from django.contrib import admin
 from .models import (
     Attendance,
     CalendarToken,
-    CharterCommitment,
+    Commitment,
+    CommitmentFramework,
+    CommitmentGroup,
     Event,
     EventReport,
     ExpertOrganisation,
@@ -35,15 +37,21 @@ class ExpertOrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-@admin.register(CharterCommitment)
-class CharterCommitmentAdmin(admin.ModelAdmin):
-    list_display = ["__str__"]
+class CommitmentGroupInline(admin.TabularInline):
+    model = CommitmentGroup
+    extra = 0
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+class CommitmentInline(admin.TabularInline):
+    model = Commitment
+    extra = 0
+
+
+@admin.register(CommitmentFramework)
+class CommitmentFrameworkAdmin(admin.ModelAdmin):
+    list_display = ["name", "preset"]
+    search_fields = ["name"]
+    inlines = [CommitmentGroupInline, CommitmentInline]
 
 
 @admin.register(Scheme)

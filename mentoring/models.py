@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -14,8 +15,6 @@ from django_countries.fields import CountryField
 
 from config.slugs import KeepsOldSlugs, OldSlug
 from documents.workflow import Transition, Workflow
-
-from .charter import ROLE_OF_COMMITMENT, CharterRole, Commitment
 
 
 class CostModel(models.TextChoices):
@@ -66,6 +65,18 @@ class Programme(KeepsOldSlugs):
         decimal_places=1,
         default=Decimal(10),
         validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(24)],
+    )
+    framework = models.ForeignKey(
+        "CommitmentFramework",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="programmes",
+        verbose_name=_("commitment framework"),
+        help_text=_(
+            "The commitments the programme's schemes and practices serve and its cities sign; "
+            "none if it has no such framework."
+        ),
     )
 
     class Meta:
@@ -137,22 +148,125 @@ class ExpertOrganisation(models.Model):
         return self.name
 
 
-class CharterCommitment(models.Model):
-    """One of the 11 Integrating Cities Charter commitments; rows are created by a migration."""
+class CommitmentFramework(models.Model):
+    """A set of numbered commitments that a programme's schemes, good practices and action-plan
+    actions serve, and that cities sign: the Integrating Cities Charter, the UN Sustainable
+    Development Goals, the New Urban Agenda... A programme has one or none
+    (``Programme.framework``); its coordinators edit it in the browser."""
 
-    number = models.PositiveSmallIntegerField(_("number"), choices=Commitment.choices, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    preset = models.CharField(
+        _("preset"),
+        max_length=40,
+        blank=True,
+        editable=False,
+        help_text=_("The preset it was added from, if any."),
+    )
 
     class Meta:
-        verbose_name = _("charter commitment")
-        verbose_name_plural = _("charter commitments")
-        ordering = ["number"]
+        verbose_name = _("commitment framework")
+        verbose_name_plural = _("commitment frameworks")
+        ordering = ["name"]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.get_number_display()}"
+        return self.name
 
-    @property
-    def role(self) -> CharterRole:
-        return ROLE_OF_COMMITMENT[self.number]
+
+class CommitmentGroup(models.Model):
+    """A heading that gathers some of a framework's commitments (the Charter's four roles of a
+    city: policy-maker, service provider, employer, buyer)."""
+
+    framework = models.ForeignKey(
+        CommitmentFramework,
+        on_delete=models.CASCADE,
+        related_name="groups",
+        verbose_name=_("framework"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("commitment group")
+        verbose_name_plural = _("commitment groups")
+        ordering = ["framework", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "name"], name="commitment_group_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Commitment(models.Model):
+    """One numbered commitment of a framework, e.g. the Charter's 9 "Apply equality and
+    diversity principles in procurement" or the SDGs' 11 "Sustainable cities and communities"."""
+
+    framework = models.ForeignKey(
+        CommitmentFramework,
+        on_delete=models.CASCADE,
+        related_name="commitments",
+        verbose_name=_("framework"),
+    )
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
+    title = models.CharField(_("title"), max_length=300)
+    group = models.ForeignKey(
+        CommitmentGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="commitments",
+        verbose_name=_("group"),
+    )
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        ordering = ["framework", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "number"], name="commitment_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    def clean(self) -> None:
+        if self.group_id and self.framework_id and self.group.framework_id != self.framework_id:
+            raise ValidationError({"group": _("Choose a group of the same framework.")})
+
+
+class FrameworkSignature(models.Model):
+    """A city that has signed a commitment framework, and when if known."""
+
+    framework = models.ForeignKey(
+        CommitmentFramework,
+        on_delete=models.CASCADE,
+        related_name="signatures",
+        verbose_name=_("framework"),
+    )
+    city = models.ForeignKey(
+        "cities.City",
+        on_delete=models.CASCADE,
+        related_name="framework_signatures",
+        verbose_name=_("city"),
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("framework signature")
+        verbose_name_plural = _("framework signatures")
+        ordering = ["framework", "city"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "city"], name="framework_signature_once_per_city"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.city} – {self.framework}"
 
 
 class Scheme(models.Model):
@@ -171,7 +285,11 @@ class Scheme(models.Model):
         verbose_name=_("facilitator"),
     )
     commitments = models.ManyToManyField(
-        CharterCommitment, blank=True, related_name="schemes", verbose_name=_("charter commitments")
+        Commitment,
+        blank=True,
+        related_name="schemes",
+        verbose_name=_("commitments"),
+        help_text=_("Commitments of the programme's framework that the scheme serves."),
     )
     mentor_capacity = models.PositiveSmallIntegerField(
         _("pairings per mentor city"),

@@ -12,7 +12,15 @@ from accounts.models import Role, User
 from accounts.selectors import scopes_of
 from documents.workflow import Allowed
 
-from .models import Attendance, Event, ExpertOrganisation, Pairing, Participation, Programme
+from .models import (
+    Attendance,
+    CommitmentFramework,
+    Event,
+    ExpertOrganisation,
+    Pairing,
+    Participation,
+    Programme,
+)
 
 CITY_ROLES = (Role.OFFICER, Role.SUPERVISOR)
 
@@ -209,3 +217,28 @@ def can_edit_organisation(user: User, organisation: ExpertOrganisation) -> Allow
         "%(organisation)s facilitates schemes of programmes you do not coordinate; ask their "
         "coordinators."
     ) % {"organisation": organisation}
+
+
+def can_edit_frame(user: User, programme: Programme) -> Allowed:
+    """Choose the programme's commitment framework and edit its target groups: its
+    coordinators and staff."""
+    if user.is_staff or is_coordinator(user, programme):
+        return True, ""
+    return False, _("Only the programme's coordinators edit its frame.")
+
+
+def can_edit_framework(user: User, framework: CommitmentFramework) -> Allowed:
+    """Change a framework's commitments: staff, or someone who coordinates every programme
+    that uses it (its commitments show in each, so no programme changes them for the others)."""
+    if user.is_staff:
+        return True, ""
+    coordinated = scopes_of(user).coordinated
+    if not coordinated:
+        return False, _("Only coordinators edit commitment frameworks.")
+    using = set(framework.programmes.values_list("pk", flat=True))
+    if using <= coordinated:
+        return True, ""
+    return False, _(
+        "%(framework)s is the framework of programmes you do not coordinate; ask their "
+        "coordinators."
+    ) % {"framework": framework}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cities, invitations, programmes, slugs
+from .views import cities, frame, invitations, programmes, slugs
 
 app_name = "portal"
 
@@ -10,6 +10,32 @@ urlpatterns = [
     path("invitations/<int:pk>/revoke/", invitations.invitation_revoke, name="invitation_revoke"),
     path("account/programme/", programmes.programme_switch, name="programme_switch"),
     path("programmes/<slug:slug>/", programmes.programme_detail, name="programme"),
+    path("programmes/<slug:slug>/frame/", frame.frame, name="frame"),
+    path(
+        "programmes/<slug:slug>/frame/framework/new/",
+        frame.framework_create_view,
+        name="framework_create",
+    ),
+    path(
+        "programmes/<slug:slug>/frame/commitments/new/",
+        frame.commitment_edit,
+        name="commitment_create",
+    ),
+    path(
+        "programmes/<slug:slug>/frame/commitments/<int:pk>/",
+        frame.commitment_edit,
+        name="commitment_edit",
+    ),
+    path(
+        "programmes/<slug:slug>/frame/target-groups/new/",
+        frame.target_group_edit,
+        name="target_group_create",
+    ),
+    path(
+        "programmes/<slug:slug>/frame/target-groups/<int:pk>/",
+        frame.target_group_edit,
+        name="target_group_edit",
+    ),
     path("pairings/<int:pk>/", programmes.pairing_detail, name="pairing"),
     path("cities/", cities.city_list, name="city_list"),
     path("cities/new/", cities.city_edit, name="city_create"),

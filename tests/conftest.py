@@ -1,18 +1,9 @@
-import importlib
-
 import pytest
-from django.apps import apps
 from django.test.utils import override_settings
 
 from accounts.models import User
 from mentoring.models import Programme
 from tests.demo_copy import seed_demo
-
-# Reference rows that data migrations create: the Charter's commitments and the target groups.
-REFERENCE_MIGRATIONS = [
-    ("mentoring.migrations.0002_charter_commitments", "create_commitments"),
-    ("toolkits.migrations.0002_target_groups", "create_target_groups"),
-]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -36,8 +27,10 @@ def _reference_rows(request):
     if not transactional:
         return
     request.getfixturevalue("transactional_db")
-    for module, function in REFERENCE_MIGRATIONS:
-        getattr(importlib.import_module(module), function)(apps, None)
+    # The only such rows: the Integrating Cities Charter framework (mentoring's migration 0010).
+    from mentoring.services.frames import preset_framework
+
+    preset_framework("integrating-cities-charter")
 
 
 @pytest.fixture

@@ -173,6 +173,8 @@ def _pages(programme: Programme) -> list[Page]:
         Page("coordinator", reverse("matching:matching", args=[programme.slug])),
         Page("coordinator", reverse("mentoring:organisations")),
         Page("coordinator", reverse("portal:city_detail", args=[gdansk.slug])),
+        Page("coordinator", reverse("portal:city_edit", args=[gdansk.slug])),
+        Page("coordinator", reverse("portal:frame", args=[programme.slug])),
         Page("coordinator", reverse("toolkits:toolkit_edit", args=[toolkit.slug])),
         Page("officer", reverse("accounts:my_data")),
         Page("officer", reverse("accounts:settings")),

@@ -573,6 +573,44 @@ EXPECTATIONS: dict[str, Endpoint] = {
         kwargs=lambda w: {"slug": w.programme.slug, "pk": w.scheme.pk}, get=COORDINATOR_ONLY
     ),
     "mentoring:participation_add": Endpoint(kwargs=programme_kw, get=COORDINATOR_ONLY),
+    # The programme's frame (issue 15): its coordinators only; choosing "no framework" is the
+    # POST that must change nothing for anyone else.
+    "portal:frame": Endpoint(
+        kwargs=programme_kw,
+        get=COORDINATOR_ONLY,
+        post=Post(
+            expected=signed_in(FORBIDDEN, coordinator=To("/programmes/cities-grow/frame/")),
+            data=lambda w: {"framework": ""},
+            rows=lambda w: [
+                Programme.objects.filter(pk=w.programme.pk),
+                Scheme.commitments.through.objects.filter(scheme__programme=w.programme),
+            ],
+        ),
+    ),
+    "portal:framework_create": Endpoint(kwargs=programme_kw, get=COORDINATOR_ONLY),
+    "portal:commitment_create": Endpoint(kwargs=programme_kw, get=COORDINATOR_ONLY),
+    "portal:commitment_edit": Endpoint(
+        kwargs=lambda w: {
+            "slug": w.programme.slug,
+            "pk": w.programme.framework.commitments.get(number=9).pk,
+        },
+        get=COORDINATOR_ONLY,
+        post=Post(
+            expected=signed_in(FORBIDDEN, coordinator=To("/programmes/cities-grow/frame/")),
+            data=lambda w: {"number": "9", "title": "Renamed by the matrix", "group_name": ""},
+            rows=lambda w: [w.programme.framework.commitments.filter(number=9)],
+        ),
+    ),
+    "portal:target_group_create": Endpoint(kwargs=programme_kw, get=COORDINATOR_ONLY),
+    "portal:target_group_edit": Endpoint(
+        kwargs=lambda w: {"slug": w.programme.slug, "pk": w.programme.target_groups.first().pk},
+        get=COORDINATOR_ONLY,
+        post=Post(
+            expected=signed_in(FORBIDDEN, coordinator=To("/programmes/cities-grow/frame/")),
+            data=lambda w: {"name": "Renamed by the matrix"},
+            rows=lambda w: [w.programme.target_groups.all()],
+        ),
+    ),
     "mentoring:participation_remove": Endpoint(
         # A city that has just joined, so that removing it takes nothing else with it.
         kwargs=lambda w: {"slug": w.programme.slug, "city_pk": newcomer_city(w).pk},

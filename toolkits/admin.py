@@ -63,13 +63,8 @@ class GoodPracticeAdmin(admin.ModelAdmin):
 
 @admin.register(TargetGroup)
 class TargetGroupAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "code"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    list_display = ["name", "programme", "position"]
+    list_filter = ["programme"]
 
 
 class SuccessFactorInline(admin.TabularInline):

@@ -36,11 +36,43 @@ from accounts.demo import DemoStep, dated, demo_at, demo_password_hash, register
 from accounts.models import Membership, Role, User
 from cities.models import City
 from config.slugs import slug_from
-from mentoring.models import CharterCommitment, Programme, Scheme
+from mentoring.models import Commitment, Programme, Scheme
 
 from . import services
 from .models import GoodPractice, PracticeReview, PracticeStatus, TargetGroup, Toolkit
-from .vocabulary import Audience
+
+
+class Audience:
+    """CITIES-GROW's target groups, by the names its list gives them."""
+
+    NEWCOMERS = "Newly arrived migrants"
+    REFUGEES = "Refugees and asylum seekers"
+    MINORS = "Unaccompanied minors"
+    YOUTH = "Young people with a migrant background"
+    WOMEN = "Migrant women"
+    ENTREPRENEURS = "Migrant entrepreneurs"
+    JOB_SEEKERS = "Job seekers"
+    LABOUR_MIGRANTS = "Labour migrants"
+    EMPLOYERS = "Employers and businesses"
+    SCHOOLS = "Schools and teachers"
+    CITY_STAFF = "City staff and public services"
+    RESIDENTS = "Local residents"
+
+
+TARGET_GROUPS = [
+    Audience.NEWCOMERS,
+    Audience.REFUGEES,
+    Audience.MINORS,
+    Audience.YOUTH,
+    Audience.WOMEN,
+    Audience.ENTREPRENEURS,
+    Audience.JOB_SEEKERS,
+    Audience.LABOUR_MIGRANTS,
+    Audience.EMPLOYERS,
+    Audience.SCHOOLS,
+    Audience.CITY_STAFF,
+    Audience.RESIDENTS,
+]
 
 # The Interreg programming period, used where the source gives no dates of its own.
 PERIOD = (date(2014, 1, 1), date(2020, 12, 31))
@@ -1635,8 +1667,15 @@ def _practices(
         spec["key"]: practice_slug(cities[spec["city"]].name, spec["title"]) for spec in PRACTICES
     }
     existing = {p.slug: p for p in GoodPractice.objects.filter(slug__in=slugs.values())}
-    groups = {group.code: group for group in TargetGroup.objects.all()}
-    commitments = {c.number: c for c in CharterCommitment.objects.all()}
+    programme = next(iter(schemes.values())).programme
+    groups = {group.name: group for group in TargetGroup.objects.filter(programme=programme)}
+    if missing := [name for name in TARGET_GROUPS if name not in groups]:
+        TargetGroup.objects.bulk_create(
+            TargetGroup(programme=programme, name=name, position=TARGET_GROUPS.index(name))
+            for name in missing
+        )
+        groups = {g.name: g for g in TargetGroup.objects.filter(programme=programme)}
+    commitments = {c.number: c for c in Commitment.objects.filter(framework=programme.framework_id)}
     practices: dict[str, tuple[GoodPractice, bool]] = {}
     written = ((GoodPractice, "created_at"), (GoodPractice, "updated_at"))
     reviewed = (
@@ -1674,7 +1713,7 @@ def _practices(
                 contact_email="",
                 links="",
                 language="en",
-                target_groups=[groups[code] for code in spec["target_groups"]],
+                target_groups=[groups[name] for name in spec["target_groups"]],
                 commitments=[commitments[number] for number in spec["commitments"]],
             )
         with dated(demo_at(day + timedelta(days=3)), *reviewed):

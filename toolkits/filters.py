@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.models import CharterCommitment
+from mentoring.models import Commitment
 
 from . import selectors
 from .models import GoodPractice, TargetGroup
@@ -24,6 +24,28 @@ class ThemeField(forms.ModelChoiceField):
 
 class ThemeFilter(django_filters.ModelChoiceFilter):
     field_class = ThemeField
+
+
+class CommitmentField(forms.ModelChoiceField):
+    """A commitment named with its framework's name: programmes may follow different ones."""
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.framework.name}: {obj}"
+
+
+class CommitmentFilter(django_filters.ModelChoiceFilter):
+    field_class = CommitmentField
+
+
+class TargetGroupField(forms.ModelChoiceField):
+    """A target group named with its programme: each programme has its own list."""
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.programme.name}: {obj.name}"
+
+
+class TargetGroupFilter(django_filters.ModelChoiceFilter):
+    field_class = TargetGroupField
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -54,18 +76,26 @@ class PracticeFilter(django_filters.FilterSet):
         queryset=lambda request: selectors.cities_with_practices(),
         empty_label=_("Any city"),
     )
-    commitment = django_filters.ModelChoiceFilter(
-        label=_("Charter commitment"),
+    commitment = CommitmentFilter(
+        label=_("Commitment"),
         field_name="commitments",
-        to_field_name="number",
-        queryset=CharterCommitment.objects.all(),
+        queryset=lambda request: (
+            Commitment.objects.filter(good_practices__status="published")
+            .distinct()
+            .select_related("framework")
+            .order_by("framework__name", "number")
+        ),
         empty_label=_("Any commitment"),
     )
-    target_group = django_filters.ModelChoiceFilter(
+    target_group = TargetGroupFilter(
         label=_("Target group"),
         field_name="target_groups",
-        to_field_name="code",
-        queryset=TargetGroup.objects.all(),
+        queryset=lambda request: (
+            TargetGroup.objects.filter(practices__status="published")
+            .distinct()
+            .select_related("programme")
+            .order_by("programme__name", "position", "pk")
+        ),
         empty_label=_("Any target group"),
     )
     year = YearFilter(

@@ -11,21 +11,35 @@ from django.utils.translation import gettext_lazy as _
 
 from documents.models import BackgroundJob, StoredFile
 
-from .vocabulary import CURRENCIES, EU_LANGUAGES, Audience
+from .vocabulary import language_name, validate_currency, validate_language
 
 
 class TargetGroup(models.Model):
-    """Who a practice serves; one row per Audience, created by a migration."""
+    """Who a practice serves, from its programme's own list (migrants and refugees for
+    CITIES-GROW, none or others for a programme on air quality); edited by the programme's
+    coordinators on its frame page."""
 
-    code = models.CharField(_("code"), max_length=20, choices=Audience.choices, unique=True)
+    programme = models.ForeignKey(
+        "mentoring.Programme",
+        on_delete=models.CASCADE,
+        related_name="target_groups",
+        verbose_name=_("programme"),
+    )
+    name = models.CharField(_("name"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         verbose_name = _("target group")
         verbose_name_plural = _("target groups")
-        ordering = ["pk"]
+        ordering = ["programme", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "name"], name="target_group_unique_name_per_programme"
+            )
+        ]
 
     def __str__(self) -> str:
-        return str(self.get_code_display())
+        return self.name
 
 
 class PracticeStatus(models.TextChoices):
@@ -62,7 +76,7 @@ class GoodPractice(models.Model):
     challenge = models.TextField(_("the challenge"))
     actions = models.TextField(_("what was done"))
     target_groups = models.ManyToManyField(
-        TargetGroup, related_name="practices", verbose_name=_("target groups")
+        TargetGroup, blank=True, related_name="practices", verbose_name=_("target groups")
     )
     results = models.TextField(_("results"), help_text=_("What changed, with figures."))
     resources = models.TextField(
@@ -84,7 +98,9 @@ class GoodPractice(models.Model):
         blank=True,
         validators=[MinValueValidator(0)],
     )
-    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="EUR")
+    currency = models.CharField(
+        _("currency"), max_length=3, default="EUR", validators=[validate_currency]
+    )
     started_on = models.DateField(_("started on"))
     ended_on = models.DateField(
         _("ended on"), null=True, blank=True, help_text=_("Leave empty while it still runs.")
@@ -96,16 +112,16 @@ class GoodPractice(models.Model):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     links = models.TextField(_("links"), blank=True, help_text=_("Web addresses, one per line."))
     commitments = models.ManyToManyField(
-        "mentoring.CharterCommitment",
+        "mentoring.Commitment",
         blank=True,
         related_name="good_practices",
-        verbose_name=_("charter commitments"),
+        verbose_name=_("commitments"),
     )
     language = models.CharField(
         _("language"),
         max_length=2,
-        choices=EU_LANGUAGES,
         default="en",
+        validators=[validate_language],
         help_text=_("The language the practice is written in."),
     )
     status = models.CharField(
@@ -156,6 +172,11 @@ class GoodPractice(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("toolkits:practice", kwargs={"slug": self.slug})
+
+    @property
+    def language_display(self) -> str:
+        """The language's name in the reader's language (any ISO 639-1 language)."""
+        return language_name(self.language)
 
     @property
     def is_published(self) -> bool:
@@ -251,8 +272,8 @@ class Toolkit(models.Model):
     language = models.CharField(
         _("language"),
         max_length=2,
-        choices=EU_LANGUAGES,
         default="en",
+        validators=[validate_language],
         help_text=_("The language the introduction and success factors are written in."),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -268,6 +289,11 @@ class Toolkit(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("toolkits:toolkit", kwargs={"slug": self.slug})
+
+    @property
+    def language_display(self) -> str:
+        """The language's name in the reader's language (any ISO 639-1 language)."""
+        return language_name(self.language)
 
 
 class SuccessFactor(models.Model):

@@ -28,11 +28,9 @@ from django_countries import countries
 
 from documents import jobs
 from documents.pdf import document_to_pdf, html_to_document, render_html
-from mentoring.charter import Commitment
 
 from .models import Rendering
 from .snapshots import practice_snapshot
-from .vocabulary import Audience
 
 EDITION_TEMPLATE = "toolkits/pdf/edition.html"
 PRACTICE_TEMPLATE = "toolkits/pdf/practice.html"
@@ -129,10 +127,10 @@ def _practice_view(data: dict, *, anchor: str) -> dict:
         **data,
         "anchor": anchor,
         "country_name": countries.name(data.get("country") or "") or data.get("country", ""),
-        "target_group_labels": [_label(Audience, code) for code in data.get("target_groups", [])],
-        "commitment_labels": [
-            f"{number}. {_label(Commitment, number)}" for number in data.get("commitments", [])
-        ],
+        # Names as the frame had them when the snapshot was taken.
+        "target_group_labels": [str(name) for name in data.get("target_groups", [])],
+        "commitment_labels": [str(label) for label in data.get("commitments", [])],
+        "framework_name": data.get("framework") or "",
         "budget_text": format_amount(budget, currency),
         "eu_contribution_text": format_amount(eu_contribution, currency),
         "eu_share": _share(eu_contribution, budget),
@@ -181,13 +179,6 @@ def sort_key(name: str) -> tuple[str, str]:
 _BASE_LETTERS = str.maketrans(
     {"Ł": "L", "ł": "l", "ı": "i", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "ß": "ss", "Æ": "AE"}
 )
-
-
-def _label(choices, value) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:  # a code a later version of the vocabulary no longer has
-        return str(value)
 
 
 def _decimal(value: str | None) -> Decimal | None:

@@ -118,7 +118,7 @@ def practice_page(slug: str) -> GoodPractice | None:
     """The practice with everything its page shows, whatever its status (None if no such)."""
     return (
         GoodPractice.objects.select_related("city", "scheme__programme")
-        .prefetch_related("target_groups", "commitments", "images")
+        .prefetch_related("target_groups", "commitments__framework", "images")
         .filter(slug=slug)
         .first()
     )

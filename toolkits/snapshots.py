@@ -30,7 +30,7 @@ def practice_snapshot(practice: GoodPractice) -> dict:
         "summary": practice.summary,
         "challenge": practice.challenge,
         "actions": practice.actions,
-        "target_groups": [group.code for group in practice.target_groups.all()],
+        "target_groups": [group.name for group in practice.target_groups.all()],
         "results": practice.results,
         "resources": practice.resources,
         "budget": None if practice.budget is None else str(practice.budget),
@@ -44,7 +44,8 @@ def practice_snapshot(practice: GoodPractice) -> dict:
         "contact_name": practice.contact_name,
         "contact_email": practice.contact_email,
         "links": practice.link_list(),
-        "commitments": [commitment.number for commitment in practice.commitments.all()],
+        "framework": _framework_name(practice),
+        "commitments": [str(commitment) for commitment in practice.commitments.all()],
         "language": practice.language,
         "images": [
             {"name": image.image.name, "alt": image.alt_text, "caption": image.caption}
@@ -53,12 +54,20 @@ def practice_snapshot(practice: GoodPractice) -> dict:
     }
 
 
+def _framework_name(practice: GoodPractice) -> str:
+    """The name of the framework the practice's commitments belong to (its programme's)."""
+    commitments = list(practice.commitments.all())
+    return commitments[0].framework.name if commitments else ""
+
+
 def published_entries(toolkit: Toolkit):
     """The toolkit's published practices in their order, with what a snapshot reads."""
     return (
         toolkit.entries.filter(practice__status="published")
         .select_related("practice__city", "practice__scheme")
-        .prefetch_related("practice__target_groups", "practice__commitments", "practice__images")
+        .prefetch_related(
+            "practice__target_groups", "practice__commitments__framework", "practice__images"
+        )
         .order_by("position", "pk")
     )
 

@@ -1,66 +1,113 @@
-"""Fixed vocabularies of the toolkits: who a practice serves, the languages it may be written in
-and the currencies its budget may be given in."""
+"""The languages a practice or toolkit may be written in (any ISO 639-1 language) and the
+currencies its budget may be given in (any current ISO 4217 currency), named from Babel's CLDR
+data in the reader's language rather than from hand-made lists."""
 
-from django.db import models
+from functools import cache
+
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+from babel.numbers import get_currency_name, is_currency, list_currencies
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
-class Audience(models.TextChoices):
-    NEWCOMERS = "newcomers", _("Newly arrived migrants")
-    REFUGEES = "refugees", _("Refugees and asylum seekers")
-    MINORS = "minors", _("Unaccompanied minors")
-    YOUTH = "youth", _("Young people with a migrant background")
-    WOMEN = "women", _("Migrant women")
-    ENTREPRENEURS = "entrepreneurs", _("Migrant entrepreneurs")
-    JOB_SEEKERS = "job_seekers", _("Job seekers")
-    LABOUR_MIGRANTS = "labour_migrants", _("Labour migrants")
-    EMPLOYERS = "employers", _("Employers and businesses")
-    SCHOOLS = "schools", _("Schools and teachers")
-    CITY_STAFF = "city_staff", _("City staff and public services")
-    RESIDENTS = "residents", _("Local residents")
+def _locale() -> Locale:
+    try:
+        return Locale.parse((get_language() or "en").replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return Locale("en")
 
 
-# The 24 official languages of the European Union, by ISO 639-1 code; a practice is written in
-# one of them.
-EU_LANGUAGES = [
-    ("bg", _("Bulgarian")),
-    ("cs", _("Czech")),
-    ("da", _("Danish")),
-    ("de", _("German")),
-    ("el", _("Greek")),
-    ("en", _("English")),
-    ("es", _("Spanish")),
-    ("et", _("Estonian")),
-    ("fi", _("Finnish")),
-    ("fr", _("French")),
-    ("ga", _("Irish")),
-    ("hr", _("Croatian")),
-    ("hu", _("Hungarian")),
-    ("it", _("Italian")),
-    ("lt", _("Lithuanian")),
-    ("lv", _("Latvian")),
-    ("mt", _("Maltese")),
-    ("nl", _("Dutch")),
-    ("pl", _("Polish")),
-    ("pt", _("Portuguese")),
-    ("ro", _("Romanian")),
-    ("sk", _("Slovak")),
-    ("sl", _("Slovenian")),
-    ("sv", _("Swedish")),
-]
+@cache
+def language_codes() -> frozenset[str]:
+    """Every two-letter (ISO 639-1) language code CLDR names."""
+    return frozenset(code for code in Locale("en").languages if len(code) == 2 and code.isalpha())
 
-# Currencies of EU and nearby partner countries a budget may be stated in.
-CURRENCIES = [
-    ("EUR", _("euro (EUR)")),
-    ("BGN", _("Bulgarian lev (BGN)")),
-    ("CZK", _("Czech koruna (CZK)")),
-    ("DKK", _("Danish krone (DKK)")),
-    ("HUF", _("Hungarian forint (HUF)")),
-    ("PLN", _("Polish złoty (PLN)")),
-    ("RON", _("Romanian leu (RON)")),
-    ("SEK", _("Swedish krona (SEK)")),
-    ("GBP", _("pound sterling (GBP)")),
-    ("CHF", _("Swiss franc (CHF)")),
-    ("NOK", _("Norwegian krone (NOK)")),
-    ("TRY", _("Turkish lira (TRY)")),
-]
+
+@cache
+def currency_codes() -> frozenset[str]:
+    """Every ISO 4217 currency some country uses today as legal tender (no withdrawn ones such
+    as DEM, which ``known_currency_codes`` still accepts for stored budgets)."""
+    current = {
+        entry[0]
+        for entries in get_global("territory_currencies").values()
+        for entry in entries
+        if entry[2] is None and entry[3]  # no end date, legal tender
+    }
+    return frozenset(code for code in current if is_currency(code))
+
+
+@cache
+def known_currency_codes() -> frozenset[str]:
+    """Every ISO 4217 code Babel knows, former ones included: a budget stored in Bulgarian
+    leva stays valid after Bulgaria adopted the euro."""
+    return frozenset(list_currencies()) | currency_codes()
+
+
+def language_name(code: str) -> str:
+    """The language's name in the reader's language, e.g. "Koreanisch" for ko in German."""
+    locale = _locale()
+    name = locale.languages.get(code) or Locale("en").languages.get(code)
+    return name[:1].upper() + name[1:] if name else code
+
+
+def currency_name(code: str) -> str:
+    try:
+        name = get_currency_name(code, locale=_locale())
+    except (ValueError, UnknownLocaleError):
+        name = code
+    return f"{name} ({code})"
+
+
+def language_choices(keep: str = "") -> list[tuple[str, str]]:
+    """Every language by its name in the reader's language; ``keep`` is a stored code offered
+    even if it is not in the list."""
+    codes = language_codes() | ({keep} if keep else set())
+    return sorted(((c, language_name(c)) for c in codes), key=lambda c: c[1].casefold())
+
+
+def currency_choices(keep: str = "") -> list[tuple[str, str]]:
+    """Every current currency by its name in the reader's language; ``keep`` is a stored code
+    (perhaps a former currency) offered as well."""
+    codes = currency_codes() | ({keep} if keep else set())
+    return sorted(((c, currency_name(c)) for c in codes), key=lambda c: c[1].casefold())
+
+
+def validate_language(code: str) -> None:
+    if code not in language_codes():
+        raise ValidationError(
+            _("%(code)s is not an ISO 639-1 language code."), params={"code": code}, code="language"
+        )
+
+
+def validate_currency(code: str) -> None:
+    if code not in known_currency_codes():
+        raise ValidationError(
+            _("%(code)s is not a current ISO 4217 currency code."),
+            params={"code": code},
+            code="currency",
+        )
+
+
+def code_choice_fields(form, *, stored) -> None:
+    """Turn a form's ``language`` and ``currency`` text fields (if it has them) into lists of
+    every language and current currency by their names in the reader's language; ``stored``
+    is the object (or initial data) whose codes stay on offer even if no longer current."""
+    from django import forms
+
+    for name, choices in (("language", language_choices), ("currency", currency_choices)):
+        field = form.fields.get(name)
+        if field is None:
+            continue
+        form.fields[name] = forms.ChoiceField(
+            label=field.label,
+            help_text=field.help_text,
+            initial=field.initial,
+            choices=choices(keep=_stored(stored, name)),
+        )
+
+
+def _stored(stored, name: str) -> str:
+    value = stored.get(name) if isinstance(stored, dict) else getattr(stored, name, "")
+    return value or ""

@@ -10,7 +10,7 @@ from django import forms
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.models import CharterCommitment, Recommendation
+from mentoring.models import Commitment, Recommendation
 
 from ..models import Action, ActionPlan, ActionStatus, Measurement, Section
 from ..services import ROWS
@@ -81,12 +81,15 @@ class RowForm(forms.Form):
                 required=False,
             )
             self.fields["recommendations"].label_from_instance = _recommendation_label
-            self.fields["commitments"] = forms.ModelMultipleChoiceField(
-                label=_("Charter commitments"),
-                queryset=CharterCommitment.objects.all(),
-                widget=forms.CheckboxSelectMultiple,
-                required=False,
-            )
+            framework_id = plan.pairing.scheme.programme.framework_id
+            if framework_id is not None:
+                # The commitments of the programme's framework only.
+                self.fields["commitments"] = forms.ModelMultipleChoiceField(
+                    label=_("Commitments"),
+                    queryset=Commitment.objects.filter(framework_id=framework_id),
+                    widget=forms.CheckboxSelectMultiple,
+                    required=False,
+                )
         self.order_fields([*names, "recommendations", "commitments", "revision"])
 
     def row_fields(self) -> dict:

@@ -283,7 +283,7 @@ def _row_services_kwargs(form: RowForm) -> dict:
     kwargs = form.row_fields()
     if "recommendations" in form.fields:
         kwargs["recommendations"] = form.cleaned_data["recommendations"]
-        kwargs["commitments"] = form.cleaned_data["commitments"]
+        kwargs["commitments"] = form.cleaned_data.get("commitments")
     return kwargs
 
 

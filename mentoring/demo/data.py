@@ -29,7 +29,7 @@ EXPERTS = {
     "MPI": ("Migration Policy Institute", "BE"),
 }
 
-# code, theme, facilitator, Integrating Cities Charter commitments the scheme serves
+# code, theme, facilitator, numbers of the Integrating Cities Charter commitments it serves
 SCHEMES = [
     (
         "A",

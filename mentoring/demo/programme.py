@@ -8,7 +8,7 @@ from cities.models import City
 from config.slugs import slug_from
 
 from ..models import (
-    CharterCommitment,
+    Commitment,
     ExpertOrganisation,
     Pairing,
     PairingStatus,
@@ -16,6 +16,7 @@ from ..models import (
     Scheme,
 )
 from ..services import pairing_create, participation_add
+from ..services.frames import preset_framework
 from . import data as demo
 
 
@@ -24,7 +25,9 @@ def seed_programme(run: DemoRun) -> Programme:
     slug = fields.pop("slug")
     programme = Programme.objects.filter(slug=slug).first()
     if programme is None:
-        programme = Programme(slug=slug, **fields)
+        programme = Programme(
+            slug=slug, framework=preset_framework("integrating-cities-charter"), **fields
+        )
         programme.full_clean()
         programme.save()
     run.made["programme"] = programme
@@ -45,7 +48,11 @@ def seed_schemes(run: DemoRun) -> dict[str, Scheme]:
             defaults={"theme": theme, "facilitator": experts[facilitator]},
         )
         if created:
-            scheme.commitments.set(CharterCommitment.objects.filter(number__in=commitments))
+            scheme.commitments.set(
+                Commitment.objects.filter(
+                    framework=run.made["programme"].framework_id, number__in=commitments
+                )
+            )
         schemes[code] = scheme
     run.made["schemes"] = schemes
     return schemes

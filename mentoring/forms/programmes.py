@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from cities.models import City
 from config.slugs import SlugFromNameForm
 
-from ..models import CharterCommitment, ExpertOrganisation, PairingStatus, Programme, Scheme
+from ..models import Commitment, ExpertOrganisation, PairingStatus, Programme, Scheme
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -49,9 +49,12 @@ class ExpertOrganisationForm(forms.ModelForm):
 
 
 class SchemeForm(forms.ModelForm):
+    """A scheme of a programme; it offers the commitments of the programme's framework only,
+    and no commitment field at all when the programme has no framework."""
+
     commitments = forms.ModelMultipleChoiceField(
-        label=_("Integrating Cities Charter commitments"),
-        queryset=CharterCommitment.objects.all(),
+        label=_("Commitments"),
+        queryset=Commitment.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -64,6 +67,13 @@ class SchemeForm(forms.ModelForm):
     def __init__(self, *args, programme: Programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.programme = programme
+        framework = programme.framework
+        if framework is None:
+            del self.fields["commitments"]
+        else:
+            field = self.fields["commitments"]
+            field.queryset = framework.commitments.select_related("group")
+            field.label = _("Commitments of %(framework)s") % {"framework": framework}
 
     def validate_unique(self):
         # The (programme, code) constraint needs the programme, which is not a form field.

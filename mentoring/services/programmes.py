@@ -13,6 +13,7 @@ from config.slugs import settle_slug
 
 from ..models import ExpertOrganisation, Pairing, Participation, Programme, Scheme
 from ..permissions import can_create_organisation, can_edit_organisation
+from .frames import check_commitments
 
 
 def programme_create(*, programme: Programme, by: User) -> Programme:
@@ -46,6 +47,8 @@ def scheme_save(*, scheme: Scheme, commitments=None, expected_version: str | Non
     """Create or update a scheme; a smaller capacity may not drop below a mentor's current load.
     A scheme changed since the page of ``expected_version`` was drawn is refused."""
     scheme.full_clean()
+    if commitments is not None:
+        check_commitments(scheme.programme, commitments)
     if scheme.pk:
         from .pairings import ACTIVE_STATUSES
 

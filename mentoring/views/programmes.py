@@ -84,14 +84,13 @@ def scheme_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpR
         request.POST or None,
         instance=scheme,
         programme=programme,
-        initial=None if scheme else {"commitments": []},
     )
     stale.track(form, scheme)
     if request.method == "POST" and form.is_valid():
         try:
             scheme = scheme_save(
                 scheme=form.instance,
-                commitments=form.cleaned_data["commitments"],
+                commitments=form.cleaned_data.get("commitments"),
                 expected_version=stale.expected(form),
             )
         except ValidationError as error:

@@ -1,12 +1,15 @@
 """The city pages: a city with its pairings in the programmes one sees, its team and its staff
 time, and the city forms (a new city joins one of its creator's programmes)."""
 
+import django_filters
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cities.filters import CityFilter
 from cities.forms import CityForm
@@ -23,7 +26,8 @@ from config.views import (
     render_form,
 )
 from documents.exports import FORMATS, export_response
-from mentoring.models import Programme
+from mentoring.forms.frames import SignaturesForm
+from mentoring.models import CommitmentFramework, Programme
 from mentoring.selectors import (
     cities_visible_to,
     coordinated_programmes,
@@ -32,14 +36,29 @@ from mentoring.selectors import (
     programme_context,
 )
 from mentoring.services import city_create_in_programme
+from mentoring.services.frames import city_signatures_set
 from mentoring.views.scoping import filters_for_current_programme
 from reporting.permissions import can_view_city_staff_time
+
+
+class CityListFilter(CityFilter):
+    """The city filters, and which commitment framework a city signed (mentoring's)."""
+
+    signed = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Signed"),
+        field_name="framework_signatures__framework",
+        queryset=CommitmentFramework.objects.order_by("name"),
+        empty_label=gettext_lazy("Any framework or none"),
+    )
+
+    class Meta(CityFilter.Meta):
+        fields = [*CityFilter.Meta.fields, "signed"]
 
 
 @login_required
 def city_list(request: HttpRequest) -> HttpResponse:
     mine = programme_context(request.user)
-    filterset = CityFilter(
+    filterset = CityListFilter(
         filters_for_current_programme(request),
         queryset=cities_visible_to(request.user),
         programmes=(
@@ -48,7 +67,7 @@ def city_list(request: HttpRequest) -> HttpResponse:
             else None
         ),
     )
-    cities = filterset.qs
+    cities = filterset.qs.prefetch_related("framework_signatures__framework")
     fmt = request.GET.get("format")
     if fmt in FORMATS and filterset.is_valid():
         return export_response(
@@ -59,8 +78,7 @@ def city_list(request: HttpRequest) -> HttpResponse:
                 _("Latitude"),
                 _("Longitude"),
                 _("Main languages"),
-                _("Charter signatory"),
-                _("Charter signed on"),
+                _("Frameworks signed"),
             ],
             rows=(
                 (
@@ -69,8 +87,7 @@ def city_list(request: HttpRequest) -> HttpResponse:
                     c.latitude,
                     c.longitude,
                     ", ".join(c.languages),
-                    c.charter_signatory,
-                    c.charter_signed_on,
+                    _signatures_text(c),
                 )
                 for c in cities
             ),
@@ -87,6 +104,14 @@ def city_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/cities/city_list.html", context)
 
 
+def _signatures_text(city: City) -> str:
+    """E.g. "Integrating Cities Charter (2016-05-12)", from the prefetched signatures."""
+    return "; ".join(
+        f"{s.framework.name} ({s.signed_on.isoformat()})" if s.signed_on else s.framework.name
+        for s in city.framework_signatures.all()
+    )
+
+
 @login_required
 def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
     city = get_visible_or_404(cities_visible_to(request.user), slug=slug)
@@ -94,6 +119,7 @@ def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "city": city,
         "pairings": pairings_for(request.user, city=city),
         "team": city_team(city) if can_view_city_team(request.user, city) else None,
+        "signatures": city.framework_signatures.select_related("framework"),
         "can_manage": can_manage_city(request.user, city),
         "staff_time_programmes": [
             programme
@@ -117,14 +143,19 @@ def city_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         programmes=programmes,
         initial={} if city else {"programme": current_programme(request.user)},
     )
+    signatures = SignaturesForm(
+        request.POST or None, frameworks=CommitmentFramework.objects.order_by("name"), city=city
+    )
     stale.track(form, city)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and signatures.is_valid():
         programme = form.cleaned_data.get("programme")
         try:
-            if programme is None:
-                saved = city_save(city=form.instance, expected_version=stale.expected(form))
-            else:
-                saved = city_create_in_programme(city=form.instance, programme=programme)
+            with transaction.atomic():
+                if programme is None:
+                    saved = city_save(city=form.instance, expected_version=stale.expected(form))
+                else:
+                    saved = city_create_in_programme(city=form.instance, programme=programme)
+                city_signatures_set(city=saved, signatures=signatures.signatures())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -132,4 +163,7 @@ def city_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             if note := form.slug_note():
                 messages.info(request, note)
             return redirect(saved)
-    return render_form(request, "portal/cities/city_form.html", {"form": form, "city": city})
+    if signatures.errors and not form.errors:
+        form.add_error(None, _("Check the dates of the frameworks signed."))
+    context = {"form": form, "signatures": signatures, "city": city}
+    return render_form(request, "portal/cities/city_form.html", context)

@@ -45,7 +45,7 @@ from ..forms import ProgrammeSwitchForm
 @login_required
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The programme dashboard: schemes, pairings by scheme and status, a map, the cities."""
-    programme = get_visible_or_404(Programme.objects.all(), slug=slug)
+    programme = get_visible_or_404(Programme.objects.select_related("framework"), slug=slug)
     if not can_view_programme(request.user, programme):
         raise PermissionDenied
     schemes = list(schemes_with_pairings(programme))

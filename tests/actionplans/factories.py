@@ -20,7 +20,12 @@ from tests.accounts.factories import (
     PartnerFactory,
 )
 from tests.cities.factories import CityFactory
-from tests.mentoring.factories import ParticipationFactory, ProgrammeFactory, SchemeFactory
+from tests.mentoring.factories import (
+    ParticipationFactory,
+    ProgrammeFactory,
+    SchemeFactory,
+    charter,
+)
 
 
 @dataclass
@@ -42,7 +47,10 @@ class PlanWorld:
 
 def build_plan_world() -> PlanWorld:
     programme = ProgrammeFactory(
-        name="CITIES-GROW", starts_on=date(2016, 10, 1), ends_on=date(2018, 9, 30)
+        framework=charter(),
+        name="CITIES-GROW",
+        starts_on=date(2016, 10, 1),
+        ends_on=date(2018, 9, 30),
     )
     scheme = SchemeFactory(programme=programme, code="A")
     other_scheme = SchemeFactory(programme=programme, code="B")

@@ -48,9 +48,7 @@ def database() -> dict:
         "links": sorted(
             Action.recommendations.through.objects.values_list("action_id", "recommendation_id")
         )
-        + sorted(
-            Action.commitments.through.objects.values_list("action_id", "chartercommitment_id")
-        ),
+        + sorted(Action.commitments.through.objects.values_list("action_id", "commitment_id")),
         "indicators": sorted(
             Indicator.objects.values_list(
                 "pk", "position", "revision", "name", "baseline", "target"

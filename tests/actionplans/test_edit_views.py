@@ -13,8 +13,11 @@ from django.utils.html import escape
 
 from actionplans import services
 from actionplans.models import Action, ActionPlan, Indicator, Measurement, Risk, Section
-from mentoring.models import CharterCommitment, EventReport, EventStatus, Recommendation
+from mentoring.models import EventReport, EventStatus, Recommendation
 from tests.mentoring.event_factories import PairingEventFactory
+from tests.toolkits.factories import (
+    charter_commitment,
+)
 
 from .factories import build_plan_world, drafted_plan, fresh, plan_at
 
@@ -97,7 +100,7 @@ def test_the_plan_page_shows_every_section_escaped_with_edit_links(client, world
         expected_revision=action.revision,
         description="<script>alert(1)</script>\n\nSecond paragraph",
         recommendations=[recommendation],
-        commitments=[CharterCommitment.objects.get(number=3)],
+        commitments=[charter_commitment(3)],
     )
     response = login(client, world.author).get(plan.get_absolute_url())
     html = response.content.decode()
@@ -108,7 +111,7 @@ def test_the_plan_page_shows_every_section_escaped_with_edit_links(client, world
     assert "Split tenders into lots" in html
     assert "12,000.00" in html
     assert "Buy from small firms" in html
-    assert escape(str(CharterCommitment.objects.get(number=3))) in html
+    assert escape(str(charter_commitment(3))) in html
     assert "Contracts won by migrant firms" in html
     assert "Firms do not apply" in html
     assert "Chamber of Commerce" in html
@@ -150,7 +153,7 @@ def test_the_page_shows_progress_and_the_latest_measurement(client, world):
 def _add_rows(world, plan: ActionPlan, count: int) -> None:
     by = fresh(world.author)
     recommendation = recommendation_of(world.pairing, text=f"Recommendation {count}")
-    commitment = CharterCommitment.objects.get(number=1)
+    commitment = charter_commitment(1)
     for n in range(count):
         services.row_add(
             plan,
@@ -294,7 +297,7 @@ def test_two_editors_of_a_text_section_the_second_save_is_refused_and_kept(clien
 def test_the_full_editing_flow_of_rows(client, world, plan):
     login(client, world.author)
     recommendation = recommendation_of(world.pairing)
-    commitment = CharterCommitment.objects.get(number=5)
+    commitment = charter_commitment(5)
     add = url("row_add", plan, section="actions")
     assert client.get(add).status_code == 200
     response = client.post(

@@ -17,11 +17,14 @@ from cities.models import City
 from matching import ranking as matching
 from matching.ranking import Candidate, CityFacts, haversine_km, rank, score
 from matching.selectors import implementing_facts, mentor_candidates
-from mentoring.models import Pairing, PairingStatus, Scheme
+from mentoring.models import FrameworkSignature, Pairing, PairingStatus, Scheme
 from mentoring.services import participation_add
 from tests.accounts.factories import CoordinatorFactory
 from tests.cities.factories import CityFactory
-from tests.mentoring.factories import PairingFactory, ProgrammeFactory, SchemeFactory
+from tests.mentoring.factories import PairingFactory, ProgrammeFactory, SchemeFactory, charter
+
+# The reason about signatures is named after the programme's framework.
+CHARTER = "Integrating Cities Charter"
 
 # Demo coordinates (latitude, longitude)
 ROTTERDAM = (51.9244, 4.4777)
@@ -45,7 +48,8 @@ def candidate(**changes) -> Candidate:
         "completed_on_theme": 0,
         "completed_overall": 0,
         "good_practices_on_theme": 0,
-        "charter_signatory": False,
+        "framework": CHARTER,
+        "signatory": False,
         "languages": (),
         "load": 0,
         "capacity": 2,
@@ -91,7 +95,7 @@ class TestScoreReasons:
                 completed_on_theme=1,
                 completed_overall=2,
                 good_practices_on_theme=1,
-                charter_signatory=True,
+                signatory=True,
                 languages=("fi",),
                 load=1,
                 latitude=HELSINKI[0],
@@ -104,12 +108,15 @@ class TestScoreReasons:
             matching.THEME_PAIRINGS,
             matching.GOOD_PRACTICES,
             matching.OTHER_PAIRINGS,
-            matching.CHARTER,
+            CHARTER,
             matching.LANGUAGES,
             matching.DISTANCE,
             matching.LOAD,
         ]
-        assert all(isinstance(label, Promise) for label in labels), "labels must be translatable"
+        # Every label is translatable but the framework's name, which is the programme's data.
+        assert all(isinstance(label, Promise) for label in labels if label != CHARTER), (
+            "labels must be translatable"
+        )
         assert suggestion.score == sum(r.points for r in suggestion.reasons)
         # 20 + 8 + 5 + 10 + 15 + 19 (161 km) - 5
         assert suggestion.score == 72
@@ -123,7 +130,7 @@ class TestScoreReasons:
         assert reason(suggestion, matching.GOOD_PRACTICES).detail == (
             "No published good practice in this theme"
         )
-        assert reason(suggestion, matching.CHARTER).detail == (
+        assert reason(suggestion, CHARTER).detail == (
             "Has not signed the Integrating Cities Charter"
         )
 
@@ -162,8 +169,8 @@ class TestScoreReasons:
         assert reason(suggestion, matching.OTHER_PAIRINGS).points == points
 
     def test_charter_signatories_score(self):
-        suggestion = score(candidate(charter_signatory=True), IMPLEMENTING)
-        found = reason(suggestion, matching.CHARTER)
+        suggestion = score(candidate(signatory=True), IMPLEMENTING)
+        found = reason(suggestion, CHARTER)
         assert (found.points, found.detail) == (10, "Signed the Integrating Cities Charter")
 
     def test_a_shared_language_is_named_with_the_city(self):
@@ -226,14 +233,14 @@ class TestScoreReasons:
             "+20",
             "-5",
         ]
-        assert reason(score(candidate(), IMPLEMENTING), matching.CHARTER).signed_points == "0"
+        assert reason(score(candidate(), IMPLEMENTING), CHARTER).signed_points == "0"
 
 
 class TestRank:
     def test_highest_score_first(self):
         weak = candidate(city_id=3, name="Weak")
         strong = candidate(city_id=4, name="Strong", completed_on_theme=1, completed_overall=1)
-        middle = candidate(city_id=5, name="Middle", charter_signatory=True)
+        middle = candidate(city_id=5, name="Middle", signatory=True)
         assert [s.name for s in rank([weak, strong, middle], IMPLEMENTING)] == [
             "Strong",
             "Middle",
@@ -273,7 +280,7 @@ class TestRank:
 
 @pytest.fixture
 def scheme(db):
-    scheme = SchemeFactory(mentor_capacity=2)
+    scheme = SchemeFactory(mentor_capacity=2, programme__framework=charter())
     scheme.commitments.set([2, 4])
     return scheme
 
@@ -405,10 +412,10 @@ class TestMentorCandidates:
         ghent = CityFactory(
             name="Ghent",
             languages=["nl"],
-            charter_signatory=True,
             latitude=Decimal("51.05430"),
             longitude=Decimal("3.71740"),
         )
+        FrameworkSignature.objects.create(framework=charter(), city=ghent)
         taking_part(scheme.programme, riga=riga, ghent=ghent)
         (found,) = mentor_candidates(scheme=scheme, implementing=riga)
         assert found == Candidate(
@@ -417,7 +424,8 @@ class TestMentorCandidates:
             completed_on_theme=0,
             completed_overall=0,
             good_practices_on_theme=0,
-            charter_signatory=True,
+            framework=CHARTER,
+            signatory=True,
             languages=("nl",),
             load=0,
             capacity=2,
@@ -734,3 +742,79 @@ def test_the_candidate_is_a_frozen_fact():
     with pytest.raises(AttributeError):
         candidate().load = 1  # type: ignore[misc]
     assert replace(candidate(), load=1).load == 1
+
+
+# A programme's own frame (issue 15) -------------------------------------------------------------
+
+
+class TestTheProgrammesFrameOnly:
+    def test_without_a_framework_the_signature_reason_is_left_out(self):
+        suggestion = score(candidate(framework=None, signatory=True), IMPLEMENTING)
+        assert [r.label for r in suggestion.reasons] == [
+            matching.THEME_PAIRINGS,
+            matching.GOOD_PRACTICES,
+            matching.OTHER_PAIRINGS,
+            matching.LANGUAGES,
+            matching.DISTANCE,
+            matching.LOAD,
+        ]
+        assert suggestion.score == matching.DISTANCE_MAX_POINTS
+        assert not [r for r in suggestion.reasons if "signed" in r.detail.lower()]
+
+    def test_the_reason_is_named_after_the_programmes_framework(self):
+        sdgs = "UN Sustainable Development Goals"
+        suggestion = score(candidate(framework=sdgs, signatory=True), IMPLEMENTING)
+        found = reason(suggestion, sdgs)
+        assert (found.points, found.detail) == (10, f"Signed the {sdgs}")
+
+    @pytest.mark.django_db
+    def test_a_programme_without_a_framework_has_no_signature_fact(self):
+        scheme = SchemeFactory()  # its programme follows no framework
+        cities = taking_part(
+            scheme.programme, riga=CityFactory(name="Riga"), ghent=CityFactory(name="Ghent")
+        )
+        FrameworkSignature.objects.create(framework=charter(), city=cities["ghent"])
+        found = candidates_by_name(scheme, cities["riga"])["Ghent"]
+        assert (found.framework, found.signatory) == (None, False)
+
+    @pytest.mark.django_db
+    def test_only_a_signature_of_the_programmes_framework_counts(self, scheme):
+        from mentoring.models import CommitmentFramework
+
+        sdgs = CommitmentFramework.objects.create(name="SDGs")
+        air = SchemeFactory(programme=ProgrammeFactory(framework=sdgs))
+        cities = taking_part(
+            air.programme, riga=CityFactory(name="Riga"), ghent=CityFactory(name="Ghent")
+        )
+        FrameworkSignature.objects.create(framework=charter(), city=cities["ghent"])
+        found = candidates_by_name(air, cities["riga"])["Ghent"]
+        assert (found.framework, found.signatory) == ("SDGs", False)
+        FrameworkSignature.objects.create(framework=sdgs, city=cities["ghent"])
+        found = candidates_by_name(air, cities["riga"])["Ghent"]
+        assert found.signatory is True
+
+    @pytest.mark.django_db
+    def test_without_a_framework_no_scheme_shares_the_theme(self):
+        scheme = SchemeFactory()  # no framework
+        scheme.commitments.set([4])  # left from an earlier framework: ignored
+        cities = taking_part(
+            scheme.programme, riga=CityFactory(name="Riga"), ghent=CityFactory(name="Ghent")
+        )
+        sharing = SchemeFactory(programme__framework=charter())
+        sharing.commitments.set([4])
+        PairingFactory(scheme=sharing, mentor=cities["ghent"], status=PairingStatus.COMPLETED)
+        found = candidates_by_name(scheme, cities["riga"])["Ghent"]
+        assert (found.completed_on_theme, found.completed_overall) == (0, 1)
+
+    def test_the_page_of_a_programme_without_a_framework_says_nothing_of_signatures(
+        self, client, demo, demo_user
+    ):
+        from mentoring.services.frames import programme_framework_set
+
+        coordinator = demo_user(COORDINATOR)
+        programme_framework_set(programme=demo, framework=None, by=coordinator)
+        client.force_login(coordinator)
+        html = client.get(matching_url(demo), choose(demo)).content.decode()
+        assert "Helsinki" in ranked_names(html)
+        assert "Charter" not in html
+        assert "signed" not in html.lower()

@@ -8,9 +8,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from matching.selectors import mentor_candidates
-from mentoring.models import CharterCommitment, PairingStatus
+from mentoring.models import PairingStatus
 from tests.mentoring.factories import PairingFactory
-from tests.toolkits.factories import build_toolkit_world, draft, fresh, published
+from tests.toolkits.factories import (
+    build_toolkit_world,
+    charter_commitments,
+    draft,
+    fresh,
+    published,
+)
 from toolkits import services
 
 pytestmark = pytest.mark.django_db
@@ -56,8 +62,8 @@ class TestGoodPracticeCount:
     ):
         published(world, scheme=world.other_scheme)
         assert gdansk_count(world) == 0
-        world.scheme.commitments.set(CharterCommitment.objects.filter(number=9))
-        world.other_scheme.commitments.set(CharterCommitment.objects.filter(number__in=[9, 11]))
+        world.scheme.commitments.set(charter_commitments(9))
+        world.other_scheme.commitments.set(charter_commitments(9, 11))
         assert gdansk_count(world) == 1
 
     def test_practices_do_not_multiply_the_pairing_counts(self, world):

@@ -70,3 +70,25 @@ class PairingFactory(factory.django.DjangoModelFactory):
         if create:
             for city in (obj.mentor, obj.implementing):
                 Participation.objects.get_or_create(programme=obj.scheme.programme, city=city)
+
+
+def charter():
+    """The Integrating Cities Charter framework (from its preset; made again if a transactional
+    test emptied the database)."""
+    from mentoring.services.frames import preset_framework
+
+    return preset_framework("integrating-cities-charter")
+
+
+def give_cities_grow_frame(programme: Programme) -> Programme:
+    """CITIES-GROW's frame: the Charter and the demo's twelve target groups."""
+    from toolkits.demo import TARGET_GROUPS
+    from toolkits.models import TargetGroup
+
+    programme.framework = charter()
+    programme.save(update_fields=["framework"])
+    for position, name in enumerate(TARGET_GROUPS):
+        TargetGroup.objects.get_or_create(
+            programme=programme, name=name, defaults={"position": position}
+        )
+    return programme

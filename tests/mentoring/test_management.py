@@ -160,7 +160,8 @@ def test_cities_join_and_leave_a_programme(as_user, demo):
         ({"latitude": "91"}, "Ensure this value is less than or equal to 90."),
         ({"longitude": "abc"}, "Enter a number."),
         ({"languages": "english, fr"}, "Not a language code: english."),
-        ({"charter_signed_on": "2010-05-01"}, "Tick"),
+        # A date of signature without the tick (the signatures' fields are named by framework).
+        ({"SIGNED_ON": "2010-05-01"}, "Tick"),
     ],
 )
 def test_city_form_rules(as_user, demo, changes, field_message):
@@ -173,6 +174,8 @@ def test_city_form_rules(as_user, demo, changes, field_message):
         "longitude": "4.70",
         "programme": demo.pk,
     }
+    if "SIGNED_ON" in changes:
+        changes = {f"signatures-signed_on_{demo.framework_id}": changes["SIGNED_ON"]}
     response = client.post(reverse("portal:city_create"), {**data, **changes})
     assert response.status_code == 400
     assert field_message in response.content.decode()

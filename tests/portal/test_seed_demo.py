@@ -17,7 +17,7 @@ def snapshot() -> dict:
         "experts": list(ExpertOrganisation.objects.values()),
         "schemes": list(Scheme.objects.values()),
         "commitments": sorted(
-            Scheme.commitments.through.objects.values_list("scheme", "chartercommitment")
+            Scheme.commitments.through.objects.values_list("scheme", "commitment")
         ),
         "cities": list(City.objects.values()),
         "participations": list(Participation.objects.values()),

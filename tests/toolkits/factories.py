@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from accounts.models import User
 from cities.models import City
-from mentoring.models import CharterCommitment, Programme, Scheme
+from mentoring.models import Commitment, Programme, Scheme
 from tests.accounts.factories import (
     CityOfficerFactory,
     CitySupervisorFactory,
@@ -17,7 +17,13 @@ from tests.accounts.factories import (
     PartnerFactory,
 )
 from tests.cities.factories import CityFactory
-from tests.mentoring.factories import ParticipationFactory, ProgrammeFactory, SchemeFactory
+from tests.mentoring.factories import (
+    ParticipationFactory,
+    ProgrammeFactory,
+    SchemeFactory,
+    charter,
+    give_cities_grow_frame,
+)
 from toolkits import services
 from toolkits.models import GoodPractice, TargetGroup, Toolkit
 
@@ -41,8 +47,8 @@ class ToolkitWorld:
 
 
 def build_toolkit_world() -> ToolkitWorld:
-    programme = ProgrammeFactory(
-        name="CITIES-GROW", starts_on=date(2016, 10, 1), ends_on=date(2018, 9, 30)
+    programme = give_cities_grow_frame(
+        ProgrammeFactory(name="CITIES-GROW", starts_on=date(2016, 10, 1), ends_on=date(2018, 9, 30))
     )
     scheme = SchemeFactory(programme=programme, code="A", theme="Matching buyers and suppliers")
     other_scheme = SchemeFactory(programme=programme, code="B", theme="Job-skills match")
@@ -78,7 +84,12 @@ def fresh(user: User) -> User:
     return User.objects.get(pk=user.pk)
 
 
-def practice_fields(**overrides) -> dict:
+def practice_fields(programme: Programme | None = None, **overrides) -> dict:
+    """A practice's fields, tagged from the frame of ``programme`` (by default the first
+    programme that has CITIES-GROW's target groups)."""
+    groups = TargetGroup.objects.filter(name="Migrant entrepreneurs").order_by("pk")
+    if programme is not None:
+        groups = groups.filter(programme=programme)
     fields = {
         "title": "Buying from newcomers' businesses",
         "summary": "The city opened its tenders to firms run by migrants.",
@@ -96,8 +107,8 @@ def practice_fields(**overrides) -> dict:
         "contact_email": "ola@example.org",
         "links": "https://example.org/practice",
         "language": "en",
-        "target_groups": list(TargetGroup.objects.filter(code__in=["entrepreneurs"])),
-        "commitments": list(CharterCommitment.objects.filter(number__in=[9, 11])),
+        "target_groups": list(groups[:1]),
+        "commitments": list(Commitment.objects.filter(framework=charter(), number__in=[9, 11])),
     }
     fields.update(overrides)
     return fields
@@ -106,11 +117,12 @@ def practice_fields(**overrides) -> dict:
 def draft(world: ToolkitWorld, *, city=None, author=None, scheme=None, **overrides):
     city = city or world.city
     author = author or (world.other_officer if city == world.other_city else world.officer)
+    scheme = scheme or world.scheme
     return services.practice_create(
         city=city,
         author=fresh(author),
-        scheme=scheme or world.scheme,
-        **practice_fields(**overrides),
+        scheme=scheme,
+        **practice_fields(programme=scheme.programme, **overrides),
     )
 
 
@@ -134,3 +146,42 @@ def toolkit_with(world: ToolkitWorld, practices, *, title="Buyers and suppliers"
         toolkit, by=fresh(world.expert), factors=[("Leadership", "A political sponsor.")]
     )
     return toolkit
+
+
+# CITIES-GROW's target groups by the codes they had when they were fixed in code.
+GROUP_CODES = {
+    "newcomers": "Newly arrived migrants",
+    "refugees": "Refugees and asylum seekers",
+    "minors": "Unaccompanied minors",
+    "youth": "Young people with a migrant background",
+    "women": "Migrant women",
+    "entrepreneurs": "Migrant entrepreneurs",
+    "job_seekers": "Job seekers",
+    "labour_migrants": "Labour migrants",
+    "employers": "Employers and businesses",
+    "schools": "Schools and teachers",
+    "city_staff": "City staff and public services",
+    "residents": "Local residents",
+}
+
+
+def target_groups(codes, programme: Programme | None = None) -> list[TargetGroup]:
+    """The programme's target groups of those codes (by default those of the first programme
+    that has CITIES-GROW's list)."""
+    groups = TargetGroup.objects.filter(name__in=[GROUP_CODES[c] for c in codes])
+    if programme is None:
+        first = groups.order_by("pk").first()
+        programme = first.programme if first else None
+    return list(groups.filter(programme=programme).order_by("position"))
+
+
+def target_group(code: str, programme: Programme | None = None) -> TargetGroup:
+    return target_groups([code], programme)[0]
+
+
+def charter_commitments(*numbers: int) -> list[Commitment]:
+    return list(Commitment.objects.filter(framework=charter(), number__in=numbers))
+
+
+def charter_commitment(number: int) -> Commitment:
+    return charter_commitments(number)[0]

@@ -12,9 +12,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from mentoring.models import CharterCommitment
 from tests.cities.factories import CityFactory
-from tests.toolkits.factories import build_toolkit_world, draft, fresh, published
+from tests.toolkits.factories import (
+    build_toolkit_world,
+    charter_commitment,
+    charter_commitments,
+    draft,
+    fresh,
+    published,
+    target_group,
+    target_groups,
+)
 from toolkits import services
 from toolkits.models import GoodPractice, PracticeStatus, TargetGroup
 from toolkits.search import refresh_search_vectors
@@ -198,7 +206,7 @@ class TestSearch:
 class TestFilters:
     @pytest.fixture
     def practices(self, world):
-        women = TargetGroup.objects.get(code="women")
+        women = target_group("women")
         return {
             "a": published(world, title="Theme A in Gdańsk"),
             "b": published(
@@ -207,7 +215,7 @@ class TestFilters:
                 scheme=world.other_scheme,
                 title="Theme B in Rīga",
                 target_groups=[women],
-                commitments=list(CharterCommitment.objects.filter(number=4)),
+                commitments=list(charter_commitments(4)),
                 started_on=date(2019, 3, 1),
                 ended_on=None,
             ),
@@ -248,15 +256,20 @@ class TestFilters:
         assert found(client, city=world.city.slug) == ["Theme A in Gdańsk"]
         assert found(client, city=world.other_city.slug) == ["Theme B in Rīga"]
 
-    def test_by_charter_commitment(self, client, practices):
-        assert found(client, commitment=4) == ["Theme B in Rīga"]
-        assert found(client, commitment=9) == ["Theme A in Gdańsk"]
-        assert found(client, commitment=1) == []
+    def test_by_commitment_named_with_its_framework(self, client, practices):
+        assert found(client, commitment=charter_commitment(4).pk) == ["Theme B in Rīga"]
+        assert found(client, commitment=charter_commitment(9).pk) == ["Theme A in Gdańsk"]
+        labels = option_labels(client.get(CATALOGUE).content.decode(), "commitment")
+        assert "Integrating Cities Charter: 4. Support equal access to services" in labels
+        # Only what published practices name is offered.
+        assert not [label for label in labels if label.startswith("Integrating Cities Charter: 1.")]
 
-    def test_by_target_group(self, client, practices):
-        assert found(client, target_group="women") == ["Theme B in Rīga"]
-        assert found(client, target_group="entrepreneurs") == ["Theme A in Gdańsk"]
-        assert found(client, target_group="minors") == []
+    def test_by_target_group_named_with_its_programme(self, client, practices):
+        assert found(client, target_group=target_group("women").pk) == ["Theme B in Rīga"]
+        assert found(client, target_group=target_group("entrepreneurs").pk) == ["Theme A in Gdańsk"]
+        labels = option_labels(client.get(CATALOGUE).content.decode(), "target_group")
+        assert "CITIES-GROW: Migrant women" in labels
+        assert "CITIES-GROW: Unaccompanied minors" not in labels
 
     @pytest.mark.parametrize(
         ("year", "expected"),
@@ -280,14 +293,16 @@ class TestFilters:
         assert "Enter a whole number." in html
 
     def test_filters_combine(self, client, world, practices):
-        assert found(client, country="LV", target_group="women", year=2020) == ["Theme B in Rīga"]
-        assert found(client, country="LV", commitment=9) == []
+        assert found(client, country="LV", target_group=target_group("women").pk, year=2020) == [
+            "Theme B in Rīga"
+        ]
+        assert found(client, country="LV", commitment=charter_commitment(9).pk) == []
 
     def test_a_practice_in_two_matching_groups_is_listed_once(self, client, world, practices):
-        both = list(TargetGroup.objects.filter(code__in=["women", "entrepreneurs", "youth"]))
+        both = list(target_groups(["women", "entrepreneurs", "youth"]))
         published(world, title="Many groups", target_groups=both)
         assert found(client, q="groups") == ["Many groups"]
-        assert found(client, target_group="women").count("Many groups") == 1
+        assert found(client, target_group=target_group("women").pk).count("Many groups") == 1
 
 
 class TestPagination:
@@ -339,15 +354,15 @@ def bulk_published(world, count: int, *, title: str = "Practice", city=None) -> 
     assert all(row.pk for row in rows)
     # bulk_create bypasses save(), which keeps the stored search vector (PostgreSQL) up to date.
     refresh_search_vectors(GoodPractice.objects.filter(pk__in=[row.pk for row in rows]))
-    groups = list(TargetGroup.objects.all()[:2])
-    commitments = list(CharterCommitment.objects.all()[:2])
+    groups = list(TargetGroup.objects.filter(programme=world.programme)[:2])
+    commitments = charter_commitments(1, 2)
     GoodPractice.target_groups.through.objects.bulk_create(
         GoodPractice.target_groups.through(goodpractice_id=row.pk, targetgroup_id=group.pk)
         for row in rows
         for group in groups
     )
     GoodPractice.commitments.through.objects.bulk_create(
-        GoodPractice.commitments.through(goodpractice_id=row.pk, chartercommitment_id=c.pk)
+        GoodPractice.commitments.through(goodpractice_id=row.pk, commitment_id=c.pk)
         for row in rows
         for c in commitments
     )
@@ -365,8 +380,8 @@ class TestQueryCount:
                 "country": "PL",
                 "city": "SLUG",
                 "theme": "THEME",
-                "commitment": "1",
-                "target_group": "newcomers",
+                "commitment": "COMMITMENT",
+                "target_group": "GROUP",
                 "year": "2017",
                 "page": "2",
             },
@@ -377,7 +392,12 @@ class TestQueryCount:
         self, client, world, django_assert_num_queries, params
     ):
         params = {
-            key: {"SLUG": world.city.slug, "THEME": str(world.scheme.pk)}.get(value, value)
+            key: {
+                "SLUG": world.city.slug,
+                "THEME": str(world.scheme.pk),
+                "COMMITMENT": str(charter_commitment(1).pk),
+                "GROUP": str(target_group("newcomers").pk),
+            }.get(value, value)
             for key, value in params.items()
         }
         bulk_published(world, 10)

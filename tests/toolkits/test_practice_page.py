@@ -15,6 +15,7 @@ from tests.toolkits.factories import (
     draft,
     fresh,
     published,
+    target_groups,
     toolkit_with,
 )
 from toolkits import services
@@ -45,7 +46,7 @@ class TestPublishedPractice:
         practice = published(
             world,
             partner_organisations="Chamber of Commerce\nMigrant Business Network",
-            target_groups=list(TargetGroup.objects.filter(code__in=["entrepreneurs", "women"])),
+            target_groups=list(target_groups(["entrepreneurs", "women"])),
         )
         html = html_of(client, practice)
         for text in (
@@ -242,7 +243,7 @@ class TestQueryCount:
     def test_the_same_with_1_and_10_images_and_target_groups(
         self, client, world, django_assert_num_queries, who
     ):
-        groups = list(TargetGroup.objects.all())
+        groups = list(TargetGroup.objects.filter(programme=world.programme))
         practice = published(world, target_groups=groups[:1])
         PracticeImage.objects.create(practice=practice, image="p/0.png", alt_text="Image 0")
         toolkit = toolkit_with(world, [practice])

@@ -17,9 +17,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from tests.toolkits.factories import build_toolkit_world, draft, fresh, published
+from tests.toolkits.factories import (
+    build_toolkit_world,
+    draft,
+    fresh,
+    published,
+    target_group,
+)
 from toolkits import services
-from toolkits.models import GoodPractice, PracticeImage, PracticeReview, TargetGroup
+from toolkits.models import GoodPractice, PracticeImage, PracticeReview
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +101,7 @@ def form_data(world) -> dict:
         "challenge": "Changed.",
         "actions": "Changed.",
         "results": "Changed.",
-        "target_groups": [TargetGroup.objects.get(code="refugees").pk],
+        "target_groups": [target_group("refugees").pk],
         "currency": "EUR",
         "started_on": "2017-01-01",
         "transferability": "Changed.",

@@ -14,7 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
-from tests.toolkits.factories import build_toolkit_world, draft, fresh, published
+from tests.toolkits.factories import (
+    build_toolkit_world,
+    draft,
+    fresh,
+    published,
+    target_group,
+)
 from toolkits import services
 from toolkits.models import GoodPractice, PracticeImage, PracticeReview, TargetGroup
 
@@ -46,7 +52,7 @@ def form_data(world, **overrides) -> dict:
         "challenge": "Few migrant entrepreneurs won contracts.",
         "actions": "Split tenders and coached 40 firms.",
         "results": "12 firms won 18 contracts.",
-        "target_groups": [TargetGroup.objects.get(code="entrepreneurs").pk],
+        "target_groups": [target_group("entrepreneurs").pk],
         "budget": "1000.00",
         "eu_contribution": "",
         "currency": "EUR",
@@ -249,14 +255,14 @@ def test_an_invalid_edit_keeps_the_practice_unchanged(client, world):
     assert practice.title == "Buying from newcomers' businesses"
 
 
-def test_submitting_a_practice_without_target_groups_is_a_400(client, world):
+def test_a_practice_without_target_groups_goes_to_review(client, world):
+    """Naming a target group is optional (issue 15)."""
     practice = draft(world, target_groups=[])
     client.force_login(world.officer)
     response = client.post(reverse("toolkits:practice_submit", args=[practice.slug]))
-    assert response.status_code == 400
-    assert "Name at least one target group before review." in text(response.content.decode())
+    assert response.status_code == 302
     practice.refresh_from_db()
-    assert practice.status == "draft"
+    assert practice.status == "in_review"
 
 
 @pytest.mark.parametrize("name", ["practice_submit", "practice_withdraw", "practice_image_delete"])

@@ -14,6 +14,7 @@ from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
 from ..models import GoodPractice, SuccessFactor, Toolkit
+from ..vocabulary import code_choice_fields
 
 MAX_POSITION = 9999
 
@@ -34,6 +35,7 @@ class ToolkitForm(forms.Form):
     def __init__(self, *args, schemes: QuerySet | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields.update(fields_for_model(Toolkit, fields=["title", "introduction", "language"]))
+        code_choice_fields(self, stored=kwargs.get("initial"))
         self.fields["introduction"].widget = forms.Textarea(attrs={"rows": 10})
         self.fields["introduction"].help_text = _(
             "What the theme is about and how to read the toolkit. Blank lines start paragraphs."

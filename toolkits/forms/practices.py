@@ -20,12 +20,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from accounts.selectors import scopes_of
 from cities.models import City
-from mentoring.models import CharterCommitment, Programme, Scheme
+from mentoring.models import Commitment, Programme, Scheme
 
 from .. import services
 from ..images import ERROR_MESSAGES, checked_image, megabytes
 from ..models import GoodPractice, TargetGroup
 from ..services import PRACTICE_FIELDS, PRACTICE_RELATIONS
+from ..vocabulary import code_choice_fields
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY_INPUT = forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"})
@@ -70,9 +71,6 @@ class PracticeForm(forms.ModelForm):
             "target_groups": forms.CheckboxSelectMultiple,
             "commitments": forms.CheckboxSelectMultiple,
         }
-        error_messages = {
-            "target_groups": {"required": _("Name at least one target group.")},
-        }
 
     # How the page groups the fields, each group under its own heading.
     SECTIONS = (
@@ -112,13 +110,48 @@ class PracticeForm(forms.ModelForm):
             .select_related("programme")
             .order_by("programme__name", "programme_id", "code")
         )
-        self.fields["target_groups"].queryset = TargetGroup.objects.order_by("pk")
-        self.fields["commitments"].queryset = CharterCommitment.objects.order_by("number")
+        self._frame_fields(self.fields["scheme"].queryset)
+        code_choice_fields(self, stored=self.instance)
         for name in ("budget", "eu_contribution"):
             self.fields[name].validators.append(MinValueValidator(Decimal(0)))
         self.fields["links"].help_text = _(
             "Web addresses starting with http:// or https://, one per line."
         )
+
+    def _frame_fields(self, schemes) -> None:
+        """Target groups and commitments of the frame of the practice's programme: of its
+        scheme's programme when editing, else of the programmes whose themes are offered (each
+        labelled with its programme when there are several). A field none of them has is left
+        out."""
+        if self.instance.pk:
+            programme_ids = {self.instance.scheme.programme_id}
+        else:
+            programme_ids = set(schemes.values_list("programme_id", flat=True))
+        several = len(programme_ids) > 1
+        groups = TargetGroup.objects.filter(programme__in=programme_ids).select_related("programme")
+        commitments = (
+            Commitment.objects.filter(framework__programmes__in=programme_ids)
+            .distinct()
+            .select_related("framework")
+        )
+        if groups.exists():
+            self.fields["target_groups"].queryset = groups
+            if several:
+                self.fields["target_groups"].label_from_instance = lambda g: (
+                    f"{g.programme}: {g.name}"
+                )
+        else:
+            del self.fields["target_groups"]
+        if commitments.exists():
+            field = self.fields["commitments"]
+            field.queryset = commitments
+            frameworks = {c.framework for c in commitments}
+            if len(frameworks) == 1:
+                field.label = _("Commitments of %(framework)s") % {"framework": frameworks.pop()}
+            else:
+                field.label_from_instance = lambda c: f"{c.framework}: {c}"
+        else:
+            del self.fields["commitments"]
 
     def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [
@@ -159,7 +192,11 @@ class PracticeForm(forms.ModelForm):
 
     def practice_data(self) -> dict:
         """The cleaned fields the services take, without the city."""
-        return {name: self.cleaned_data[name] for name in (*PRACTICE_FIELDS, *PRACTICE_RELATIONS)}
+        return {
+            name: self.cleaned_data[name]
+            for name in (*PRACTICE_FIELDS, *PRACTICE_RELATIONS)
+            if name in self.cleaned_data
+        }
 
     def chosen_city(self) -> City | None:
         return self.cleaned_data.get("city")

@@ -29,6 +29,7 @@ from .renderings import (
     rendering_redo,
     rendering_retry,
 )
+from .target_groups import target_group_delete, target_group_save
 from .toolkits import (
     edition_publish,
     practices_version,
@@ -40,6 +41,8 @@ from .toolkits import (
 )
 
 __all__ = [
+    "target_group_delete",
+    "target_group_save",
     "PRACTICE_FIELDS",
     "PRACTICE_RELATIONS",
     "clean_links",

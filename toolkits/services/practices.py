@@ -14,6 +14,7 @@ from accounts.models import User
 from cities.models import City
 from config import stale
 from config.slugs import unique_slug
+from mentoring.services.frames import check_commitments
 
 from .. import permissions
 from ..images import checked_image
@@ -117,6 +118,25 @@ def _validate(practice: GoodPractice) -> None:
         raise ValidationError(errors)
 
 
+def _check_relations(practice: GoodPractice, relations: dict) -> None:
+    """Target groups and commitments come from the frame of the practice's programme (the
+    programme of its scheme): its own target groups, its framework's commitments."""
+    programme = practice.scheme.programme
+    errors: dict[str, list[str]] = {}
+    try:
+        check_commitments(programme, relations.get("commitments") or [])
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    wrong = [g for g in relations.get("target_groups") or [] if g.programme_id != programme.pk]
+    if wrong:
+        errors["target_groups"] = [
+            _("Only target groups of %(programme)s may be chosen, not: %(wrong)s.")
+            % {"programme": programme, "wrong": ", ".join(str(g) for g in wrong)}
+        ]
+    if errors:
+        raise ValidationError(errors)
+
+
 def _set_relations(practice: GoodPractice, relations: dict) -> None:
     for name in PRACTICE_RELATIONS:
         if name in relations:
@@ -142,6 +162,7 @@ def practice_create(*, city: City, author: User, **fields) -> GoodPractice:
         raise TypeError(f"Unknown practice fields: {sorted(unknown)}")
     practice = GoodPractice(city=city, author=author, **fields)
     _validate(practice)
+    _check_relations(practice, relations)
     with transaction.atomic():
         practice.slug = unique_slug(
             GoodPractice, f"{city.name} {practice.title}", max_length=200, fallback="practice"
@@ -170,6 +191,7 @@ def practice_update(
         for name, value in fields.items():
             setattr(practice, name, value)
         _validate(practice)
+        _check_relations(practice, relations)
         practice.save()
         _set_relations(practice, relations)
     return practice
@@ -180,10 +202,6 @@ def practice_submit(practice: GoodPractice, *, by: User) -> GoodPractice:
     with transaction.atomic():
         practice = _locked(practice)
         permissions.PRACTICE_WORKFLOW.check(by, practice, "submit")
-        if not practice.target_groups.exists():
-            raise ValidationError(
-                {"target_groups": [_("Name at least one target group before review.")]}
-            )
         permissions.PRACTICE_WORKFLOW.take(by, practice, "submit")
         practice.save(update_fields=["status", "updated_at"])
         _step(practice, ReviewAction.SUBMITTED, by)

@@ -243,7 +243,7 @@ def _may(user: User, practice: GoodPractice, name: str) -> bool:
 def _review_page(request, practice, *, status: int = 200, **forms) -> HttpResponse:
     practice = (
         GoodPractice.objects.select_related("city", "scheme__programme", "author")
-        .prefetch_related("target_groups", "commitments", "images")
+        .prefetch_related("target_groups", "commitments__framework", "images")
         .get(pk=practice.pk)
     )
     context = {
