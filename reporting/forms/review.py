@@ -147,7 +147,7 @@ class StaffRateForm(forms.Form):
         self.fields.update(
             fields_for_model(
                 StaffRate,
-                fields=["year", "annual_costs", "working_time_share"],
+                fields=["year", "annual_costs", "currency", "working_time_share"],
                 widgets={
                     "annual_costs": forms.NumberInput(attrs={"step": "0.01"}),
                     "working_time_share": forms.NumberInput(attrs={"step": "0.01"}),
@@ -169,5 +169,6 @@ class StaffRateForm(forms.Form):
                 person=rate.person_id,
                 year=rate.year,
                 annual_costs=rate.annual_costs,
+                currency=rate.currency,
                 working_time_share=rate.working_time_share,
             )

@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cities.models import City
 from config import stale
+from mentoring.models import Programme
 
 from .. import permissions
+from ..costs import EU_FIGURES, CostFigures
 from ..models import (
     StaffRate,
     TimeEntry,
@@ -30,6 +32,7 @@ def staff_rate_save(
     annual_costs: Decimal,
     working_time_share: Decimal,
     by: User,
+    currency: str = "",
     new: bool = False,
     expected_version: str | None = None,
 ) -> StaffRate:
@@ -37,7 +40,8 @@ def staff_rate_save(
     were approved with. ``new``: only enter one; a rate that exists for the year is refused
     (from the "new rate" page changing it is likely a slip). ``expected_version``: the rate as
     the page showed it; one changed since is refused (``config.stale``), its row locked while
-    compared."""
+    compared. ``currency``: of the annual costs, empty for the programme's own; months in
+    another currency are converted at the programme's exchange rate when approved."""
     if not permissions.can_manage_rates(by, city.pk):
         raise ValidationError(
             _("Only supervisors of %(city)s and coordinators enter its rates.") % {"city": city}
@@ -63,6 +67,7 @@ def staff_rate_save(
     rate = existing or StaffRate(person=person, city=city, year=year)
     rate.annual_costs = annual_costs
     rate.working_time_share = working_time_share
+    rate.currency = currency
     rate.updated_by = by
     rate.full_clean(validate_unique=False)
     declared = (
@@ -71,7 +76,8 @@ def staff_rate_save(
         ]
         or 0
     )
-    if declared > rate.productive_hours:
+    productive = rate.productive_hours(_most_generous_figures(city))
+    if declared > productive:
         raise ValidationError(
             {
                 "working_time_share": [
@@ -83,10 +89,21 @@ def staff_rate_save(
                         "person": person,
                         "hours": _plain(declared),
                         "year": year,
-                        "productive": _plain(rate.productive_hours),
+                        "productive": _plain(productive),
                     }
                 ]
             }
         )
     rate.save()
     return rate
+
+
+def _most_generous_figures(city: City) -> CostFigures:
+    """The hours already recorded may belong to any programme of the city; each month's own
+    programme holds the strict cap when it is approved (months.month_approve). Here the most
+    productive hours any of them allows."""
+    programmes = Programme.objects.filter(participations__city=city).order_by(
+        "-productive_hours_per_year"
+    )
+    first = programmes.first()
+    return CostFigures.of(first) if first is not None else EU_FIGURES

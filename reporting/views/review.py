@@ -36,6 +36,7 @@ from config.views import (
 from mentoring.models import CostModel, Programme
 
 from .. import permissions, selectors, services
+from ..costs import EU_FIGURES, CostFigures
 from ..forms.review import (
     ApprovalFilterForm,
     ApproveSelectedForm,
@@ -305,9 +306,11 @@ def rates(request: HttpRequest) -> HttpResponse:
         "-year", "city__name", "person__full_name", "person__email", "pk"
     )
     page = paginate(request, listed, RATES_PER_PAGE)
+    programmes = selectors.cost_figures_of_cities({rate.city_id for rate in page})
     rows = [
         {
             "rate": rate,
+            "currency": rate.currency or currency,
             "productive_hours": figures.productive_hours,
             "hourly_rate": figures.hourly,
             "daily_rate": figures.daily,
@@ -315,7 +318,8 @@ def rates(request: HttpRequest) -> HttpResponse:
             "can_edit": rate.city_id in managed,
         }
         for rate in page
-        for figures in [selectors.rate_figures(rate)]
+        for cost_figures, currency in [programmes.get(rate.city_id, (EU_FIGURES, "EUR"))]
+        for figures in [selectors.rate_figures(rate, cost_figures)]
     ]
     context = {
         "filter_form": filter_form,
@@ -396,6 +400,7 @@ def _save_rate(request: HttpRequest, form: StaffRateForm, rate: StaffRate | None
             year=data["year"],
             annual_costs=data["annual_costs"],
             working_time_share=data["working_time_share"],
+            currency=data.get("currency") or "",
             by=request.user,
             new=rate is None,
             expected_version=stale.expected(form),
@@ -479,7 +484,7 @@ def programme_dashboard(request: HttpRequest, programme: str) -> HttpResponse:
         "rows": rows,
         "chart": _chart(rows, allowance),
         "allowance": allowance,
-        "totals": selectors.days_totals(rows, allowance * len(rows)),
+        "totals": selectors.days_totals(rows, allowance * len(rows), CostFigures.of(programme)),
     }
     return render(request, "reporting/review/programme_dashboard.html", context)
 
@@ -494,7 +499,7 @@ def city_dashboard(request: HttpRequest, programme: str, city: int) -> HttpRespo
         raise Http404
     people = selectors.days_by_person(programme, city)
     allowance = programme.staff_days_allowance
-    total = selectors.days_totals(people, allowance) | {
+    total = selectors.days_totals(people, allowance, CostFigures.of(programme)) | {
         "label": _("All of %(city)s") % {"city": city}
     }
     context = {

@@ -159,7 +159,7 @@ ENDPOINTS = [
         "get",
         month_url("month", "may"),
         statuses(404, owner=200, supervisor=200, coordinator=200),
-        secret="€24.0000",
+        secret="24.0000 EUR",
         readers=("owner", "supervisor", "coordinator"),
     ),
     Endpoint(
