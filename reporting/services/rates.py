@@ -1,5 +1,6 @@
 """Staff rates: who may set them and the rules a year's rate keeps."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from mentoring.models import Programme
 from .. import permissions
 from ..costs import EU_FIGURES, CostFigures
 from ..models import (
+    ExchangeRate,
     StaffRate,
     TimeEntry,
 )
@@ -107,3 +109,57 @@ def _most_generous_figures(city: City) -> CostFigures:
     )
     first = programmes.first()
     return CostFigures.of(first) if first is not None else EU_FIGURES
+
+
+@transaction.atomic
+def exchange_rate_save(
+    *,
+    programme: Programme,
+    currency: str,
+    month: date,
+    rate: Decimal,
+    source: str,
+    by: User,
+    exchange_rate: ExchangeRate | None = None,
+    expected_version: str | None = None,
+) -> ExchangeRate:
+    """Enter (``exchange_rate`` None) or change one of the programme's monthly exchange rates:
+    what one unit of ``currency`` is worth in the programme's currency in ``month``. Months
+    approved with the old value keep it (it is stored on them); only approvals from now on use
+    the new one. ``expected_version``: the rate as the page showed it (``config.stale``)."""
+    allowed, reason = permissions.can_manage_exchange_rates(by, programme)
+    if not allowed:
+        raise ValidationError(reason)
+    if exchange_rate is not None:
+        exchange_rate = stale.locked(exchange_rate, expected_version)
+    else:
+        exchange_rate = ExchangeRate(programme=programme)
+    errors: dict[str, list[str]] = {}
+    if currency == programme.currency:
+        errors["currency"] = [
+            _("%(currency)s is the programme's own currency; it needs no exchange rate.")
+            % {"currency": currency}
+        ]
+    if month is not None and not (programme.starts_on.replace(day=1) <= month <= programme.ends_on):
+        errors["month"] = [
+            _("Choose a month of the programme, %(start)s to %(end)s.")
+            % {"start": f"{programme.starts_on:%Y-%m}", "end": f"{programme.ends_on:%Y-%m}"}
+        ]
+    duplicate = ExchangeRate.objects.filter(programme=programme, currency=currency, month=month)
+    if exchange_rate.pk:
+        duplicate = duplicate.exclude(pk=exchange_rate.pk)
+    if "month" not in errors and duplicate.exists():
+        errors["month"] = [
+            _("There is already a %(currency)s rate for %(month)s; change that one.")
+            % {"currency": currency, "month": f"{month:%Y-%m}"}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    exchange_rate.currency = currency
+    exchange_rate.month = month
+    exchange_rate.rate = rate
+    exchange_rate.source = source.strip()
+    exchange_rate.updated_by = by
+    exchange_rate.full_clean(validate_unique=False)
+    exchange_rate.save()
+    return exchange_rate

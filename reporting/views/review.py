@@ -40,13 +40,14 @@ from ..costs import EU_FIGURES, CostFigures
 from ..forms.review import (
     ApprovalFilterForm,
     ApproveSelectedForm,
+    ExchangeRateForm,
     RateFilterForm,
     ReopenForm,
     ReturnForm,
     SignForm,
     StaffRateForm,
 )
-from ..models import Activity, MonthStatus, StaffRate, TimesheetMonth
+from ..models import Activity, ExchangeRate, MonthStatus, StaffRate, TimesheetMonth
 
 GET_AND_POST = require_http_methods(["GET", "HEAD", "POST"])
 APPROVALS_PER_PAGE = 100
@@ -414,6 +415,85 @@ def _save_rate(request: HttpRequest, form: StaffRateForm, rate: StaffRate | None
         % {"year": saved.year, "person": saved.person, "city": saved.city},
     )
     return redirect(f"{reverse('reporting:rates')}?city={saved.city_id}")
+
+
+# Exchange rates ----------------------------------------------------------------------------------
+
+
+def _exchange_programme(request: HttpRequest, slug: str) -> Programme:
+    programme = get_visible_or_404(Programme.objects.all(), slug=slug)
+    allowed, _reason = permissions.can_manage_exchange_rates(request.user, programme)
+    if not allowed:
+        raise PermissionDenied
+    return programme
+
+
+@login_required
+@GET_AND_POST
+def exchange_rates(request: HttpRequest, programme: str) -> HttpResponse:
+    """The programme's monthly exchange rates, and a form to add one: for its coordinators."""
+    programme = _exchange_programme(request, programme)
+    form = ExchangeRateForm(
+        request.POST if request.method == "POST" else None,
+        programme_currency=programme.currency,
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = _save_exchange_rate(request, form, programme, None)
+        if saved is not None:
+            return saved
+    return _exchange_rates_page(request, programme, form)
+
+
+def _exchange_rates_page(request, programme: Programme, form: ExchangeRateForm) -> HttpResponse:
+    rates = selectors.exchange_rates_of(programme).order_by("currency", "-month")
+    page = paginate(request, rates, RATES_PER_PAGE)
+    context = {"programme": programme, "form": form, "page": page, "rates": list(page)}
+    return render_form(request, "reporting/review/exchange_rates.html", context)
+
+
+@login_required
+@GET_AND_POST
+def exchange_rate_edit(request: HttpRequest, programme: str, pk: int) -> HttpResponse:
+    programme = _exchange_programme(request, programme)
+    rate = get_object_or_404(ExchangeRate, pk=pk, programme=programme)
+    form = ExchangeRateForm(
+        request.POST if request.method == "POST" else None,
+        instance=rate,
+        programme_currency=programme.currency,
+    )
+    stale.track(form, rate)
+    if request.method == "POST" and form.is_valid():
+        saved = _save_exchange_rate(request, form, programme, rate)
+        if saved is not None:
+            return saved
+    context = {"programme": programme, "form": form, "rate": rate}
+    return render_form(request, "reporting/review/exchange_rate_form.html", context)
+
+
+def _save_exchange_rate(
+    request: HttpRequest, form: ExchangeRateForm, programme: Programme, rate: ExchangeRate | None
+) -> HttpResponse | None:
+    data = form.cleaned_data
+    try:
+        saved = services.exchange_rate_save(
+            programme=programme,
+            currency=data["currency"],
+            month=data["month"],
+            rate=data["rate"],
+            source=data["source"],
+            by=request.user,
+            exchange_rate=None if rate is None else ExchangeRate.objects.get(pk=rate.pk),
+            expected_version=stale.expected(form),
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+    messages.success(
+        request,
+        _("Saved the %(currency)s rate of %(month)s.")
+        % {"currency": saved.currency, "month": f"{saved.month:%Y-%m}"},
+    )
+    return redirect("reporting:exchange_rates", programme=programme.slug)
 
 
 # Dashboards --------------------------------------------------------------------------------------
