@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -230,6 +232,26 @@ def test_coordinators_keep_the_exchange_rates_in_the_browser(client, world):
     assert saved.rate == Decimal("0.0625")
     client.force_login(world.supervisor)
     assert client.get(url).status_code == 403
+
+
+def test_the_exchange_rates_page_query_count_does_not_grow(client, world):
+    url = reverse("reporting:exchange_rates", args=[world.programme.slug])
+    client.force_login(world.coordinator)
+    _exchange(world, "0.06")
+
+    def measure() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(captured), len(response.content)
+
+    few, small = measure()
+    for month in range(4, 10):
+        _exchange(world, "0.06", month=date(2017, month, 1))
+        _exchange(world, "0.1", month=date(2017, month, 1), currency="CAD")
+    many, large = measure()
+    assert few == many
+    assert large > small
 
 
 # The cost model as the programme's data ---------------------------------------------------------
