@@ -7,6 +7,7 @@ rounds with that rule first and then lets Babel format without rounding again (B
 half-even). Templates use the ``money`` filter of ``money_tags``, which calls ``format_money``.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -74,11 +75,19 @@ def format_money(
     currency = currency or DEFAULT_CURRENCY
     rounded = round_amount(Decimal(amount), currency)
     try:
-        return format_currency(
+        shown = format_currency(
             rounded, currency, locale=babel_locale(language), decimal_quantization=False
         )
     except ValueError:  # a language Babel does not know: English
-        return format_currency(rounded, currency, locale="en", decimal_quantization=False)
+        shown = format_currency(rounded, currency, locale="en", decimal_quantization=False)
+    # CLDR's currency spacing, which Babel leaves out: a code or symbol made of letters keeps a
+    # no-break space from the digits ("ZAR 688,000.00", not "ZAR688,000.00").
+    shown = _LETTER_DIGIT.sub("\\1\N{NO-BREAK SPACE}\\2", shown)
+    return _DIGIT_LETTER.sub("\\1\N{NO-BREAK SPACE}\\2", shown)
+
+
+_LETTER_DIGIT = re.compile(r"([^\W\d_])(\d)")
+_DIGIT_LETTER = re.compile(r"(\d)([^\W\d_])")
 
 
 def xlsx_number_format(currency: str) -> str:

@@ -39,6 +39,7 @@ MARCH = date(2017, 3, 1)
         ("0.125", "EUR", "en", "€0.13"),  # half-up, where Babel alone rounds half-even (0.12)
         ("0.135", "EUR", "en", "€0.14"),
         ("2.5", "JPY", "en", "¥3"),
+        ("1500.25", "ZAR", "en", "ZAR\N{NO-BREAK SPACE}1,500.25"),  # CLDR's currency spacing
         ("1500.25", "ZAR", "fr", "1\N{NARROW NO-BREAK SPACE}500,25\N{NO-BREAK SPACE}ZAR"),
     ],
 )
@@ -347,3 +348,26 @@ def test_a_report_in_won_has_no_minor_unit(
     page = client.get(reverse("reporting:month", args=[sheet.pk])).content.decode()
     assert "₩865,116" in page
     assert "₩62,000,000" in page
+
+
+def test_a_supervisor_enters_annual_costs_in_the_citys_currency(client):
+    world = build_time_world()
+    client.force_login(world.supervisor)
+    data = {
+        "city": world.city.pk,
+        "person": world.officer.pk,
+        "year": 2018,
+        "annual_costs": "688000",
+        "currency": "ZAR",
+        "working_time_share": "1",
+    }
+    response = client.post(reverse("reporting:rate_create"), data | {"currency": "XYZ"})
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["currency"]
+    response = client.post(reverse("reporting:rate_create"), data)
+    assert response.status_code == 302
+    saved = world.officer.staff_rates.get(year=2018)
+    assert (saved.annual_costs, saved.currency) == (Decimal(688000), "ZAR")
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(response.url).content.decode()))
+    # 688,000 rand ÷ 1,720 hours = 400 rand an hour, ÷ 215 days = 3,200 rand a day.
+    assert "ZAR 688,000.00 100% 1,720 400.0000 ZAR 3,200.0000 ZAR" in words
