@@ -12,8 +12,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from django.db import models
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.translation import gettext
 
 from accounts.models import Role, User
@@ -143,11 +142,6 @@ class PersonMonth:
     @property
     def rate_divisor(self) -> Decimal:
         return rate_divisor(self.cost_model, self.working_time_share, self.figures)
-
-    @property
-    def rate_in_costs_currency(self) -> Decimal:
-        """The rate before conversion, in the currency of the annual costs."""
-        return self.annual_costs / self.rate_divisor
 
     @cached_property
     def cost(self) -> Decimal:
@@ -442,7 +436,7 @@ def cost_figures_of_cities(city_ids) -> dict[int, tuple[CostFigures, str]]:
     result: dict[int, tuple[CostFigures, str]] = {}
     for programme in (
         Programme.objects.filter(participations__city__in=city_ids)
-        .annotate(city_id=models.F("participations__city_id"))
+        .annotate(city_id=F("participations__city_id"))
         .order_by("starts_on", "pk")
     ):
         result[programme.city_id] = (CostFigures.of(programme), programme.currency)
