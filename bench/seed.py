@@ -91,7 +91,7 @@ def seed_time(programme, cities, supervisors, *, officers_per_city: int, passwor
     from tqdm import tqdm
 
     from accounts.models import Membership, Role, User
-    from reporting.costs import rate_for
+    from reporting.costs import CostFigures, rate_for
     from reporting.models import (
         Activity,
         MonthStatus,
@@ -163,7 +163,10 @@ def seed_time(programme, cities, supervisors, *, officers_per_city: int, passwor
                 sheet.annual_costs = rate.annual_costs
                 sheet.working_time_share = rate.working_time_share
                 sheet.rate = rate_for(
-                    programme.cost_model, rate.annual_costs, rate.working_time_share
+                    programme.cost_model,
+                    rate.annual_costs,
+                    rate.working_time_share,
+                    CostFigures.of(programme),
                 )
             sheets.append(sheet)
             sheet_hours.append(hours)

@@ -15,7 +15,10 @@ from typing import BinaryIO
 
 from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
+
+from .money import Money, xlsx_number_format
 
 FORMATS = {"csv", "xlsx"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -174,8 +177,15 @@ class _XlsxSheet:
     def __init__(self, sheet) -> None:
         self._sheet = sheet
 
+    def _cell(self, value):
+        if isinstance(value, Money):  # a number cell whose format names the currency
+            cell = WriteOnlyCell(self._sheet, value=value.amount)
+            cell.number_format = xlsx_number_format(value.currency)
+            return cell
+        return _xlsx_cell(value)
+
     def row(self, values: Sequence) -> None:
-        self._sheet.append([_xlsx_cell(value) for value in values])
+        self._sheet.append([self._cell(value) for value in values])
 
     def rows(self, rows: Iterable[Sequence]) -> None:
         for values in rows:

@@ -14,12 +14,19 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from config.slugs import KeepsOldSlugs, OldSlug
+from documents.money import DEFAULT_CURRENCY, currency_choices
 from documents.workflow import Transition, Workflow
 
 
 class CostModel(models.TextChoices):
-    HOURLY = "hourly", _("Hourly rate (annual costs ÷ 1,720 productive hours)")
-    DAILY = "daily", _("Daily rate (annual costs ÷ 215 working days)")
+    HOURLY = "hourly", _("Hourly rate (annual costs ÷ the productive hours of a year)")
+    DAILY = "daily", _("Daily rate (annual costs ÷ the working days of a year)")
+
+
+# The EU's staff-cost rules, the defaults of a programme's cost model (DOMAIN.md).
+HOURS_PER_DAY_EQUIVALENT = Decimal(8)
+PRODUCTIVE_HOURS_PER_YEAR = Decimal(1720)
+WORKING_DAYS_PER_YEAR = Decimal(215)
 
 
 class Programme(KeepsOldSlugs):
@@ -34,8 +41,19 @@ class Programme(KeepsOldSlugs):
     grant_reference = models.CharField(_("grant reference"), max_length=100, blank=True)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        choices=currency_choices,
+        default=DEFAULT_CURRENCY,
+        help_text=_("ISO 4217 code of the budget, the rates and the reports, e.g. EUR."),
+    )
     budget = models.DecimalField(
-        _("budget (EUR)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
+        _("budget"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        help_text=_("In the programme's currency."),
     )
     co_financing_rate = models.DecimalField(
         _("co-financing rate"),
@@ -78,6 +96,32 @@ class Programme(KeepsOldSlugs):
             "none if it has no such framework."
         ),
     )
+    # The cost model's figures; fixed once a month of the programme is approved
+    # (mentoring.services.programmes.programme_update).
+    hours_per_day = models.DecimalField(
+        _("hours per day-equivalent"),
+        max_digits=4,
+        decimal_places=2,
+        default=HOURS_PER_DAY_EQUIVALENT,
+        validators=[MinValueValidator(Decimal(1)), MaxValueValidator(24)],
+        help_text=_("Recorded hours that make one staff day, e.g. 8."),
+    )
+    productive_hours_per_year = models.DecimalField(
+        _("productive hours per year"),
+        max_digits=6,
+        decimal_places=2,
+        default=PRODUCTIVE_HOURS_PER_YEAR,
+        validators=[MinValueValidator(Decimal(1)), MaxValueValidator(8784)],
+        help_text=_("Of a full-time person; the hourly rate divides annual costs by them."),
+    )
+    working_days_per_year = models.DecimalField(
+        _("working days per year"),
+        max_digits=5,
+        decimal_places=2,
+        default=WORKING_DAYS_PER_YEAR,
+        validators=[MinValueValidator(Decimal(1)), MaxValueValidator(366)],
+        help_text=_("Of a full-time person; the daily rate divides annual costs by them."),
+    )
 
     class Meta:
         verbose_name = _("programme")
@@ -89,6 +133,14 @@ class Programme(KeepsOldSlugs):
             ),
             models.CheckConstraint(
                 condition=Q(budget__gte=0), name="programme_budget_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    hours_per_day__gt=0,
+                    productive_hours_per_year__gt=0,
+                    working_days_per_year__gt=0,
+                ),
+                name="programme_cost_model_figures_positive",
             ),
             models.CheckConstraint(
                 condition=Q(co_financing_rate__gte=0, co_financing_rate__lte=1),

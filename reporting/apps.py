@@ -13,3 +13,9 @@ class ReportingConfig(AppConfig):
         from .tasks import build_staff_cost_report
 
         jobs.register(StaffCostReport, build_staff_cost_report)
+
+        from mentoring.services.programmes import register_pricing_in_use
+
+        from .selectors import programme_has_approved_months
+
+        register_pricing_in_use(programme_has_approved_months)

@@ -1,66 +1,105 @@
 """Staff-cost arithmetic under the EU rules (see DOMAIN.md). Pure functions on Decimals.
 
-Everything is kept at full precision; only amounts a person reads are rounded, to cents and
-half-up, by ``cents()``.
+Everything is kept at full precision; only amounts a person reads are rounded, half-up to the
+minor unit of their currency (cents for EUR, none for KRW), by ``cents()``.
+
+The cost model's figures (hours per day-equivalent, productive hours and working days of a
+full-time year) are the programme's (``CostFigures.of(programme)``), not constants here.
+
+**Days used** (against a city's allowance, on every page, PDF, CSV and XLSX): the approved hours
+of whatever is counted (a person, a city, the programme) added up first, divided by the
+programme's hours per day-equivalent, and rounded half-up to the nearest half-day, once:
+``days_used()``. A city's figure is never a sum of its people's or months' rounded figures.
 """
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from mentoring.models import CostModel
+from documents.money import DEFAULT_CURRENCY, round_amount
+from mentoring.models import (
+    HOURS_PER_DAY_EQUIVALENT,
+    PRODUCTIVE_HOURS_PER_YEAR,
+    WORKING_DAYS_PER_YEAR,
+    CostModel,
+)
 
-from .models import HOURS_PER_DAY_EQUIVALENT, PRODUCTIVE_HOURS_PER_YEAR, WORKING_DAYS_PER_YEAR
-
-CENT = Decimal("0.01")
 HALF = Decimal("0.5")
 
 
-def cents(amount: Decimal) -> Decimal:
-    """Round an amount for display: to the cent, half-up."""
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+def cents(amount: Decimal, currency: str = DEFAULT_CURRENCY) -> Decimal:
+    """Round an amount for display: to the currency's minor unit (the cent), half-up."""
+    return round_amount(amount, currency)
 
 
-def rate_divisor(cost_model: str, working_time_share: Decimal) -> Decimal:
-    """What the annual costs are divided by: 215 working days or 1,720 productive hours, at
-    the person's working-time share."""
+@dataclass(frozen=True)
+class CostFigures:
+    """A programme's cost model in numbers: what a day-equivalent and a full-time year are."""
+
+    hours_per_day: Decimal
+    productive_hours_per_year: Decimal
+    working_days_per_year: Decimal
+
+    @classmethod
+    def of(cls, programme: Any) -> "CostFigures":
+        return cls(
+            Decimal(programme.hours_per_day),
+            Decimal(programme.productive_hours_per_year),
+            Decimal(programme.working_days_per_year),
+        )
+
+
+# The EU rules' figures, the defaults of a new programme (DOMAIN.md).
+EU_FIGURES = CostFigures(HOURS_PER_DAY_EQUIVALENT, PRODUCTIVE_HOURS_PER_YEAR, WORKING_DAYS_PER_YEAR)
+
+
+def rate_divisor(cost_model: str, working_time_share: Decimal, figures: CostFigures) -> Decimal:
+    """What the annual costs are divided by: the working days or the productive hours of a
+    year (215 or 1,720 under the EU rules), at the person's working-time share."""
     if cost_model == CostModel.DAILY:
-        return WORKING_DAYS_PER_YEAR * working_time_share
-    return PRODUCTIVE_HOURS_PER_YEAR * working_time_share
+        return figures.working_days_per_year * working_time_share
+    return figures.productive_hours_per_year * working_time_share
 
 
-def hourly_rate(annual_costs: Decimal, working_time_share: Decimal) -> Decimal:
-    return annual_costs / rate_divisor(CostModel.HOURLY, working_time_share)
+def hourly_rate(
+    annual_costs: Decimal, working_time_share: Decimal, figures: CostFigures
+) -> Decimal:
+    return annual_costs / rate_divisor(CostModel.HOURLY, working_time_share, figures)
 
 
-def daily_rate(annual_costs: Decimal, working_time_share: Decimal) -> Decimal:
-    return annual_costs / rate_divisor(CostModel.DAILY, working_time_share)
+def daily_rate(annual_costs: Decimal, working_time_share: Decimal, figures: CostFigures) -> Decimal:
+    return annual_costs / rate_divisor(CostModel.DAILY, working_time_share, figures)
 
 
-def rate_for(cost_model: str, annual_costs: Decimal, working_time_share: Decimal) -> Decimal:
-    return annual_costs / rate_divisor(cost_model, working_time_share)
+def rate_for(
+    cost_model: str, annual_costs: Decimal, working_time_share: Decimal, figures: CostFigures
+) -> Decimal:
+    return annual_costs / rate_divisor(cost_model, working_time_share, figures)
 
 
-def days(hours: Decimal) -> Decimal:
-    """Hours as days of 8 hours, unrounded: the days used against an allowance."""
-    return hours / HOURS_PER_DAY_EQUIVALENT
-
-
-def day_equivalents(hours: Decimal) -> Decimal:
-    """8 hours make a day; the result is rounded to the nearest half-day (half-up)."""
-    halves = (days(hours) / HALF).quantize(Decimal(1), ROUND_HALF_UP)
+def day_equivalents(hours: Decimal, figures: CostFigures) -> Decimal:
+    """Hours as days of the programme's day length, rounded to the nearest half-day (half-up)."""
+    halves = (hours / figures.hours_per_day / HALF).quantize(Decimal(1), ROUND_HALF_UP)
     return halves * HALF
 
 
-def billed_quantity(cost_model: str, hours: Decimal) -> Decimal:
+def days_used(hours: Decimal, figures: CostFigures) -> Decimal:
+    """The days used that every page and file shows (see the module's docstring): the total
+    hours counted, as day-equivalents rounded half-up to the half-day. Pass the total hours,
+    never add up rounded days."""
+    return day_equivalents(Decimal(hours), figures)
+
+
+def billed_quantity(cost_model: str, hours: Decimal, figures: CostFigures) -> Decimal:
     """What the rate is multiplied by: hours, or day-equivalents in the daily model."""
     if cost_model == CostModel.DAILY:
-        return day_equivalents(hours)
+        return day_equivalents(hours, figures)
     return hours
 
 
-def staff_cost(cost_model: str, rate: Decimal, hours: Decimal) -> Decimal:
+def staff_cost(cost_model: str, rate: Decimal, hours: Decimal, figures: CostFigures) -> Decimal:
     """The cost of ``hours`` at ``rate``: per hour, or per day-equivalent in the daily model."""
-    return rate * billed_quantity(cost_model, hours)
+    return rate * billed_quantity(cost_model, hours, figures)
 
 
 def share_of_allowance(used_days: Decimal, allowance_days: Decimal | int) -> Decimal:
@@ -74,18 +113,19 @@ class Rates:
 
     annual_costs: Decimal
     working_time_share: Decimal
+    figures: CostFigures
 
     @property
     def productive_hours(self) -> Decimal:
-        return rate_divisor(CostModel.HOURLY, self.working_time_share)
+        return rate_divisor(CostModel.HOURLY, self.working_time_share, self.figures)
 
     @property
     def hourly(self) -> Decimal:
-        return hourly_rate(self.annual_costs, self.working_time_share)
+        return hourly_rate(self.annual_costs, self.working_time_share, self.figures)
 
     @property
     def daily(self) -> Decimal:
-        return daily_rate(self.annual_costs, self.working_time_share)
+        return daily_rate(self.annual_costs, self.working_time_share, self.figures)
 
 
 @dataclass(frozen=True)
@@ -95,6 +135,7 @@ class PricedHours:
     cost_model: str
     rate: Decimal
     hours: Decimal
+    figures: CostFigures
 
     @property
     def is_daily(self) -> bool:
@@ -102,15 +143,15 @@ class PricedHours:
 
     @property
     def day_equivalents(self) -> Decimal:
-        return day_equivalents(self.hours)
+        return day_equivalents(self.hours, self.figures)
 
     @property
     def quantity(self) -> Decimal:
-        return billed_quantity(self.cost_model, self.hours)
+        return billed_quantity(self.cost_model, self.hours, self.figures)
 
     @property
     def cost(self) -> Decimal:
-        return staff_cost(self.cost_model, self.rate, self.hours)
+        return staff_cost(self.cost_model, self.rate, self.hours, self.figures)
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import BackgroundJob, StoredFile
-
-# Productive time of a full-time person in a year under the EU's staff-cost rules.
-PRODUCTIVE_HOURS_PER_YEAR = Decimal(1720)
-WORKING_DAYS_PER_YEAR = Decimal(215)
-HOURS_PER_DAY_EQUIVALENT = Decimal(8)
+from documents.money import currency_choices
 
 
 class Activity(models.TextChoices):
@@ -182,6 +178,20 @@ class TimesheetMonth(models.Model):
         blank=True,
         help_text=_("Hourly or daily rate at full precision, as used for this month."),
     )
+    costs_currency = models.CharField(
+        _("currency of the annual costs"),
+        max_length=3,
+        blank=True,
+        help_text=_("Empty: the programme's currency."),
+    )
+    exchange_rate = models.DecimalField(
+        _("exchange rate used"),
+        max_digits=24,
+        decimal_places=12,
+        null=True,
+        blank=True,
+        help_text=_("Units of the programme's currency for one unit of the costs' currency."),
+    )
 
     class Meta:
         verbose_name = _("monthly timesheet")
@@ -208,6 +218,10 @@ class TimesheetMonth(models.Model):
                 condition=~Q(approved_by=F("person")),
                 name="timesheetmonth_not_approved_by_the_person",
             ),
+            models.CheckConstraint(
+                condition=Q(costs_currency="") | Q(exchange_rate__gt=0),
+                name="timesheetmonth_other_currency_has_its_exchange_rate",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -218,14 +232,26 @@ class TimesheetMonth(models.Model):
 
     @property
     def exact_rate(self) -> Decimal | None:
-        """The rate at full precision, from the figures frozen on approval. The ``rate`` column
-        keeps 20 decimal places on PostgreSQL but only a float's precision on SQLite, so every
-        calculation starts from the exact annual costs and share instead."""
+        """The rate at full precision in the programme's currency, from the figures frozen on
+        approval (and the programme's cost model, fixed once a month is approved). The ``rate``
+        column keeps 20 decimal places on PostgreSQL but only a float's precision on SQLite, so
+        every calculation starts from the exact annual costs, share and exchange rate instead."""
         if self.annual_costs is None or self.working_time_share is None:
             return None
-        from .costs import rate_for
+        from .costs import CostFigures, rate_for
 
-        return rate_for(self.cost_model, self.annual_costs, self.working_time_share)
+        rate = rate_for(
+            self.cost_model,
+            self.annual_costs,
+            self.working_time_share,
+            CostFigures.of(self.programme),
+        )
+        return rate * self.exchange_rate if self.costs_currency else rate
+
+    @property
+    def shown_costs_currency(self) -> str:
+        """The currency the annual costs were given in."""
+        return self.costs_currency or self.programme.currency
 
     @property
     def is_locked(self) -> bool:
@@ -297,7 +323,7 @@ class StaffRate(models.Model):
         _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
     annual_costs = models.DecimalField(
-        _("annual personnel costs (EUR)"),
+        _("annual personnel costs"),
         max_digits=12,
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01"))],
@@ -310,6 +336,16 @@ class StaffRate(models.Model):
         default=Decimal(1),
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(1)],
         help_text=_("1 for full time, 0.5 for half time."),
+    )
+    currency = models.CharField(
+        _("currency of the annual costs"),
+        max_length=3,
+        blank=True,
+        choices=currency_choices,
+        help_text=_(
+            "Leave empty when the costs are in the programme's currency. In another currency, "
+            "each month is converted at the programme's exchange rate of that month."
+        ),
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -337,12 +373,63 @@ class StaffRate(models.Model):
     def __str__(self) -> str:
         return f"{self.person} · {self.year}"
 
-    @property
-    def productive_hours(self) -> Decimal:
-        """The most hours the person may declare in the year (reporting.costs.Rates)."""
+    def productive_hours(self, figures) -> Decimal:
+        """The most hours the person may declare in the year under a programme's cost model
+        (reporting.costs.Rates)."""
         from .costs import Rates
 
-        return Rates(self.annual_costs, self.working_time_share).productive_hours
+        return Rates(self.annual_costs, self.working_time_share, figures).productive_hours
+
+
+class ExchangeRate(models.Model):
+    """What one unit of a currency is worth in a programme's currency in a month, as its
+    coordinators keep it. An approved month copies the rate it used, so later changes here
+    never change approved figures."""
+
+    programme = models.ForeignKey(
+        "mentoring.Programme",
+        on_delete=models.CASCADE,
+        related_name="exchange_rates",
+        verbose_name=_("programme"),
+    )
+    currency = models.CharField(_("currency"), max_length=3, choices=currency_choices)
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    rate = models.DecimalField(
+        _("rate"),
+        max_digits=24,
+        decimal_places=12,
+        validators=[MinValueValidator(Decimal("0.000000000001"))],
+        help_text=_("Units of the programme's currency for one unit of this currency."),
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=200,
+        help_text=_("Where the rate comes from, e.g. the European Commission's InforEuro."),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("last changed by"),
+    )
+    updated_at = models.DateTimeField(_("last changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["-month", "currency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "currency", "month"], name="exchangerate_unique"
+            ),
+            models.CheckConstraint(condition=Q(rate__gt=0), name="exchangerate_rate_positive"),
+            models.CheckConstraint(
+                condition=Q(month__day=1), name="exchangerate_month_is_first_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} · {self.currency} · {self.month:%Y-%m}"
 
 
 class StaffCostReport(BackgroundJob):

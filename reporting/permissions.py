@@ -180,3 +180,10 @@ def can_view_city_staff_time(user: User, city_id: int, programme: Programme) -> 
 def can_view_programme_staff_time(user: User, programme: Programme) -> bool:
     """Days used per city across the programme: its coordinators."""
     return programme.pk in scopes_of(user).coordinated
+
+
+def can_manage_exchange_rates(user: User, programme: Programme) -> Allowed:
+    """The programme's exchange rates: its coordinators keep them; nobody else sees them."""
+    if programme.pk in scopes_of(user).coordinated:
+        return True, ""
+    return False, gettext("Only the programme's coordinators keep its exchange rates.")

@@ -49,6 +49,8 @@ def export(person: User) -> dict[str, Any]:
                 "cost_model": m.cost_model,
                 "annual_costs": m.annual_costs,
                 "working_time_share": m.working_time_share,
+                "costs_currency": m.costs_currency,
+                "exchange_rate": m.exchange_rate,
                 "rate": m.exact_rate,
                 "log": logs.get(m.pk, []),
             }

@@ -29,10 +29,11 @@ from config import clock
 from config.slugs import slug_from
 from documents import jobs
 from documents.exports import XLSX_TYPE, CsvDocument, XlsxDocument
+from documents.money import Money
 from documents.pdf import render_pdf
 
 from . import selectors
-from .costs import cents, days
+from .costs import cents, days_used
 from .models import Activity, StaffCostReport
 from .selectors import PersonMonth, StaffCostSummary
 
@@ -141,9 +142,20 @@ def _scope(report: StaffCostReport) -> str:
     return report.city.name if report.city_id else _("All cities of the programme")
 
 
+def _figures_context(summary: StaffCostSummary) -> dict:
+    """The programme's currency and cost-model figures, as every part of the PDF states them."""
+    figures = summary.figures
+    return {
+        "currency": summary.currency,
+        "hours_per_day": _plain(figures.hours_per_day),
+        "productive_hours": _plain(figures.productive_hours_per_year),
+        "working_days": _plain(figures.working_days_per_year),
+    }
+
+
 def _pdf_context(report, summary: StaffCostSummary, generated_at, parts: list[str]) -> dict:
     split = summary.split
-    return {
+    return _figures_context(summary) | {
         "report": report,
         "programme": report.programme,
         "summary": summary,
@@ -215,11 +227,13 @@ def _timesheet_parts(
     for city_id, city_rows in _by_key(summary.rows, key=lambda row: row.city_id):
         yield render_to_string(
             CITY_TEMPLATE,
-            {
+            _figures_context(summary)
+            | {
                 "city": cities[city_id],
                 "priced": [_priced(row) for row in city_rows],
                 "uses_daily": any(row.is_daily for row in city_rows),
                 "uses_hourly": any(not row.is_daily for row in city_rows),
+                "converted": any(row.costs_currency for row in city_rows),
             },
         )
         for index, (_person_id, rows) in enumerate(
@@ -237,6 +251,7 @@ def _timesheet_parts(
             yield render_to_string(
                 PERSON_TEMPLATE,
                 {
+                    "currency": summary.currency,
                     "person": rows[0].person,
                     "city": rows[0].city,
                     "new_page": index > 0 and with_days,
@@ -270,8 +285,10 @@ def _local(value) -> str:
 class _Tables:
     """The same figures as the PDF, as sections of one CSV file and sheets of one workbook.
 
-    Amounts that are totals are rounded to the cent, as the PDF shows them; the person-month
-    rows also carry the rate and cost at full precision.
+    Amounts that are totals are rounded to the currency's minor unit, as the PDF shows them
+    (XLSX cells are numbers formatted with the currency's code); the person-month rows also
+    carry the rate and cost at full precision. Headers name the currency. Days used are the
+    figure of ``costs.days_used``, as in the PDF and on the dashboards.
     """
 
     def __init__(self, report: StaffCostReport, summary: StaffCostSummary, generated_at) -> None:
@@ -285,8 +302,17 @@ class _Tables:
         self.csv.rows(rows)
         self.xlsx.sheet(title, headers, widths=widths).rows(rows)
 
+    def _money(self, amount: Decimal | None) -> Money | None:
+        """A total as shown: rounded half-up to the currency's minor unit."""
+        if amount is None:
+            return None
+        currency = self.summary.currency
+        return Money(cents(amount, currency), currency)
+
     def write_figures(self) -> None:
         report, summary, split = self.report, self.summary, self.summary.split
+        currency = summary.currency
+        money = self._money
         about = [
             [_("Programme"), report.programme.name],
             [_("Funder"), report.programme.funder],
@@ -297,6 +323,8 @@ class _Tables:
             [_("Generated at"), _local(self.generated_at)],
             [_("Time zone"), clock.zone_name()],
             [_("Requested by"), str(report.requested_by)],
+            [_("Currency"), currency],
+            [_("Hours per day-equivalent"), summary.figures.hours_per_day],
             [
                 _("Note"),
                 _("Only approved months count: signed by the person and by a supervisor."),
@@ -311,11 +339,13 @@ class _Tables:
             _("Hours"),
             _("Day-equivalents"),
             _("Cost model"),
-            _("Annual personnel costs (EUR)"),
+            _("Annual personnel costs"),
+            _("Currency of the annual costs"),
+            _("Exchange rate"),
             _("Working-time share"),
-            _("Rate (EUR, full precision)"),
-            _("Cost (EUR, full precision)"),
-            _("Cost (EUR)"),
+            _("Rate (%(currency)s, full precision)") % {"currency": currency},
+            _("Cost (%(currency)s, full precision)") % {"currency": currency},
+            _("Cost (%(currency)s)") % {"currency": currency},
         ]
         rows = [
             [
@@ -326,10 +356,12 @@ class _Tables:
                 row.day_equivalents,
                 row.cost_model,
                 row.annual_costs,
+                row.costs_currency or currency,
+                row.exchange_rate,
                 row.working_time_share,
                 row.rate,
                 row.cost,
-                cents(row.cost),
+                money(row.cost),
             ]
             for row in summary.rows
         ]
@@ -342,26 +374,34 @@ class _Tables:
                 summary.total_day_equivalents,
                 "",
                 None,
+                "",
+                None,
                 None,
                 None,
                 split.direct,
-                cents(split.direct),
+                money(split.direct),
             ]
         )
         self._both(
-            _("Person-months"), headers, rows, widths=(16, 24, 9, 8, 10, 9, 14, 10, 24, 24, 12)
+            _("Person-months"),
+            headers,
+            rows,
+            widths=(16, 24, 9, 8, 10, 9, 14, 10, 14, 10, 24, 24, 14),
         )
 
         self._both(
             _("Totals by activity"),
-            [_("Activity"), _("Hours"), _("Day-equivalents")],
-            [[label, hours, days(hours)] for _value, label, hours in summary.by_activity],
+            [_("Activity"), _("Hours"), _("Days used")],
+            [
+                [label, hours, days_used(hours, summary.figures)]
+                for _value, label, hours in summary.by_activity
+            ],
             widths=(32, 10, 14),
         )
         self._both(
             _("Totals by month"),
-            [_("Month"), _("Hours"), _("Cost (EUR)")],
-            [[_month(month), hours, cents(cost)] for month, hours, cost in summary.by_month],
+            [_("Month"), _("Hours"), _("Cost (%(currency)s)") % {"currency": currency}],
+            [[_month(month), hours, money(cost)] for month, hours, cost in summary.by_month],
             widths=(10, 10, 14),
         )
         self._both(
@@ -372,26 +412,26 @@ class _Tables:
                 _("Days used"),
                 _("Allowance (days)"),
                 _("Days left"),
-                _("Cost (EUR)"),
+                _("Cost (%(currency)s)") % {"currency": currency},
             ],
             [
-                [c.city, c.hours, c.days, c.allowance_days, c.days_left, cents(c.cost)]
+                [c.city, c.hours, c.days, c.allowance_days, c.days_left, money(c.cost)]
                 for c in summary.by_city
             ],
             widths=(20, 10, 10, 14, 10, 14),
         )
         self._both(
             _("Co-financing"),
-            [_("Item"), _("Rate"), _("Amount (EUR)")],
+            [_("Item"), _("Rate"), _("Amount (%(currency)s)") % {"currency": currency}],
             [
-                [_("Direct staff costs"), None, cents(split.direct)],
-                [_("Indirect costs (flat rate)"), split.indirect_rate, cents(split.indirect)],
-                [_("Total eligible costs"), None, cents(split.total)],
-                [_("EU share"), split.reimbursement_rate, cents(split.eu_share)],
+                [_("Direct staff costs"), None, money(split.direct)],
+                [_("Indirect costs (flat rate)"), split.indirect_rate, money(split.indirect)],
+                [_("Total eligible costs"), None, money(split.total)],
+                [_("EU share"), split.reimbursement_rate, money(split.eu_share)],
                 [
                     _("Own contribution"),
                     split.own_contribution_rate,
-                    cents(split.own_contribution),
+                    money(split.own_contribution),
                 ],
             ],
             widths=(30, 8, 16),

@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.translation import gettext
 
 from accounts.models import Role, User
@@ -20,9 +20,20 @@ from accounts.selectors import scopes_of
 from cities.models import City
 from mentoring.models import Programme
 
-from .costs import CostSplit, PricedHours, Rates, days, rate_divisor, rate_for, share_of_allowance
+from .costs import (
+    EU_FIGURES,
+    CostFigures,
+    CostSplit,
+    PricedHours,
+    Rates,
+    days_used,
+    rate_divisor,
+    rate_for,
+    share_of_allowance,
+)
 from .models import (
     Activity,
+    ExchangeRate,
     MonthStatus,
     StaffCostReport,
     StaffRate,
@@ -107,10 +118,13 @@ class PersonMonth:
     submitted_at: object
     approved_at: object
     approved_by: str
+    figures: CostFigures
+    costs_currency: str = ""
+    exchange_rate: Decimal | None = None
 
     @cached_property
     def priced(self) -> PricedHours:
-        return PricedHours(self.cost_model, self.rate, self.hours)
+        return PricedHours(self.cost_model, self.rate, self.hours, self.figures)
 
     @property
     def is_daily(self) -> bool:
@@ -127,7 +141,7 @@ class PersonMonth:
 
     @property
     def rate_divisor(self) -> Decimal:
-        return rate_divisor(self.cost_model, self.working_time_share)
+        return rate_divisor(self.cost_model, self.working_time_share, self.figures)
 
     @cached_property
     def cost(self) -> Decimal:
@@ -138,13 +152,15 @@ class PersonMonth:
 class CityFigures:
     city_id: int
     city: str
+    figures: CostFigures
     hours: Decimal = Decimal(0)
     cost: Decimal = Decimal(0)
     allowance_days: int = 0
 
     @property
     def days(self) -> Decimal:
-        return days(self.hours)
+        """Days used (reporting.costs.days_used), as every file and dashboard shows them."""
+        return days_used(self.hours, self.figures)
 
     @property
     def days_left(self) -> Decimal:
@@ -166,8 +182,16 @@ class StaffCostSummary:
     total_hours: Decimal = Decimal(0)
 
     @property
+    def currency(self) -> str:
+        return self.programme.currency
+
+    @property
+    def figures(self) -> CostFigures:
+        return CostFigures.of(self.programme)
+
+    @property
     def total_days(self) -> Decimal:
-        return days(self.total_hours)
+        return days_used(self.total_hours, self.figures)
 
     @property
     def total_day_equivalents(self) -> Decimal:
@@ -187,6 +211,7 @@ def staff_cost_summary(
     """Every figure of a staff-cost report, from approved months only."""
     period = _period(programme, city, first_month, last_month)
     approved = period.filter(status=MonthStatus.APPROVED)
+    figures = CostFigures.of(programme)
     rows = [
         PersonMonth(
             sheet_id=s["pk"],
@@ -200,10 +225,13 @@ def staff_cost_summary(
             annual_costs=s["annual_costs"],
             working_time_share=s["working_time_share"],
             # From the exact frozen figures, not the stored rate column (see exact_rate).
-            rate=rate_for(s["cost_model"], s["annual_costs"], s["working_time_share"]),
+            rate=_exact_rate(s, figures),
             submitted_at=s["submitted_at"],
             approved_at=s["approved_at"],
             approved_by=_person_label(s, "approved_by"),
+            figures=figures,
+            costs_currency=s["costs_currency"],
+            exchange_rate=s["exchange_rate"],
         )
         for s in approved.order_by("city__name", "person__full_name", "person_id", "month").values(
             "pk",
@@ -218,6 +246,8 @@ def staff_cost_summary(
             "cost_model",
             "annual_costs",
             "working_time_share",
+            "costs_currency",
+            "exchange_rate",
             "submitted_at",
             "approved_at",
             "approved_by_id",
@@ -239,12 +269,14 @@ def staff_cost_summary(
     for row in rows:
         months[row.month][0] += row.hours
         months[row.month][1] += row.cost
-        figures = cities.setdefault(
+        city_figures = cities.setdefault(
             row.city_id,
-            CityFigures(row.city_id, row.city, allowance_days=programme.staff_days_allowance),
+            CityFigures(
+                row.city_id, row.city, figures, allowance_days=programme.staff_days_allowance
+            ),
         )
-        figures.hours += row.hours
-        figures.cost += row.cost
+        city_figures.hours += row.hours
+        city_figures.cost += row.cost
     direct = sum((row.cost for row in rows), Decimal(0))
     open_months = list(
         period.exclude(status=MonthStatus.APPROVED)
@@ -271,6 +303,14 @@ def staff_cost_summary(
         ),
         total_hours=sum((row.hours for row in rows), Decimal(0)),
     )
+
+
+def _exact_rate(sheet: Mapping[str, Any], figures: CostFigures) -> Decimal:
+    """TimesheetMonth.exact_rate from values() rows: in the programme's currency."""
+    rate = rate_for(
+        sheet["cost_model"], sheet["annual_costs"], sheet["working_time_share"], figures
+    )
+    return rate * sheet["exchange_rate"] if sheet["costs_currency"] else rate
 
 
 def timesheet_days(sheet_ids: list[int]) -> dict[int, list[Mapping[str, Any]]]:
@@ -302,9 +342,10 @@ def days_by_city(programme: Programme) -> list[dict]:
         .order_by()
     }
     result = []
+    figures = CostFigures.of(programme)
     for city in City.objects.filter(participations__programme=programme).order_by("name"):
         row = totals.get(city.pk, {})
-        result.append(_days_row(city.pk, city.name, row, programme.staff_days_allowance))
+        result.append(_days_row(city.pk, city.name, row, programme.staff_days_allowance, figures))
     return result
 
 
@@ -319,12 +360,14 @@ def days_by_person(programme: Programme, city: City) -> list[dict]:
         )
         .order_by("person__full_name", "person__email")
     )
+    figures = CostFigures.of(programme)
     return [
         _days_row(
             row["person_id"],
             _person_label(row),
             row,
             programme.staff_days_allowance,
+            figures,
         )
         for row in rows
     ]
@@ -337,29 +380,38 @@ def _person_label(row: dict, field: str = "person") -> str:
     return row[f"{field}__full_name"] or row[f"{field}__email"] or ""
 
 
-def _days_row(key: int, label: str, row: dict, allowance: int) -> dict:
-    recorded = days(Decimal(row.get("recorded") or 0))
-    approved = days(Decimal(row.get("approved") or 0))
-    return {
+def _days_row(key: int, label: str, row: dict, allowance: int, figures: CostFigures) -> dict:
+    recorded_hours = Decimal(row.get("recorded") or 0)
+    approved_hours = Decimal(row.get("approved") or 0)
+    return _days_figures(recorded_hours, approved_hours, allowance, figures) | {
         "id": key,
         "label": label,
-        "recorded_days": recorded,
-        "approved_days": approved,
-        "allowance_days": allowance,
-        "share_of_allowance": share_of_allowance(approved, allowance),
     }
 
 
-def days_totals(rows: list[dict], allowance: int) -> dict:
-    """The sum of days_by_city or days_by_person rows against a total allowance."""
-    approved = sum((row["approved_days"] for row in rows), Decimal(0))
-    recorded = sum((row["recorded_days"] for row in rows), Decimal(0))
+def _days_figures(
+    recorded_hours: Decimal, approved_hours: Decimal, allowance: int, figures: CostFigures
+) -> dict:
+    approved = days_used(approved_hours, figures)
     return {
+        "recorded_hours": recorded_hours,
+        "approved_hours": approved_hours,
+        "recorded_days": days_used(recorded_hours, figures),
         "approved_days": approved,
-        "recorded_days": recorded,
         "allowance_days": allowance,
         "share_of_allowance": share_of_allowance(approved, allowance),
     }
+
+
+def days_totals(rows: list[dict], allowance: int, figures: CostFigures = EU_FIGURES) -> dict:
+    """The total of days_by_city or days_by_person rows against a total allowance: the days
+    used of the hours added up (reporting.costs.days_used), not a sum of rounded days."""
+    return _days_figures(
+        sum((row["recorded_hours"] for row in rows), Decimal(0)),
+        sum((row["approved_hours"] for row in rows), Decimal(0)),
+        allowance,
+        figures,
+    )
 
 
 # Costs on pages ---------------------------------------------------------------------------------
@@ -370,9 +422,31 @@ def month_costs(sheet: TimesheetMonth) -> PricedHours:
     rate = sheet.exact_rate
     if rate is None or sheet.hours is None:
         raise ValueError("Only an approved month has costs.")
-    return PricedHours(sheet.cost_model, rate, sheet.hours)
+    return PricedHours(sheet.cost_model, rate, sheet.hours, CostFigures.of(sheet.programme))
 
 
-def rate_figures(rate: StaffRate) -> Rates:
+def rate_figures(rate: StaffRate, figures: CostFigures = EU_FIGURES) -> Rates:
     """The hourly and daily rates and productive hours of a person's annual costs."""
-    return Rates(rate.annual_costs, rate.working_time_share)
+    return Rates(rate.annual_costs, rate.working_time_share, figures)
+
+
+def cost_figures_of_cities(city_ids) -> dict[int, tuple[CostFigures, str]]:
+    """Per city, the cost model and currency of its latest programme (one query): what the rates
+    page prices a city's annual costs with."""
+    result: dict[int, tuple[CostFigures, str]] = {}
+    for programme in (
+        Programme.objects.filter(participations__city__in=city_ids)
+        .annotate(city_id=F("participations__city_id"))
+        .order_by("starts_on", "pk")
+    ):
+        result[programme.city_id] = (CostFigures.of(programme), programme.currency)
+    return result
+
+
+def programme_has_approved_months(programme: Programme) -> bool:
+    """Whether anything of the programme is priced: its currency and cost model then stay."""
+    return TimesheetMonth.objects.filter(programme=programme, status=MonthStatus.APPROVED).exists()
+
+
+def exchange_rates_of(programme: Programme) -> QuerySet:
+    return ExchangeRate.objects.filter(programme=programme).select_related("updated_by")

@@ -21,6 +21,12 @@ urlpatterns = [
     path("rates/", review.rates, name="rates"),
     path("rates/new/", review.rate_create, name="rate_create"),
     path("rates/<int:pk>/edit/", review.rate_edit, name="rate_edit"),
+    path("exchange-rates/<slug:programme>/", review.exchange_rates, name="exchange_rates"),
+    path(
+        "exchange-rates/<slug:programme>/<int:pk>/",
+        review.exchange_rate_edit,
+        name="exchange_rate_edit",
+    ),
     path("dashboard/<slug:programme>/", review.programme_dashboard, name="programme_dashboard"),
     path(
         "dashboard/<slug:programme>/cities/<int:city>/",

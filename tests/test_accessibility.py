@@ -171,6 +171,7 @@ def _pages(programme: Programme) -> list[Page]:
         Page("coordinator", reverse("mentoring:event", args=[event.pk])),
         Page("coordinator", reverse("mentoring:calendar")),
         Page("coordinator", reverse("matching:matching", args=[programme.slug])),
+        Page("coordinator", reverse("reporting:exchange_rates", args=[programme.slug])),
         Page("coordinator", reverse("mentoring:organisations")),
         Page("coordinator", reverse("portal:city_detail", args=[gdansk.slug])),
         Page("coordinator", reverse("portal:city_edit", args=[gdansk.slug])),

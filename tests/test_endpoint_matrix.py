@@ -224,6 +224,14 @@ class World:
         )
         self.open_month = months.get(month=open_month)
         self.rate = StaffRate.objects.filter(person=self.officer).latest("year")
+        self.exchange_rate = time_services.exchange_rate_save(
+            programme=self.programme,
+            currency="PLN",
+            month=date(2017, 1, 1),
+            rate=Decimal("0.2301"),
+            source="Matrix test rate",
+            by=self.coordinator,
+        )
         self.report = time_services.report_request(
             programme=self.programme,
             city=self.gdansk,
@@ -796,6 +804,14 @@ EXPECTATIONS: dict[str, Endpoint] = {
     ),
     "reporting:programme_dashboard": Endpoint(
         kwargs=lambda w: {"programme": w.programme.slug}, get=COORDINATOR_ONLY
+    ),
+    # A programme's exchange rates: its coordinators keep them.
+    "reporting:exchange_rates": Endpoint(
+        kwargs=lambda w: {"programme": w.programme.slug}, get=COORDINATOR_ONLY
+    ),
+    "reporting:exchange_rate_edit": Endpoint(
+        kwargs=lambda w: {"programme": w.programme.slug, "pk": w.exchange_rate.pk},
+        get=COORDINATOR_ONLY,
     ),
     "reporting:city_dashboard": Endpoint(
         kwargs=lambda w: {"programme": w.programme.slug, "city": w.gdansk.pk},

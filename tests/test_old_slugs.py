@@ -5,6 +5,7 @@ change once made. A table names the model behind every URL pattern with a slug; 
 without an entry fails here."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -16,6 +17,7 @@ from cities.services import city_save
 from mentoring.models import Programme, ProgrammeOldSlug
 from mentoring.services.events import calendar_token_regenerate
 from mentoring.services.programmes import programme_update
+from reporting.services import exchange_rate_save
 from tests.accounts.factories import UserFactory
 from tests.cities.factories import CityFactory
 from tests.mentoring.factories import ParticipationFactory, ProgrammeFactory, SchemeFactory
@@ -36,6 +38,8 @@ SLUG_URLS = {
     "matching:propose": ("slug", "programme", {}),
     "reporting:grid": ("programme", "programme", {"year": 2017, "month": 3}),
     "reporting:programme_dashboard": ("programme", "programme", {}),
+    "reporting:exchange_rates": ("programme", "programme", {}),
+    "reporting:exchange_rate_edit": ("programme", "programme", {"pk": "exchange_rate"}),
     "reporting:city_dashboard": ("programme", "programme", {"city": "city"}),
     "portal:city_detail": ("slug", "city", {}),
     "portal:city_edit": ("slug", "city", {}),
@@ -85,12 +89,28 @@ def world():
     membership_grant(user=person, role=Role.COORDINATOR, programme=programme)
     membership_grant(user=person, role=Role.OFFICER, city=city)
     token = calendar_token_regenerate(user=person).secret
-    return {"programme": programme, "city": city, "scheme": scheme, "person": person, "t": token}
+    exchange = exchange_rate_save(
+        programme=programme,
+        currency="ZAR",
+        month=date(2017, 1, 1),
+        rate=Decimal("0.06"),
+        source="Test",
+        by=person,
+    )
+    return {
+        "programme": programme,
+        "city": city,
+        "scheme": scheme,
+        "person": person,
+        "t": token,
+        "exchange_rate": exchange,
+    }
 
 
 def address(name: str, world, slug: str) -> str:
     kwarg, _kind, others = SLUG_URLS[name]
     values = {"scheme": world["scheme"].pk, "city": world["city"].pk, "token": world["t"]}
+    values["exchange_rate"] = world["exchange_rate"].pk
     kwargs = {key: values.get(value, value) for key, value in others.items()}
     return reverse(name, kwargs={**kwargs, kwarg: slug})
 

@@ -60,6 +60,9 @@ reporting:rates
 reporting:reports
     coordinator, supervisor: tests/reporting/test_report_views.py
         ::test_the_list_query_count_does_not_grow_with_reports
+reporting:exchange_rates
+    coordinator: tests/reporting/test_money.py
+        ::test_the_exchange_rates_page_query_count_does_not_grow
 reporting:programme_dashboard
     coordinator: tests/reporting/test_dashboards.py
         ::test_programme_dashboard_query_count_does_not_grow

@@ -21,10 +21,14 @@ class ProgrammeForm(SlugFromNameForm, forms.ModelForm):
             "grant_reference",
             "starts_on",
             "ends_on",
+            "currency",
             "budget",
             "co_financing_rate",
             "staff_days_allowance",
             "cost_model",
+            "hours_per_day",
+            "productive_hours_per_year",
+            "working_days_per_year",
             "indirect_cost_rate",
             "max_hours_per_day",
         ]
@@ -33,6 +37,24 @@ class ProgrammeForm(SlugFromNameForm, forms.ModelForm):
             "ends_on": DATE,
             "description": forms.Textarea(attrs={"rows": 4}),
         }
+
+    # Money and cost-model fields a form may leave out (a script or a page from before they
+    # existed): left out, they keep the programme's value or default; sent empty, they are
+    # required like any other.
+    KEEP_WHEN_OMITTED = (
+        "currency",
+        "hours_per_day",
+        "productive_hours_per_year",
+        "working_days_per_year",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            for name in self.KEEP_WHEN_OMITTED:
+                field = self.fields[name]
+                if field.widget.value_omitted_from_data(self.data, self.files, name):
+                    field.required = False
 
     def clean(self):
         cleaned = super().clean()

@@ -1,5 +1,7 @@
 """Writes for programmes, schemes, expert organisations and participation."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -32,13 +34,47 @@ def programme_create(*, programme: Programme, by: User) -> Programme:
     return programme
 
 
+# The figures every approved cost of a programme was computed with. Once an app has priced
+# something with them (reporting: an approved month), they may no longer change: an auditor
+# must be able to recompute every approved figure from the programme as it stands.
+PRICING_FIELDS = (
+    "currency",
+    "hours_per_day",
+    "productive_hours_per_year",
+    "working_days_per_year",
+)
+_pricing_in_use: list[Callable[[Programme], bool]] = []
+
+
+def register_pricing_in_use(check: Callable[[Programme], bool]) -> None:
+    """An app that prices with a programme's figures says when they are in use (e.g. reporting:
+    a month of the programme is approved). Registered in the app's ``ready()``."""
+    if check not in _pricing_in_use:
+        _pricing_in_use.append(check)
+
+
+def _check_pricing_unchanged(programme: Programme) -> None:
+    saved = Programme.objects.filter(pk=programme.pk).values(*PRICING_FIELDS).first()
+    if saved is None:
+        return
+    changed = [name for name in PRICING_FIELDS if getattr(programme, name) != saved[name]]
+    if changed and any(check(programme) for check in _pricing_in_use):
+        message = _(
+            "Months of this programme are approved with this value; a coordinator reopens "
+            "them before it can change."
+        )
+        raise ValidationError({name: [message] for name in changed})
+
+
 def programme_update(*, programme: Programme, expected_version: str | None = None) -> Programme:
     """Save a programme's changes, unless it changed since the page of ``expected_version``
-    was drawn (``config.stale``)."""
+    was drawn (``config.stale``). Its currency and cost-model figures are refused changes once
+    something is priced with them (``register_pricing_in_use``)."""
     settle_slug(programme, fallback="programme")
     programme.full_clean()
     with transaction.atomic():
         stale.locked(programme, expected_version)
+        _check_pricing_unchanged(programme)
         programme.save()
     return programme
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
-from ..models import StaffRate
+from ..models import ExchangeRate, StaffRate
 
 MONTH_INPUT = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
 
@@ -147,7 +147,7 @@ class StaffRateForm(forms.Form):
         self.fields.update(
             fields_for_model(
                 StaffRate,
-                fields=["year", "annual_costs", "working_time_share"],
+                fields=["year", "annual_costs", "currency", "working_time_share"],
                 widgets={
                     "annual_costs": forms.NumberInput(attrs={"step": "0.01"}),
                     "working_time_share": forms.NumberInput(attrs={"step": "0.01"}),
@@ -169,5 +169,27 @@ class StaffRateForm(forms.Form):
                 person=rate.person_id,
                 year=rate.year,
                 annual_costs=rate.annual_costs,
+                currency=rate.currency,
                 working_time_share=rate.working_time_share,
             )
+
+
+class ExchangeRateForm(forms.ModelForm):
+    """One of the programme's monthly exchange rates; the service checks the rules."""
+
+    month = MonthField(label=_("Month"), help_text=_("E.g. 2017-03."))
+
+    class Meta:
+        model = ExchangeRate
+        fields = ["currency", "month", "rate", "source"]
+        widgets = {"rate": forms.NumberInput(attrs={"step": "any"})}
+
+    def __init__(self, *args, programme_currency: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rate"].help_text = _(
+            "%(currency)s for one unit of the chosen currency, at full precision."
+        ) % {"currency": programme_currency}
+
+    def validate_unique(self):
+        # The (programme, currency, month) rule needs the programme: the service says it.
+        pass

@@ -11,6 +11,7 @@ from .months import (
     months_approve,
 )
 from .rates import (
+    exchange_rate_save,
     staff_rate_save,
 )
 from .reports import (
@@ -38,6 +39,7 @@ __all__ = [
     "DAY_LIMIT",
     "HALF_HOUR",
     "days_of_month",
+    "exchange_rate_save",
     "first_of_month",
     "grid_description_field",
     "grid_field",

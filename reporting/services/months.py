@@ -14,8 +14,9 @@ from accounts.selectors import today_for
 from config import clock
 
 from .. import permissions
-from ..costs import rate_for
+from ..costs import CostFigures, rate_for
 from ..models import (
+    ExchangeRate,
     MonthStatus,
     StaffRate,
     TimesheetAction,
@@ -94,11 +95,14 @@ def month_approve(sheet: TimesheetMonth, *, by: User, ip_address: str | None = N
             )
             % {"person": sheet.person, "year": year}
         )
+    figures = CostFigures.of(sheet.programme)
+    costs_currency, exchange_rate = _exchange_rate(sheet, rate)
     hours = _month_hours(sheet) or Decimal(0)
     approved_in_year = TimesheetMonth.objects.filter(
         person=sheet.person, month__year=year, status=MonthStatus.APPROVED
     ).aggregate(total=Sum("hours"))["total"] or Decimal(0)
-    if approved_in_year + hours > rate.productive_hours:
+    productive = rate.productive_hours(figures)
+    if approved_in_year + hours > productive:
         raise ValidationError(
             _(
                 "Approving would bring %(person)s to %(total)s hours in %(year)s, more than the "
@@ -108,7 +112,7 @@ def month_approve(sheet: TimesheetMonth, *, by: User, ip_address: str | None = N
                 "person": sheet.person,
                 "total": _plain(approved_in_year + hours),
                 "year": year,
-                "productive": _plain(rate.productive_hours),
+                "productive": _plain(productive),
             }
         )
     permissions.MONTH_WORKFLOW.take(by, sheet, "approve")
@@ -118,7 +122,11 @@ def month_approve(sheet: TimesheetMonth, *, by: User, ip_address: str | None = N
     sheet.cost_model = sheet.programme.cost_model
     sheet.annual_costs = rate.annual_costs
     sheet.working_time_share = rate.working_time_share
-    sheet.rate = rate_for(sheet.cost_model, rate.annual_costs, rate.working_time_share)
+    sheet.costs_currency = costs_currency
+    sheet.exchange_rate = exchange_rate
+    sheet.rate = rate_for(sheet.cost_model, rate.annual_costs, rate.working_time_share, figures)
+    if exchange_rate is not None:
+        sheet.rate *= exchange_rate
     sheet.save()
     _log(
         sheet,
@@ -131,8 +139,38 @@ def month_approve(sheet: TimesheetMonth, *, by: User, ip_address: str | None = N
             "annual_costs": str(rate.annual_costs),
             "working_time_share": str(rate.working_time_share),
             "rate": str(sheet.rate),
+            "costs_currency": costs_currency,
+            "exchange_rate": None if exchange_rate is None else str(exchange_rate),
         },
     )
+
+
+def _exchange_rate(sheet: TimesheetMonth, rate: StaffRate) -> tuple[str, Decimal | None]:
+    """The currency of the person's annual costs and the programme's exchange rate of the month
+    that converts them: ("", None) when they are in the programme's currency. A missing rate is
+    refused with the rate to add."""
+    programme = sheet.programme
+    if not rate.currency or rate.currency == programme.currency:
+        return "", None
+    exchange = ExchangeRate.objects.filter(
+        programme=programme, currency=rate.currency, month=sheet.month
+    ).first()
+    if exchange is None:
+        raise ValidationError(
+            _(
+                "%(person)s's annual costs are in %(currency)s: add the exchange rate from "
+                "%(currency)s to %(programme_currency)s for %(month)s under Exchange rates of "
+                "%(programme)s first."
+            )
+            % {
+                "person": sheet.person,
+                "currency": rate.currency,
+                "programme_currency": programme.currency,
+                "month": f"{sheet.month:%Y-%m}",
+                "programme": programme,
+            }
+        )
+    return rate.currency, exchange.rate
 
 
 def months_approve(
@@ -179,13 +217,16 @@ def month_reopen(
     details = {
         "hours": str(sheet.hours),
         "rate": str(sheet.rate),
+        "costs_currency": sheet.costs_currency,
+        "exchange_rate": None if sheet.exchange_rate is None else str(sheet.exchange_rate),
         "approved_by": sheet.approved_by_id,
         "approved_at": sheet.approved_at.isoformat() if sheet.approved_at else None,
     }
     permissions.MONTH_WORKFLOW.take(by, sheet, "reopen")
     sheet.submitted_at = sheet.approved_at = sheet.approved_by = None
     sheet.hours = sheet.annual_costs = sheet.working_time_share = sheet.rate = None
-    sheet.cost_model = ""
+    sheet.exchange_rate = None
+    sheet.cost_model = sheet.costs_currency = ""
     sheet.save()
     _log(
         sheet, TimesheetAction.REOPENED, by, comment=reason, ip_address=ip_address, details=details

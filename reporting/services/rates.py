@@ -1,5 +1,6 @@
 """Staff rates: who may set them and the rules a year's rate keeps."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -10,9 +11,12 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cities.models import City
 from config import stale
+from mentoring.models import Programme
 
 from .. import permissions
+from ..costs import EU_FIGURES, CostFigures
 from ..models import (
+    ExchangeRate,
     StaffRate,
     TimeEntry,
 )
@@ -30,6 +34,7 @@ def staff_rate_save(
     annual_costs: Decimal,
     working_time_share: Decimal,
     by: User,
+    currency: str = "",
     new: bool = False,
     expected_version: str | None = None,
 ) -> StaffRate:
@@ -37,7 +42,8 @@ def staff_rate_save(
     were approved with. ``new``: only enter one; a rate that exists for the year is refused
     (from the "new rate" page changing it is likely a slip). ``expected_version``: the rate as
     the page showed it; one changed since is refused (``config.stale``), its row locked while
-    compared."""
+    compared. ``currency``: of the annual costs, empty for the programme's own; months in
+    another currency are converted at the programme's exchange rate when approved."""
     if not permissions.can_manage_rates(by, city.pk):
         raise ValidationError(
             _("Only supervisors of %(city)s and coordinators enter its rates.") % {"city": city}
@@ -63,6 +69,7 @@ def staff_rate_save(
     rate = existing or StaffRate(person=person, city=city, year=year)
     rate.annual_costs = annual_costs
     rate.working_time_share = working_time_share
+    rate.currency = currency
     rate.updated_by = by
     rate.full_clean(validate_unique=False)
     declared = (
@@ -71,7 +78,8 @@ def staff_rate_save(
         ]
         or 0
     )
-    if declared > rate.productive_hours:
+    productive = rate.productive_hours(_most_generous_figures(city))
+    if declared > productive:
         raise ValidationError(
             {
                 "working_time_share": [
@@ -83,10 +91,75 @@ def staff_rate_save(
                         "person": person,
                         "hours": _plain(declared),
                         "year": year,
-                        "productive": _plain(rate.productive_hours),
+                        "productive": _plain(productive),
                     }
                 ]
             }
         )
     rate.save()
     return rate
+
+
+def _most_generous_figures(city: City) -> CostFigures:
+    """The hours already recorded may belong to any programme of the city; each month's own
+    programme holds the strict cap when it is approved (months.month_approve). Here the most
+    productive hours any of them allows."""
+    programmes = Programme.objects.filter(participations__city=city).order_by(
+        "-productive_hours_per_year"
+    )
+    first = programmes.first()
+    return CostFigures.of(first) if first is not None else EU_FIGURES
+
+
+@transaction.atomic
+def exchange_rate_save(
+    *,
+    programme: Programme,
+    currency: str,
+    month: date,
+    rate: Decimal,
+    source: str,
+    by: User,
+    exchange_rate: ExchangeRate | None = None,
+    expected_version: str | None = None,
+) -> ExchangeRate:
+    """Enter (``exchange_rate`` None) or change one of the programme's monthly exchange rates:
+    what one unit of ``currency`` is worth in the programme's currency in ``month``. Months
+    approved with the old value keep it (it is stored on them); only approvals from now on use
+    the new one. ``expected_version``: the rate as the page showed it (``config.stale``)."""
+    allowed, reason = permissions.can_manage_exchange_rates(by, programme)
+    if not allowed:
+        raise ValidationError(reason)
+    if exchange_rate is not None:
+        exchange_rate = stale.locked(exchange_rate, expected_version)
+    else:
+        exchange_rate = ExchangeRate(programme=programme)
+    errors: dict[str, list[str]] = {}
+    if currency == programme.currency:
+        errors["currency"] = [
+            _("%(currency)s is the programme's own currency; it needs no exchange rate.")
+            % {"currency": currency}
+        ]
+    if month is not None and not (programme.starts_on.replace(day=1) <= month <= programme.ends_on):
+        errors["month"] = [
+            _("Choose a month of the programme, %(start)s to %(end)s.")
+            % {"start": f"{programme.starts_on:%Y-%m}", "end": f"{programme.ends_on:%Y-%m}"}
+        ]
+    duplicate = ExchangeRate.objects.filter(programme=programme, currency=currency, month=month)
+    if exchange_rate.pk:
+        duplicate = duplicate.exclude(pk=exchange_rate.pk)
+    if "month" not in errors and duplicate.exists():
+        errors["month"] = [
+            _("There is already a %(currency)s rate for %(month)s; change that one.")
+            % {"currency": currency, "month": f"{month:%Y-%m}"}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    exchange_rate.currency = currency
+    exchange_rate.month = month
+    exchange_rate.rate = rate
+    exchange_rate.source = source.strip()
+    exchange_rate.updated_by = by
+    exchange_rate.full_clean(validate_unique=False)
+    exchange_rate.save()
+    return exchange_rate

@@ -18,8 +18,8 @@ from config import stale
 from mentoring.models import Event, Programme
 
 from .. import permissions
+from ..costs import CostFigures
 from ..models import (
-    PRODUCTIVE_HOURS_PER_YEAR,
     Activity,
     StaffRate,
     TimeEntry,
@@ -160,7 +160,8 @@ def _annual_cap_error(entry: TimeEntry, others, hours: Decimal) -> str | None:
     """Hours declared in a year may not exceed the person's productive hours."""
     year = entry.day.year
     rate = StaffRate.objects.filter(person=entry.person, city=entry.city, year=year).first()
-    productive = rate.productive_hours if rate else PRODUCTIVE_HOURS_PER_YEAR
+    figures = CostFigures.of(entry.programme)
+    productive = rate.productive_hours(figures) if rate else figures.productive_hours_per_year
     declared = others.filter(day__year=year).aggregate(total=Sum("hours"))["total"] or 0
     if declared + hours > productive:
         return _(

@@ -1,20 +1,25 @@
-"""How staff-time figures read on pages: amounts to the cent (half-up), hours and days."""
+"""How staff-time figures read on pages: amounts in their currency (half-up), hours and days."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.formats import number_format
 
+from documents.money import format_money
 from reporting.costs import cents
 
 register = template.Library()
 
 
 @register.filter
-def money(value) -> str:
-    """An amount in euros, rounded half-up to the cent: 3,627.91."""
+def money(value, currency: str = "") -> str:
+    """``amount|money:programme.currency``: rounded half-up to the currency's minor unit and
+    formatted for the reader's language, "€3,627.91" or "3.627,91 €" (documents.money). Without
+    a currency, the number alone to the cent (pages that print their own currency code)."""
     if value is None or value == "":
         return ""
+    if currency:
+        return format_money(value, currency)
     return number_format(cents(Decimal(value)), 2, use_l10n=True, force_grouping=True)
 
 
@@ -39,7 +44,7 @@ def hours(value) -> str:
 
 @register.filter
 def days(value) -> str:
-    """Day-equivalents to one decimal: 12.5."""
+    """Days to one decimal, as reporting.costs.days_used gives them (half-days): 12.5."""
     if value is None or value == "":
         return ""
     shown = Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
@@ -52,3 +57,13 @@ def percent(value) -> str:
         return ""
     shown = Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     return f"{shown}%"
+
+
+@register.filter
+def rate_exact(value) -> str:
+    """A stored rate with all the decimals it has and none it lacks: 0.0532, 1,376.5."""
+    if value is None or value == "":
+        return ""
+    shown = Decimal(value).normalize()
+    places = max(0, -shown.as_tuple().exponent)
+    return number_format(shown, places, use_l10n=True, force_grouping=True)

@@ -35,16 +35,18 @@ from config.views import (
 from mentoring.models import CostModel, Programme
 
 from .. import permissions, selectors, services
+from ..costs import EU_FIGURES, CostFigures
 from ..forms.review import (
     ApprovalFilterForm,
     ApproveSelectedForm,
+    ExchangeRateForm,
     RateFilterForm,
     ReopenForm,
     ReturnForm,
     SignForm,
     StaffRateForm,
 )
-from ..models import Activity, MonthStatus, StaffRate, TimesheetMonth
+from ..models import Activity, ExchangeRate, MonthStatus, StaffRate, TimesheetMonth
 
 GET_AND_POST = require_http_methods(["GET", "HEAD", "POST"])
 APPROVALS_PER_PAGE = 100
@@ -304,9 +306,11 @@ def rates(request: HttpRequest) -> HttpResponse:
         "-year", "city__name", "person__full_name", "person__email", "pk"
     )
     page = paginate(request, listed, RATES_PER_PAGE)
+    programmes = selectors.cost_figures_of_cities({rate.city_id for rate in page})
     rows = [
         {
             "rate": rate,
+            "currency": rate.currency or currency,
             "productive_hours": figures.productive_hours,
             "hourly_rate": figures.hourly,
             "daily_rate": figures.daily,
@@ -314,7 +318,8 @@ def rates(request: HttpRequest) -> HttpResponse:
             "can_edit": rate.city_id in managed,
         }
         for rate in page
-        for figures in [selectors.rate_figures(rate)]
+        for cost_figures, currency in [programmes.get(rate.city_id, (EU_FIGURES, "EUR"))]
+        for figures in [selectors.rate_figures(rate, cost_figures)]
     ]
     context = {
         "filter_form": filter_form,
@@ -395,6 +400,7 @@ def _save_rate(request: HttpRequest, form: StaffRateForm, rate: StaffRate | None
             year=data["year"],
             annual_costs=data["annual_costs"],
             working_time_share=data["working_time_share"],
+            currency=data.get("currency") or "",
             by=request.user,
             new=rate is None,
             expected_version=stale.expected(form),
@@ -408,6 +414,85 @@ def _save_rate(request: HttpRequest, form: StaffRateForm, rate: StaffRate | None
         % {"year": saved.year, "person": saved.person, "city": saved.city},
     )
     return redirect(f"{reverse('reporting:rates')}?city={saved.city_id}")
+
+
+# Exchange rates ----------------------------------------------------------------------------------
+
+
+def _exchange_programme(request: HttpRequest, slug: str) -> Programme:
+    programme = get_visible_or_404(Programme.objects.all(), slug=slug)
+    allowed, _reason = permissions.can_manage_exchange_rates(request.user, programme)
+    if not allowed:
+        raise PermissionDenied
+    return programme
+
+
+@login_required
+@GET_AND_POST
+def exchange_rates(request: HttpRequest, programme: str) -> HttpResponse:
+    """The programme's monthly exchange rates, and a form to add one: for its coordinators."""
+    programme = _exchange_programme(request, programme)
+    form = ExchangeRateForm(
+        request.POST if request.method == "POST" else None,
+        programme_currency=programme.currency,
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = _save_exchange_rate(request, form, programme, None)
+        if saved is not None:
+            return saved
+    return _exchange_rates_page(request, programme, form)
+
+
+def _exchange_rates_page(request, programme: Programme, form: ExchangeRateForm) -> HttpResponse:
+    rates = selectors.exchange_rates_of(programme).order_by("currency", "-month")
+    page = paginate(request, rates, RATES_PER_PAGE)
+    context = {"programme": programme, "form": form, "page": page, "rates": list(page)}
+    return render_form(request, "reporting/review/exchange_rates.html", context)
+
+
+@login_required
+@GET_AND_POST
+def exchange_rate_edit(request: HttpRequest, programme: str, pk: int) -> HttpResponse:
+    programme = _exchange_programme(request, programme)
+    rate = get_object_or_404(ExchangeRate, pk=pk, programme=programme)
+    form = ExchangeRateForm(
+        request.POST if request.method == "POST" else None,
+        instance=rate,
+        programme_currency=programme.currency,
+    )
+    stale.track(form, rate)
+    if request.method == "POST" and form.is_valid():
+        saved = _save_exchange_rate(request, form, programme, rate)
+        if saved is not None:
+            return saved
+    context = {"programme": programme, "form": form, "rate": rate}
+    return render_form(request, "reporting/review/exchange_rate_form.html", context)
+
+
+def _save_exchange_rate(
+    request: HttpRequest, form: ExchangeRateForm, programme: Programme, rate: ExchangeRate | None
+) -> HttpResponse | None:
+    data = form.cleaned_data
+    try:
+        saved = services.exchange_rate_save(
+            programme=programme,
+            currency=data["currency"],
+            month=data["month"],
+            rate=data["rate"],
+            source=data["source"],
+            by=request.user,
+            exchange_rate=None if rate is None else ExchangeRate.objects.get(pk=rate.pk),
+            expected_version=stale.expected(form),
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+    messages.success(
+        request,
+        _("Saved the %(currency)s rate of %(month)s.")
+        % {"currency": saved.currency, "month": f"{saved.month:%Y-%m}"},
+    )
+    return redirect("reporting:exchange_rates", programme=programme.slug)
 
 
 # Dashboards --------------------------------------------------------------------------------------
@@ -478,7 +563,7 @@ def programme_dashboard(request: HttpRequest, programme: str) -> HttpResponse:
         "rows": rows,
         "chart": _chart(rows, allowance),
         "allowance": allowance,
-        "totals": selectors.days_totals(rows, allowance * len(rows)),
+        "totals": selectors.days_totals(rows, allowance * len(rows), CostFigures.of(programme)),
     }
     return render(request, "reporting/review/programme_dashboard.html", context)
 
@@ -493,7 +578,7 @@ def city_dashboard(request: HttpRequest, programme: str, city: int) -> HttpRespo
         raise Http404
     people = selectors.days_by_person(programme, city)
     allowance = programme.staff_days_allowance
-    total = selectors.days_totals(people, allowance) | {
+    total = selectors.days_totals(people, allowance, CostFigures.of(programme)) | {
         "label": _("All of %(city)s") % {"city": city}
     }
     context = {

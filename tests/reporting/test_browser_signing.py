@@ -60,7 +60,7 @@ def test_a_month_is_signed_approved_and_counted_in_the_report(page):  # noqa: F8
     assert "Signed by Olga Officer on" in text
     assert "Approved by Sara Supervisor on" in text
     assert "Needs workshop" in text
-    assert "12 hours × 30.2326 = EUR 362.79" in text  # 52,000 ÷ 1,720 × 12 h
+    assert "12 hours × 30.2326 = €362.79" in text  # 52,000 ÷ 1,720 × 12 h
 
 
 def _read(download) -> bytes:

@@ -8,6 +8,7 @@ import pytest
 
 from mentoring.models import CostModel
 from reporting.costs import (
+    EU_FIGURES,
     CostSplit,
     PricedHours,
     Rates,
@@ -23,6 +24,8 @@ from reporting.selectors import staff_cost_summary
 from tests.accounts.factories import CityOfficerFactory
 from tests.reporting.factories import approved_month, build_time_world, rate, record
 
+EU = EU_FIGURES
+
 PEOPLE = [  # annual costs, hours in the month, hourly rate to 4 places, cost shown
     ("52000", 120, Decimal("30.2326"), Decimal("3627.91")),
     ("41280", 200, Decimal("24.0000"), Decimal("4800.00")),
@@ -32,21 +35,23 @@ PEOPLE = [  # annual costs, hours in the month, hourly rate to 4 places, cost sh
 
 def test_hourly_rates_and_costs_of_the_worked_example():
     for annual, hours, shown_rate, shown_cost in PEOPLE:
-        rate_ = hourly_rate(Decimal(annual), Decimal(1))
+        rate_ = hourly_rate(Decimal(annual), Decimal(1), EU)
         assert rate_.quantize(Decimal("0.0001")) == shown_rate
-        assert cents(staff_cost(CostModel.HOURLY, rate_, Decimal(hours))) == shown_cost
+        assert cents(staff_cost(CostModel.HOURLY, rate_, Decimal(hours), EU)) == shown_cost
 
 
 def test_rounding_the_rate_first_would_give_the_classic_discrepancy():
-    full = staff_cost(CostModel.HOURLY, hourly_rate(Decimal(52000), Decimal(1)), Decimal(120))
-    early = cents(cents(hourly_rate(Decimal(52000), Decimal(1))) * 120)
+    full = staff_cost(
+        CostModel.HOURLY, hourly_rate(Decimal(52000), Decimal(1), EU), Decimal(120), EU
+    )
+    early = cents(cents(hourly_rate(Decimal(52000), Decimal(1), EU)) * 120)
     assert cents(full) == Decimal("3627.91")
     assert early == Decimal("3627.60")
 
 
 def test_split_of_the_worked_example():
     direct = sum(
-        staff_cost(CostModel.HOURLY, hourly_rate(Decimal(a), Decimal(1)), Decimal(h))
+        staff_cost(CostModel.HOURLY, hourly_rate(Decimal(a), Decimal(1), EU), Decimal(h), EU)
         for a, h, _, _ in PEOPLE
     )
     split = CostSplit(direct, Decimal("0.07"), Decimal("0.90"))
@@ -58,9 +63,9 @@ def test_split_of_the_worked_example():
 
 
 def test_daily_model_check():
-    rate_ = daily_rate(Decimal(52000), Decimal(1))
+    rate_ = daily_rate(Decimal(52000), Decimal(1), EU)
     assert rate_.quantize(Decimal("0.0001")) == Decimal("241.8605")
-    assert cents(staff_cost(CostModel.DAILY, rate_, Decimal(120))) == Decimal("3627.91")
+    assert cents(staff_cost(CostModel.DAILY, rate_, Decimal(120), EU)) == Decimal("3627.91")
 
 
 @pytest.mark.parametrize(
@@ -77,28 +82,30 @@ def test_daily_model_check():
     ],
 )
 def test_day_equivalents_round_to_the_nearest_half_day(hours, days):
-    assert day_equivalents(Decimal(hours)) == Decimal(days)
+    assert day_equivalents(Decimal(hours), EU) == Decimal(days)
 
 
 def test_part_time_rate_is_pro_rata():
-    assert hourly_rate(Decimal(20640), Decimal("0.5")) == Decimal(24)
-    assert daily_rate(Decimal(21500), Decimal("0.5")) == Decimal(200)
+    assert hourly_rate(Decimal(20640), Decimal("0.5"), EU) == Decimal(24)
+    assert daily_rate(Decimal(21500), Decimal("0.5"), EU) == Decimal(200)
 
 
 def test_the_divisor_and_the_billed_quantity_follow_the_cost_model():
-    assert rate_divisor(CostModel.HOURLY, Decimal("0.5")) == Decimal(860)
-    assert rate_divisor(CostModel.DAILY, Decimal("0.5")) == Decimal("107.5")
-    daily = PricedHours(CostModel.DAILY, daily_rate(Decimal(52000), Decimal(1)), Decimal(120))
+    assert rate_divisor(CostModel.HOURLY, Decimal("0.5"), EU) == Decimal(860)
+    assert rate_divisor(CostModel.DAILY, Decimal("0.5"), EU) == Decimal("107.5")
+    daily = PricedHours(
+        CostModel.DAILY, daily_rate(Decimal(52000), Decimal(1), EU), Decimal(120), EU
+    )
     assert (daily.is_daily, daily.quantity, daily.day_equivalents) == (True, 15, 15)
     assert cents(daily.cost) == Decimal("3627.91")
-    hourly = PricedHours(CostModel.HOURLY, Decimal(24), Decimal("7.5"))
+    hourly = PricedHours(CostModel.HOURLY, Decimal(24), Decimal("7.5"), EU)
     assert (hourly.is_daily, hourly.quantity, hourly.cost) == (False, Decimal("7.5"), 180)
 
 
 def test_rates_of_a_persons_annual_costs():
-    rates = Rates(Decimal(20640), Decimal("0.5"))
+    rates = Rates(Decimal(20640), Decimal("0.5"), EU)
     assert (rates.productive_hours, rates.hourly) == (Decimal(860), Decimal(24))
-    assert rates.daily == daily_rate(Decimal(20640), Decimal("0.5"))
+    assert rates.daily == daily_rate(Decimal(20640), Decimal("0.5"), EU)
 
 
 def test_the_split_says_when_the_grant_caps_the_eu_share():

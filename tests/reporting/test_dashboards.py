@@ -65,7 +65,9 @@ def table_rows(html: str) -> dict[str, list[str]]:
 
 
 def days(hours) -> Decimal:
-    return (Decimal(hours) / 8).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    """Days used as reporting.costs.days_used defines them: to the nearest half-day, half-up."""
+    halves = (Decimal(hours) / 4).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return (halves / 2).quantize(Decimal("0.1"))
 
 
 def hours_of(**filters) -> Decimal:
@@ -89,7 +91,7 @@ def test_city_figures_are_the_sums_of_each_persons_entries(client, world):
     rows = table_rows(html)
     assert rows["Olga Officer"] == ["2.5", str(days(hours_of(person=world.officer))), "8%"]
     assert rows["Carl Colleague"] == ["0.0", str(days(hours_of(person=world.colleague))), "0%"]
-    assert rows["All of Ghent"] == ["2.5", "4.8", "8%"]
+    assert rows["All of Ghent"] == ["2.5", "5.0", "8%"]  # 38 h: 4.75 days, to the half-day
     assert "Ola Other" not in html
     words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
     assert "Allowance (days) 30" in words
@@ -122,9 +124,9 @@ def test_bar_widths_are_to_scale(client, world):
     widths = re.findall(r'width="([\d.]+)" height="20" class="bar-(recorded|approved)"', svg)
     # Gdańsk first, then Ghent; the scale runs to the 30-day allowance over 360 units.
     assert widths == [
-        ("9.00", "recorded"),  # 0.75 days
+        ("12.00", "recorded"),  # 6 hours: 0.75 days, shown as 1.0 (to the half-day)
         ("0.00", "approved"),
-        ("57.00", "recorded"),  # 4.75 days
+        ("60.00", "recorded"),  # 38 hours: 4.75 days, shown as 5.0
         ("30.00", "approved"),  # 2.5 days
     ]
     assert 'x1="530.00"' in svg  # The allowance line at 30 of 30 days.

@@ -10,7 +10,7 @@ from django.db.models import Count, Sum
 from accounts.models import Membership, Role
 from mentoring.models import Event, EventKind, EventStatus
 from reporting import services
-from reporting.costs import cents, rate_for, staff_cost
+from reporting.costs import EU_FIGURES, cents, rate_for, staff_cost
 from reporting.models import (
     Activity,
     MonthStatus,
@@ -89,7 +89,9 @@ def test_approved_months_are_signed_priced_and_add_up(demo):
             rate.working_time_share,
         )
         assert sheet.cost_model == demo.cost_model == "hourly"
-        expected = rate_for(sheet.cost_model, rate.annual_costs, rate.working_time_share)
+        expected = rate_for(
+            sheet.cost_model, rate.annual_costs, rate.working_time_share, EU_FIGURES
+        )
         assert sheet.exact_rate == expected
         # The column itself: 20 places on PostgreSQL, a float's precision on SQLite.
         assert abs(sheet.rate - expected) < Decimal("1e-12")
@@ -183,7 +185,9 @@ def test_the_staff_cost_summary_prices_the_approved_months(demo):
     )
     by_city: dict[str, Decimal] = defaultdict(Decimal)
     for sheet in TimesheetMonth.objects.filter(status=MonthStatus.APPROVED).select_related("city"):
-        by_city[sheet.city.name] += staff_cost(sheet.cost_model, sheet.exact_rate, sheet.hours)
+        by_city[sheet.city.name] += staff_cost(
+            sheet.cost_model, sheet.exact_rate, sheet.hours, EU_FIGURES
+        )
     # Equal to the last of 28 significant digits but for the order of the sums: compare cents.
     assert {c.city: cents(c.cost) for c in summary.by_city} == {
         city: cents(cost) for city, cost in by_city.items()

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from reporting.costs import EU_FIGURES
 from reporting.models import StaffRate
 from tests.accounts.factories import CityOfficerFactory
 from tests.reporting.factories import approved_month, build_time_world, rate, record
@@ -67,9 +68,10 @@ def test_the_list_shows_productive_hours_and_both_rates(client, world):
     html = client.get(RATES).content.decode()
     cells = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
     # Olga: €41,280 full time → 1,720 h, €24 an hour, €192 a day.
-    assert "Olga Officer Ghent 2017 41,280.00 100% 1,720 24.0000 192.0000 Cora Coord" in cells
+    olga = "Olga Officer Ghent 2017 €41,280.00 100% 1,720 24.0000 EUR 192.0000 EUR Cora Coord"
+    assert olga in cells
     # Carl: €52,000 half time → 860 h, €60.4651 an hour, €483.7209 a day.
-    assert "Carl Colleague Ghent 2017 52,000.00 50% 860 60.4651 483.7209" in cells
+    assert "Carl Colleague Ghent 2017 €52,000.00 50% 860 60.4651 EUR 483.7209 EUR" in cells
 
 
 def test_edit_links_only_for_those_who_manage_the_city(client, world):
@@ -163,7 +165,7 @@ def test_a_supervisor_enters_a_rate(client, world):
     saved = StaffRate.objects.get(person=world.officer, year=2018)
     assert (saved.annual_costs, saved.working_time_share) == (Decimal(43000), Decimal("0.8"))
     assert saved.updated_by == world.supervisor
-    assert saved.productive_hours == Decimal(1376)
+    assert saved.productive_hours(EU_FIGURES) == Decimal(1376)
 
 
 @pytest.mark.parametrize(

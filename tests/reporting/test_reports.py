@@ -254,8 +254,8 @@ def test_the_pdf_says_what_counts_lists_open_months_and_shows_signatures(
     assert "=Agenda for the Rotterdam visit" not in text
     assert "The day-by-day timesheets are in the CSV and Excel files" in " ".join(text.split())
     # The rate calculation: 52,000 ÷ 1,720 = 30.2326; Eleni half time: 60,200 ÷ 860 = 70.
-    assert "52,000.00 1 1,720 h 30.2326 / hour 43.5 h 1,315.12" in text
-    assert "60,200.00 0.5 860 h 70.0000 / hour 21 h 1,470.00" in text
+    assert "€52,000.00 1 1,720 h 30.2326 / hour 43.5 h €1,315.12" in text
+    assert "€60,200.00 0.5 860 h 70.0000 / hour 21 h €1,470.00" in text
 
 
 def test_names_and_cities_outside_latin_1_render(world, django_capture_on_commit_callbacks):
@@ -282,10 +282,11 @@ def test_csv_and_xlsx_hold_the_person_months_and_totals(world, django_capture_on
     assert Decimal(olga_jan[3]) == Decimal("43.5")
     sheet = TimesheetMonth.objects.get(person=world.officer, month=date(2017, 1, 1))
     stored_rate = sheet.exact_rate  # from the annual costs and share frozen on approval
-    assert Decimal(olga_jan[8]) == stored_rate == Decimal(52000) / Decimal(1720)
-    assert Decimal(olga_jan[8]).quantize(Decimal("0.0001")) == Decimal("30.2326")
-    assert Decimal(olga_jan[9]) == stored_rate * Decimal("43.5")
-    assert Decimal(olga_jan[10]) == Decimal("1315.12")
+    assert (olga_jan[7], olga_jan[8]) == ("EUR", "")  # costs in the programme's currency
+    assert Decimal(olga_jan[10]) == stored_rate == Decimal(52000) / Decimal(1720)
+    assert Decimal(olga_jan[10]).quantize(Decimal("0.0001")) == Decimal("30.2326")
+    assert Decimal(olga_jan[11]) == stored_rate * Decimal("43.5")
+    assert Decimal(olga_jan[12]) == Decimal("1315.12")
     # Open months are listed, not counted; spreadsheet formulas are neutralised.
     not_counted = sections["Months not counted"][1:]
     assert ["Olga Officer", "Ghent", "2017-03", "Submitted"] in not_counted
@@ -310,12 +311,15 @@ def test_csv_and_xlsx_hold_the_person_months_and_totals(world, django_capture_on
     assert values[2][:3] == ("Ghent", "Olga Officer", "2017-01")
     assert isinstance(values[2][3], int | float)
     assert values[2][3] == 43.5
-    assert isinstance(values[2][8], float)
-    assert abs(values[2][8] - 52000 / 1720) < 1e-9
+    assert isinstance(values[2][10], float)
+    assert abs(values[2][10] - 52000 / 1720) < 1e-9
+    # The cost shown is a number cell whose format names the programme's currency.
+    cost_cell = list(sheet.iter_rows(min_row=4, max_row=4))[0][12]
+    assert (cost_cell.value, cost_cell.number_format) == (1315.12, '#,##0.00 "EUR"')
     by_city = rows_by_label(book["Totals by city"])
     assert by_city["Gdańsk"][0] == 21
     assert by_city["Gdańsk"][2] == 30
-    assert by_city["Ghent"][1] == 13.0625  # days used: 104.5 hours ÷ 8
+    assert by_city["Ghent"][1] == 13.0  # days used: 104.5 hours ÷ 8 = 13.06, to the half-day
     assert any(
         row[6] == "'=Agenda for the Rotterdam visit"
         for row in book["Day by day"].iter_rows(min_row=2, values_only=True)
@@ -343,7 +347,7 @@ def test_every_format_shows_the_databases_figures(world, django_capture_on_commi
     person_total = sections["Person-months"][-1]
     assert person_total[0] == "Total"
     assert Decimal(person_total[3]) == expected["hours"]
-    assert Decimal(person_total[10]) == expected["direct"]
+    assert Decimal(person_total[12]) == expected["direct"]
 
     book = workbook(report.xlsx)
     assert split_from_xlsx(book) == {k: expected[k] for k in SPLIT_LABELS}
@@ -403,7 +407,7 @@ def test_the_worked_example_of_the_domain_to_the_cent(django_capture_on_commit_c
     assert "3,627.60" not in text  # never the rate rounded first
     assert "Indirect costs, flat rate of 7%" in text
     assert "EU share, 90%" in text
-    assert "120 hours × 30.2326 = EUR 3,627.91" in text
+    assert "120 hours × 30.2326 = €3,627.91" in text
 
 
 def test_the_daily_model_prices_day_equivalents(django_capture_on_commit_callbacks):
@@ -421,11 +425,11 @@ def test_the_daily_model_prices_day_equivalents(django_capture_on_commit_callbac
     )
     text = pdf_text(report.pdf)
     assert "Daily rate = annual personnel costs ÷ (215 × working-time share)" in text
-    assert "52,000.00 1 215 d 241.8605 / day 15.0 d 3,627.91" in text
-    assert "15.0 day-equivalents × 241.8605 = EUR 3,627.91" in text
+    assert "€52,000.00 1 215 d 241.8605 / day 15.0 d €3,627.91" in text
+    assert "15.0 day-equivalents × 241.8605 = €3,627.91" in text
     row = csv_sections(report.csv)["Person-months"][1]
     assert (row[3], row[4], row[5]) == ("120.0", "15.0", "daily")
-    assert Decimal(row[10]) == Decimal("3627.91")
+    assert Decimal(row[12]) == Decimal("3627.91")
 
 
 def test_the_pdf_speaks_the_reports_language(world, django_capture_on_commit_callbacks):

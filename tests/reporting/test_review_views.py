@@ -110,7 +110,7 @@ def test_an_approved_month_shows_both_signatures_the_stored_rate_and_the_cost(cl
         words = text(page(client, user, sheet.get_absolute_url()))
         assert "Signed by Olga Officer on" in words
         assert "Approved by Sara Supervisor on" in words
-        assert "Hourly rate €24.0000" in words
+        assert "Hourly rate 24.0000 EUR" in words
         assert "Cost €204.00" in words  # 8.5 hours × €24
         assert "Annual personnel costs €41,280.00" in words
     html = page(client, world.coordinator, sheet.get_absolute_url())

@@ -9,13 +9,14 @@ for anonymous visitors.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.db import transaction
 from django.urls import reverse
 
 from reporting import services
-from reporting.models import StaffRate, TimeEntry, TimesheetLog, TimesheetMonth
+from reporting.models import ExchangeRate, StaffRate, TimeEntry, TimesheetLog, TimesheetMonth
 from tests.accounts.factories import ExpertFactory
 from tests.reporting.factories import approved_month, build_time_world, fresh, rate, record
 
@@ -24,6 +25,7 @@ pytestmark = pytest.mark.django_db
 MARCH, APRIL, MAY = date(2017, 3, 1), date(2017, 4, 1), date(2017, 5, 1)
 SECRET_NOTE = "Drafted the Ghent plan alone"
 SECRET_COSTS = "41,280.00"
+EXCHANGE_SOURCE = "Scoping test source"
 
 ROLES = [
     "anonymous",
@@ -49,6 +51,7 @@ class Scene:
     may: TimesheetMonth
     entry: TimeEntry
     rate: StaffRate
+    exchange_rate: ExchangeRate | None = None
 
 
 @pytest.fixture
@@ -77,7 +80,15 @@ def scene() -> Scene:
         "outsider_coordinator": w.outsider_coordinator,
         "expert": ExpertFactory(scheme__programme=w.programme).user,
     }
-    return Scene(w, users, sheet(MARCH), sheet(APRIL), sheet(MAY), entry, rate_)
+    exchange = services.exchange_rate_save(
+        programme=w.programme,
+        currency="ZAR",
+        month=MARCH,
+        rate=Decimal("0.0612"),
+        source=EXCHANGE_SOURCE,
+        by=fresh(w.coordinator),
+    )
+    return Scene(w, users, sheet(MARCH), sheet(APRIL), sheet(MAY), entry, rate_, exchange)
 
 
 def snapshot() -> dict:
@@ -101,6 +112,9 @@ def snapshot() -> dict:
             )
         ),
         "log": sorted(TimesheetLog.objects.values_list("pk", "action", "actor_id")),
+        "exchange_rates": sorted(
+            ExchangeRate.objects.values_list("pk", "currency", "month", "rate", "source")
+        ),
         "rates": sorted(
             StaffRate.objects.values_list(
                 "pk", "person_id", "city_id", "year", "annual_costs", "working_time_share"
@@ -159,7 +173,7 @@ ENDPOINTS = [
         "get",
         month_url("month", "may"),
         statuses(404, owner=200, supervisor=200, coordinator=200),
-        secret="€24.0000",
+        secret="24.0000 EUR",
         readers=("owner", "supervisor", "coordinator"),
     ),
     Endpoint(
@@ -255,6 +269,41 @@ ENDPOINTS = [
         lambda s: reverse("reporting:rate_edit", args=[s.rate.pk]),
         statuses(404, owner=403, supervisor=302, coordinator=302),
         data=lambda s: {"annual_costs": "1", "working_time_share": "1"},
+    ),
+    # The programme's exchange rates: its coordinators only.
+    Endpoint(
+        "exchange_rates",
+        "get",
+        lambda s: reverse("reporting:exchange_rates", args=[s.world.programme.slug]),
+        statuses(403, coordinator=200),
+        secret=EXCHANGE_SOURCE,
+        readers=("coordinator",),
+    ),
+    Endpoint(
+        "exchange_rates (add)",
+        "post",
+        lambda s: reverse("reporting:exchange_rates", args=[s.world.programme.slug]),
+        statuses(403, coordinator=302),
+        data=lambda s: {"currency": "ZAR", "month": "2017-06", "rate": "0.06", "source": "X"},
+    ),
+    Endpoint(
+        "exchange_rate_edit",
+        "get",
+        lambda s: reverse(
+            "reporting:exchange_rate_edit", args=[s.world.programme.slug, s.exchange_rate.pk]
+        ),
+        statuses(403, coordinator=200),
+        secret=EXCHANGE_SOURCE,
+        readers=("coordinator",),
+    ),
+    Endpoint(
+        "exchange_rate_edit (save)",
+        "post",
+        lambda s: reverse(
+            "reporting:exchange_rate_edit", args=[s.world.programme.slug, s.exchange_rate.pk]
+        ),
+        statuses(403, coordinator=302),
+        data=lambda s: {"currency": "ZAR", "month": "2017-03", "rate": "0.07", "source": "X"},
     ),
     # Dashboards.
     Endpoint(

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 
 from mentoring.models import CostModel
 from reporting import services
-from reporting.costs import cents, daily_rate, hourly_rate, staff_cost
+from reporting.costs import EU_FIGURES, cents, daily_rate, hourly_rate, staff_cost
 from reporting.models import MonthStatus, TimeEntry, TimesheetAction, TimesheetMonth
 from reporting.selectors import staff_cost_summary
 from tests.accounts.factories import CityOfficerFactory, CitySupervisorFactory
@@ -185,8 +185,9 @@ def test_approval_stores_the_rate_and_figures_in_force(world):
     assert sheet.annual_costs == Decimal("41280.00")
     assert sheet.working_time_share == Decimal("0.5")
     # 41,280 ÷ (1,720 × 0.5) = 48 an hour, kept at full precision.
-    assert sheet.rate == hourly_rate(Decimal(41280), Decimal("0.5")) == Decimal(48)
-    assert cents(staff_cost(sheet.cost_model, sheet.exact_rate, sheet.hours)) == Decimal("960.00")
+    assert sheet.rate == hourly_rate(Decimal(41280), Decimal("0.5"), EU_FIGURES) == Decimal(48)
+    cost = staff_cost(sheet.cost_model, sheet.exact_rate, sheet.hours, EU_FIGURES)
+    assert cents(cost) == Decimal("960.00")
     log = sheet.log.get(action=TimesheetAction.APPROVED)
     assert log.actor == world.supervisor
     assert log.ip_address == "198.51.100.7"
@@ -203,9 +204,10 @@ def test_approval_in_the_daily_model_stores_the_daily_rate(world):
     sheet.refresh_from_db()
     assert sheet.cost_model == CostModel.DAILY
     # Computed from the exact annual costs, not the rounded rate column.
-    assert sheet.exact_rate == daily_rate(Decimal(52000), Decimal(1))
+    assert sheet.exact_rate == daily_rate(Decimal(52000), Decimal(1), EU_FIGURES)
     # 20 hours = 2.5 day-equivalents at €241.8605.
-    assert cents(staff_cost(sheet.cost_model, sheet.exact_rate, sheet.hours)) == Decimal("604.65")
+    cost = staff_cost(sheet.cost_model, sheet.exact_rate, sheet.hours, EU_FIGURES)
+    assert cents(cost) == Decimal("604.65")
 
 
 def test_a_later_change_of_the_rate_leaves_approved_months_alone(world):
@@ -350,7 +352,8 @@ def test_a_reopened_month_is_corrected_and_approved_again_with_the_new_rate(worl
     assert sheet.hours == Decimal(10)
     assert sheet.rate == Decimal(35)
     assert sheet.annual_costs == Decimal("60200.00")
-    assert cents(staff_cost(sheet.cost_model, sheet.rate, sheet.hours)) == Decimal("350.00")
+    cost = staff_cost(sheet.cost_model, sheet.rate, sheet.hours, EU_FIGURES)
+    assert cents(cost) == Decimal("350.00")
     assert sheet.log.filter(action=TimesheetAction.APPROVED).count() == 2
 
 
