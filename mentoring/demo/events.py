@@ -5,13 +5,13 @@ pairings and its demo people exist. An event whose title is already there is lef
 running it again changes nothing.
 """
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 from accounts.models import User
 from cities.models import City
 
-from ..models import Event, EventKind, EventStatus, Pairing, Programme
+from ..models import Event, EventKind, EventStatus, Pairing, Programme, StandardEventKind
 from ..services.events import (
     RecommendationInput,
     attendance_record,
@@ -108,12 +108,16 @@ def _officer(city: City) -> User | None:
     return _user(f"officer.{city.slug}@example.org")
 
 
-def _create(programme: Programme, title: str, status: str, **fields) -> Event | None:
-    """The event, moved along to its status, or None if the demo already has it."""
+def _create(programme: Programme, title: str, status: str, *, kind: str, **fields) -> Event | None:
+    """The event, of the programme's kind with the code given, moved along to its status, or
+    None if the demo already has it."""
     if Event.objects.filter(programme=programme, title=title).exists():
         return None
     coordinator = _user(demo.COORDINATOR_EMAIL)
-    event = event_create(programme=programme, title=title, by=coordinator, **fields)
+    of_programme = EventKind.objects.get(programme=programme, code=kind)
+    event = event_create(
+        programme=programme, title=title, kind=of_programme, by=coordinator, **fields
+    )
     steps = {
         EventStatus.PLANNED: [],
         EventStatus.CONFIRMED: [EventStatus.CONFIRMED],
@@ -149,13 +153,17 @@ def seed_demo_events(programme: Programme) -> int:
     """Create the demo events that are missing; return how many were created."""
     cities = {city.name: city for city in City.objects.filter(participations__programme=programme)}
     created = []
-    brussels = {"host_city": None, "venue": "EUROCITIES, Square de Meeûs, Brussels"}
+    brussels = {
+        "host_city": None,
+        "venue": "EUROCITIES, Square de Meeûs, Brussels",
+        "time_zone": "Europe/Brussels",
+    }
 
     launch = _create(
         programme,
         LAUNCH,
         EventStatus.HELD,
-        kind=EventKind.LAUNCH_MEETING,
+        kind=StandardEventKind.LAUNCH_MEETING,
         starts_on=date(2016, 11, 17),
         ends_on=date(2016, 11, 18),
         agenda=(
@@ -181,10 +189,13 @@ def seed_demo_events(programme: Programme) -> int:
         programme,
         WEBINAR,
         EventStatus.HELD,
-        kind=EventKind.WEBINAR,
+        kind=StandardEventKind.WEBINAR,
         starts_on=date(2017, 1, 24),
         ends_on=date(2017, 1, 24),
         online_url="https://meet.example.org/cities-grow/needs-analysis",
+        start_time=time(14),
+        end_time=time(15, 30),
+        time_zone="Europe/Brussels",
         agenda="How implementing cities turn their needs analysis into questions for the visit.",
     )
     created.append(webinar)
@@ -199,11 +210,17 @@ def seed_demo_events(programme: Programme) -> int:
         (study_start, study_status), (mentoring_start, mentoring_status) = VISITS[key]
         mentor, implementing = pairing.mentor, pairing.implementing
         for kind, start, status, host, guest in (
-            (EventKind.STUDY_VISIT, study_start, study_status, mentor, implementing),
-            (EventKind.MENTORING_VISIT, mentoring_start, mentoring_status, implementing, mentor),
+            (StandardEventKind.STUDY_VISIT, study_start, study_status, mentor, implementing),
+            (
+                StandardEventKind.MENTORING_VISIT,
+                mentoring_start,
+                mentoring_status,
+                implementing,
+                mentor,
+            ),
         ):
             starts_on = date(*start)
-            title = f"{EventKind(kind).label}: {guest} in {host}"
+            title = f"{StandardEventKind(kind).label}: {guest} in {host}"
             event = _create(
                 programme,
                 title,
@@ -243,7 +260,7 @@ def seed_demo_events(programme: Programme) -> int:
         programme,
         CONFERENCE,
         EventStatus.CONFIRMED,
-        kind=EventKind.CONFERENCE,
+        kind=StandardEventKind.CONFERENCE,
         host_city=cities.get("Utrecht"),
         starts_on=date(2018, 3, 27),
         ends_on=date(2018, 3, 28),
@@ -254,7 +271,7 @@ def seed_demo_events(programme: Programme) -> int:
         programme,
         FINAL,
         EventStatus.PLANNED,
-        kind=EventKind.FINAL_MEETING,
+        kind=StandardEventKind.FINAL_MEETING,
         starts_on=date(2018, 9, 18),
         ends_on=date(2018, 9, 18),
         agenda="Action plans, the four new toolkits, and what the cities carry on after the end.",

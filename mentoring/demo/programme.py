@@ -17,6 +17,7 @@ from ..models import (
     Scheme,
 )
 from ..services import pairing_create, participation_add
+from ..services.event_kinds import event_kinds_standard
 from . import data as demo
 
 
@@ -28,6 +29,7 @@ def seed_programme(run: DemoRun) -> Programme:
         programme = Programme(slug=slug, **fields)
         programme.full_clean()
         programme.save()
+    event_kinds_standard(programme=programme)
     run.made["programme"] = programme
     return programme
 

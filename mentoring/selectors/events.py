@@ -22,6 +22,7 @@ from .programmes import programmes_for
 
 EVENT_RELATED = (
     "programme",
+    "kind",
     "pairing__scheme",
     "pairing__mentor",
     "pairing__implementing",
@@ -38,7 +39,7 @@ def events_for(
     *,
     programme: Programme | None = None,
     pairing: Pairing | None = None,
-    kind: str | None = None,
+    kind: str | None = None,  # the code of a kind, in whichever programme
     status: str | None = None,
     concerning: bool = False,
 ) -> QuerySet:
@@ -56,7 +57,7 @@ def events_for(
     if pairing is not None:
         events = events.filter(pairing=pairing)
     if kind:
-        events = events.filter(kind=kind)
+        events = events.filter(kind__code=kind)
     if status:
         events = events.filter(status=status)
     return _with_related(events)

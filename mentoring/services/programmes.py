@@ -12,13 +12,16 @@ from config import stale
 
 from ..models import ExpertOrganisation, Pairing, Participation, Programme, Scheme
 from ..permissions import can_create_organisation, can_edit_organisation
+from .event_kinds import event_kinds_standard
 
 
 def programme_create(*, programme: Programme, by: User) -> Programme:
-    """Save a new programme; the person who opens it becomes its coordinator."""
+    """Save a new programme with the standard event kinds; the person who opens it becomes its
+    coordinator."""
     programme.full_clean()
     with transaction.atomic():
         programme.save()
+        event_kinds_standard(programme=programme)
         membership_grant(user=by, role=Role.COORDINATOR, programme=programme)
     return programme
 

@@ -125,7 +125,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
             rows=(
                 (
                     e.programme.name,
-                    e.get_kind_display(),
+                    e.kind.name,
                     e.title,
                     str(e.pairing) if e.pairing else "",
                     e.host_city.name if e.host_city else "",

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mentoring.models import CalendarToken, Event, EventKind, EventStatus
+from mentoring.models import CalendarToken, Event, EventStatus, StandardEventKind
 from mentoring.services.events import calendar_token_regenerate, event_transition
 from tests.mentoring.event_factories import EventFactory, PairingEventFactory, World, build_world
 from tests.mentoring.factories import PairingFactory
@@ -203,6 +203,8 @@ def test_feed_query_count_does_not_grow_with_events(client, world, token):
     for _ in range(5):
         pairing = PairingFactory(scheme=world.scheme)
         PairingEventFactory(programme=world.programme, pairing=pairing)
-        EventFactory(programme=world.programme, kind=EventKind.CONFERENCE, host_city=pairing.mentor)
+        EventFactory(
+            programme=world.programme, kind=StandardEventKind.CONFERENCE, host_city=pairing.mentor
+        )
     assert [count(url) for url in urls] == small
     assert len(fetch(client, urls[0])) == 3 + 10
