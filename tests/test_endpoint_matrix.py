@@ -561,6 +561,15 @@ EXPECTATIONS: dict[str, Endpoint] = {
     "mentoring:scheme_edit": Endpoint(
         kwargs=lambda w: {"slug": w.programme.slug, "pk": w.scheme.pk}, get=COORDINATOR_ONLY
     ),
+    "mentoring:event_kinds": Endpoint(kwargs=programme_kw, get=COORDINATOR_ONLY),
+    "mentoring:event_kind_create": Endpoint(kwargs=programme_kw, get=COORDINATOR_ONLY),
+    "mentoring:event_kind_edit": Endpoint(
+        kwargs=lambda w: {
+            "slug": w.programme.slug,
+            "pk": w.programme.event_kinds.get(code="study_visit").pk,
+        },
+        get=COORDINATOR_ONLY,
+    ),
     "mentoring:participation_add": Endpoint(kwargs=programme_kw, get=COORDINATOR_ONLY),
     "mentoring:participation_remove": Endpoint(
         # A city that has just joined, so that removing it takes nothing else with it.

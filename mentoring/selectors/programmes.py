@@ -1,12 +1,12 @@
 """Which programmes, schemes and cities a person sees, from their scopes."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
 from accounts.selectors import scopes_of
 from cities.models import City
 
-from ..models import Programme, Scheme
+from ..models import EventKind, Programme, Scheme
 
 
 def schemes_facilitated_by(user: User) -> QuerySet:
@@ -31,3 +31,8 @@ def programmes_for(user: User) -> QuerySet:
 def cities_visible_to(user: User) -> QuerySet:
     """The cities taking part in a programme the person may look at."""
     return City.objects.filter(participations__programme__in=programmes_for(user)).distinct()
+
+
+def event_kinds_of(programme: Programme) -> QuerySet:
+    """A programme's own kinds of event, each with how many events it has (``event_count``)."""
+    return EventKind.objects.filter(programme=programme).annotate(event_count=Count("events"))
