@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mentoring.models import Event, EventKind, EventScope, HostSide, StandardEventKind
@@ -383,3 +384,33 @@ def test_existing_events_keep_their_kind_and_get_local_times():
     assert conference.time_zone == "Europe/Brussels"
     assert conference.kind.code == "conference"
     assert EventKind.objects.filter(programme__slug="old").count() == 7
+
+
+def test_the_kinds_page_and_event_list_queries_do_not_grow(client, world):
+    client.force_login(world["coordinator"])
+    urls = [
+        reverse("mentoring:event_kinds", args=[world.programme.slug]),
+        reverse("mentoring:events"),
+    ]
+
+    def counts() -> list[int]:
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            found.append(len(captured))
+        return found
+
+    small = counts()
+    for n in range(5):
+        kind = event_kind_save(
+            kind=EventKind(programme=world.programme, name=f"Workshop {n}", usual_days=2)
+        )
+        event_create(
+            programme=world.programme,
+            kind=kind,
+            title=f"Workshop {n}",
+            starts_on=date(2017, 6, 1 + n),
+            venue="Hall",
+        )
+    assert counts() == small
