@@ -239,6 +239,9 @@ def test_an_event_hosted_in_seoul_is_at_seoul_time(client, world, seoul_review):
     assert "6 Nov 2017, 01:00 to 7 Nov 2017, 09:00 in Europe/Brussels" in page
     listing = client.get(reverse("mentoring:events")).content.decode()
     assert "17:00</time> Asia/Seoul" in listing
+    export = client.get(reverse("mentoring:events"), {"format": "csv"})
+    rows = b"".join(export.streaming_content).decode("utf-8-sig")
+    assert "2017-11-06 09:00,2017-11-07 17:00,Asia/Seoul" in rows
 
 
 def test_the_calendar_feed_carries_the_zone(client, world, seoul_review):
