@@ -21,7 +21,8 @@ from ..models import (
     Programme,
     Scheme,
 )
-from ..services.events import DAY_ENDS, DAY_STARTS, RecommendationInput, usual_time_zone
+from ..selectors.events import usual_time_zone
+from ..services.events import DAY_ENDS, DAY_STARTS, RecommendationInput
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")

@@ -4,7 +4,6 @@ Every rule lives here and fails with a ValidationError keyed by the field a form
 the database constraints on the models hold the same rules once more.
 """
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -12,7 +11,6 @@ from decimal import Decimal
 from typing import TypedDict, Unpack
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -38,6 +36,7 @@ from ..models import (
     Programme,
     Recommendation,
 )
+from ..selectors.events import usual_time_zone
 from ..selectors.programmes import programmes_for
 
 HALF_DAY = Decimal("0.5")
@@ -84,19 +83,6 @@ EDITABLE_FIELDS = tuple(EventFields.__annotations__)
 # Where an event is placed in time: local days and times in a zone, turned into moments.
 TIME_FIELDS = ("starts_on", "start_time", "ends_on", "end_time", "time_zone")
 DAY_STARTS, DAY_ENDS = time(9), time(17)
-
-
-def usual_time_zone(programme: Programme) -> str:
-    """The zone of an event no city hosts, unless the coordinator chooses another: the zone most
-    of the programme's cities are in (the first by name on a tie), as most of the people who
-    attend are there; the server's zone for a programme without cities yet."""
-    zones = Counter(
-        City.objects.filter(participations__programme=programme)
-        .exclude(time_zone="")
-        .order_by("time_zone")
-        .values_list("time_zone", flat=True)
-    )
-    return zones.most_common(1)[0][0] if zones else settings.TIME_ZONE
 
 
 def _zone_of(event: Event, chosen: str) -> str:

@@ -14,14 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mentoring.models import Event, EventKind, EventScope, HostSide, StandardEventKind
+from mentoring.selectors.events import usual_time_zone
 from mentoring.services import participation_add
 from mentoring.services.event_kinds import event_kind_save
-from mentoring.services.events import (
-    calendar_token_regenerate,
-    event_create,
-    event_update,
-    usual_time_zone,
-)
+from mentoring.services.events import calendar_token_regenerate, event_create, event_update
 from tests.cities.factories import CityFactory
 from tests.mentoring.event_factories import World, build_world, kind_of
 from tests.mentoring.factories import PairingFactory, ProgrammeFactory, SchemeFactory
