@@ -100,6 +100,14 @@ REPORTS = {
 }
 
 
+# The demo writes in English whatever language is active while it seeds (its titles are how
+# it finds its events again).
+VISIT_NAMES = {
+    StandardEventKind.STUDY_VISIT: "Study visit",
+    StandardEventKind.MENTORING_VISIT: "Mentoring visit",
+}
+
+
 def _user(email: str) -> User | None:
     return User.objects.filter(email=email).first()
 
@@ -220,7 +228,7 @@ def seed_demo_events(programme: Programme) -> int:
             ),
         ):
             starts_on = date(*start)
-            title = f"{StandardEventKind(kind).label}: {guest} in {host}"
+            title = f"{VISIT_NAMES[kind]}: {guest} in {host}"
             event = _create(
                 programme,
                 title,

@@ -1,6 +1,7 @@
 """The demo programme's first steps: the programme, its schemes, cities and pairings, and the demo
 people who act for them. Each step leaves what is already there as it is."""
 
+from django.utils import translation
 from django.utils.text import slugify
 
 from accounts.demo import DemoRun, demo_user
@@ -29,7 +30,8 @@ def seed_programme(run: DemoRun) -> Programme:
         programme = Programme(slug=slug, **fields)
         programme.full_clean()
         programme.save()
-    event_kinds_standard(programme=programme)
+    with translation.override("en"):  # the demo is written in English
+        event_kinds_standard(programme=programme)
     run.made["programme"] = programme
     return programme
 
