@@ -314,55 +314,66 @@ def seed_pairings(world: dict, total: int) -> list:
 def seed_events(world: dict, total: int) -> int:
     """Visits of pairings (with the officers of both cities), peer reviews, webinars and
     conferences of the whole programme (with officers of a few cities)."""
+    from datetime import time as clock
+    from zoneinfo import ZoneInfo
+
     from mentoring.models import Attendance, Event, EventKind, EventStatus, PairingStatus
+    from mentoring.models import StandardEventKind as Kind
+    from mentoring.services.event_kinds import event_kinds_standard
 
     cities, officers, programme = world["cities"], world["officers"], world["programme"]
     city_no = {city.pk: i for i, city in enumerate(cities)}
     pairings = [p for p in world["pairings"] if p.status != PairingStatus.WITHDRAWN]
     first_day = date(2016, 10, 3)
+    event_kinds_standard(programme=programme)
+    kinds = {kind.code: kind for kind in EventKind.objects.filter(programme=programme)}
     progress = stage("Events and attendances", total)
     events, who = [], []
     for k in range(total):
         starts = first_day + timedelta(days=(k * 7) % 715)
         ends = starts + timedelta(days=k % 3)
         kind = [
-            EventKind.CONFERENCE,
-            EventKind.WEBINAR,
-            EventKind.WEBINAR,
-            EventKind.PEER_REVIEW,
-            EventKind.STUDY_VISIT,
-            EventKind.STUDY_VISIT,
-            EventKind.STUDY_VISIT,
-            EventKind.MENTORING_VISIT,
-            EventKind.MENTORING_VISIT,
-            EventKind.MENTORING_VISIT,
+            Kind.CONFERENCE,
+            Kind.WEBINAR,
+            Kind.WEBINAR,
+            Kind.PEER_REVIEW,
+            Kind.STUDY_VISIT,
+            Kind.STUDY_VISIT,
+            Kind.STUDY_VISIT,
+            Kind.MENTORING_VISIT,
+            Kind.MENTORING_VISIT,
+            Kind.MENTORING_VISIT,
         ][k % 10]
         event = Event(
             programme=programme,
-            kind=kind,
+            kind=kinds[kind],
             title=f"{kind.label} {k + 1}",
-            starts_on=starts,
-            ends_on=ends,
             status=EventStatus.HELD if ends < date(2018, 7, 1) else EventStatus.CONFIRMED,
             agenda="Welcome, visits to the partners, findings and next steps.",
             created_by=world["coordinator"],
         )
-        if kind == EventKind.WEBINAR:
+        if kind == Kind.WEBINAR:
             event.online_url = f"https://meet.example.org/bench-{k}"
             attending = {(k * 7 + t) % len(cities) for t in range(4)}
-        elif kind in (EventKind.STUDY_VISIT, EventKind.MENTORING_VISIT):
+        elif kind in (Kind.STUDY_VISIT, Kind.MENTORING_VISIT):
             pairing = pairings[k % len(pairings)]
             event.pairing = pairing
-            event.host_city = (
-                pairing.mentor if kind == EventKind.STUDY_VISIT else pairing.implementing
-            )
+            event.host_city = pairing.mentor if kind == Kind.STUDY_VISIT else pairing.implementing
             event.venue = f"Town hall of {event.host_city.name}"
             attending = {city_no[pairing.mentor_id], city_no[pairing.implementing_id]}
         else:
             host = cities[k % len(cities)]
-            event.host_city = host if kind == EventKind.PEER_REVIEW else None
+            event.host_city = host if kind == Kind.PEER_REVIEW else None
             event.venue = f"Congress centre of {host.name}"
             attending = {(k * 7 + t) % len(cities) for t in range(4)}
+        # Local 09:00-17:00 in the host city's zone (or the server's); bulk_create skips
+        # save(), so the local dates are derived here.
+        event.time_zone = event.host_city.time_zone if event.host_city else ""
+        event.time_zone = event.time_zone or "Europe/Brussels"
+        zone = ZoneInfo(event.time_zone)
+        event.starts_at = datetime.combine(starts, clock(9), tzinfo=zone)
+        event.ends_at = datetime.combine(ends, clock(17), tzinfo=zone)
+        event.derive_dates()
         events.append(event)
         who.append(sorted(attending))
     events = Event.objects.bulk_create(events, batch_size=seeding.BATCH)

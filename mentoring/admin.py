@@ -7,6 +7,7 @@ from .models import (
     CommitmentFramework,
     CommitmentGroup,
     Event,
+    EventKind,
     EventReport,
     ExpertOrganisation,
     Pairing,
@@ -90,16 +91,34 @@ class AttendanceInline(admin.TabularInline):
     readonly_fields = ["recorded_at", "recorded_by"]
 
 
+@admin.register(EventKind)
+class EventKindAdmin(admin.ModelAdmin):
+    list_display = ["name", "programme", "scope", "hosted", "host_side", "usual_days"]
+    list_filter = ["programme", "scope", "hosted"]
+    search_fields = ["name", "code"]
+    list_select_related = ["programme"]
+
+
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "programme", "pairing", "host_city", "starts_on", "status"]
-    list_filter = ["status", "kind", "programme"]
+    list_display = [
+        "title",
+        "kind",
+        "programme",
+        "pairing",
+        "host_city",
+        "starts_on",
+        "time_zone",
+        "status",
+    ]
+    list_filter = ["status", "kind__code", "programme"]
     search_fields = ["title", "venue", "host_city__name"]
     date_hierarchy = "starts_on"
     autocomplete_fields = ["programme", "pairing", "host_city", "created_by"]
     readonly_fields = ["created_at", "updated_at"]
     list_select_related = [
         "programme",
+        "kind",
         "pairing__scheme",
         "pairing__mentor",
         "pairing__implementing",

@@ -57,17 +57,18 @@ def _location(event: Event) -> str:
 
 
 def vevent(event: Event) -> icalendar.Event:
-    """One event, as whole days: DTEND is the day after the last day (iCalendar's rule)."""
+    """One event, from its start to its end in its own zone: DTSTART and DTEND carry the TZID
+    (the feed adds the zone's VTIMEZONE), so calendar apps show it right wherever they are."""
     url = portal_url(event.get_absolute_url())
     item = icalendar.Event()
     item.add("uid", event_uid(event))
     item.add("dtstamp", timezone.now())
     item.add("last-modified", event.updated_at)
     item.add("summary", event.title)
-    item.add("dtstart", event.starts_on)
-    item.add("dtend", event.ends_on + timedelta(days=1))
+    item.add("dtstart", event.local_starts_at)
+    item.add("dtend", event.local_ends_at)
     item.add("status", ICAL_STATUS[event.status])
-    item.add("categories", [event.get_kind_display()])
+    item.add("categories", [event.kind.name])
     item.add("url", url)
     item.add("description", _description(event, url))
     location = _location(event)
@@ -88,4 +89,6 @@ def calendar_feed(events: Iterable[Event], *, name: str) -> bytes:
     calendar.add("x-published-ttl", "PT1H")
     for event in events:
         calendar.add_component(vevent(event))
+    # A VTIMEZONE for each zone the events use, as RFC 5545 asks for every TZID.
+    calendar.add_missing_timezones()
     return calendar.to_ical()

@@ -1,4 +1,6 @@
+from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from cities.timezones import validate_time_zone
 from config.slugs import KeepsOldSlugs, OldSlug
 from documents.money import DEFAULT_CURRENCY, currency_choices
 from documents.workflow import Transition, Workflow
@@ -493,7 +496,10 @@ class Pairing(models.Model):
 # Events, attendance, reports and calendar feeds ------------------------------------------------
 
 
-class EventKind(models.TextChoices):
+class StandardEventKind(models.TextChoices):
+    """The seven kinds every programme starts with (``event_kinds_standard``). They are codes of
+    a programme's own ``EventKind`` rows, which its coordinators rename, change or add to."""
+
     LAUNCH_MEETING = "launch_meeting", _("Launch meeting")
     STUDY_VISIT = "study_visit", _("Study visit")
     MENTORING_VISIT = "mentoring_visit", _("Mentoring visit")
@@ -503,11 +509,81 @@ class EventKind(models.TextChoices):
     FINAL_MEETING = "final_meeting", _("Final meeting")
 
 
-# Visits happen between the two cities of a pairing; these meetings gather the whole programme.
-PAIRING_EVENT_KINDS = (EventKind.STUDY_VISIT, EventKind.MENTORING_VISIT)
-PROGRAMME_EVENT_KINDS = (EventKind.LAUNCH_MEETING, EventKind.CONFERENCE, EventKind.FINAL_MEETING)
-# A city receives these in person, so they need a host city.
-HOSTED_EVENT_KINDS = (EventKind.STUDY_VISIT, EventKind.MENTORING_VISIT, EventKind.PEER_REVIEW)
+class EventScope(models.TextChoices):
+    PAIRING = "pairing", _("Between the two cities of a pairing")
+    PROGRAMME = "programme", _("Gathers the whole programme")
+    EITHER = "either", _("Either")
+
+
+class HostSide(models.TextChoices):
+    ANY = "", _("Either city")
+    MENTOR = "mentor", _("The mentor city")
+    IMPLEMENTING = "implementing", _("The implementing city")
+
+
+class EventKind(models.Model):
+    """A kind of event of one programme (a six-day study visit, a webinar…): its own list,
+    edited by its coordinators. The event rules read the flags from here."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="event_kinds", verbose_name=_("programme")
+    )
+    code = models.SlugField(
+        _("code"),
+        max_length=40,
+        help_text=_("A short name for links and exports; made from the name when left empty."),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    scope = models.CharField(
+        _("who it is for"), max_length=10, choices=EventScope.choices, default=EventScope.EITHER
+    )
+    hosted = models.BooleanField(
+        _("hosted in person by a city"),
+        default=False,
+        help_text=_("Such events need a host city, and their times are in the host city's zone."),
+    )
+    host_side = models.CharField(
+        _("hosted by"),
+        max_length=12,
+        choices=HostSide.choices,
+        blank=True,
+        default=HostSide.ANY,
+        help_text=_("For events of a pairing: which of its two cities hosts."),
+    )
+    usual_days = models.PositiveSmallIntegerField(
+        _("usual length in days"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("A new event's last day is filled in from this, e.g. 6 for a study visit."),
+    )
+
+    class Meta:
+        verbose_name = _("event kind")
+        verbose_name_plural = _("event kinds")
+        ordering = ["programme", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="event_kind_unique_code"),
+            models.UniqueConstraint(fields=["programme", "name"], name="event_kind_unique_name"),
+            models.CheckConstraint(
+                condition=Q(usual_days__gte=1, usual_days__lte=60),
+                name="event_kind_usual_days_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(host_side="") | Q(scope="pairing", hosted=True),
+                name="event_kind_host_side_only_for_hosted_pairing_kinds",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def for_pairing(self) -> bool:
+        return self.scope == EventScope.PAIRING
+
+    @property
+    def for_programme(self) -> bool:
+        return self.scope == EventScope.PROGRAMME
 
 
 class EventStatus(models.TextChoices):
@@ -559,7 +635,9 @@ class Event(models.Model):
         verbose_name=_("pairing"),
         help_text=_("Empty for an event of the whole programme."),
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
+    kind = models.ForeignKey(
+        EventKind, on_delete=models.PROTECT, related_name="events", verbose_name=_("kind")
+    )
     title = models.CharField(_("title"), max_length=200)
     host_city = models.ForeignKey(
         "cities.City",
@@ -570,8 +648,18 @@ class Event(models.Model):
         verbose_name=_("host city"),
         help_text=_("Required for visits and peer reviews; optional for webinars and meetings."),
     )
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        validators=[validate_time_zone],
+        help_text=_("The host city's zone for hosted events; chosen for the others."),
+    )
+    # The first and last local days, in the event's zone: derived from the moments on save, so
+    # that lists, filters, calendars and staff time keep working by date.
+    starts_on = models.DateField(_("starts on"), editable=False)
+    ends_on = models.DateField(_("ends on"), editable=False)
     venue = models.CharField(_("venue"), max_length=300, blank=True)
     online_url = models.URLField(_("online link"), blank=True)
     agenda = models.TextField(_("agenda"), blank=True)
@@ -599,23 +687,14 @@ class Event(models.Model):
                 condition=Q(ends_on__gte=F("starts_on")), name="event_ends_not_before_start"
             ),
             models.CheckConstraint(
+                condition=Q(ends_at__gte=F("starts_at")), name="event_end_moment_not_before_start"
+            ),
+            models.CheckConstraint(
                 condition=~Q(venue="") | ~Q(online_url=""), name="event_has_venue_or_link"
             ),
             models.CheckConstraint(
                 condition=~Q(status=EventStatus.CANCELLED) | ~Q(cancellation_reason=""),
                 name="event_cancellation_has_reason",
-            ),
-            models.CheckConstraint(
-                condition=~Q(kind__in=HOSTED_EVENT_KINDS) | Q(host_city__isnull=False),
-                name="event_visit_has_host_city",
-            ),
-            models.CheckConstraint(
-                condition=~Q(kind__in=PAIRING_EVENT_KINDS) | Q(pairing__isnull=False),
-                name="event_visit_has_pairing",
-            ),
-            models.CheckConstraint(
-                condition=~Q(kind__in=PROGRAMME_EVENT_KINDS) | Q(pairing__isnull=True),
-                name="event_meeting_is_programme_wide",
             ),
         ]
         indexes = [models.Index(fields=["programme", "starts_on"], name="event_programme_date")]
@@ -623,8 +702,30 @@ class Event(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs) -> None:
+        self.derive_dates()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("mentoring:event", kwargs={"pk": self.pk})
+
+    def derive_dates(self) -> None:
+        """The local first and last days, from the moments and the zone."""
+        if self.starts_at is not None and self.ends_at is not None:
+            self.starts_on = self.local_starts_at.date()
+            self.ends_on = self.local_ends_at.date()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone or "UTC")
+
+    @property
+    def local_starts_at(self) -> datetime:
+        return self.starts_at.astimezone(self.zone)
+
+    @property
+    def local_ends_at(self) -> datetime:
+        return self.ends_at.astimezone(self.zone)
 
     @property
     def length_in_days(self) -> int:

@@ -13,6 +13,17 @@ urlpatterns = [
     path(
         "programmes/<slug:slug>/schemes/<int:pk>/edit/", programmes.scheme_edit, name="scheme_edit"
     ),
+    path("programmes/<slug:slug>/event-kinds/", programmes.event_kind_list, name="event_kinds"),
+    path(
+        "programmes/<slug:slug>/event-kinds/new/",
+        programmes.event_kind_edit,
+        name="event_kind_create",
+    ),
+    path(
+        "programmes/<slug:slug>/event-kinds/<int:pk>/edit/",
+        programmes.event_kind_edit,
+        name="event_kind_edit",
+    ),
     path(
         "programmes/<slug:slug>/cities/add/",
         programmes.participation_add_view,

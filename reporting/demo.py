@@ -26,7 +26,7 @@ from decimal import Decimal
 from accounts.demo import DemoStep, dated, demo_at, register
 from accounts.models import User
 from cities.models import City
-from mentoring.models import Event, EventKind, EventStatus, Pairing, Programme
+from mentoring.models import Event, EventStatus, Pairing, Programme, StandardEventKind
 
 from . import services
 from .models import Activity, StaffRate, TimeEntry, TimesheetLog, TimesheetMonth
@@ -155,24 +155,26 @@ def _visit(entries, event, city, *, guest: bool, title: str) -> None:
 
 def _event_entries(programme: Programme, role: Role) -> list[Planned]:
     events = {
-        kind: Event.objects.filter(programme=programme, kind=kind).order_by("starts_on").first()
+        kind: Event.objects.filter(programme=programme, kind__code=kind)
+        .order_by("starts_on")
+        .first()
         for kind in (
-            EventKind.LAUNCH_MEETING,
-            EventKind.WEBINAR,
-            EventKind.CONFERENCE,
-            EventKind.FINAL_MEETING,
+            StandardEventKind.LAUNCH_MEETING,
+            StandardEventKind.WEBINAR,
+            StandardEventKind.CONFERENCE,
+            StandardEventKind.FINAL_MEETING,
         )
     }
     city, partner = role.city, role.partner
     entries: list[Planned] = []
     _meeting(
         entries,
-        events[EventKind.LAUNCH_MEETING],
+        events[StandardEventKind.LAUNCH_MEETING],
         city,
         activity=Activity.PROJECT_MANAGEMENT,
         title="Launch meeting: schemes, pairings and the calendar of visits",
     )
-    webinar = events[EventKind.WEBINAR]
+    webinar = events[StandardEventKind.WEBINAR]
     if webinar is not None and (not role.mentor or city.name in ("Barcelona", "Ghent")):
         entries.append(
             Planned(
@@ -201,14 +203,14 @@ def _event_entries(programme: Programme, role: Role) -> list[Planned]:
         )
     _meeting(
         entries,
-        events[EventKind.CONFERENCE],
+        events[StandardEventKind.CONFERENCE],
         city,
         activity=Activity.CONSULTATION,
         title="Integrating Cities conference: the schemes at half-time",
     )
     _meeting(
         entries,
-        events[EventKind.FINAL_MEETING],
+        events[StandardEventKind.FINAL_MEETING],
         city,
         activity=Activity.PROJECT_MANAGEMENT,
         title="Final meeting: action plans and toolkits",
@@ -334,17 +336,18 @@ def _remote_entries(programme, role, remote_hours: Decimal, busy: set[date], see
 
 def _roles(programme: Programme) -> list[Role]:
     visits = {
-        (event.pairing_id, event.kind): event
+        (event.pairing_id, event.kind.code): event
         for event in Event.objects.filter(
-            programme=programme, kind__in=(EventKind.STUDY_VISIT, EventKind.MENTORING_VISIT)
-        ).select_related("host_city")
+            programme=programme,
+            kind__code__in=(StandardEventKind.STUDY_VISIT, StandardEventKind.MENTORING_VISIT),
+        ).select_related("host_city", "kind")
     }
     roles = []
     for pairing in Pairing.objects.filter(scheme__programme=programme).select_related(
         "mentor", "implementing"
     ):
-        study = visits.get((pairing.pk, EventKind.STUDY_VISIT))
-        mentoring = visits.get((pairing.pk, EventKind.MENTORING_VISIT))
+        study = visits.get((pairing.pk, StandardEventKind.STUDY_VISIT))
+        mentoring = visits.get((pairing.pk, StandardEventKind.MENTORING_VISIT))
         roles.append(Role(pairing.mentor, pairing.implementing, True, study, mentoring))
         roles.append(Role(pairing.implementing, pairing.mentor, False, study, mentoring))
     return sorted(roles, key=lambda role: role.city.name)

@@ -170,6 +170,8 @@ def _pages(programme: Programme) -> list[Page]:
         Page("coordinator", reverse("mentoring:pairing_create")),
         Page("coordinator", reverse("mentoring:event", args=[event.pk])),
         Page("coordinator", reverse("mentoring:calendar")),
+        Page("coordinator", reverse("mentoring:event_kinds", args=[programme.slug])),
+        Page("coordinator", reverse("mentoring:event_create") + f"?programme={programme.slug}"),
         Page("coordinator", reverse("matching:matching", args=[programme.slug])),
         Page("coordinator", reverse("reporting:exchange_rates", args=[programme.slug])),
         Page("coordinator", reverse("mentoring:organisations")),

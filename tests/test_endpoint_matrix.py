@@ -580,6 +580,15 @@ EXPECTATIONS: dict[str, Endpoint] = {
     "mentoring:scheme_edit": Endpoint(
         kwargs=lambda w: {"slug": w.programme.slug, "pk": w.scheme.pk}, get=COORDINATOR_ONLY
     ),
+    "mentoring:event_kinds": Endpoint(kwargs=programme_kw, get=COORDINATOR_ONLY),
+    "mentoring:event_kind_create": Endpoint(kwargs=programme_kw, get=COORDINATOR_ONLY),
+    "mentoring:event_kind_edit": Endpoint(
+        kwargs=lambda w: {
+            "slug": w.programme.slug,
+            "pk": w.programme.event_kinds.get(code="study_visit").pk,
+        },
+        get=COORDINATOR_ONLY,
+    ),
     "mentoring:participation_add": Endpoint(kwargs=programme_kw, get=COORDINATOR_ONLY),
     # The programme's frame (issue 15): its coordinators only; choosing "no framework" is the
     # POST that must change nothing for anyone else.

@@ -31,6 +31,9 @@ SLUG_URLS = {
     "mentoring:programme_edit": ("slug", "programme", {}),
     "mentoring:scheme_create": ("slug", "programme", {}),
     "mentoring:scheme_edit": ("slug", "programme", {"pk": "scheme"}),
+    "mentoring:event_kinds": ("slug", "programme", {}),
+    "mentoring:event_kind_create": ("slug", "programme", {}),
+    "mentoring:event_kind_edit": ("slug", "programme", {"pk": "event_kind"}),
     "mentoring:participation_add": ("slug", "programme", {}),
     "mentoring:participation_remove": ("slug", "programme", {"city_pk": "city"}),
     "mentoring:calendar_programme_feed": ("slug", "programme", {"token": "token"}),
@@ -109,8 +112,13 @@ def world():
 
 def address(name: str, world, slug: str) -> str:
     kwarg, _kind, others = SLUG_URLS[name]
-    values = {"scheme": world["scheme"].pk, "city": world["city"].pk, "token": world["t"]}
-    values["exchange_rate"] = world["exchange_rate"].pk
+    values = {
+        "scheme": world["scheme"].pk,
+        "city": world["city"].pk,
+        "token": world["t"],
+        "event_kind": world["programme"].event_kinds.order_by("pk").first().pk,
+        "exchange_rate": world["exchange_rate"].pk,
+    }
     kwargs = {key: values.get(value, value) for key, value in others.items()}
     return reverse(name, kwargs={**kwargs, kwarg: slug})
 

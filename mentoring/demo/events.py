@@ -5,14 +5,23 @@ pairings and its demo people exist. An event whose title is already there is lef
 running it again changes nothing.
 """
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 from accounts.demo import dated, demo_at
 from accounts.models import User
 from cities.models import City
 
-from ..models import Attendance, Event, EventKind, EventReport, EventStatus, Pairing, Programme
+from ..models import (
+    Attendance,
+    Event,
+    EventKind,
+    EventReport,
+    EventStatus,
+    Pairing,
+    Programme,
+    StandardEventKind,
+)
 from ..services.events import (
     RecommendationInput,
     attendance_record,
@@ -102,6 +111,14 @@ REPORTS = {
 }
 
 
+# The demo writes in English whatever language is active while it seeds (its titles are how
+# it finds its events again).
+VISIT_NAMES = {
+    StandardEventKind.STUDY_VISIT: "Study visit",
+    StandardEventKind.MENTORING_VISIT: "Mentoring visit",
+}
+
+
 def _user(email: str) -> User | None:
     return User.objects.filter(email=email).first()
 
@@ -110,17 +127,20 @@ def _officer(city: City) -> User | None:
     return _user(f"officer.{city.slug}@example.org")
 
 
-def _create(programme: Programme, title: str, status: str, **fields) -> Event | None:
-    """The event, moved along to its status on the days it would have been, or None if the demo
-    already has it: planned eight weeks ahead, confirmed three weeks ahead, held on its last day,
-    or cancelled two weeks ahead."""
+def _create(programme: Programme, title: str, status: str, *, kind: str, **fields) -> Event | None:
+    """The event, of the programme's kind with the code given, moved along to its status on the
+    days it would have been, or None if the demo already has it: planned eight weeks ahead,
+    confirmed three weeks ahead, held on its last day, or cancelled two weeks ahead."""
     if Event.objects.filter(programme=programme, title=title).exists():
         return None
     coordinator = _user(demo.COORDINATOR_EMAIL)
+    of_programme = EventKind.objects.get(programme=programme, code=kind)
     starts_on, ends_on = fields["starts_on"], fields["ends_on"]
     planned = max(programme.starts_on, starts_on - timedelta(weeks=8))
     with dated(demo_at(planned), (Event, "created_at"), (Event, "updated_at")):
-        event = event_create(programme=programme, title=title, by=coordinator, **fields)
+        event = event_create(
+            programme=programme, title=title, kind=of_programme, by=coordinator, **fields
+        )
     steps = {
         EventStatus.PLANNED: [],
         EventStatus.CONFIRMED: [EventStatus.CONFIRMED],
@@ -189,13 +209,17 @@ def seed_demo_events(programme: Programme) -> int:
     """Create the demo events that are missing; return how many were created."""
     cities = {city.name: city for city in City.objects.filter(participations__programme=programme)}
     created = []
-    brussels = {"host_city": None, "venue": "EUROCITIES, Square de Meeûs, Brussels"}
+    brussels = {
+        "host_city": None,
+        "venue": "EUROCITIES, Square de Meeûs, Brussels",
+        "time_zone": "Europe/Brussels",
+    }
 
     launch = _create(
         programme,
         LAUNCH,
         EventStatus.HELD,
-        kind=EventKind.LAUNCH_MEETING,
+        kind=StandardEventKind.LAUNCH_MEETING,
         starts_on=date(2016, 11, 17),
         ends_on=date(2016, 11, 18),
         agenda=(
@@ -213,10 +237,13 @@ def seed_demo_events(programme: Programme) -> int:
         programme,
         WEBINAR,
         EventStatus.HELD,
-        kind=EventKind.WEBINAR,
+        kind=StandardEventKind.WEBINAR,
         starts_on=date(2017, 1, 24),
         ends_on=date(2017, 1, 24),
         online_url="https://meet.example.org/cities-grow/needs-analysis",
+        start_time=time(14),
+        end_time=time(15, 30),
+        time_zone="Europe/Brussels",
         agenda="How implementing cities turn their needs analysis into questions for the visit.",
     )
     if webinar is not None:
@@ -238,11 +265,17 @@ def seed_demo_events(programme: Programme) -> int:
         (study_start, study_status), (mentoring_start, mentoring_status) = VISITS[key]
         mentor, implementing = pairing.mentor, pairing.implementing
         for kind, start, status, host, guest in (
-            (EventKind.STUDY_VISIT, study_start, study_status, mentor, implementing),
-            (EventKind.MENTORING_VISIT, mentoring_start, mentoring_status, implementing, mentor),
+            (StandardEventKind.STUDY_VISIT, study_start, study_status, mentor, implementing),
+            (
+                StandardEventKind.MENTORING_VISIT,
+                mentoring_start,
+                mentoring_status,
+                implementing,
+                mentor,
+            ),
         ):
             starts_on = date(*start)
-            title = f"{EventKind(kind).label}: {guest} in {host}"
+            title = f"{VISIT_NAMES[kind]}: {guest} in {host}"
             event = _create(
                 programme,
                 title,
@@ -275,7 +308,7 @@ def seed_demo_events(programme: Programme) -> int:
         programme,
         CONFERENCE,
         EventStatus.HELD,
-        kind=EventKind.CONFERENCE,
+        kind=StandardEventKind.CONFERENCE,
         host_city=cities.get("Utrecht"),
         starts_on=date(2018, 3, 27),
         ends_on=date(2018, 3, 28),
@@ -286,7 +319,7 @@ def seed_demo_events(programme: Programme) -> int:
         programme,
         FINAL,
         EventStatus.HELD,
-        kind=EventKind.FINAL_MEETING,
+        kind=StandardEventKind.FINAL_MEETING,
         starts_on=date(2018, 9, 18),
         ends_on=date(2018, 9, 18),
         agenda="Action plans, the four new toolkits, and what the cities carry on after the end.",

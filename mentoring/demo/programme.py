@@ -1,6 +1,8 @@
 """The demo programme's first steps: the programme, its schemes, cities and pairings, and the demo
 people who act for them. Each step leaves what is already there as it is."""
 
+from django.utils import translation
+
 from accounts.demo import DemoRun, dated, demo_at, demo_user
 from accounts.models import Role
 from accounts.services import membership_grant
@@ -16,6 +18,7 @@ from ..models import (
     Scheme,
 )
 from ..services import pairing_create, participation_add
+from ..services.event_kinds import event_kinds_standard
 from ..services.frames import preset_framework
 from . import data as demo
 
@@ -30,6 +33,8 @@ def seed_programme(run: DemoRun) -> Programme:
         )
         programme.full_clean()
         programme.save()
+    with translation.override("en"):  # the demo is written in English
+        event_kinds_standard(programme=programme)
     run.made["programme"] = programme
     return programme
 

@@ -1,65 +1,134 @@
 """Forms of the events pages. They check the shape of the input; the rules live in
 mentoring.services.events, whose ValidationErrors the views put back on these forms."""
 
+import json
+
 from django import forms
 from django.db.models import Q, QuerySet
-from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City
+from cities.timezones import time_zone_names
 
 from ..models import (
-    PAIRING_EVENT_KINDS,
-    PROGRAMME_EVENT_KINDS,
     Attendance,
     Event,
     EventKind,
+    EventScope,
     EventStatus,
     ExpertOrganisation,
     Pairing,
     Programme,
     Scheme,
 )
-from ..services.events import EDITABLE_FIELDS, RecommendationInput
+from ..selectors.events import usual_time_zone
+from ..services.events import DAY_ENDS, DAY_STARTS, RecommendationInput
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 class EventForm(forms.Form):
-    """What an event is: its kind, title, host, dates, place and agenda.
+    """What an event is: its kind, title, host, local days and times, place and agenda.
 
     A plain form rather than a ModelForm, so that the model's constraints are checked once, by
-    the service, with a message next to the field concerned.
+    the service, with a message next to the field concerned. The kinds offered are the
+    programme's own; the kind's usual length fills in a last day left empty (the service does
+    it; ``static/js/event-form.js`` shows it as you choose).
     """
+
+    kind = forms.ModelChoiceField(
+        label=_("Kind"), queryset=EventKind.objects.none(), to_field_name="code"
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    host_city = forms.ModelChoiceField(
+        label=_("Host city"),
+        queryset=City.objects.none(),
+        required=False,
+        help_text=_(
+            "Required for kinds a city hosts in person; the event's times are then in the host "
+            "city's zone."
+        ),
+    )
+    starts_on = forms.DateField(label=_("Starts on"), widget=DATE_INPUT)
+    start_time = forms.TimeField(
+        label=_("Starts at (local time)"),
+        widget=TIME_INPUT,
+        initial=DAY_STARTS,
+        required=False,
+        help_text=_("On the first day. Left empty: 09:00."),
+    )
+    ends_on = forms.DateField(
+        label=_("Ends on"),
+        widget=DATE_INPUT,
+        required=False,
+        help_text=_("Left empty, the event lasts its kind's usual number of days."),
+    )
+    end_time = forms.TimeField(
+        label=_("Ends at (local time)"),
+        widget=TIME_INPUT,
+        initial=DAY_ENDS,
+        required=False,
+        help_text=_("On the last day. Left empty: 17:00."),
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        help_text=_(
+            "The zone the times above are in, for an event no city hosts (a webinar). A hosted "
+            "event is in its host city's zone."
+        ),
+    )
+    venue = forms.CharField(
+        label=_("Venue"),
+        max_length=300,
+        required=False,
+        help_text=_("Where people meet, e.g. a city hall and its address."),
+    )
+    online_url = forms.URLField(
+        label=_("Online link"), required=False, help_text=_("For webinars and online sessions.")
+    )
+    agenda = forms.CharField(
+        label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
 
     def __init__(self, *args, programme: Programme, pairing: Pairing | None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields.update(
-            fields_for_model(
-                Event,
-                fields=EDITABLE_FIELDS,
-                widgets={
-                    "starts_on": DATE_INPUT,
-                    "ends_on": DATE_INPUT,
-                    "agenda": forms.Textarea(attrs={"rows": 6}),
-                },
-            )
+        excluded = EventScope.PROGRAMME if pairing else EventScope.PAIRING
+        kinds = programme.event_kinds.exclude(scope=excluded)
+        self.fields["kind"].queryset = kinds
+        # The usual lengths, for the script that fills in the last day as a kind is chosen.
+        self.fields["kind"].widget.attrs["data-usual-days"] = json.dumps(
+            {kind.code: kind.usual_days for kind in kinds}
         )
-        excluded = PROGRAMME_EVENT_KINDS if pairing else PAIRING_EVENT_KINDS
-        self.fields["kind"].choices = [
-            (value, label) for value, label in EventKind.choices if value not in excluded
-        ]
         if pairing is not None:
             hosts = City.objects.filter(pk__in=[pairing.mentor_id, pairing.implementing_id])
         else:
             hosts = City.objects.filter(participations__programme=programme)
         self.fields["host_city"].queryset = hosts
-        self.fields["venue"].help_text = _("Where people meet, e.g. a city hall and its address.")
-        self.fields["online_url"].help_text = _("For webinars and online sessions.")
+        self.fields["time_zone"].choices = [
+            ("", _("The host city's zone")),
+            *((name, name) for name in time_zone_names()),
+        ]
+        if not self.is_bound and "time_zone" not in self.initial:
+            self.initial["time_zone"] = usual_time_zone(programme)
 
     @classmethod
     def initial_for(cls, event: Event) -> dict:
-        return model_to_dict(event, fields=EDITABLE_FIELDS)
+        start, end = event.local_starts_at, event.local_ends_at
+        return {
+            "kind": event.kind.code,
+            "title": event.title,
+            "host_city": event.host_city_id,
+            "starts_on": start.date(),
+            "start_time": start.time(),
+            "ends_on": end.date(),
+            "end_time": end.time(),
+            "time_zone": event.time_zone,
+            "venue": event.venue,
+            "online_url": event.online_url,
+            "agenda": event.agenda,
+        }
 
 
 class EventStatusForm(forms.Form):
@@ -194,9 +263,7 @@ class EventFilterForm(forms.Form):
     pairing = forms.ModelChoiceField(
         label=_("Pairing"), queryset=None, required=False, empty_label=_("All pairings")
     )
-    kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("All kinds")), *EventKind.choices], required=False
-    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=[], required=False)
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Any status")), *EventStatus.choices], required=False
     )
@@ -228,6 +295,13 @@ class EventFilterForm(forms.Form):
     def __init__(self, *args, programmes: QuerySet, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
+        # Kinds are each programme's own; one choice per code, named as the first programme
+        # names it, so that a filter across programmes finds the same kind in each.
+        names: dict[str, str] = {}
+        kinds = EventKind.objects.filter(programme__in=programmes).order_by("name", "pk")
+        for code, name in kinds.values_list("code", "name"):
+            names.setdefault(code, name)
+        self.fields["kind"].choices = [("", _("All kinds")), *names.items()]
         self.fields["scheme"].queryset = Scheme.objects.filter(programme__in=programmes)
         self.fields["city"].queryset = City.objects.filter(
             participations__programme__in=programmes
@@ -257,5 +331,6 @@ class EventFilterForm(forms.Form):
         if data.get("starts_until"):
             events = events.filter(starts_on__lte=data["starts_until"])
         if data.get("ordering"):
-            events = events.order_by(data["ordering"], "starts_on", "pk")
+            field = {"kind": "kind__name"}.get(data["ordering"], data["ordering"])
+            events = events.order_by(field, "starts_on", "pk")
         return events

@@ -4,7 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from cities.models import City
 from config.slugs import SlugFromNameForm
 
-from ..models import Commitment, ExpertOrganisation, PairingStatus, Programme, Scheme
+from ..models import (
+    Commitment,
+    EventKind,
+    ExpertOrganisation,
+    PairingStatus,
+    Programme,
+    Scheme,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -99,6 +106,27 @@ class SchemeForm(forms.ModelForm):
 
     def validate_unique(self):
         # The (programme, code) constraint needs the programme, which is not a form field.
+        try:
+            self.instance.validate_constraints()
+        except forms.ValidationError as error:
+            self._update_errors(error)
+
+
+class EventKindForm(forms.ModelForm):
+    """One kind of event of a programme; the rules are checked by ``event_kind_save``."""
+
+    class Meta:
+        model = EventKind
+        fields = ["name", "code", "scope", "hosted", "host_side", "usual_days"]
+        widgets = {"scope": forms.RadioSelect}
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.programme = programme
+        self.fields["code"].required = False
+
+    def validate_unique(self):
+        # The (programme, name) and (programme, code) constraints need the programme.
         try:
             self.instance.validate_constraints()
         except forms.ValidationError as error:

@@ -1,11 +1,14 @@
 """Reads for events, scoped to what a person may see, with a fixed number of queries."""
 
+from collections import Counter
 from collections.abc import Collection
 
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import Role, User
 from accounts.selectors import scopes_of
+from cities.models import City
 from config.tokens import secret_hash
 
 from ..models import (
@@ -22,6 +25,7 @@ from .programmes import programmes_for
 
 EVENT_RELATED = (
     "programme",
+    "kind",
     "pairing__scheme",
     "pairing__mentor",
     "pairing__implementing",
@@ -38,7 +42,7 @@ def events_for(
     *,
     programme: Programme | None = None,
     pairing: Pairing | None = None,
-    kind: str | None = None,
+    kind: str | None = None,  # the code of a kind, in whichever programme
     status: str | None = None,
     concerning: bool = False,
 ) -> QuerySet:
@@ -56,7 +60,7 @@ def events_for(
     if pairing is not None:
         events = events.filter(pairing=pairing)
     if kind:
-        events = events.filter(kind=kind)
+        events = events.filter(kind__code=kind)
     if status:
         events = events.filter(status=status)
     return _with_related(events)
@@ -165,3 +169,16 @@ def upcoming_events(programme: Programme, *, limit: int = 6) -> list[Event]:
         programme=programme, status__in=[EventStatus.PLANNED, EventStatus.CONFIRMED]
     ).order_by("starts_on", "pk")
     return list(_with_related(events)[:limit])
+
+
+def usual_time_zone(programme: Programme) -> str:
+    """The zone of an event no city hosts, unless the coordinator chooses another: the zone most
+    of the programme's cities are in (the first by name on a tie), as most of the people who
+    attend are there; the server's zone for a programme without cities yet."""
+    zones = Counter(
+        City.objects.filter(participations__programme=programme)
+        .exclude(time_zone="")
+        .order_by("time_zone")
+        .values_list("time_zone", flat=True)
+    )
+    return zones.most_common(1)[0][0] if zones else settings.TIME_ZONE

@@ -2,13 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
 from accounts.selectors import memberships_of, scopes_of
 from cities.models import City
 
-from ..models import Participation, Programme, Scheme
+from ..models import EventKind, Participation, Programme, Scheme
 
 
 def schemes_facilitated_by(user: User) -> QuerySet:
@@ -100,3 +100,8 @@ def programme_context(user: User) -> ProgrammeContext:
 def current_programme(user: User) -> Programme | None:
     """The programme the person works in now (see ``programme_context``)."""
     return programme_context(user).current
+
+
+def event_kinds_of(programme: Programme) -> QuerySet:
+    """A programme's own kinds of event, each with how many events it has (``event_count``)."""
+    return EventKind.objects.filter(programme=programme).annotate(event_count=Count("events"))

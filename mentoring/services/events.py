@@ -6,9 +6,10 @@ the database constraints on the models hold the same rules once more.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TypedDict, Unpack
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -22,9 +23,6 @@ from config.tokens import new_secret
 
 from ..models import (
     EVENT_WORKFLOW,
-    HOSTED_EVENT_KINDS,
-    PAIRING_EVENT_KINDS,
-    PROGRAMME_EVENT_KINDS,
     Attendance,
     CalendarToken,
     Event,
@@ -32,11 +30,13 @@ from ..models import (
     EventReport,
     EventStatus,
     ExpertOrganisation,
+    HostSide,
     Pairing,
     Participation,
     Programme,
     Recommendation,
 )
+from ..selectors.events import usual_time_zone
 from ..selectors.programmes import programmes_for
 
 HALF_DAY = Decimal("0.5")
@@ -66,25 +66,83 @@ def _clean_and_raise(instance: models.Model, errors: Errors, **options) -> None:
 
 
 class EventFields(TypedDict, total=False):
-    kind: str
+    kind: EventKind
     title: str
     host_city: City | None
     starts_on: date
-    ends_on: date
+    start_time: time
+    ends_on: date | None
+    end_time: time
+    time_zone: str
     venue: str
     online_url: str
     agenda: str
 
 
 EDITABLE_FIELDS = tuple(EventFields.__annotations__)
+# Where an event is placed in time: local days and times in a zone, turned into moments.
+TIME_FIELDS = ("starts_on", "start_time", "ends_on", "end_time", "time_zone")
+DAY_STARTS, DAY_ENDS = time(9), time(17)
+
+
+def _zone_of(event: Event, chosen: str) -> str:
+    """A hosted event is in its host city's zone; the others in the zone chosen."""
+    if event.host_city is not None and (event.kind.hosted or not chosen):
+        return event.host_city.time_zone or chosen or usual_time_zone(event.programme)
+    return chosen or usual_time_zone(event.programme)
+
+
+def _place_in_time(
+    event: Event,
+    errors: Errors,
+    *,
+    starts_on: date,
+    start_time: time,
+    ends_on: date | None,
+    end_time: time,
+    time_zone: str,
+) -> None:
+    """Set the event's moments and zone from local days and times. Without a last day, the
+    event lasts its kind's usual number of days."""
+    if ends_on is None:
+        ends_on = starts_on + timedelta(days=event.kind.usual_days - 1)
+    event.time_zone = _zone_of(event, time_zone.strip())
+    try:
+        zone = ZoneInfo(event.time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        _add(errors, "time_zone", _("Choose a time zone from the list, e.g. Asia/Seoul."))
+        zone = ZoneInfo("UTC")
+    event.starts_at = datetime.combine(starts_on, start_time, tzinfo=zone)
+    event.ends_at = datetime.combine(ends_on, end_time, tzinfo=zone)
+    event.derive_dates()
+    if ends_on < starts_on:
+        _add(errors, "ends_on", _("The event cannot end before it starts."))
+    elif event.ends_at < event.starts_at:
+        _add(errors, "end_time", _("On a one-day event, the end comes after the start."))
+
+
+def _local_times(event: Event) -> dict:
+    start, end = event.local_starts_at, event.local_ends_at
+    return {
+        "starts_on": start.date(),
+        "start_time": start.time(),
+        "ends_on": end.date(),
+        "end_time": end.time(),
+        "time_zone": event.time_zone,
+    }
+
+
+def _refuse_kind_of_another_programme(event: Event) -> None:
+    """Each programme has its own kinds; the rules of another's do not apply here."""
+    if event.kind.programme_id != event.programme_id:
+        message = _("Choose one of the kinds of %(programme)s.") % {"programme": event.programme}
+        raise ValidationError({"kind": [message]})
 
 
 def _event_errors(event: Event) -> Errors:
     errors: Errors = {}
     programme, pairing, kind = event.programme, event.pairing, event.kind
-    kind_label = EventKind(kind).label if kind in EventKind.values else kind
-    if event.starts_on and event.ends_on and event.ends_on < event.starts_on:
-        _add(errors, "ends_on", _("The event cannot end before it starts."))
+    kind_label = kind.name
     if event.starts_on and not programme.starts_on <= event.starts_on <= programme.ends_on:
         _add(
             errors,
@@ -103,9 +161,9 @@ def _event_errors(event: Event) -> Errors:
         _add(errors, "venue", _("Give a venue, an online link, or both."))
     if pairing is not None and pairing.scheme.programme_id != programme.pk:
         _add(errors, "pairing", _("This pairing belongs to another programme."))
-    if kind in PAIRING_EVENT_KINDS and pairing is None:
+    if kind.for_pairing and pairing is None:
         _add(errors, "kind", _("A %(kind)s is held by a pairing.") % {"kind": kind_label.lower()})
-    if kind in PROGRAMME_EVENT_KINDS and pairing is not None:
+    if kind.for_programme and pairing is not None:
         _add(
             errors,
             "kind",
@@ -114,7 +172,7 @@ def _event_errors(event: Event) -> Errors:
         )
     host = event.host_city
     if host is None:
-        if kind in HOSTED_EVENT_KINDS:
+        if kind.hosted:
             _add(
                 errors,
                 "host_city",
@@ -122,17 +180,17 @@ def _event_errors(event: Event) -> Errors:
             )
         return errors
     if pairing is not None:
-        hosts: dict[str, tuple[City, str]] = {
-            EventKind.STUDY_VISIT: (
+        expected_hosts: dict[str, tuple[City, str]] = {
+            HostSide.MENTOR: (
                 pairing.mentor,
-                _("A study visit is hosted by the mentor city."),
+                _("A %(kind)s is hosted by the mentor city.") % {"kind": kind_label.lower()},
             ),
-            EventKind.MENTORING_VISIT: (
+            HostSide.IMPLEMENTING: (
                 pairing.implementing,
-                _("A mentoring visit is hosted by the implementing city."),
+                _("A %(kind)s is hosted by the implementing city.") % {"kind": kind_label.lower()},
             ),
         }
-        expected = hosts.get(kind)
+        expected = expected_hosts.get(kind.host_side if kind.hosted else HostSide.ANY)
         if expected and host.pk != expected[0].pk:
             _add(errors, "host_city", expected[1])
         elif host.pk not in (pairing.mentor_id, pairing.implementing_id):
@@ -150,10 +208,13 @@ def _event_errors(event: Event) -> Errors:
 def event_create(
     *,
     programme: Programme,
-    kind: str,
+    kind: EventKind,
     title: str,
     starts_on: date,
-    ends_on: date,
+    ends_on: date | None = None,
+    start_time: time | None = None,
+    end_time: time | None = None,
+    time_zone: str = "",
     pairing: Pairing | None = None,
     host_city: City | None = None,
     venue: str = "",
@@ -161,22 +222,34 @@ def event_create(
     agenda: str = "",
     by: User | None = None,
 ) -> Event:
-    """Plan an event; it starts as planned."""
+    """Plan an event; it starts as planned. Its days and times are local to its zone (the host
+    city's for a hosted kind); without a last day it lasts its kind's usual number of days,
+    from 09:00 on the first to 17:00 on the last unless other times are given."""
     event = Event(
         programme=programme,
         pairing=pairing,
         kind=kind,
         title=title.strip(),
         host_city=host_city,
-        starts_on=starts_on,
-        ends_on=ends_on,
         venue=venue.strip(),
         online_url=online_url.strip(),
         agenda=agenda.strip(),
         status=EventStatus.PLANNED,
         created_by=by,
     )
-    _clean_and_raise(event, _event_errors(event))
+    _refuse_kind_of_another_programme(event)
+    errors: Errors = {}
+    _place_in_time(
+        event,
+        errors,
+        starts_on=starts_on,
+        start_time=start_time or DAY_STARTS,
+        ends_on=ends_on,
+        end_time=end_time or DAY_ENDS,
+        time_zone=time_zone,
+    )
+    errors.update({k: errors.get(k, []) + v for k, v in _event_errors(event).items()})
+    _clean_and_raise(event, errors)
     with transaction.atomic():
         event.save()
     return event
@@ -186,6 +259,7 @@ def event_update(
     *, event: Event, expected_version: str | None = None, **fields: Unpack[EventFields]
 ) -> Event:
     """Change what a planned or confirmed event is; held and cancelled events are records.
+    Days and times not given stay as they were, local to the event's (possibly new) zone.
     Refused (``config.stale``) when the event changed since the page of ``expected_version``."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -198,9 +272,18 @@ def event_update(
             }
             raise ValidationError({"__all__": [message]})
         stale.check(current, expected_version)
+        times = _local_times(current)
         for name, value in fields.items():
-            setattr(event, name, value.strip() if isinstance(value, str) else value)
-        _clean_and_raise(event, _event_errors(event))
+            if name in TIME_FIELDS:
+                if value is not None or name == "ends_on":
+                    times[name] = value
+            else:
+                setattr(event, name, value.strip() if isinstance(value, str) else value)
+        _refuse_kind_of_another_programme(event)
+        errors: Errors = {}
+        _place_in_time(event, errors, **times)
+        errors.update({k: errors.get(k, []) + v for k, v in _event_errors(event).items()})
+        _clean_and_raise(event, errors)
         event.save()
     return event
 
@@ -213,7 +296,7 @@ def event_transition(*, event: Event, to: str, reason: str = "") -> Event:
         possible, refusal = EVENT_WORKFLOW.allowed(None, current, to)
         if not possible:
             _add(errors, "status", refusal)
-        elif to == EventStatus.HELD and current.starts_on > timezone.localdate():
+        elif to == EventStatus.HELD and current.starts_at > timezone.now():
             _add(errors, "status", _("An event can be marked as held once it has begun."))
         reason = reason.strip()
         if to == EventStatus.CANCELLED and not reason:

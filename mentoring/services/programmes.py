@@ -15,17 +15,19 @@ from config.slugs import settle_slug
 
 from ..models import ExpertOrganisation, Pairing, Participation, Programme, Scheme
 from ..permissions import can_create_organisation, can_edit_organisation
+from .event_kinds import event_kinds_standard
 from .frames import check_commitments
 
 
 def programme_create(*, programme: Programme, by: User) -> Programme:
-    """Save a new programme; the person who opens it becomes its coordinator and works in it
-    from now on (their current programme). Its slug is transliterated, or made from the name
-    when empty (config.slugs)."""
+    """Save a new programme with the standard event kinds; the person who opens it becomes its
+    coordinator and works in it from now on (their current programme). Its slug is
+    transliterated, or made from the name when empty (config.slugs)."""
     settle_slug(programme, fallback="programme")
     programme.full_clean()
     with transaction.atomic():
         programme.save()
+        event_kinds_standard(programme=programme)
         membership_grant(user=by, role=Role.COORDINATOR, programme=programme)
         by.current_programme = programme
         by.save(update_fields=["current_programme"])

@@ -12,14 +12,22 @@ from cities.models import City
 from config import stale
 from config.views import add_service_errors, get_visible_or_404, render_form
 
-from ..forms.programmes import ExpertOrganisationForm, ParticipationForm, ProgrammeForm, SchemeForm
-from ..models import ExpertOrganisation, Programme, Scheme
+from ..forms.programmes import (
+    EventKindForm,
+    ExpertOrganisationForm,
+    ParticipationForm,
+    ProgrammeForm,
+    SchemeForm,
+)
+from ..models import EventKind, ExpertOrganisation, Programme, Scheme
 from ..permissions import (
     can_create_organisation,
     can_create_programme,
     can_edit_organisation,
     can_manage_programme,
 )
+from ..selectors.programmes import event_kinds_of
+from ..services.event_kinds import event_kind_save
 from ..services.pairings import participation_add
 from ..services.programmes import (
     organisation_save,
@@ -100,6 +108,32 @@ def scheme_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpR
             return redirect(f"{programme.get_absolute_url()}#scheme-{scheme.code}")
     context = {"form": form, "programme": programme, "scheme": scheme}
     return render_form(request, "mentoring/scheme_form.html", context)
+
+
+@login_required
+def event_kind_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """The programme's own kinds of event, with how many events each has."""
+    programme = _managed_programme(request, slug)
+    context = {"programme": programme, "kinds": event_kinds_of(programme)}
+    return render(request, "mentoring/event_kind_list.html", context)
+
+
+@login_required
+def event_kind_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    programme = _managed_programme(request, slug)
+    kind = get_object_or_404(EventKind, pk=pk, programme=programme) if pk else None
+    form = EventKindForm(request.POST or None, instance=kind, programme=programme)
+    stale.track(form, kind)
+    if request.method == "POST" and form.is_valid():
+        try:
+            kind = event_kind_save(kind=form.instance, expected_version=stale.expected(form))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Event kind %(kind)s saved.") % {"kind": kind})
+            return redirect("mentoring:event_kinds", slug=programme.slug)
+    context = {"form": form, "programme": programme, "kind": kind}
+    return render_form(request, "mentoring/event_kind_form.html", context)
 
 
 @login_required

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from actionplans import services
 from actionplans.models import Action, ActionPlan, Section, Stage
 from actionplans.selectors import progress, visible_plans, with_progress_data
-from mentoring.models import Event, EventKind, EventReport, Recommendation
+from mentoring.models import EventReport, Recommendation, StandardEventKind
+from tests.mentoring.event_factories import EventFactory
 
 from .factories import build_plan_world, drafted_plan, fresh, plan_at
 
@@ -107,10 +108,10 @@ def test_actions_link_only_recommendations_of_the_pairings_own_visits(world):
     plan = drafted_plan(world)
 
     def recommendation(pairing):
-        event = Event.objects.create(
+        event = EventFactory(
             programme=pairing.scheme.programme,
             pairing=pairing,
-            kind=EventKind.STUDY_VISIT,
+            kind=StandardEventKind.STUDY_VISIT,
             title="Visit",
             starts_on=date(2017, 2, 1),
             ends_on=date(2017, 2, 3),

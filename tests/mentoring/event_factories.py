@@ -1,8 +1,9 @@
 """Factories for events and attendance, and a small programme with one person per role."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import factory
 from django.contrib.auth.models import AnonymousUser
@@ -18,6 +19,7 @@ from mentoring.models import (
     Pairing,
     Programme,
     Scheme,
+    StandardEventKind,
 )
 from mentoring.services import participation_add
 from tests.accounts.factories import UserFactory
@@ -25,19 +27,40 @@ from tests.cities.factories import CityFactory
 from tests.mentoring.factories import PairingFactory, ProgrammeFactory, SchemeFactory
 
 
+def kind_of(programme: Programme, code: str) -> EventKind:
+    """The programme's own kind of a standard code."""
+    return EventKind.objects.get(programme=programme, code=code)
+
+
+def local_moment(day: date, at: time, zone: str) -> datetime:
+    return datetime.combine(day, at, tzinfo=ZoneInfo(zone))
+
+
 class EventFactory(factory.django.DjangoModelFactory):
-    """A planned programme-wide webinar inside ProgrammeFactory's dates."""
+    """A planned programme-wide webinar inside ProgrammeFactory's dates, 09:00 on its first day
+    to 17:00 on its last in its host city's zone (Brussels' without one). ``kind`` may be given
+    as a standard code: it is the programme's kind of that code."""
 
     class Meta:
         model = Event
 
     programme = factory.SubFactory(ProgrammeFactory)
-    kind = EventKind.WEBINAR
+    kind = StandardEventKind.WEBINAR
     title = factory.Sequence(lambda n: f"Event {n}")
     starts_on = date(2017, 3, 1)
     ends_on = date(2017, 3, 3)
     venue = "City hall"
     status = EventStatus.PLANNED
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        if isinstance(kwargs["kind"], str):
+            kwargs["kind"] = kind_of(kwargs["programme"], kwargs["kind"])
+        host = kwargs.get("host_city")
+        zone = kwargs.setdefault("time_zone", (host.time_zone if host else "") or "Europe/Brussels")
+        kwargs.setdefault("starts_at", local_moment(kwargs["starts_on"], time(9), zone))
+        kwargs.setdefault("ends_at", local_moment(kwargs["ends_on"], time(17), zone))
+        return kwargs
 
 
 class PairingEventFactory(EventFactory):
@@ -47,7 +70,7 @@ class PairingEventFactory(EventFactory):
         PairingFactory,
         scheme=factory.SubFactory(SchemeFactory, programme=factory.SelfAttribute("...programme")),
     )
-    kind = EventKind.MENTORING_VISIT
+    kind = StandardEventKind.MENTORING_VISIT
     host_city = factory.SelfAttribute("pairing.implementing")
 
 
@@ -121,7 +144,7 @@ def build_world() -> World:
     planned = PairingEventFactory(
         programme=programme,
         pairing=pairing,
-        kind=EventKind.STUDY_VISIT,
+        kind=StandardEventKind.STUDY_VISIT,
         host_city=pairing.mentor,
         title="Study visit",
         starts_on=date(2017, 4, 4),
@@ -129,7 +152,7 @@ def build_world() -> World:
     )
     meeting = EventFactory(
         programme=programme,
-        kind=EventKind.LAUNCH_MEETING,
+        kind=StandardEventKind.LAUNCH_MEETING,
         title="Launch meeting",
         venue="Brussels",
         starts_on=date(2016, 11, 17),

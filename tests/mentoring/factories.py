@@ -11,12 +11,14 @@ from mentoring.models import (
     Programme,
     Scheme,
 )
+from mentoring.services.event_kinds import event_kinds_standard
 from tests.cities.factories import CityFactory
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Programme
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Programme {n}")
     slug = factory.Sequence(lambda n: f"programme-{n}")
@@ -26,6 +28,13 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     budget = Decimal("650000.00")
     co_financing_rate = Decimal("0.1000")
     staff_days_allowance = 30
+
+    # A programme starts with the standard event kinds, as programme_create gives them.
+    kinds = factory.PostGeneration(
+        lambda programme, create, extracted, **kwargs: (
+            event_kinds_standard(programme=programme) if create else None
+        )
+    )
 
 
 class ExpertOrganisationFactory(factory.django.DjangoModelFactory):

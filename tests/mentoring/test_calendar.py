@@ -3,7 +3,8 @@
 import hashlib
 import importlib
 import re
-from datetime import date
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -12,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mentoring.models import CalendarToken, Event, EventKind, EventStatus
+from mentoring.models import CalendarToken, Event, EventStatus, StandardEventKind
 from mentoring.services.events import calendar_token_regenerate, event_transition
 from tests.mentoring.event_factories import EventFactory, PairingEventFactory, World, build_world
 from tests.mentoring.factories import PairingFactory
@@ -57,10 +58,11 @@ def test_an_event_as_calendar_apps_see_it(client, world, token, settings):
     item = fetch(client, person_feed(token))["Mentoring visit"]
     assert str(item["UID"]) == f"event-{world.held.pk}@tandem.example.org"
     assert str(item["URL"]) == f"https://tandem.example.org/events/{world.held.pk}/"
-    # Whole days: DTSTART is the first day, DTEND the day after the last (exclusive).
-    assert item.decoded("DTSTART") == date(2017, 10, 10)
-    assert item.decoded("DTEND") == date(2017, 10, 13)
-    assert item["DTSTART"].params["VALUE"] == "DATE"
+    # From 09:00 on the first day to 17:00 on the last, in the event's zone, named by TZID.
+    zone = world.held.time_zone
+    assert item.decoded("DTSTART") == datetime(2017, 10, 10, 9, tzinfo=ZoneInfo(zone))
+    assert item.decoded("DTEND") == datetime(2017, 10, 12, 17, tzinfo=ZoneInfo(zone))
+    assert (item["DTSTART"].params["TZID"], item["DTEND"].params["TZID"]) == (zone, zone)
     assert str(item["STATUS"]) == "CONFIRMED"
     assert "Day 1: talks" in str(item["DESCRIPTION"])
     assert f"https://tandem.example.org/events/{world.held.pk}/" in str(item["DESCRIPTION"])
@@ -203,6 +205,8 @@ def test_feed_query_count_does_not_grow_with_events(client, world, token):
     for _ in range(5):
         pairing = PairingFactory(scheme=world.scheme)
         PairingEventFactory(programme=world.programme, pairing=pairing)
-        EventFactory(programme=world.programme, kind=EventKind.CONFERENCE, host_city=pairing.mentor)
+        EventFactory(
+            programme=world.programme, kind=StandardEventKind.CONFERENCE, host_city=pairing.mentor
+        )
     assert [count(url) for url in urls] == small
     assert len(fetch(client, urls[0])) == 3 + 10

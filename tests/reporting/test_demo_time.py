@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db.models import Count, Sum
 
 from accounts.models import Membership, Role
-from mentoring.models import Event, EventKind, EventStatus
+from mentoring.models import Event, EventStatus, StandardEventKind
 from reporting import services
 from reporting.costs import EU_FIGURES, cents, rate_for, staff_cost
 from reporting.models import (
@@ -144,10 +144,11 @@ def test_every_city_records_a_plausible_share_of_its_allowance(demo):
 
 
 def test_entries_follow_the_events(demo):
-    launch = Event.objects.get(programme=demo, kind=EventKind.LAUNCH_MEETING)
+    launch = Event.objects.get(programme=demo, kind__code=StandardEventKind.LAUNCH_MEETING)
     assert launch.time_entries.values("person").distinct().count() == 16
     for visit in Event.objects.filter(
-        programme=demo, kind__in=(EventKind.STUDY_VISIT, EventKind.MENTORING_VISIT)
+        programme=demo,
+        kind__code__in=(StandardEventKind.STUDY_VISIT, StandardEventKind.MENTORING_VISIT),
     ).select_related("pairing"):
         people = set(visit.time_entries.values_list("city__name", flat=True))
         if visit.status == EventStatus.CANCELLED:
