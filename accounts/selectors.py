@@ -91,6 +91,19 @@ class Scopes:
         )
 
 
+def programmes_named_by_memberships(user: User) -> list:
+    """The programme objects the person's memberships name, directly (coordinator, partner) or
+    through their scheme (expert), as loaded with the memberships: no query. Cities' programmes
+    are not here (accounts knows no participations): ask ``scopes_of(user).city_ids()``."""
+    found = {}
+    for membership in memberships_of(user):
+        if membership.programme is not None:
+            found[membership.programme.pk] = membership.programme
+        elif membership.scheme is not None:
+            found[membership.scheme.programme_id] = membership.scheme.programme
+    return list(found.values())
+
+
 def _union(mapping: dict[str, frozenset[int]], roles: tuple[str, ...]) -> frozenset[int]:
     return frozenset().union(*(mapping.get(role, frozenset()) for role in roles))
 

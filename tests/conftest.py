@@ -1,5 +1,6 @@
 import pytest
 from django.test.utils import override_settings
+from django.utils import translation
 
 from accounts.models import User
 from mentoring.models import Programme
@@ -13,6 +14,16 @@ def _media_root(tmp_path_factory):
     folder, or share it with a worker process, still set one of their own.)"""
     with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language. A request through the test client leaves its
+    language active in the thread (LocaleMiddleware does not deactivate it), so a test after a
+    German page would otherwise run, and seed the demo, in German."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

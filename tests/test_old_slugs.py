@@ -16,18 +16,27 @@ from cities.models import City, CityOldSlug
 from cities.services import city_save
 from mentoring.models import Programme, ProgrammeOldSlug
 from mentoring.services.events import calendar_token_regenerate
+from mentoring.services.frames import framework_from_preset
 from mentoring.services.programmes import programme_update
 from reporting.services import exchange_rate_save
 from tests.accounts.factories import UserFactory
 from tests.cities.factories import CityFactory
 from tests.mentoring.factories import ParticipationFactory, ProgrammeFactory, SchemeFactory
 from tests.test_endpoint_matrix import url_patterns
+from toolkits.models import TargetGroup
+from toolkits.services.target_groups import target_group_save
 
 pytestmark = pytest.mark.django_db
 
 # URL name -> (the kwarg holding the slug, what it names, the other kwargs from the world)
 SLUG_URLS = {
     "portal:programme": ("slug", "programme", {}),
+    "portal:frame": ("slug", "programme", {}),
+    "portal:framework_create": ("slug", "programme", {}),
+    "portal:commitment_create": ("slug", "programme", {}),
+    "portal:commitment_edit": ("slug", "programme", {"pk": "commitment"}),
+    "portal:target_group_create": ("slug", "programme", {}),
+    "portal:target_group_edit": ("slug", "programme", {"pk": "target_group"}),
     "mentoring:programme_edit": ("slug", "programme", {}),
     "mentoring:scheme_create": ("slug", "programme", {}),
     "mentoring:scheme_edit": ("slug", "programme", {"pk": "scheme"}),
@@ -100,6 +109,8 @@ def world():
         source="Test",
         by=person,
     )
+    framework = framework_from_preset(key="sdgs", programme=programme, by=person)
+    group = target_group_save(group=TargetGroup(programme=programme, name="Residents"), by=person)
     return {
         "programme": programme,
         "city": city,
@@ -107,6 +118,8 @@ def world():
         "person": person,
         "t": token,
         "exchange_rate": exchange,
+        "commitment": framework.commitments.order_by("pk").first(),
+        "target_group": group,
     }
 
 
@@ -118,6 +131,8 @@ def address(name: str, world, slug: str) -> str:
         "token": world["t"],
         "event_kind": world["programme"].event_kinds.order_by("pk").first().pk,
         "exchange_rate": world["exchange_rate"].pk,
+        "commitment": world["commitment"].pk,
+        "target_group": world["target_group"].pk,
     }
     kwargs = {key: values.get(value, value) for key, value in others.items()}
     return reverse(name, kwargs={**kwargs, kwarg: slug})

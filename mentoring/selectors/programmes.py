@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
-from accounts.selectors import memberships_of, scopes_of
+from accounts.selectors import programmes_named_by_memberships, scopes_of
 from cities.models import City
 
 from ..models import EventKind, Participation, Programme, Scheme
@@ -63,16 +63,8 @@ def programme_context(user: User) -> ProgrammeContext:
         return cached
     if not user.is_authenticated:
         return ProgrammeContext(programmes=(), current=None, city_ids=frozenset())
-    found: dict[int, Programme] = {}
-    city_ids: set[int] = set()
-    for membership in memberships_of(user):
-        # The scope the role needs is always there (membership_role_has_its_scope).
-        if membership.programme is not None:
-            found[membership.programme.pk] = membership.programme
-        elif membership.scheme is not None:
-            found[membership.scheme.programme_id] = membership.scheme.programme
-        elif membership.city_id is not None:
-            city_ids.add(membership.city_id)
+    found: dict[int, Programme] = {p.pk: p for p in programmes_named_by_memberships(user)}
+    city_ids = scopes_of(user).city_ids()
     cities_by_programme: dict[int, set[int]] = {}
     if city_ids:
         for participation in Participation.objects.filter(city__in=city_ids).select_related(
