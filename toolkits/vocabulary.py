@@ -5,11 +5,12 @@ data in the reader's language rather than from hand-made lists."""
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
-from babel.core import get_global
-from babel.numbers import get_currency_name, is_currency, list_currencies
+from babel.numbers import get_currency_name, list_currencies
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from documents.money import current_currencies
 
 
 def _locale() -> Locale:
@@ -25,17 +26,10 @@ def language_codes() -> frozenset[str]:
     return frozenset(code for code in Locale("en").languages if len(code) == 2 and code.isalpha())
 
 
-@cache
 def currency_codes() -> frozenset[str]:
-    """Every ISO 4217 currency some country uses today as legal tender (no withdrawn ones such
-    as DEM, which ``known_currency_codes`` still accepts for stored budgets)."""
-    current = {
-        entry[0]
-        for entries in get_global("territory_currencies").values()
-        for entry in entries
-        if entry[2] is None and entry[3]  # no end date, legal tender
-    }
-    return frozenset(code for code in current if is_currency(code))
+    """Every ISO 4217 currency some country uses today as legal tender: the portal's one list
+    (``documents.money.current_currencies``), so a practice offers what a programme offers."""
+    return frozenset(current_currencies())
 
 
 @cache
