@@ -5,9 +5,10 @@ own script, a six-day study visit in Seoul's time; an officer in Seoul records t
 Korean and Chinese text have every glyph.
 
 One test on purpose: each step needs what the clicks before it made. It takes about 35 seconds
-on a shared two-core machine: some forty page loads and form posts in Chromium, two sign-ins a
-role, two PDFs rendered with the Noto CJK fonts (large to subset) and poppler reading them back.
-No step waits for a timer; every wait is for a heading, a message or a download.
+on a shared two-core machine: some forty page loads and form posts in Chromium, three sign-ins
+(coordinator, officer, supervisor), two PDFs rendered with the Noto CJK fonts (large to
+subset) and poppler reading them back. No step waits for a timer; every wait is for a heading,
+a message or a download.
 
 The practices and the toolkit are made through services (writing them by clicking would double
 the test and prove nothing issue 15 asks); only their PDF is downloaded by clicking.
