@@ -30,8 +30,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet-logins", action="store_true", help="Do not list the logins.")
+        offered = set()
         for step in _demo_steps():
-            if step.without:
+            if step.without and step.without not in offered:  # several steps may share one
+                offered.add(step.without)
                 parser.add_argument(
                     f"--without-{step.without}", action="store_true", help=step.help
                 )
