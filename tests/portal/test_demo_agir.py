@@ -9,6 +9,8 @@ from django.core.management import call_command
 from accounts.models import Membership, Role, User
 from cities.models import City
 from mentoring.models import Event, EventKind, EventStatus, Pairing, Programme, StandardEventKind
+from reporting.models import ExchangeRate, MonthStatus, StaffRate, TimesheetMonth
+from tests.demo_copy import seed_demo
 from tests.portal.test_seed_demo import snapshot
 from toolkits.models import GoodPractice, PracticeStatus, TargetGroup, Toolkit
 
@@ -135,3 +137,25 @@ def test_seeding_twice_changes_nothing(demo_agir):
 def test_without_second_programme_leaves_it_out(demo):
     assert not Programme.objects.filter(slug="icp-agir").exists()
     assert not City.objects.filter(name="서울").exists()
+
+
+def test_staff_time_in_rand_and_won_is_priced_in_euros(db):
+    seed_demo()  # everything, staff time included (tests/demo_copy.py)
+    programme = Programme.objects.get(slug="icp-agir")
+    first, last = programme.starts_on, programme.ends_on
+    sheets = TimesheetMonth.objects.filter(programme=programme)
+    approved = sheets.filter(status=MonthStatus.APPROVED)
+    assert {sheet.costs_currency for sheet in approved} == {"ZAR", "KRW"}
+    for sheet in approved:
+        assert (
+            sheet.exchange_rate
+            == ExchangeRate.objects.get(
+                programme=programme, currency=sheet.costs_currency, month=sheet.month
+            ).rate
+        )
+        assert first <= sheet.approved_at.date() <= last
+    assert sheets.exclude(status=MonthStatus.APPROVED).exists()
+    assert (
+        StaffRate.objects.get(person__email="officer.cape-town@example.org", year=2022).currency
+        == "ZAR"
+    )
