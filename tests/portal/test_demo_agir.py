@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from django.core.management import call_command
 
 from accounts.models import Membership, Role, User
+from actionplans.models import ActionPlan, Stage
 from cities.models import City
 from mentoring.models import Event, EventKind, EventStatus, Pairing, Programme, StandardEventKind
 from reporting.models import ExchangeRate, MonthStatus, StaffRate, TimesheetMonth
@@ -159,3 +160,10 @@ def test_staff_time_in_rand_and_won_is_priced_in_euros(db):
         StaffRate.objects.get(person__email="officer.cape-town@example.org", year=2022).currency
         == "ZAR"
     )
+
+
+def test_a_cooperation_plan_approved_inside_the_programme(demo_agir):
+    plan = ActionPlan.objects.get(pairing__scheme__programme=demo_agir)
+    assert plan.pairing.implementing.name == "Cape Town"
+    assert plan.stage == Stage.APPROVED
+    assert demo_agir.starts_on <= plan.updated_at.date() <= demo_agir.ends_on
