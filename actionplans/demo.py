@@ -27,6 +27,8 @@ from mentoring.demo import data as mentoring_demo
 from mentoring.models import Commitment, Pairing, Programme, Recommendation
 
 from . import services
+from .demo_agir import DATES as AGIR_DATES
+from .demo_agir import seed_agir_plans
 from .models import ActionPlan, Indicator, PlanComment, PlanVersion, Section, Stage, Transition
 
 D = Decimal
@@ -618,7 +620,9 @@ def _seed_plan(pairing: Pairing, data: dict) -> ActionPlan:
         mentoring_demo.EXPERT_EMAIL if pairing.scheme.code == "A" else mentor
     )  # the demo expert facilitates scheme A
     stage = data["stage"]
-    days = {step: date(*day) for step, day in DATES[pairing.implementing.name].items()}
+    days = {
+        step: date(*day) for step, day in (DATES | AGIR_DATES)[pairing.implementing.name].items()
+    }
 
     def on(step: str, *, later: int = 0, hour: int = 10):
         """The block in which the step is taken, dated ``later`` days after its day."""
@@ -738,5 +742,15 @@ register(
         lambda run: seed_demo_plans(run.made["programme"]),
         without="plans",
         help="Leave out the demo action plans.",
+    )
+)
+
+register(
+    DemoStep(
+        "agir-plans",
+        180,
+        seed_agir_plans,
+        without="second-programme",
+        help="Leave out the second demo programme, ICP AGIR.",
     )
 )

@@ -29,6 +29,7 @@ from cities.models import City
 from mentoring.models import Event, EventStatus, Pairing, Programme, StandardEventKind
 
 from . import services
+from .demo_agir import seed_agir_time
 from .models import Activity, StaffRate, TimeEntry, TimesheetLog, TimesheetMonth
 
 # city: annual personnel costs 2016, 2017, 2018 (EUR, gross salary and employer's
@@ -478,5 +479,15 @@ register(
         lambda run: seed_demo_time(run.made["programme"]),
         without="staff-time",
         help="Leave out the demo time entries, timesheets and rates (quicker; most tests).",
+    )
+)
+
+register(
+    DemoStep(
+        "agir-staff-time",
+        175,
+        seed_agir_time,
+        without="second-programme",
+        help="Leave out the second demo programme, ICP AGIR.",
     )
 )

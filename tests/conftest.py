@@ -47,23 +47,30 @@ def _reference_rows(request):
 @pytest.fixture
 def demo(db) -> Programme:
     """The CITIES-GROW demo programme with its demo people, without the demo staff time and
-    action plans (the fixtures below add them). Seeded once per test process, then copied
-    (tests/demo_copy.py)."""
-    seed_demo(without_staff_time=True, without_plans=True)
+    action plans (the fixtures below add them) and without the second programme, ICP AGIR
+    (``demo_agir``). Seeded once per test process, then copied (tests/demo_copy.py)."""
+    seed_demo(without_staff_time=True, without_plans=True, without_second_programme=True)
     return Programme.objects.get(slug="cities-grow")
 
 
 @pytest.fixture
 def demo_with_plans(db) -> Programme:
     """The demo with its eight action plans, one at each stage."""
-    seed_demo(without_staff_time=True)
+    seed_demo(without_staff_time=True, without_second_programme=True)
     return Programme.objects.get(slug="cities-grow")
+
+
+@pytest.fixture
+def demo_agir(db) -> Programme:
+    """Both demo programmes, without staff time and action plans: returns ICP AGIR."""
+    seed_demo(without_staff_time=True, without_plans=True)
+    return Programme.objects.get(slug="icp-agir")
 
 
 @pytest.fixture
 def demo_with_staff_time(db) -> Programme:
     """The whole demo, with time entries, signed months and rates."""
-    seed_demo()
+    seed_demo(without_second_programme=True)
     return Programme.objects.get(slug="cities-grow")
 
 

@@ -294,7 +294,9 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("media")
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
         with transaction.atomic():
-            seed_demo()  # seeded once per test process, then copied: tests/demo_copy.py
+            seed_demo(
+                without_second_programme=True
+            )  # seeded once per test process, then copied: tests/demo_copy.py
             yield World()
             transaction.set_rollback(True)
 

@@ -39,6 +39,7 @@ from config.slugs import slug_from
 from mentoring.models import Commitment, Programme, Scheme
 
 from . import services
+from .demo_agir import seed_agir_toolkits
 from .models import GoodPractice, PracticeReview, PracticeStatus, TargetGroup, Toolkit
 
 
@@ -1766,5 +1767,15 @@ register(
         ),
         without="toolkits",
         help="Leave out the demo good practices and toolkits.",
+    )
+)
+
+register(
+    DemoStep(
+        "agir-toolkits",
+        170,
+        seed_agir_toolkits,
+        without="second-programme",
+        help="Leave out the second demo programme, ICP AGIR.",
     )
 )

@@ -127,13 +127,22 @@ def _officer(city: City) -> User | None:
     return _user(f"officer.{city.slug}@example.org")
 
 
-def _create(programme: Programme, title: str, status: str, *, kind: str, **fields) -> Event | None:
+def _create(
+    programme: Programme,
+    title: str,
+    status: str,
+    *,
+    kind: str,
+    coordinator_email: str = demo.COORDINATOR_EMAIL,
+    **fields,
+) -> Event | None:
     """The event, of the programme's kind with the code given, moved along to its status on the
     days it would have been, or None if the demo already has it: planned eight weeks ahead,
-    confirmed three weeks ahead, held on its last day, or cancelled two weeks ahead."""
+    confirmed three weeks ahead, held on its last day, or cancelled two weeks ahead. The
+    programme's coordinator plans it."""
     if Event.objects.filter(programme=programme, title=title).exists():
         return None
-    coordinator = _user(demo.COORDINATOR_EMAIL)
+    coordinator = _user(coordinator_email)
     of_programme = EventKind.objects.get(programme=programme, code=kind)
     starts_on, ends_on = fields["starts_on"], fields["ends_on"]
     planned = max(programme.starts_on, starts_on - timedelta(weeks=8))

@@ -24,7 +24,7 @@ def test_each_count_on_the_erasure_pages_has_one_row():
         assert positions == sorted(set(positions))
 
 
-def test_the_demo_steps_run_in_order_and_three_may_be_left_out():
+def test_the_demo_steps_run_in_order_and_four_parts_may_be_left_out():
     autodiscover_modules("demo")
     steps = demo.steps()
     assert [step.name for step in steps] == [
@@ -37,11 +37,26 @@ def test_the_demo_steps_run_in_order_and_three_may_be_left_out():
         "toolkits",
         "staff-time",
         "plans",
+        "agir-programme",
+        "agir-schemes",
+        "agir-cities",
+        "agir-pairings",
+        "agir-people",
+        "agir-events",
+        "agir-toolkits",
+        "agir-staff-time",
+        "agir-plans",
     ]
-    assert [step.without for step in steps if step.without] == ["toolkits", "staff-time", "plans"]
+    assert [step.without for step in steps if step.without] == [
+        "toolkits",
+        "staff-time",
+        "plans",
+        *["second-programme"] * 9,
+    ]
 
 
 def test_seed_demo_offers_a_without_option_per_step_that_may_be_left_out():
     help_text = load_command_class("portal", "seed_demo").create_parser("manage.py", "seed_demo")
-    for option in ("--without-toolkits", "--without-staff-time", "--without-plans"):
+    options = ("--without-toolkits", "--without-staff-time", "--without-plans")
+    for option in (*options, "--without-second-programme"):
         assert option in help_text.format_help()

@@ -90,13 +90,19 @@ def test_plans_being_carried_out_have_measurements_and_progress(demo):
 
 def test_seeding_twice_adds_nothing(demo):
     before = counts()
-    call_command("seed_demo", verbosity=0, without_staff_time=True)
+    call_command("seed_demo", without_second_programme=True, verbosity=0, without_staff_time=True)
     assert seed_demo_plans(demo) == 0
     assert counts() == before
 
 
 def test_seed_demo_can_leave_the_plans_out(db):
-    call_command("seed_demo", verbosity=0, without_staff_time=True, without_plans=True)
+    call_command(
+        "seed_demo",
+        without_second_programme=True,
+        verbosity=0,
+        without_staff_time=True,
+        without_plans=True,
+    )
     assert not ActionPlan.objects.exists()
 
 

@@ -188,5 +188,5 @@ def test_seeding_again_moves_no_stamp(demo):
         }
 
     before = stamps()
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", without_second_programme=True, verbosity=0)
     assert stamps() == before

@@ -102,7 +102,7 @@ def test_every_city_has_an_officer_and_a_supervisor(demo):
 
 def test_seed_demo_twice_changes_nothing(demo):
     before = snapshot()
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", without_second_programme=True, verbosity=0)
     assert snapshot() == before
 
 
@@ -110,7 +110,7 @@ def test_seed_demo_keeps_what_people_changed(demo, settings):
     officer = User.objects.get(email="officer.riga@example.org")
     officer.set_password("a new and private passphrase")
     officer.save()
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", without_second_programme=True, verbosity=0)
     assert authenticate(email=officer.email, password="a new and private passphrase")
     assert not authenticate(email=officer.email, password=settings.DEMO_PASSWORD)
 

@@ -198,13 +198,19 @@ def test_seeding_renders_no_pdf(demo):
 def test_seeding_twice_adds_nothing(demo):
     before = counts()
     slugs = set(GoodPractice.objects.values_list("slug", flat=True))
-    call_command("seed_demo", verbosity=0, without_staff_time=True)
+    call_command("seed_demo", without_second_programme=True, verbosity=0, without_staff_time=True)
     assert counts() == before
     assert set(GoodPractice.objects.values_list("slug", flat=True)) == slugs
 
 
 def test_without_toolkits_adds_none(db):
-    call_command("seed_demo", verbosity=0, without_staff_time=True, without_toolkits=True)
+    call_command(
+        "seed_demo",
+        without_second_programme=True,
+        verbosity=0,
+        without_staff_time=True,
+        without_toolkits=True,
+    )
     assert not GoodPractice.objects.exists()
     assert not Toolkit.objects.exists()
     assert City.objects.count() == 16
@@ -212,7 +218,7 @@ def test_without_toolkits_adds_none(db):
 
 
 def test_the_extra_logins_are_not_printed(db, capsys):
-    call_command("seed_demo", verbosity=1, without_staff_time=True)
+    call_command("seed_demo", without_second_programme=True, verbosity=1, without_staff_time=True)
     out = capsys.readouterr().out
     assert "officer.gdansk@example.org" in out
     assert "demo.tandem.eu" not in out
@@ -220,7 +226,13 @@ def test_the_extra_logins_are_not_printed(db, capsys):
 
 @pytest.fixture
 def seeded_without_toolkits(db) -> tuple:
-    call_command("seed_demo", verbosity=0, without_staff_time=True, without_toolkits=True)
+    call_command(
+        "seed_demo",
+        without_second_programme=True,
+        verbosity=0,
+        without_staff_time=True,
+        without_toolkits=True,
+    )
     programme = Programme.objects.get(slug="cities-grow")
     schemes = {scheme.code: scheme for scheme in programme.schemes.all()}
     return programme, schemes

@@ -1,4 +1,5 @@
-"""Load the CITIES-GROW demo programme and its demo people. Running it again changes nothing.
+"""Load the demo programmes (CITIES-GROW, then ICP AGIR) and their demo people. Running it again
+changes nothing.
 
 The steps are registered by each app's ``demo`` module (``accounts.demo.register``); this command
 finds them, offers a ``--without-...`` option for each step that may be left out, and runs them
@@ -26,12 +27,14 @@ def _option(step: DemoStep) -> str:
 
 
 class Command(BaseCommand):
-    help = "Load the CITIES-GROW demo programme, its cities, pairings and demo logins."
+    help = "Load the demo programmes (CITIES-GROW, ICP AGIR), their cities, pairings and logins."
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet-logins", action="store_true", help="Do not list the logins.")
+        offered = set()
         for step in _demo_steps():
-            if step.without:
+            if step.without and step.without not in offered:  # several steps may share one
+                offered.add(step.without)
                 parser.add_argument(
                     f"--without-{step.without}", action="store_true", help=step.help
                 )
