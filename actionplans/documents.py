@@ -83,6 +83,7 @@ def version_context(version: PlanVersion) -> dict:
         "pairing": {
             "programme": pairing.scheme.programme.name,
             "network": pairing.scheme.programme.network,
+            "currency": pairing.scheme.programme.currency,
             "scheme_code": pairing.scheme.code,
             "scheme_theme": pairing.scheme.theme,
             "mentor": pairing.mentor.name,

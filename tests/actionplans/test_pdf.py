@@ -269,3 +269,21 @@ def test_a_plan_in_korean_and_chinese_prints_with_its_glyphs(
     with pdf.pdf.file.open("rb") as stored:
         assert_every_glyph_drawn(stored.read(), "서울 공공조달 개방", "臺北採購指南")
     assert pdf.pdf.filename.isascii()
+
+
+def test_costs_are_in_the_programmes_currency_on_the_page_and_in_the_pdf(
+    client, world, version, django_capture_on_commit_callbacks
+):
+    """Issue 15: a plan of a programme kept in rand says so, not euros."""
+    programme = version.plan.pairing.scheme.programme
+    type(programme).objects.filter(pk=programme.pk).update(currency="ZAR")
+    text = text_of(read(build(version, world.author, django_capture_on_commit_callbacks)))
+    assert "Cost (ZAR)" in text
+    assert "12,000.00" in text
+    assert "(EUR)" not in text
+    client.force_login(world.author)
+    page = client.get(reverse("actionplans:plan", kwargs={"pk": version.plan.pk}))
+    html = page.content.decode()
+    assert "ZAR" in html
+    assert "12,000.00" in html
+    assert "€" not in html
