@@ -69,7 +69,7 @@ PRACTICES = [
         "key": "kaohsiung-port-materials",
         "scheme": "CE",
         "city": "高雄",
-        "language": "zh",
+        "language": "zh-Hant",
         "title": "港區建材再利用：高雄的循環工地",
         "summary": (
             "高雄市在公共工程中再利用拆除工地的建材，例如磚塊、鋼材與混凝土骨材，"

@@ -119,7 +119,7 @@ class GoodPractice(models.Model):
     )
     language = models.CharField(
         _("language"),
-        max_length=2,
+        max_length=10,
         default="en",
         validators=[validate_language],
         help_text=_("The language the practice is written in."),
@@ -271,7 +271,7 @@ class Toolkit(models.Model):
     introduction = models.TextField(_("introduction"), blank=True)
     language = models.CharField(
         _("language"),
-        max_length=2,
+        max_length=10,
         default="en",
         validators=[validate_language],
         help_text=_("The language the introduction and success factors are written in."),

@@ -20,10 +20,17 @@ def _locale() -> Locale:
         return Locale("en")
 
 
+# Languages written in more than one script, where the script decides how a text is drawn (a
+# Traditional Chinese text needs the Traditional glyph forms): BCP 47 tags with the script.
+WITH_SCRIPT = ("zh-Hans", "zh-Hant", "sr-Latn")
+
+
 @cache
 def language_codes() -> frozenset[str]:
-    """Every two-letter (ISO 639-1) language code CLDR names."""
-    return frozenset(code for code in Locale("en").languages if len(code) == 2 and code.isalpha())
+    """Every two-letter (ISO 639-1) language code CLDR names, and the script variants of
+    ``WITH_SCRIPT`` (BCP 47, as the pages' ``lang`` attributes take them)."""
+    two = {code for code in Locale("en").languages if len(code) == 2 and code.isalpha()}
+    return frozenset(two | set(WITH_SCRIPT))
 
 
 def currency_codes() -> frozenset[str]:
@@ -41,8 +48,8 @@ def known_currency_codes() -> frozenset[str]:
 
 def language_name(code: str) -> str:
     """The language's name in the reader's language, e.g. "Koreanisch" for ko in German."""
-    locale = _locale()
-    name = locale.languages.get(code) or Locale("en").languages.get(code)
+    locale, key = _locale(), code.replace("-", "_")
+    name = locale.languages.get(key) or Locale("en").languages.get(key)
     return name[:1].upper() + name[1:] if name else code
 
 
@@ -71,7 +78,7 @@ def currency_choices(keep: str = "") -> list[tuple[str, str]]:
 def validate_language(code: str) -> None:
     if code not in language_codes():
         raise ValidationError(
-            _("%(code)s is not an ISO 639-1 language code."), params={"code": code}, code="language"
+            _("%(code)s is not an ISO 639-1 language code (or zh-Hans, zh-Hant, sr-Latn)."), params={"code": code}, code="language"
         )
 
 

@@ -114,7 +114,7 @@ def test_every_dated_fact_lies_inside_the_programme(demo_agir):
 
 def test_korean_and_chinese_practices_and_toolkit_edition(demo_agir):
     practices = GoodPractice.objects.filter(scheme__programme=demo_agir)
-    assert {"ko", "zh"} <= set(practices.values_list("language", flat=True))
+    assert {"ko", "zh-Hant"} <= set(practices.values_list("language", flat=True))
     assert all(p.status == PracticeStatus.PUBLISHED for p in practices)
     korean = practices.get(city__name="서울")
     assert "수리센터" in korean.title
@@ -125,7 +125,7 @@ def test_korean_and_chinese_practices_and_toolkit_edition(demo_agir):
             "language", flat=True
         )
     )
-    assert {"ko", "zh"} <= languages
+    assert {"ko", "zh-Hant"} <= languages
 
 
 def test_seeding_twice_changes_nothing(demo_agir):

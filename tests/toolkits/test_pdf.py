@@ -320,6 +320,30 @@ def test_a_toolkit_with_korean_and_chinese_practices_prints_with_their_glyphs(
     assert_every_glyph_drawn(pdf_bytes(rendering.pdf), *KOREAN_AND_CHINESE)
 
 
+def test_a_practice_in_traditional_chinese_is_drawn_in_the_traditional_face(
+    world, django_capture_on_commit_callbacks
+):
+    """A practice written in zh-Hant (Taiwan) is drawn with the Traditional Chinese face, not
+    the Simplified one a text of unknown language falls back to."""
+    from tests.pdf_glyphs import assert_every_glyph_drawn, fonts_drawing
+
+    taipei, officer = city_with_officer("臺北", "TW", "taipei")
+    practice = published(
+        world,
+        title="臺北市新住民創業輔導",
+        summary="為新住民提供的創業諮詢與採購輔導。",
+        city=taipei,
+        author=officer,
+        language="zh-Hant",
+    )
+    assert practice.language_display == "Traditional Chinese"
+    rendering = render_practice(practice, django_capture_on_commit_callbacks)
+    assert rendering.status == JobStatus.DONE, rendering.error
+    content = pdf_bytes(rendering.pdf)
+    assert_every_glyph_drawn(content, "為新住民提供的創業諮詢與採購輔導。")
+    assert any("CJK-TC" in font for font in fonts_drawing(content, "為新住民提供的創業諮詢"))
+
+
 def test_the_labels_follow_the_renderings_language(world, django_capture_on_commit_callbacks):
     edition = four_city_edition(world)
     rendering = render_edition(edition, django_capture_on_commit_callbacks, language="de")
