@@ -78,7 +78,9 @@ def currency_choices(keep: str = "") -> list[tuple[str, str]]:
 def validate_language(code: str) -> None:
     if code not in language_codes():
         raise ValidationError(
-            _("%(code)s is not an ISO 639-1 language code (or zh-Hans, zh-Hant, sr-Latn)."), params={"code": code}, code="language"
+            _("%(code)s is not an ISO 639-1 language code (or zh-Hans, zh-Hant, sr-Latn)."),
+            params={"code": code},
+            code="language",
         )
 
 
