@@ -27,6 +27,10 @@ OFFICER = "officer.gdansk@example.org"
 def second(demo) -> Programme:
     """A second, later programme: the demo's coordinator coordinates it too, Gdańsk and
     Rotterdam take part in it, and it has one scheme, Z."""
+    return add_second_programme()
+
+
+def add_second_programme() -> Programme:
     programme = ProgrammeFactory(
         name="Air and Energy",
         slug="air-and-energy",
@@ -252,6 +256,46 @@ def test_the_event_list_shows_the_current_programme(client, second, demo, demo_u
     html = client.get(events).content.decode()
     assert "<caption>0 events</caption>" not in html
     assert "<h1>Events in CITIES-GROW</h1>" in html
+
+
+def test_the_plan_overview_shows_the_current_programme_and_the_others_on_request(
+    client, demo_with_plans, demo_user
+):
+    second = add_second_programme()
+    for email in (COORDINATOR, OFFICER):
+        client.force_login(demo_user(email))
+        plans = reverse("actionplans:plans")
+        switch(client, second)
+        html = client.get(plans).content.decode()
+        assert "<h1>Action plans in Air and Energy</h1>" in html
+        assert "CITIES-GROW</h2>" not in html
+        assert '<option value="">All programmes</option>' in html
+        html = client.get(plans + "?programme=").content.decode()
+        assert "<h1>Action plans</h1>" in html
+        assert "CITIES-GROW</h2>" in html
+        switch(client, demo_with_plans)
+        html = client.get(plans).content.decode()
+        assert "<h1>Action plans in CITIES-GROW</h1>" in html
+        assert "CITIES-GROW</h2>" in html
+
+
+def test_a_plan_overview_of_a_programme_not_ones_own_is_refused_on_the_field(
+    client, demo_with_plans, demo_user
+):
+    add_second_programme()
+    client.force_login(demo_user(COORDINATOR))
+    response = client.get(reverse("actionplans:plans") + "?programme=nowhere")
+    assert response.status_code == 400
+    assert 'class="errorlist"' in response.content.decode()
+
+
+def test_a_person_in_one_programme_sees_the_plan_overview_unchanged(
+    client, demo_with_plans, demo_user
+):
+    client.force_login(demo_user(COORDINATOR))
+    html = client.get(reverse("actionplans:plans")).content.decode()
+    assert "<h1>Action plans</h1>" in html
+    assert "All programmes" not in html
 
 
 def option_labels(html: str, name: str) -> list[str]:
