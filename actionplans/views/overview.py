@@ -23,9 +23,7 @@ from config.views import get_visible_or_404
 from documents.models import JobStatus
 from documents.responses import stored_file_response
 from documents.views import job_status, queue_again
-from mentoring.forms.programmes import ProgrammeChoiceForm
-from mentoring.selectors.programmes import programme_context
-from mentoring.views.scoping import filters_for_current_programme
+from mentoring.views.scoping import programme_choice
 
 from .. import selectors, services
 from ..models import PlanPdf, PlanVersion
@@ -47,16 +45,10 @@ def plans(request: HttpRequest) -> HttpResponse:
 
     A person in several programmes sees the one they work in, or another or all on request
     (the choice comes from the programmes already known, so it costs no query)."""
-    mine = programme_context(request.user)
-    choice, programme = None, None
+    choice, programme = programme_choice(request)
     plans = selectors.visible_plans(request.user)
-    if mine.several:
-        choice = ProgrammeChoiceForm(
-            filters_for_current_programme(request), programmes=mine.programmes
-        )
-        programme = choice.chosen()
-        if programme is not None:
-            plans = plans.filter(pairing__scheme__programme=programme)
+    if programme is not None:
+        plans = plans.filter(pairing__scheme__programme=programme)
     visible = selectors.with_progress_data(
         plans.order_by(
             "pairing__scheme__programme__name",

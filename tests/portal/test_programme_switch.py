@@ -298,6 +298,34 @@ def test_a_person_in_one_programme_sees_the_plan_overview_unchanged(
     assert "All programmes" not in html
 
 
+def test_the_review_queue_shows_the_current_programme_and_the_others_on_request(
+    client, second, demo, demo_user
+):
+    client.force_login(demo_user(COORDINATOR))
+    reviews = reverse("toolkits:review_queue")
+    switch(client, second)
+    html = client.get(reviews).content.decode()
+    assert "<h1>Practices to review in Air and Energy</h1>" in html
+    assert "No decisions yet." in html
+    html = client.get(reviews + "?programme=").content.decode()
+    assert "<h1>Practices to review</h1>" in html
+    assert "No decisions yet." not in html
+    switch(client, demo)
+    html = client.get(reviews).content.decode()
+    assert "<h1>Practices to review in CITIES-GROW</h1>" in html
+    assert "No decisions yet." not in html
+    response = client.get(reviews + "?programme=nowhere")
+    assert response.status_code == 400
+    assert 'class="errorlist"' in response.content.decode()
+
+
+def test_a_reviewer_in_one_programme_sees_the_review_queue_unchanged(client, demo, demo_user):
+    client.force_login(demo_user(COORDINATOR))
+    html = client.get(reverse("toolkits:review_queue")).content.decode()
+    assert "<h1>Practices to review</h1>" in html
+    assert "All programmes" not in html
+
+
 def option_labels(html: str, name: str) -> list[str]:
     select = re.search(rf'<select name="{name}".*?</select>', html, re.S)[0]
     return re.findall(r'<option value="[^"]+"[^>]*>([^<]*)</option>', select)
