@@ -326,6 +326,32 @@ def test_a_reviewer_in_one_programme_sees_the_review_queue_unchanged(client, dem
     assert "All programmes" not in html
 
 
+def test_the_toolkit_workspace_shows_the_current_programme_and_the_others_on_request(
+    client, second, demo, demo_user
+):
+    client.force_login(demo_user(COORDINATOR))
+    toolkits = reverse("toolkits:toolkit_workspace")
+    switch(client, second)
+    html = client.get(toolkits).content.decode()
+    assert "<h1>Toolkits in Air and Energy</h1>" in html
+    assert "There is no toolkit of your themes yet." in html
+    html = client.get(toolkits + "?programme=").content.decode()
+    assert "<h1>Toolkits</h1>" in html
+    assert "There is no toolkit of your themes yet." not in html
+    switch(client, demo)
+    html = client.get(toolkits).content.decode()
+    assert "<h1>Toolkits in CITIES-GROW</h1>" in html
+    assert "There is no toolkit of your themes yet." not in html
+    assert client.get(toolkits + "?programme=nowhere").status_code == 400
+
+
+def test_a_person_in_one_programme_sees_the_toolkit_workspace_unchanged(client, demo, demo_user):
+    client.force_login(demo_user(COORDINATOR))
+    html = client.get(reverse("toolkits:toolkit_workspace")).content.decode()
+    assert "<h1>Toolkits</h1>" in html
+    assert "All programmes" not in html
+
+
 def option_labels(html: str, name: str) -> list[str]:
     select = re.search(rf'<select name="{name}".*?</select>', html, re.S)[0]
     return re.findall(r'<option value="[^"]+"[^>]*>([^<]*)</option>', select)
