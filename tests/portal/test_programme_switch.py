@@ -21,6 +21,7 @@ from tests.mentoring.factories import ExpertOrganisationFactory, ProgrammeFactor
 
 COORDINATOR = "coordinator@example.org"
 OFFICER = "officer.gdansk@example.org"
+SUPERVISOR = "supervisor.gdansk@example.org"
 
 
 @pytest.fixture
@@ -350,6 +351,28 @@ def test_a_person_in_one_programme_sees_the_toolkit_workspace_unchanged(client, 
     html = client.get(reverse("toolkits:toolkit_workspace")).content.decode()
     assert "<h1>Toolkits</h1>" in html
     assert "All programmes" not in html
+
+
+def test_the_approval_queue_shows_the_current_programme_and_the_others_on_request(
+    client, second, demo, demo_user
+):
+    client.force_login(demo_user(SUPERVISOR))
+    approvals = reverse("reporting:approvals")
+    switch(client, second)
+    html = client.get(approvals).content.decode()
+    assert "<h1>Timesheets to approve in Air and Energy</h1>" in html
+    assert '<option value="air-and-energy" selected>' in html
+    html = client.get(approvals + "?programme=").content.decode()
+    assert "<h1>Timesheets to approve</h1>" in html
+    switch(client, demo)
+    html = client.get(approvals).content.decode()
+    assert "<h1>Timesheets to approve in CITIES-GROW</h1>" in html
+
+
+def test_a_supervisor_in_one_programme_sees_the_approval_queue_unchanged(client, demo, demo_user):
+    client.force_login(demo_user(SUPERVISOR))
+    html = client.get(reverse("reporting:approvals")).content.decode()
+    assert "<h1>Timesheets to approve</h1>" in html
 
 
 def option_labels(html: str, name: str) -> list[str]:
