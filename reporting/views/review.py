@@ -33,6 +33,7 @@ from config.views import (
     render_form,
 )
 from mentoring.models import CostModel, Programme
+from mentoring.selectors.programmes import programme_context
 from mentoring.views.scoping import filters_for_current_programme
 
 from .. import permissions, selectors, services
@@ -309,9 +310,12 @@ def rates(request: HttpRequest) -> HttpResponse:
     user = request.user
     managed = set(_managed_cities(user).values_list("pk", flat=True))
     visible = selectors.rates_visible_to(user)
+    # Someone in several programmes sees the rates of the cities of the one they work in
+    # unless they ask for another or for all.
     filter_form = RateFilterForm(
-        request.GET or None,
+        filters_for_current_programme(request),
         cities=City.objects.filter(pk__in=visible.values("city")).order_by("name"),
+        programmes=programme_context(user).programmes,
     )
     listed = filter_form.narrow(visible).order_by(
         "-year", "city__name", "person__full_name", "person__email", "pk"
@@ -338,6 +342,7 @@ def rates(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "query": query_without_page(request),
         "can_create": bool(managed),
+        "programme": filter_form.programme(),
     }
     return render_form(request, "reporting/review/rates.html", context | {"form": filter_form})
 

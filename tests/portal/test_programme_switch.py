@@ -375,6 +375,29 @@ def test_a_supervisor_in_one_programme_sees_the_approval_queue_unchanged(client,
     assert "<h1>Timesheets to approve</h1>" in html
 
 
+def test_the_rates_show_the_current_programme_and_the_others_on_request(
+    client, second, demo, demo_user
+):
+    client.force_login(demo_user(COORDINATOR))
+    rates = reverse("reporting:rates")
+    switch(client, second)
+    html = client.get(rates).content.decode()
+    assert "<h1>Rates in Air and Energy</h1>" in html
+    assert '<option value="air-and-energy" selected>' in html
+    html = client.get(rates + "?programme=").content.decode()
+    assert "<h1>Rates</h1>" in html
+    switch(client, demo)
+    assert "<h1>Rates in CITIES-GROW</h1>" in client.get(rates).content.decode()
+    assert client.get(rates + "?programme=nowhere").status_code == 400
+
+
+def test_a_person_in_one_programme_sees_the_rates_unchanged(client, demo, demo_user):
+    client.force_login(demo_user(COORDINATOR))
+    html = client.get(reverse("reporting:rates")).content.decode()
+    assert "<h1>Rates</h1>" in html
+    assert "All programmes" not in html
+
+
 def option_labels(html: str, name: str) -> list[str]:
     select = re.search(rf'<select name="{name}".*?</select>', html, re.S)[0]
     return re.findall(r'<option value="[^"]+"[^>]*>([^<]*)</option>', select)
