@@ -398,6 +398,29 @@ def test_a_person_in_one_programme_sees_the_rates_unchanged(client, demo, demo_u
     assert "All programmes" not in html
 
 
+def test_the_report_list_shows_the_current_programme_and_the_others_on_request(
+    client, second, demo, demo_user
+):
+    client.force_login(demo_user(COORDINATOR))
+    reports = reverse("reporting:reports")
+    switch(client, second)
+    html = client.get(reports).content.decode()
+    assert "<h1>Staff-cost reports in Air and Energy</h1>" in html
+    assert '<option value="air-and-energy" selected>' in html
+    html = client.get(reports + "?programme=").content.decode()
+    assert "<h1>Staff-cost reports</h1>" in html
+    switch(client, demo)
+    assert "<h1>Staff-cost reports in CITIES-GROW</h1>" in client.get(reports).content.decode()
+    assert client.get(reports + "?programme=nowhere").status_code == 400
+
+
+def test_a_person_in_one_programme_sees_the_report_list_unchanged(client, demo, demo_user):
+    client.force_login(demo_user(COORDINATOR))
+    html = client.get(reverse("reporting:reports")).content.decode()
+    assert "<h1>Staff-cost reports</h1>" in html
+    assert "All programmes" not in html
+
+
 def option_labels(html: str, name: str) -> list[str]:
     select = re.search(rf'<select name="{name}".*?</select>', html, re.S)[0]
     return re.findall(r'<option value="[^"]+"[^>]*>([^<]*)</option>', select)
