@@ -421,6 +421,29 @@ def test_a_person_in_one_programme_sees_the_report_list_unchanged(client, demo, 
     assert "All programmes" not in html
 
 
+def test_the_audit_trail_shows_the_current_programme_and_the_others_on_request(
+    client, second, demo, demo_user
+):
+    client.force_login(demo_user(COORDINATOR))
+    log = reverse("audit:log")
+    switch(client, second)
+    html = client.get(log).content.decode()
+    assert "<h1>Audit trail of Air and Energy</h1>" in html
+    assert '<option value="air-and-energy" selected>' in html
+    html = client.get(log + "?programme=").content.decode()
+    assert "<h1>Audit trail</h1>" in html
+    switch(client, demo)
+    assert "<h1>Audit trail of CITIES-GROW</h1>" in client.get(log).content.decode()
+    assert client.get(log + "?programme=nowhere").status_code == 400
+
+
+def test_a_coordinator_of_one_programme_sees_the_audit_trail_unchanged(client, demo, demo_user):
+    client.force_login(demo_user(COORDINATOR))
+    html = client.get(reverse("audit:log")).content.decode()
+    assert "<h1>Audit trail</h1>" in html
+    assert "All programmes" not in html
+
+
 def option_labels(html: str, name: str) -> list[str]:
     select = re.search(rf'<select name="{name}".*?</select>', html, re.S)[0]
     return re.findall(r'<option value="[^"]+"[^>]*>([^<]*)</option>', select)
