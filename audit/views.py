@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.text import capfirst
 
 from config.views import paginate, query_without_page
+from mentoring.views.scoping import programme_choice
 
 from .filters import LogEntryFilter, kind_key
 from .permissions import can_view_audit_trail
@@ -32,8 +33,15 @@ def _page(request: HttpRequest, entries) -> dict:
 def log(request: HttpRequest) -> HttpResponse:
     if not can_view_audit_trail(request.user):
         raise PermissionDenied
-    context = _page(request, entries_visible_to(request.user))
-    return render(request, "audit/log.html", context)
+    # A coordinator of several programmes sees the changes of the one they work in unless
+    # they ask for another or for all.
+    choice, programme = programme_choice(request)
+    entries = entries_visible_to(
+        request.user, programme_id=programme.pk if programme is not None else None
+    )
+    context = _page(request, entries) | {"choice": choice, "programme": programme}
+    status = 400 if choice is not None and choice.errors else 200
+    return render(request, "audit/log.html", context, status=status)
 
 
 @login_required

@@ -23,6 +23,7 @@ from config.views import get_visible_or_404
 from documents.models import JobStatus
 from documents.responses import stored_file_response
 from documents.views import job_status, queue_again
+from mentoring.views.scoping import programme_choice
 
 from .. import selectors, services
 from ..models import PlanPdf, PlanVersion
@@ -40,9 +41,16 @@ def _language_name(code: str) -> str:
 @require_safe
 def plans(request: HttpRequest) -> HttpResponse:
     """The plans the person sees, by programme and scheme: stage, progress, last change. Four
-    queries whatever the number of plans (memberships, plans, actions, indicators)."""
+    queries whatever the number of plans (memberships, plans, actions, indicators).
+
+    A person in several programmes sees the one they work in, or another or all on request
+    (the choice comes from the programmes already known, so it costs no query)."""
+    choice, programme = programme_choice(request)
+    plans = selectors.visible_plans(request.user)
+    if programme is not None:
+        plans = plans.filter(pairing__scheme__programme=programme)
     visible = selectors.with_progress_data(
-        selectors.visible_plans(request.user).order_by(
+        plans.order_by(
             "pairing__scheme__programme__name",
             "pairing__scheme__code",
             "pairing__implementing__name",
@@ -66,7 +74,8 @@ def plans(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "actionplans/overview/plans.html",
-        {"programmes": programmes, "count": len(rows)},
+        {"programmes": programmes, "count": len(rows), "choice": choice, "programme": programme},
+        status=400 if choice is not None and choice.errors else 200,
     )
 
 

@@ -191,3 +191,25 @@ class PairingStatusForm(forms.Form):
     def __init__(self, *args, allowed: tuple, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [(s.value, s.label) for s in allowed]
+
+
+class ProgrammeChoiceForm(forms.Form):
+    """Which of the person's programmes a list without its own filter shows: one of them or
+    all. The choices are the programmes already in the person's context, so choosing costs no
+    query; the view fills the default (``scoping.filters_for_current_programme``)."""
+
+    programme = forms.ChoiceField(label=_("Programme"), required=False)
+
+    def __init__(self, *args, programmes: tuple[Programme, ...], **kwargs):
+        super().__init__(*args, **kwargs)
+        self._programmes = {p.slug: p for p in programmes}
+        self.fields["programme"].choices = [
+            ("", _("All programmes")),
+            *((p.slug, p.name) for p in programmes),
+        ]
+
+    def chosen(self) -> Programme | None:
+        """The programme chosen, or None for all of them (or when the choice is invalid)."""
+        if not self.is_valid():
+            return None
+        return self._programmes.get(self.cleaned_data["programme"])

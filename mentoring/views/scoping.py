@@ -3,6 +3,8 @@ another (or for all): the one way every list of the app defaults to the current 
 
 from django.http import HttpRequest, QueryDict
 
+from ..forms.programmes import ProgrammeChoiceForm
+from ..models import Programme
 from ..selectors.programmes import programme_context
 
 
@@ -14,3 +16,16 @@ def filters_for_current_programme(request: HttpRequest) -> QueryDict | None:
     if context.several and context.current is not None and "programme" not in data:
         data["programme"] = context.current.slug
     return data or None
+
+
+def programme_choice(request: HttpRequest) -> tuple[ProgrammeChoiceForm | None, Programme | None]:
+    """For a list without a filter of its own: the form choosing one of the person's programmes
+    or all (None for a person in one programme, who has nothing to choose) and the programme
+    chosen (None for all). It costs no query beyond the person's programme context."""
+    context = programme_context(request.user)
+    if not context.several:
+        return None, None
+    choice = ProgrammeChoiceForm(
+        filters_for_current_programme(request), programmes=context.programmes
+    )
+    return choice, choice.chosen()

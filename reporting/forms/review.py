@@ -13,6 +13,7 @@ from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from mentoring.models import Programme
 
 from ..models import ExchangeRate, StaffRate
 
@@ -111,12 +112,32 @@ class RateFilterForm(forms.Form):
     )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
 
-    def __init__(self, *args, cities: QuerySet, **kwargs):
+    def __init__(self, *args, cities: QuerySet, programmes: tuple[Programme, ...] = (), **kwargs):
+        """``programmes``: the person's programmes; with several, the rates of one of them (the
+        rates of the cities taking part in it) or of all may be chosen, at no query."""
         super().__init__(*args, **kwargs)
         self.fields["city"].queryset = cities
+        self._programmes = {p.slug: p for p in programmes}
+        if len(programmes) > 1:
+            self.fields = {
+                "programme": forms.ChoiceField(
+                    label=_("Programme"),
+                    required=False,
+                    choices=[("", _("All programmes")), *((p.slug, p.name) for p in programmes)],
+                ),
+                **self.fields,
+            }
+
+    def programme(self) -> Programme | None:
+        """The programme chosen, or None for all of them."""
+        if not (self.is_bound and self.is_valid()):
+            return None
+        return self._programmes.get(self.cleaned_data.get("programme") or "")
 
     def narrow(self, rates: QuerySet) -> QuerySet:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        if programme := self.programme():
+            rates = rates.filter(city__participations__programme=programme)
         if data.get("city"):
             rates = rates.filter(city=data["city"])
         if data.get("year"):

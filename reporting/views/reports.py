@@ -16,9 +16,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from config.views import add_service_errors, get_visible_or_404, paginate, render_form
+from config.views import (
+    add_service_errors,
+    get_visible_or_404,
+    paginate,
+    query_without_page,
+    render_form,
+)
 from documents.responses import stored_file_response
 from documents.views import job_status, queue_again
+from mentoring.views.scoping import programme_choice
 
 from .. import permissions, selectors, services
 from ..forms.reports import ReportRequestForm
@@ -85,13 +92,29 @@ def report_list(request: HttpRequest) -> HttpResponse:
                     request, _("The report is requested. This page shows how far it has got.")
                 )
             return redirect(report)
-    page = paginate(request, selectors.reports_visible_to(user), REPORTS_PER_PAGE)
+    # Someone in several programmes sees the reports of the one they work in unless they ask
+    # for another or for all.
+    choice, programme = programme_choice(request)
+    reports = selectors.reports_visible_to(user)
+    if programme is not None:
+        reports = reports.filter(programme=programme)
+    page = paginate(request, reports, REPORTS_PER_PAGE)
     rows = [(report, _files(report) if report.status == "done" else []) for report in page]
-    return render_form(
+    response = render_form(
         request,
         "reporting/reports/report_list.html",
-        {"form": form, "page": page, "rows": rows},
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "choice": choice,
+            "programme": programme,
+            "query": query_without_page(request),
+        },
     )
+    if choice is not None and choice.errors and response.status_code == 200:
+        response.status_code = 400
+    return response
 
 
 @login_required

@@ -33,6 +33,8 @@ from config.views import (
     render_form,
 )
 from mentoring.models import CostModel, Programme
+from mentoring.selectors.programmes import programme_context
+from mentoring.views.scoping import filters_for_current_programme
 
 from .. import permissions, selectors, services
 from ..costs import EU_FIGURES, CostFigures
@@ -224,19 +226,28 @@ def approvals(request: HttpRequest) -> HttpResponse:
     supervised = scopes_of(user).city_ids(Role.SUPERVISOR)
     if not supervised:
         raise PermissionDenied
-    filter_form = ApprovalFilterForm(
-        request.GET or None,
-        programmes=Programme.objects.filter(participations__city__in=supervised)
-        .distinct()
-        .order_by("name"),
-        people=User.objects.filter(
-            memberships__role__in=[Role.OFFICER, Role.SUPERVISOR],
-            memberships__city__in=supervised,
+
+    # A supervisor of cities in several programmes sees the one they work in unless they ask
+    # for another or for all (an empty programme).
+    def filters(data):
+        return ApprovalFilterForm(
+            data,
+            programmes=Programme.objects.filter(participations__city__in=supervised)
+            .distinct()
+            .order_by("name"),
+            people=User.objects.filter(
+                memberships__role__in=[Role.OFFICER, Role.SUPERVISOR],
+                memberships__city__in=supervised,
+            )
+            .exclude(pk=user.pk)
+            .distinct()
+            .order_by("full_name", "email"),
         )
-        .exclude(pk=user.pk)
-        .distinct()
-        .order_by("full_name", "email"),
-    )
+
+    filter_form = filters(filters_for_current_programme(request))
+    if "programme" not in request.GET and "programme" in filter_form.errors:
+        # The programme they work in has none of their supervised cities: show them all.
+        filter_form = filters(request.GET or None)
     form = ApproveSelectedForm(
         request.POST if request.method == "POST" else None,
         months=selectors.months_visible_to(user),
@@ -260,6 +271,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
         "query": query_without_page(request),
         "ticked": set(request.POST.getlist("months")) if form.is_bound else set(),
         "result": result,
+        "programme": filter_form.cleaned_data.get("programme") if filter_form.is_valid() else None,
     }
     status = 400 if form.errors or (filter_form.is_bound and filter_form.errors) else 200
     return render(request, "reporting/review/approvals.html", context, status=status)
@@ -298,9 +310,12 @@ def rates(request: HttpRequest) -> HttpResponse:
     user = request.user
     managed = set(_managed_cities(user).values_list("pk", flat=True))
     visible = selectors.rates_visible_to(user)
+    # Someone in several programmes sees the rates of the cities of the one they work in
+    # unless they ask for another or for all.
     filter_form = RateFilterForm(
-        request.GET or None,
+        filters_for_current_programme(request),
         cities=City.objects.filter(pk__in=visible.values("city")).order_by("name"),
+        programmes=programme_context(user).programmes,
     )
     listed = filter_form.narrow(visible).order_by(
         "-year", "city__name", "person__full_name", "person__email", "pk"
@@ -327,6 +342,7 @@ def rates(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "query": query_without_page(request),
         "can_create": bool(managed),
+        "programme": filter_form.programme(),
     }
     return render_form(request, "reporting/review/rates.html", context | {"form": filter_form})
 

@@ -21,12 +21,17 @@ from tests.mentoring.factories import ExpertOrganisationFactory, ProgrammeFactor
 
 COORDINATOR = "coordinator@example.org"
 OFFICER = "officer.gdansk@example.org"
+SUPERVISOR = "supervisor.gdansk@example.org"
 
 
 @pytest.fixture
 def second(demo) -> Programme:
     """A second, later programme: the demo's coordinator coordinates it too, Gdańsk and
     Rotterdam take part in it, and it has one scheme, Z."""
+    return add_second_programme()
+
+
+def add_second_programme() -> Programme:
     programme = ProgrammeFactory(
         name="Air and Energy",
         slug="air-and-energy",
@@ -252,6 +257,191 @@ def test_the_event_list_shows_the_current_programme(client, second, demo, demo_u
     html = client.get(events).content.decode()
     assert "<caption>0 events</caption>" not in html
     assert "<h1>Events in CITIES-GROW</h1>" in html
+
+
+def test_the_plan_overview_shows_the_current_programme_and_the_others_on_request(
+    client, demo_with_plans, demo_user
+):
+    second = add_second_programme()
+    for email in (COORDINATOR, OFFICER):
+        client.force_login(demo_user(email))
+        plans = reverse("actionplans:plans")
+        switch(client, second)
+        html = client.get(plans).content.decode()
+        assert "<h1>Action plans in Air and Energy</h1>" in html
+        assert "CITIES-GROW</h2>" not in html
+        assert '<option value="">All programmes</option>' in html
+        html = client.get(plans + "?programme=").content.decode()
+        assert "<h1>Action plans</h1>" in html
+        assert "CITIES-GROW</h2>" in html
+        switch(client, demo_with_plans)
+        html = client.get(plans).content.decode()
+        assert "<h1>Action plans in CITIES-GROW</h1>" in html
+        assert "CITIES-GROW</h2>" in html
+
+
+def test_a_plan_overview_of_a_programme_not_ones_own_is_refused_on_the_field(
+    client, demo_with_plans, demo_user
+):
+    add_second_programme()
+    client.force_login(demo_user(COORDINATOR))
+    response = client.get(reverse("actionplans:plans") + "?programme=nowhere")
+    assert response.status_code == 400
+    assert 'class="errorlist"' in response.content.decode()
+
+
+def test_a_person_in_one_programme_sees_the_plan_overview_unchanged(
+    client, demo_with_plans, demo_user
+):
+    client.force_login(demo_user(COORDINATOR))
+    html = client.get(reverse("actionplans:plans")).content.decode()
+    assert "<h1>Action plans</h1>" in html
+    assert "All programmes" not in html
+
+
+def test_the_review_queue_shows_the_current_programme_and_the_others_on_request(
+    client, second, demo, demo_user
+):
+    client.force_login(demo_user(COORDINATOR))
+    reviews = reverse("toolkits:review_queue")
+    switch(client, second)
+    html = client.get(reviews).content.decode()
+    assert "<h1>Practices to review in Air and Energy</h1>" in html
+    assert "No decisions yet." in html
+    html = client.get(reviews + "?programme=").content.decode()
+    assert "<h1>Practices to review</h1>" in html
+    assert "No decisions yet." not in html
+    switch(client, demo)
+    html = client.get(reviews).content.decode()
+    assert "<h1>Practices to review in CITIES-GROW</h1>" in html
+    assert "No decisions yet." not in html
+    response = client.get(reviews + "?programme=nowhere")
+    assert response.status_code == 400
+    assert 'class="errorlist"' in response.content.decode()
+
+
+def test_a_reviewer_in_one_programme_sees_the_review_queue_unchanged(client, demo, demo_user):
+    client.force_login(demo_user(COORDINATOR))
+    html = client.get(reverse("toolkits:review_queue")).content.decode()
+    assert "<h1>Practices to review</h1>" in html
+    assert "All programmes" not in html
+
+
+def test_the_toolkit_workspace_shows_the_current_programme_and_the_others_on_request(
+    client, second, demo, demo_user
+):
+    client.force_login(demo_user(COORDINATOR))
+    toolkits = reverse("toolkits:toolkit_workspace")
+    switch(client, second)
+    html = client.get(toolkits).content.decode()
+    assert "<h1>Toolkits in Air and Energy</h1>" in html
+    assert "There is no toolkit of your themes yet." in html
+    html = client.get(toolkits + "?programme=").content.decode()
+    assert "<h1>Toolkits</h1>" in html
+    assert "There is no toolkit of your themes yet." not in html
+    switch(client, demo)
+    html = client.get(toolkits).content.decode()
+    assert "<h1>Toolkits in CITIES-GROW</h1>" in html
+    assert "There is no toolkit of your themes yet." not in html
+    assert client.get(toolkits + "?programme=nowhere").status_code == 400
+
+
+def test_a_person_in_one_programme_sees_the_toolkit_workspace_unchanged(client, demo, demo_user):
+    client.force_login(demo_user(COORDINATOR))
+    html = client.get(reverse("toolkits:toolkit_workspace")).content.decode()
+    assert "<h1>Toolkits</h1>" in html
+    assert "All programmes" not in html
+
+
+def test_the_approval_queue_shows_the_current_programme_and_the_others_on_request(
+    client, second, demo, demo_user
+):
+    client.force_login(demo_user(SUPERVISOR))
+    approvals = reverse("reporting:approvals")
+    switch(client, second)
+    html = client.get(approvals).content.decode()
+    assert "<h1>Timesheets to approve in Air and Energy</h1>" in html
+    assert '<option value="air-and-energy" selected>' in html
+    html = client.get(approvals + "?programme=").content.decode()
+    assert "<h1>Timesheets to approve</h1>" in html
+    switch(client, demo)
+    html = client.get(approvals).content.decode()
+    assert "<h1>Timesheets to approve in CITIES-GROW</h1>" in html
+
+
+def test_a_supervisor_in_one_programme_sees_the_approval_queue_unchanged(client, demo, demo_user):
+    client.force_login(demo_user(SUPERVISOR))
+    html = client.get(reverse("reporting:approvals")).content.decode()
+    assert "<h1>Timesheets to approve</h1>" in html
+
+
+def test_the_rates_show_the_current_programme_and_the_others_on_request(
+    client, second, demo, demo_user
+):
+    client.force_login(demo_user(COORDINATOR))
+    rates = reverse("reporting:rates")
+    switch(client, second)
+    html = client.get(rates).content.decode()
+    assert "<h1>Rates in Air and Energy</h1>" in html
+    assert '<option value="air-and-energy" selected>' in html
+    html = client.get(rates + "?programme=").content.decode()
+    assert "<h1>Rates</h1>" in html
+    switch(client, demo)
+    assert "<h1>Rates in CITIES-GROW</h1>" in client.get(rates).content.decode()
+    assert client.get(rates + "?programme=nowhere").status_code == 400
+
+
+def test_a_person_in_one_programme_sees_the_rates_unchanged(client, demo, demo_user):
+    client.force_login(demo_user(COORDINATOR))
+    html = client.get(reverse("reporting:rates")).content.decode()
+    assert "<h1>Rates</h1>" in html
+    assert "All programmes" not in html
+
+
+def test_the_report_list_shows_the_current_programme_and_the_others_on_request(
+    client, second, demo, demo_user
+):
+    client.force_login(demo_user(COORDINATOR))
+    reports = reverse("reporting:reports")
+    switch(client, second)
+    html = client.get(reports).content.decode()
+    assert "<h1>Staff-cost reports in Air and Energy</h1>" in html
+    assert '<option value="air-and-energy" selected>' in html
+    html = client.get(reports + "?programme=").content.decode()
+    assert "<h1>Staff-cost reports</h1>" in html
+    switch(client, demo)
+    assert "<h1>Staff-cost reports in CITIES-GROW</h1>" in client.get(reports).content.decode()
+    assert client.get(reports + "?programme=nowhere").status_code == 400
+
+
+def test_a_person_in_one_programme_sees_the_report_list_unchanged(client, demo, demo_user):
+    client.force_login(demo_user(COORDINATOR))
+    html = client.get(reverse("reporting:reports")).content.decode()
+    assert "<h1>Staff-cost reports</h1>" in html
+    assert "All programmes" not in html
+
+
+def test_the_audit_trail_shows_the_current_programme_and_the_others_on_request(
+    client, second, demo, demo_user
+):
+    client.force_login(demo_user(COORDINATOR))
+    log = reverse("audit:log")
+    switch(client, second)
+    html = client.get(log).content.decode()
+    assert "<h1>Audit trail of Air and Energy</h1>" in html
+    assert '<option value="air-and-energy" selected>' in html
+    html = client.get(log + "?programme=").content.decode()
+    assert "<h1>Audit trail</h1>" in html
+    switch(client, demo)
+    assert "<h1>Audit trail of CITIES-GROW</h1>" in client.get(log).content.decode()
+    assert client.get(log + "?programme=nowhere").status_code == 400
+
+
+def test_a_coordinator_of_one_programme_sees_the_audit_trail_unchanged(client, demo, demo_user):
+    client.force_login(demo_user(COORDINATOR))
+    html = client.get(reverse("audit:log")).content.decode()
+    assert "<h1>Audit trail</h1>" in html
+    assert "All programmes" not in html
 
 
 def option_labels(html: str, name: str) -> list[str]:

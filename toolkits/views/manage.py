@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from config import stale
 from config.views import add_service_errors, get_visible_or_404, render_form
+from mentoring.views.scoping import programme_choice
 
 from .. import permissions, selectors, services
 from ..forms.manage import (
@@ -65,12 +66,19 @@ def _page(request: HttpRequest, template: str, toolkit: Toolkit, section: str, c
 @login_required
 @require_safe
 def toolkit_workspace(request: HttpRequest) -> HttpResponse:
+    """The toolkits of the themes the person facilitates or coordinates; someone in several
+    programmes sees the one they work in, or another or all on request."""
     if not permissions.is_reviewer(request.user):
         raise PermissionDenied
+    choice, programme = programme_choice(request)
+    toolkits = selectors.managed_toolkits(request.user)
+    if programme is not None:
+        toolkits = toolkits.filter(scheme__programme=programme)
     return render(
         request,
         "toolkits/manage/workspace.html",
-        {"toolkits": list(selectors.managed_toolkits(request.user))},
+        {"toolkits": list(toolkits), "choice": choice, "programme": programme},
+        status=400 if choice is not None and choice.errors else 200,
     )
 
 

@@ -20,7 +20,14 @@ from accounts.selectors import scopes_of
 from cities.models import City
 from config import stale
 from config.middleware import may_be_public
-from config.views import add_service_errors, get_visible_or_404, paginate, render_form
+from config.views import (
+    add_service_errors,
+    get_visible_or_404,
+    paginate,
+    query_without_page,
+    render_form,
+)
+from mentoring.views.scoping import programme_choice
 
 from .. import permissions, services
 from ..forms.practices import (
@@ -97,13 +104,17 @@ def _reviewed_by(user: User) -> Q:
 @login_required
 @require_safe
 def review_queue(request: HttpRequest) -> HttpResponse:
-    """Practices waiting for the reviewer, oldest submission first, and the latest decisions."""
+    """Practices waiting for the reviewer, oldest submission first, and the latest decisions;
+    a reviewer in several programmes sees the one they work in, or another or all on request."""
     user = request.user
     if not permissions.is_reviewer(user):
         raise PermissionDenied
+    choice, programme = programme_choice(request)
     mine = GoodPractice.objects.filter(_reviewed_by(user)).select_related(
         "city", "scheme__programme", "author"
     )
+    if programme is not None:
+        mine = mine.filter(scheme__programme=programme)
     waiting = (
         mine.filter(status=PracticeStatus.IN_REVIEW)
         .annotate(submitted_at=_last_step("at", [ReviewAction.SUBMITTED]))
@@ -124,8 +135,15 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     labels = dict(ReviewAction.choices)
     for practice in decided:
         practice.decision_label = labels.get(practice.decision, "")
-    context = {"page": paginate(request, waiting, PRACTICES_PER_PAGE), "decided": decided}
-    return render(request, "toolkits/practices/review_queue.html", context)
+    context = {
+        "page": paginate(request, waiting, PRACTICES_PER_PAGE),
+        "query": query_without_page(request),
+        "decided": decided,
+        "choice": choice,
+        "programme": programme,
+    }
+    status = 400 if choice is not None and choice.errors else 200
+    return render(request, "toolkits/practices/review_queue.html", context, status=status)
 
 
 # Writing -----------------------------------------------------------------------------------------
