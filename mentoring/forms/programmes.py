@@ -201,6 +201,9 @@ class ProgrammeChoiceForm(forms.Form):
     programme = forms.ChoiceField(label=_("Programme"), required=False)
 
     def __init__(self, *args, programmes: tuple[Programme, ...], **kwargs):
+        # Its own ids: the page may hold another form with a "programme" field (the report
+        # request form on the reports list), and two fields may not share an id.
+        kwargs.setdefault("auto_id", "id_list_%s")
         super().__init__(*args, **kwargs)
         self._programmes = {p.slug: p for p in programmes}
         self.fields["programme"].choices = [
