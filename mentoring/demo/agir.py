@@ -11,7 +11,6 @@ from accounts.demo import DemoRun, dated, demo_at, demo_user
 from accounts.models import Role, User
 from accounts.services import membership_grant
 from cities.models import City
-from config.slugs import slug_from
 
 from ..models import (
     Commitment,
@@ -27,12 +26,13 @@ from ..models import (
     Scheme,
     StandardEventKind,
 )
-from ..services import pairing_create, participation_add
+from ..services import pairing_create
 from ..services.event_kinds import event_kind_save, event_kinds_standard
 from ..services.events import RecommendationInput, report_save
 from ..services.frames import preset_framework
 from . import agir_data as agir
 from .events import _attend, _create, _officer
+from .programme import join_cities
 
 # The SDGs each scheme serves.
 SCHEME_GOALS = {"CE": [11, 12], "AQ": [3, 11, 13], "ET": [7, 11, 13], "IM": [10, 11, 16]}
@@ -92,22 +92,7 @@ def seed_agir_schemes(run: DemoRun) -> dict[str, Scheme]:
 def seed_agir_cities(run: DemoRun) -> dict[str, City]:
     """The 28 cities; one that CITIES-GROW already has is the same city, in both programmes.
     A new city's time zone is suggested from its country and place."""
-    cities = {}
-    for name, country, latitude, longitude, languages in agir.CITIES:
-        city = City.objects.filter(name=name, country=country).first()
-        if city is None:
-            city = City(
-                name=name,
-                slug=slug_from(name),
-                country=country,
-                latitude=latitude,
-                longitude=longitude,
-                languages=languages,
-            )
-            city.full_clean()
-            city.save()
-        participation_add(programme=run.made["agir"], city=city)
-        cities[name] = city
+    cities = join_cities(run.made["agir"], agir.CITIES)
     run.made["agir_cities"] = cities
     return cities
 

@@ -64,8 +64,16 @@ def seed_schemes(run: DemoRun) -> dict[str, Scheme]:
 
 
 def seed_cities(run: DemoRun) -> dict[str, City]:
+    run.made["cities"] = join_cities(run.made["programme"], demo.CITIES)
+    return run.made["cities"]
+
+
+def join_cities(programme: Programme, rows) -> dict[str, City]:
+    """The cities of ``rows`` (name, country, latitude, longitude, languages) in the programme,
+    by name: a city the demo already has is the same city, in both programmes; a new one gets
+    its slug from its name and its time zone from its country and place."""
     cities = {}
-    for name, country, latitude, longitude, languages in demo.CITIES:
+    for name, country, latitude, longitude, languages in rows:
         city = City.objects.filter(name=name, country=country).first()
         if city is None:
             city = City(
@@ -78,9 +86,8 @@ def seed_cities(run: DemoRun) -> dict[str, City]:
             )
             city.full_clean()
             city.save()
-        participation_add(programme=run.made["programme"], city=city)
+        participation_add(programme=programme, city=city)
         cities[name] = city
-    run.made["cities"] = cities
     return cities
 
 
