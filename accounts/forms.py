@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +40,19 @@ class AcceptInvitationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class LanguageForm(forms.Form):
+    """The language of the person's pages and e-mails."""
+
+    language = forms.ChoiceField(label=_("Language"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "language")
+        super().__init__(*args, **kwargs)
+        field = self.fields["language"]
+        field.choices = [("", _("The portal's default")), *settings.LANGUAGES]
+        field.help_text = User._meta.get_field("language").help_text
 
 
 class TimeZoneForm(forms.Form):

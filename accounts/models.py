@@ -54,6 +54,15 @@ class User(AbstractBaseUser, PermissionsMixin):
             "today there. Left empty, the zone of the city you act for is used."
         ),
     )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        help_text=_(
+            "The language of the portal and of the e-mails you receive. Left empty, the "
+            "portal's default language is used."
+        ),
+    )
     erased_at = models.DateTimeField(
         _("personal data erased at"),
         null=True,

@@ -161,6 +161,18 @@ def invitation_accept(
     return user
 
 
+def user_language_set(*, user: User, language: str) -> User:
+    """The language of the person's pages and e-mails (one of settings.LANGUAGES), or empty
+    for the portal's default."""
+    language = (language or "").strip()
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": [_("Choose one of the languages offered.")]})
+    user.language = language
+    with transaction.atomic():
+        user.save(update_fields=["language"])
+    return user
+
+
 def user_time_zone_set(*, user: User, time_zone: str) -> User:
     """The person's own time zone (an IANA name), or empty for the zone of their city."""
     user.time_zone = time_zone.strip()

@@ -1,47 +1,75 @@
-"""E-mails about a plan's workflow: who hears of which step, and what they read."""
+"""Who hears of a plan's workflow steps, and what they read (``notifications.notify``).
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext as _
+submitted: the reviewers (the mentor city's officers and the scheme's experts); changes
+requested or approved: the authors (the implementing city's officers)."""
 
-from accounts.models import Membership, Role
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
-from .models import ActionPlan
+from accounts.models import Role, User
+from notifications.registry import Kind, register
+from notifications.services import notify
 
-# submitted: the reviewers; changes requested or approved: the authors.
-AUDIENCE = {"submitted": "reviewers", "changes_requested": "authors", "approved": "authors"}
+from .models import ActionPlan, Transition
 
+GROUP = _("Action plans")
 
-def recipients(plan: ActionPlan, event: str) -> list[str]:
-    pairing = plan.pairing
-    if AUDIENCE[event] == "reviewers":
-        memberships = Membership.objects.filter(
-            role=Role.OFFICER, city_id=pairing.mentor_id
-        ) | Membership.objects.filter(role=Role.EXPERT, scheme_id=pairing.scheme_id)
-    else:
-        memberships = Membership.objects.filter(role=Role.OFFICER, city_id=pairing.implementing_id)
-    return sorted(
-        set(memberships.filter(user__is_active=True).values_list("user__email", flat=True))
+register(
+    Kind(
+        "actionplans.submitted",
+        group=GROUP,
+        label=_("An action plan is submitted for your review"),
+        message=_("%(city)s has submitted its local action plan “%(title)s” for review."),
+        action=_("Read and review the plan"),
     )
+)
+register(
+    Kind(
+        "actionplans.changes_requested",
+        group=GROUP,
+        label=_("Changes are requested on your city's action plan"),
+        message=_("%(person)s has requested changes to your local action plan “%(title)s”."),
+        action=_("Edit the plan and resubmit it"),
+    )
+)
+register(
+    Kind(
+        "actionplans.approved",
+        group=GROUP,
+        label=_("Your city's action plan is approved"),
+        message=_("%(person)s has approved your local action plan “%(title)s”."),
+        action=_("Open the plan"),
+    )
+)
 
 
-def send(plan: ActionPlan, event: str) -> int:
-    """Send the e-mails of this step; returns how many were sent."""
-    to = recipients(plan, event)
-    if not to:
-        return 0
-    link = settings.SITE_URL.rstrip("/") + reverse("actionplans:plan", kwargs={"pk": plan.pk})
-    last = plan.transitions.order_by("-at", "-pk").first()
-    context = {"plan": plan, "link": link, "step": last, "event": event}
-    with translation.override(settings.LANGUAGE_CODE):
-        subjects = {
-            "submitted": _("Action plan to review: %(title)s"),
-            "changes_requested": _("Changes requested on your action plan: %(title)s"),
-            "approved": _("Your action plan is approved: %(title)s"),
-        }
-        subject = subjects[event] % {"title": plan.title}
-        body = render_to_string(f"actionplans/email/{event}.txt", context)
-    return send_mass_mail([(subject, body, None, [address]) for address in to])
+def recipients(plan: ActionPlan, event: str):
+    pairing = plan.pairing
+    if event == "submitted":
+        return User.objects.filter(
+            Q(memberships__role=Role.OFFICER, memberships__city_id=pairing.mentor_id)
+            | Q(memberships__role=Role.EXPERT, memberships__scheme_id=pairing.scheme_id)
+        ).distinct()
+    return User.objects.filter(
+        memberships__role=Role.OFFICER, memberships__city_id=pairing.implementing_id
+    ).distinct()
+
+
+def plan_step(plan: ActionPlan, step: Transition, event: str) -> int:
+    """Tell whoever the step concerns; call inside the step's transaction."""
+    pairing = plan.pairing
+    return notify(
+        f"actionplans.{event}",
+        recipients=recipients(plan, event),
+        about=plan,
+        link=plan.get_absolute_url(),
+        params={
+            "city": pairing.implementing.name,
+            "title": plan.title,
+            "person": step.by.get_full_name() if step.by_id else "",
+            "comment": step.comment,
+        },
+        programme=pairing.scheme.programme.name,
+        key=f"actionplans.{event}:{step.pk}",
+        actor=step.by,
+    )

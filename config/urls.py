@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views.preferences import set_language
 from config import converters  # noqa: F401  registers <token:>, <signed:>, <key:> before any app
 from portal.views.home import home
 
@@ -15,9 +16,11 @@ urlpatterns = [
     path("", include("actionplans.urls")),
     path("", include("matching.urls")),
     path("audit/", include("audit.urls")),
+    path("notifications/", include("notifications.urls")),
     # The pages that combine apps, last: their paths must not shadow the apps' own.
     path("", include("portal.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switcher, which also keeps a signed-in person's choice for their e-mails.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

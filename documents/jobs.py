@@ -40,6 +40,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
+from . import signals
 from .models import ACTIVE, BackgroundJob, JobStatus, OutboxMessage, StoredFile, lease_expired
 
 logger = logging.getLogger(__name__)
@@ -274,9 +275,26 @@ def heartbeat(job: BackgroundJob) -> Iterator[None]:
 
 
 def fail(job: BackgroundJob, error: str) -> None:
-    type(job).objects.filter(pk=job.pk, attempts=job.attempts).update(
-        status=JobStatus.FAILED, error=error, finished_at=timezone.now()
+    failed = (
+        type(job)
+        .objects.filter(pk=job.pk, attempts=job.attempts)
+        .update(status=JobStatus.FAILED, error=error, finished_at=timezone.now())
     )
+    if failed:
+        job.status, job.error = JobStatus.FAILED, error
+        _announce(signals.job_failed, job)
+
+
+def _announce(signal, job: BackgroundJob) -> None:
+    """Tell the listeners (who tell the person who asked) once the outcome is committed; a
+    listener that fails costs the job nothing."""
+
+    def send() -> None:
+        for _receiver, response in signal.send_robust(sender=type(job), job=job):
+            if isinstance(response, Exception):
+                logger.error("A listener of %s failed: %r", type(job).__name__, response)
+
+    transaction.on_commit(send)
 
 
 def retry(job: BackgroundJob, task) -> None:
@@ -358,6 +376,7 @@ def finish(job: BackgroundJob, produced: Produced) -> None:
         locked.save(update_fields=[*stored, *outcome])
     for field in [*stored, *outcome]:
         setattr(job, field, getattr(locked, field))
+    _announce(signals.job_done, job)
 
 
 def _discard(stored: StoredFile) -> None:

@@ -32,6 +32,21 @@ PRODUCTIVE_HOURS_PER_YEAR = Decimal(1720)
 WORKING_DAYS_PER_YEAR = Decimal(215)
 
 
+def validate_days_list(value: str) -> None:
+    """Whole days from 1 to 365, separated by commas ("7,1"), or nothing."""
+    parts = [part.strip() for part in (value or "").split(",") if part.strip()]
+    if not all(part.isdigit() and 1 <= int(part) <= 365 for part in parts):
+        raise ValidationError(
+            _("Write whole days from 1 to 365 separated by commas, e.g. 7,1."), code="days"
+        )
+
+
+def days_list(value: str) -> list[int]:
+    """The days of a ``validate_days_list`` value, largest first."""
+    parts = {int(part) for part in (value or "").split(",") if part.strip().isdigit()}
+    return sorted(parts, reverse=True)
+
+
 class Programme(KeepsOldSlugs):
     """A funded programme run by a network, e.g. CITIES-GROW under AMIF. Its old slugs keep
     leading to it (config.slugs)."""
@@ -124,6 +139,41 @@ class Programme(KeepsOldSlugs):
         default=WORKING_DAYS_PER_YEAR,
         validators=[MinValueValidator(Decimal(1)), MaxValueValidator(366)],
         help_text=_("Of a full-time person; the daily rate divides annual costs by them."),
+    )
+    # Reminders (notifications): the programme's own deadlines and how early people hear of them.
+    remind_unsigned_day = models.PositiveSmallIntegerField(
+        _("reminder to sign a month, on day"),
+        default=5,
+        validators=[MaxValueValidator(28)],
+        help_text=_(
+            "Day of the following month from which a person whose month is not signed is "
+            "reminded (0: never)."
+        ),
+    )
+    remind_approval_after_days = models.PositiveSmallIntegerField(
+        _("reminder to approve a month, after days"),
+        default=5,
+        validators=[MaxValueValidator(90)],
+        help_text=_(
+            "Days a signed month may wait before its supervisors are reminded; after twice as "
+            "long, the coordinators are told (0: never)."
+        ),
+    )
+    report_due_days = models.PositiveSmallIntegerField(
+        _("visit report due after days"),
+        default=30,
+        validators=[MaxValueValidator(365)],
+        help_text=_("Days after a visit ends by which its report is due (0: no deadline)."),
+    )
+    reminder_days_before = models.CharField(
+        _("reminders, days before"),
+        max_length=40,
+        default="7,1",
+        validators=[validate_days_list],
+        help_text=_(
+            "How many days before an event, and before a report's deadline, people are "
+            "reminded: whole days separated by commas, e.g. 7,1 (empty: no reminders)."
+        ),
     )
 
     class Meta:

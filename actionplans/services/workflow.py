@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from config import clock
-from documents.jobs import send_after_commit
 
 from .. import permissions
 from ..models import (
@@ -110,10 +109,10 @@ def _transition(
     return step
 
 
-def _notify(plan: ActionPlan, event: str) -> None:
-    from ..tasks import send_plan_notification
+def _notify(plan: ActionPlan, step: Transition, event: str) -> None:
+    from .. import notifications
 
-    send_after_commit(send_plan_notification, plan.pk, event)
+    notifications.plan_step(plan, step, event)
 
 
 def plan_submit(plan: ActionPlan, *, by: User) -> PlanVersion:
@@ -131,7 +130,7 @@ def plan_submit(plan: ActionPlan, *, by: User) -> PlanVersion:
         version.save()
         step.version = version
         step.save(update_fields=["version"])
-        _notify(plan, "submitted")
+        _notify(plan, step, "submitted")
     return version
 
 
@@ -142,7 +141,7 @@ def plan_request_changes(plan: ActionPlan, *, by: User, comment: str) -> Transit
     with transaction.atomic():
         plan = _locked(plan)
         step = _transition(plan, "request_changes", by=by, comment=comment)
-        _notify(plan, "changes_requested")
+        _notify(plan, step, "changes_requested")
     return step
 
 
@@ -150,7 +149,7 @@ def plan_approve(plan: ActionPlan, *, by: User, comment: str = "") -> Transition
     with transaction.atomic():
         plan = _locked(plan)
         step = _transition(plan, "approve", by=by, comment=(comment or "").strip())
-        _notify(plan, "approved")
+        _notify(plan, step, "approved")
     return step
 
 

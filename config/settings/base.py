@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_countries",
     "accounts",
     "documents",
+    "notifications",
     "cities",
     "mentoring",
     "toolkits",
@@ -90,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.navigation",
+                "notifications.context_processors.bell",
                 "accounts.context_processors.signup",
             ],
         },
@@ -113,9 +115,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Accounts: e-mail login, invitation-only, optional two-factor (TOTP) ---------------------------
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's and allauth's backends, whose user carries the bell's count of unread notifications.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "notifications.backends.ModelBackendWithBell",
+    "notifications.backends.AllauthBackendWithBell",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -210,7 +213,26 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "documents.tasks.sweep_jobs",
         "schedule": env.float("TANDEM_SWEEP_SECONDS", default=60.0),
     },
+    # Digests go out once it is morning where each person is: looked at every quarter hour.
+    "notification-digests": {
+        "task": "notifications.tasks.send_digests",
+        "schedule": env.float("TANDEM_DIGEST_SWEEP_SECONDS", default=15 * 60.0),
+    },
+    # Reminders of deadlines; each is sent once per object and deadline however often this runs.
+    "notification-reminders": {
+        "task": "notifications.tasks.send_reminders",
+        "schedule": env.float("TANDEM_REMINDER_SWEEP_SECONDS", default=60 * 60.0),
+    },
+    "forget-old-notifications": {
+        "task": "notifications.tasks.forget_old_notifications",
+        "schedule": 24 * 60 * 60.0,
+    },
 }
+# Notifications: the local hour of the morning digest, how often an open page asks the bell's
+# count again, and how long read notifications are kept.
+TANDEM_DIGEST_HOUR = env.int("TANDEM_DIGEST_HOUR", default=7)
+TANDEM_BELL_POLL_SECONDS = env.float("TANDEM_BELL_POLL_SECONDS", default=60.0)
+TANDEM_NOTIFICATIONS_KEEP_DAYS = env.int("TANDEM_NOTIFICATIONS_KEEP_DAYS", default=365)
 # A running job's worker refreshes the job's heartbeat this often; once it has been silent for
 # the lease, the worker is taken to be gone (a killed process group, a lost machine) and the
 # sweep starts the job again. The lease is several heartbeats long, so a busy worker is never

@@ -38,6 +38,10 @@ class ProgrammeForm(SlugFromNameForm, forms.ModelForm):
             "working_days_per_year",
             "indirect_cost_rate",
             "max_hours_per_day",
+            "remind_unsigned_day",
+            "remind_approval_after_days",
+            "report_due_days",
+            "reminder_days_before",
         ]
         widgets = {
             "starts_on": DATE,
@@ -53,6 +57,10 @@ class ProgrammeForm(SlugFromNameForm, forms.ModelForm):
         "hours_per_day",
         "productive_hours_per_year",
         "working_days_per_year",
+        "remind_unsigned_day",
+        "remind_approval_after_days",
+        "report_due_days",
+        "reminder_days_before",
     )
 
     def __init__(self, *args, **kwargs):

@@ -55,7 +55,7 @@ def test_a_request_for_changes_tells_the_implementing_officers_what_to_change(
         )
     assert _to(mail.outbox) == sorted([world.author.email, world.colleague.email])
     for message in mail.outbox:
-        assert "Changes requested" in message.subject
+        assert "requested changes" in message.subject
         assert "Give the 2016 baseline of contracts." in message.body
         assert "Eve Expert" in message.body
 
