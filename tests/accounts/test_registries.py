@@ -46,6 +46,7 @@ def test_the_demo_steps_run_in_order_and_four_parts_may_be_left_out():
         "agir-toolkits",
         "agir-staff-time",
         "agir-plans",
+        "notifications",
     ]
     assert [step.without for step in steps if step.without] == [
         "toolkits",
