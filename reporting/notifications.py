@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from accounts.selectors import zone_of
 from documents.signals import job_done, job_failed
+from notifications.models import Notification
 from notifications.registry import Kind, register, reminder
 from notifications.services import notify
 
@@ -183,6 +184,26 @@ def month_step(sheet: TimesheetMonth, step: TimesheetLog) -> int:
 # Reminders ------------------------------------------------------------------------------------
 
 
+def _remind(kind: str, sheet: TimesheetMonth, recipients, *, key: str, params: dict) -> int:
+    """Tell those of ``recipients`` not yet told of this deadline (``key``): a run that finds
+    everyone told writes nothing and queues no e-mail."""
+    told = set(
+        Notification.objects.filter(key=key, kind=kind).values_list("recipient_id", flat=True)
+    )
+    people = [person for person in recipients if person.pk not in told]
+    if not people:
+        return 0
+    return notify(
+        kind,
+        recipients=people,
+        about=sheet,
+        link=sheet.get_absolute_url(),
+        params=params,
+        programme=sheet.programme.name,
+        key=key,
+    )
+
+
 def _next_month(month: date) -> date:
     return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
@@ -211,14 +232,12 @@ def unsigned_months(now: datetime) -> int:
         if now.astimezone(zone_of(sheet.person)).date() < due:
             continue
         kind = "reporting.remind_unsigned"
-        told += notify(
+        told += _remind(
             kind,
-            recipients=[sheet.person],
-            about=sheet,
-            link=sheet.get_absolute_url(),
-            params=_params(sheet, due_date=due.isoformat()),
-            programme=sheet.programme.name,
+            sheet,
+            [sheet.person],
             key=f"{kind}:{sheet.pk}:{due.isoformat()}",
+            params=_params(sheet, due_date=due.isoformat()),
         )
     return told
 
@@ -245,20 +264,16 @@ def months_waiting_for_approval(now: datetime) -> int:
         days = timedelta(days=sheet.programme.remind_approval_after_days)
         waited = now - sheet.submitted_at
         signed = sheet.submitted_at.isoformat()
-        params = _params(sheet, signed_date=sheet.submitted_at.date().isoformat())
+        # The day it was signed in the city (where its supervisors are).
+        signed_on = sheet.submitted_at.astimezone(sheet.city.zone).date()
+        params = _params(sheet, signed_date=signed_on.isoformat())
         steps = [("reporting.remind_approval", days, supervisors_of)]
         steps.append(("reporting.approval_overdue", 2 * days, coordinators_of))
         for kind, after, recipients in steps:
             if waited < after:
                 continue
-            told += notify(
-                kind,
-                recipients=recipients(sheet),
-                about=sheet,
-                link=sheet.get_absolute_url(),
-                params=params,
-                programme=sheet.programme.name,
-                key=f"{kind}:{sheet.pk}:{signed}",
+            told += _remind(
+                kind, sheet, recipients(sheet), key=f"{kind}:{sheet.pk}:{signed}", params=params
             )
     return told
 

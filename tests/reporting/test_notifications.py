@@ -187,9 +187,9 @@ def test_an_unsigned_month_is_reminded_once_from_the_programmes_day(
     assert _told("reporting.remind_unsigned") == []
 
     with django_capture_on_commit_callbacks(execute=True):
-        run_reminders(at(2017, 4, 4, 22, 30))  # 00:30 on the 5th in Ghent
-        run_reminders(at(2017, 4, 4, 22, 30))
-        run_reminders(at(2017, 4, 20, 8))
+        assert run_reminders(at(2017, 4, 4, 22, 30)) == 1  # 00:30 on the 5th in Ghent
+        assert run_reminders(at(2017, 4, 4, 22, 30)) == 0
+        assert run_reminders(at(2017, 4, 20, 8)) == 0
     assert _told("reporting.remind_unsigned") == [world.officer.email]
     assert _to(mail.outbox) == [world.officer.email]
     assert "March 2017 for Ghent is not signed yet" in mail.outbox[0].subject
@@ -228,14 +228,14 @@ def test_a_waiting_month_reminds_the_supervisors_then_the_coordinators(
     world, django_capture_on_commit_callbacks
 ):
     assert world.programme.remind_approval_after_days == 5
-    with clock.fixed_at(at(2017, 4, 3, 9)):
+    with clock.fixed_at(at(2017, 4, 2, 22, 30)):  # 00:30 on the 3rd in Ghent
         signed(world)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        run_reminders(at(2017, 4, 8, 8))  # four days, 23 hours
+        run_reminders(at(2017, 4, 7, 21, 30))  # four days, 23 hours
         assert _told("reporting.remind_approval") == []
-        run_reminders(at(2017, 4, 8, 9))
-        run_reminders(at(2017, 4, 8, 9))
+        assert run_reminders(at(2017, 4, 7, 22, 30)) == 1
+        assert run_reminders(at(2017, 4, 7, 22, 30)) == 0
         assert _told("reporting.remind_approval") == [world.supervisor.email]
         assert _told("reporting.approval_overdue") == []
         run_reminders(at(2017, 4, 13, 9))
@@ -246,6 +246,7 @@ def test_a_waiting_month_reminds_the_supervisors_then_the_coordinators(
     assert _to(mail.outbox) == sorted([world.supervisor.email, world.coordinator.email])
     for message in mail.outbox:
         assert "Olga Officer's timesheet of March 2017 for Ghent has waited" in message.subject
+        assert "since April 3, 2017." in message.subject
 
 
 def test_a_month_signed_again_waits_anew(world):
