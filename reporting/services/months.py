@@ -23,6 +23,7 @@ from ..models import (
     TimesheetLog,
     TimesheetMonth,
 )
+from ..notifications import month_step
 from .time import _plain
 
 # Signatures -------------------------------------------------------------------------------------
@@ -60,13 +61,14 @@ def month_submit(
     sheet.submitted_at = clock.now()
     sheet.return_comment = ""
     sheet.save(update_fields=["status", "submitted_at", "return_comment"])
-    _log(
+    step = _log(
         sheet,
         TimesheetAction.SUBMITTED,
         by,
         ip_address=ip_address,
         details={"hours": str(hours)},
     )
+    month_step(sheet, step)
 
 
 def _month_hours(sheet: TimesheetMonth) -> Decimal | None:
@@ -128,7 +130,7 @@ def month_approve(sheet: TimesheetMonth, *, by: User, ip_address: str | None = N
     if exchange_rate is not None:
         sheet.rate *= exchange_rate
     sheet.save()
-    _log(
+    step = _log(
         sheet,
         TimesheetAction.APPROVED,
         by,
@@ -143,6 +145,7 @@ def month_approve(sheet: TimesheetMonth, *, by: User, ip_address: str | None = N
             "exchange_rate": None if exchange_rate is None else str(exchange_rate),
         },
     )
+    month_step(sheet, step)
 
 
 def _exchange_rate(sheet: TimesheetMonth, rate: StaffRate) -> tuple[str, Decimal | None]:
@@ -201,7 +204,8 @@ def month_return(
     permissions.MONTH_WORKFLOW.take(by, sheet, "return")
     sheet.return_comment = comment
     sheet.save(update_fields=["status", "return_comment"])
-    _log(sheet, TimesheetAction.RETURNED, by, comment=comment, ip_address=ip_address)
+    step = _log(sheet, TimesheetAction.RETURNED, by, comment=comment, ip_address=ip_address)
+    month_step(sheet, step)
 
 
 @transaction.atomic
@@ -228,6 +232,7 @@ def month_reopen(
     sheet.exchange_rate = None
     sheet.cost_model = sheet.costs_currency = ""
     sheet.save()
-    _log(
+    step = _log(
         sheet, TimesheetAction.REOPENED, by, comment=reason, ip_address=ip_address, details=details
     )
+    month_step(sheet, step)
