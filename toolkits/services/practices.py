@@ -16,7 +16,7 @@ from config import stale
 from config.slugs import unique_slug
 from mentoring.services.frames import check_commitments
 
-from .. import permissions
+from .. import notifications, permissions
 from ..images import checked_image
 from ..models import (
     GoodPractice,
@@ -144,7 +144,11 @@ def _set_relations(practice: GoodPractice, relations: dict) -> None:
 
 
 def _step(practice: GoodPractice, action: str, by: User, comment: str = "") -> PracticeReview:
-    return PracticeReview.objects.create(practice=practice, action=action, by=by, comment=comment)
+    """Record the step in the practice's history and tell whoever it concerns (in the step's
+    transaction: a rollback takes both back)."""
+    step = PracticeReview.objects.create(practice=practice, action=action, by=by, comment=comment)
+    notifications.practice_step(practice, step)
+    return step
 
 
 def _locked(practice: GoodPractice) -> GoodPractice:
