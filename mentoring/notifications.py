@@ -55,7 +55,10 @@ register(
         "mentoring.pairing_proposed",
         group=PAIRINGS,
         label=_("A pairing of your city or scheme is proposed"),
-        message=_("Pairing %(pairing)s is proposed in scheme %(scheme)s, %(mentor)s mentoring."),
+        message=_(
+            "Pairing %(pairing)s is proposed in scheme %(scheme)s: %(mentor)s would mentor "
+            "%(implementing)s."
+        ),
         action=_("Open the pairing"),
     )
 )
