@@ -1,4 +1,5 @@
-"""iCalendar feeds of events, for calendar apps that subscribe to a secret link."""
+"""iCalendar feeds of events, for calendar apps that subscribe to a secret link, and the calendar
+file an e-mail about one event carries."""
 
 from collections.abc import Iterable
 from datetime import timedelta
@@ -47,7 +48,8 @@ def _description(event: Event, url: str) -> str:
     return "\n".join(lines)
 
 
-def _location(event: Event) -> str:
+def location(event: Event) -> str:
+    """Where the event is: its venue and host city, or its online link."""
     parts = [event.venue] if event.venue else []
     if event.host_city and event.host_city.name not in event.venue:
         parts.append(event.host_city.name)
@@ -71,24 +73,35 @@ def vevent(event: Event) -> icalendar.Event:
     item.add("categories", [event.kind.name])
     item.add("url", url)
     item.add("description", _description(event, url))
-    location = _location(event)
-    if location:
-        item.add("location", location)
+    where = location(event)
+    if where:
+        item.add("location", where)
     return item
 
 
-def calendar_feed(events: Iterable[Event], *, name: str) -> bytes:
-    """A whole feed; cancelled events stay in it, marked cancelled, so calendars drop them."""
+def _calendar(events: Iterable[Event]) -> icalendar.Calendar:
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
-    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", "PT1H")
     for event in events:
         calendar.add_component(vevent(event))
     # A VTIMEZONE for each zone the events use, as RFC 5545 asks for every TZID.
     calendar.add_missing_timezones()
+    return calendar
+
+
+def calendar_feed(events: Iterable[Event], *, name: str) -> bytes:
+    """A whole feed; cancelled events stay in it, marked cancelled, so calendars drop them."""
+    calendar = _calendar(events)
+    calendar.add("x-wr-calname", name)
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT1H")
     return calendar.to_ical()
+
+
+def event_file(event: Event) -> bytes:
+    """One event as a file to open or import (an e-mail's attachment): the same VEVENT and UID
+    as in the feeds, so importing it again after a change updates the entry in place."""
+    return _calendar([event]).to_ical()

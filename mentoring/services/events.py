@@ -21,6 +21,7 @@ from cities.models import City
 from config import stale
 from config.tokens import new_secret
 
+from .. import notifications
 from ..models import (
     EVENT_WORKFLOW,
     Attendance,
@@ -224,7 +225,8 @@ def event_create(
 ) -> Event:
     """Plan an event; it starts as planned. Its days and times are local to its zone (the host
     city's for a hosted kind); without a last day it lasts its kind's usual number of days,
-    from 09:00 on the first to 17:00 on the last unless other times are given."""
+    from 09:00 on the first to 17:00 on the last unless other times are given. Its participants
+    (``notifications.participants``; not ``by``) hear of it, with a calendar file."""
     event = Event(
         programme=programme,
         pairing=pairing,
@@ -252,15 +254,28 @@ def event_create(
     _clean_and_raise(event, errors)
     with transaction.atomic():
         event.save()
+        notifications.event_step(event, "planned", actor=by)
     return event
 
 
+# A change of these moves the event (its participants get a new calendar file); of the other
+# fields, it only changes its details.
+MOVING_FIELDS = ("starts_at", "ends_at", "time_zone", "host_city_id", "venue", "online_url")
+DETAIL_FIELDS = ("title", "kind_id", "agenda")
+
+
 def event_update(
-    *, event: Event, expected_version: str | None = None, **fields: Unpack[EventFields]
+    *,
+    event: Event,
+    expected_version: str | None = None,
+    by: User | None = None,
+    **fields: Unpack[EventFields],
 ) -> Event:
     """Change what a planned or confirmed event is; held and cancelled events are records.
     Days and times not given stay as they were, local to the event's (possibly new) zone.
-    Refused (``config.stale``) when the event changed since the page of ``expected_version``."""
+    Refused (``config.stale``) when the event changed since the page of ``expected_version``.
+    Its participants (not ``by``) hear that it moved (a new time or place, with a calendar
+    file) or that its details changed; nothing when nothing changed."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"event_update() cannot change {', '.join(sorted(unknown))}")
@@ -285,11 +300,17 @@ def event_update(
         errors.update({k: errors.get(k, []) + v for k, v in _event_errors(event).items()})
         _clean_and_raise(event, errors)
         event.save()
+        if any(getattr(current, name) != getattr(event, name) for name in MOVING_FIELDS):
+            notifications.event_step(event, "moved", actor=by)
+        elif any(getattr(current, name) != getattr(event, name) for name in DETAIL_FIELDS):
+            notifications.event_step(event, "changed", actor=by)
     return event
 
 
-def event_transition(*, event: Event, to: str, reason: str = "") -> Event:
-    """Move the status along planned → confirmed → held, or cancel with a reason."""
+def event_transition(*, event: Event, to: str, reason: str = "", by: User | None = None) -> Event:
+    """Move the status along planned → confirmed → held, or cancel with a reason; the
+    participants (not ``by``) hear of a cancellation, with the reason and a calendar file that
+    takes it off their calendars."""
     with transaction.atomic():
         current = Event.objects.select_for_update().get(pk=event.pk)
         errors: Errors = {}
@@ -308,6 +329,8 @@ def event_transition(*, event: Event, to: str, reason: str = "") -> Event:
             current.cancellation_reason = reason
         current.full_clean()
         current.save(update_fields=["status", "cancellation_reason", "updated_at"])
+        if to == EventStatus.CANCELLED:
+            notifications.event_step(current, "cancelled", actor=by, comment=reason)
     event.status, event.cancellation_reason = current.status, current.cancellation_reason
     event.updated_at = current.updated_at
     return event
@@ -476,6 +499,7 @@ def report_save(
         if errors:
             raise ValidationError(errors)
         last = max((r.position for r in existing.values()), default=0)
+        published = report is None
         if report is None:
             report = EventReport(event=event)
         report.findings = findings
@@ -506,6 +530,8 @@ def report_save(
             recommendation.text = recommendation.text.strip()
             recommendation.full_clean()
             recommendation.save()
+        if published:
+            notifications.report_published(report, actor=by)
     return report
 
 

@@ -10,6 +10,7 @@ from cities.models import City
 from cities.services import city_save
 from config import stale
 
+from .. import notifications
 from ..models import PAIRING_WORKFLOW, Pairing, PairingStatus, Participation, Programme, Scheme
 from ..selectors.pairings import was_withdrawn
 
@@ -86,7 +87,8 @@ def pairing_create(
     programme: Programme | None = None,
 ) -> Pairing:
     """Propose (or record) a pairing. ``programme``, when given, is the programme the person
-    works in: a scheme of another programme is refused."""
+    works in: a scheme of another programme is refused. The officers of its cities and its
+    scheme's experts (but not ``by``) hear that it is proposed (or active)."""
     if programme is not None and scheme.programme_id != programme.pk:
         raise ValidationError(
             {
@@ -106,11 +108,17 @@ def pairing_create(
         )
         pairing.full_clean()
         pairing.save()
+        if status in ACTIVE_STATUSES:
+            notifications.pairing_step(pairing, notifications.PAIRING_STEPS[status], actor=by)
     return pairing
 
 
-def pairing_transition(*, pairing: Pairing, to: str, reason: str = "") -> Pairing:
-    """Move a pairing along proposed → active → completed, or withdraw it with a reason."""
+def pairing_transition(
+    *, pairing: Pairing, to: str, reason: str = "", by: User | None = None
+) -> Pairing:
+    """Move a pairing along proposed → active → completed, or withdraw it with a reason. The
+    officers of its cities and its scheme's experts (but not ``by``) hear that it is active or
+    withdrawn."""
     # Who may is the pairing pages' check (can_manage_pairing); where to, the workflow's.
     PAIRING_WORKFLOW.check(None, pairing, to)
     if to == PairingStatus.WITHDRAWN and not reason.strip():
@@ -125,6 +133,8 @@ def pairing_transition(*, pairing: Pairing, to: str, reason: str = "") -> Pairin
         locked.withdrawal_reason = reason.strip() if to == PairingStatus.WITHDRAWN else ""
         locked.full_clean()
         locked.save(update_fields=["status", "withdrawal_reason"])
+        if to in notifications.PAIRING_STEPS:
+            notifications.pairing_step(locked, notifications.PAIRING_STEPS[to], actor=by)
     return locked
 
 

@@ -242,7 +242,9 @@ def event_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             fields = {k: v for k, v in form.cleaned_data.items() if k != stale.FIELD}
-            event_update(event=event, expected_version=stale.expected(form), **fields)
+            event_update(
+                event=event, expected_version=stale.expected(form), by=request.user, **fields
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -264,6 +266,7 @@ def event_status_view(request: HttpRequest, pk: int) -> HttpResponse:
                 event=event,
                 to=form.cleaned_data["status"],
                 reason=form.cleaned_data["cancellation_reason"],
+                by=request.user,
             )
         except ValidationError as error:
             add_service_errors(form, error)

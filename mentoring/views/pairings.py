@@ -178,7 +178,10 @@ def pairing_status(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             pairing = pairing_transition(
-                pairing=pairing, to=form.cleaned_data["status"], reason=form.cleaned_data["reason"]
+                pairing=pairing,
+                to=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
             )
         except ValidationError as error:
             add_service_errors(form, error)
