@@ -81,6 +81,7 @@ def notify(
     )
     content_type = ContentType.objects.get_for_model(about) if about is not None else None
     values = {name: _json_value(value) for name, value in (params or {}).items()}
+    moment = clock.now()
     rows = [
         Notification(
             recipient_id=pk,
@@ -92,6 +93,7 @@ def notify(
             object_id=about.pk if about is not None else None,
             link=link,
             delivery=chosen.get(pk, spec.default),
+            created_at=moment,
         )
         for pk in sorted(people)
     ]

@@ -69,6 +69,13 @@ def test_the_same_event_twice_tells_each_person_once(kind, django_capture_on_com
     )
 
 
+def test_a_notification_is_made_at_the_clocks_moment(kind):
+    moment = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    with clock.fixed_at(moment):
+        tell([UserFactory()])
+    assert Notification.objects.get().created_at == moment
+
+
 def test_without_a_key_each_call_is_an_event_of_its_own(kind):
     one = UserFactory()
     tell([one])
