@@ -131,6 +131,7 @@ def _account_profile(person: User) -> dict[str, Any]:
         "email": person.email,
         "full_name": person.full_name,
         "time_zone": person.time_zone,
+        "language": person.language,
         "date_joined": person.date_joined,
         "last_login": person.last_login,
         "is_active": person.is_active,
@@ -382,6 +383,7 @@ def erase_person(person: User, *, by: User | None) -> ErasureRecord:
 
         person.full_name = ""
         person.time_zone = ""  # where the person is, roughly
+        person.language = ""
         # Not a deliverable address on purpose (RFC 2606 reserves .invalid); unique by the pk.
         person.email = f"erased-{person.pk}@invalid"
         person.set_unusable_password()

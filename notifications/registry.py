@@ -82,6 +82,11 @@ def register(kind: Kind) -> Kind:
     return kind
 
 
+def unregister(key: str) -> None:
+    """Forget a kind (tests register kinds of their own and forget them afterwards)."""
+    _KINDS.pop(key, None)
+
+
 def get(key: str) -> Kind:
     return _KINDS[key]
 
@@ -101,6 +106,12 @@ def reminder(function: Callable[[datetime], int]) -> Callable[[datetime], int]:
     if function not in _REMINDERS:
         _REMINDERS.append(function)
     return function
+
+
+def forget_reminder(function: Callable[[datetime], int]) -> None:
+    """Forget a reminder (tests register reminders of their own and forget them afterwards)."""
+    if function in _REMINDERS:
+        _REMINDERS.remove(function)
 
 
 def reminders() -> list[Callable[[datetime], int]]:

@@ -11,12 +11,12 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import zone_of
+from config import clock
 from documents.jobs import send_after_commit
 
 from . import emails, registry
@@ -67,23 +67,33 @@ def notify(
         return 0
     if link and not (link.startswith("/") and not link.startswith("//")):
         raise ValueError(f"A notification links to a path of the portal, not {link!r}")
-    key = key or f"{kind}:{uuid.uuid4().hex}"
+    key = (key or f"{kind}:{uuid.uuid4().hex}")[:255]
+    # Those told of this event already (a reminder or a task that runs again) are not told
+    # again, nor counted; the unique constraint holds it against a concurrent run too.
+    for told in Notification.objects.filter(key=key, recipient_id__in=people).values_list(
+        "recipient_id", flat=True
+    ):
+        people.pop(told, None)
+    if not people:
+        return 0
     chosen = dict(
         Preference.objects.filter(user_id__in=people, kind=kind).values_list("user_id", "delivery")
     )
     content_type = ContentType.objects.get_for_model(about) if about is not None else None
     values = {name: _json_value(value) for name, value in (params or {}).items()}
+    moment = clock.now()
     rows = [
         Notification(
             recipient_id=pk,
             kind=kind,
-            key=key[:255],
+            key=key,
             params=values,
             programme=str(programme or "")[:120],
             content_type=content_type,
             object_id=about.pk if about is not None else None,
             link=link,
             delivery=chosen.get(pk, spec.default),
+            created_at=moment,
         )
         for pk in sorted(people)
     ]
@@ -91,7 +101,7 @@ def notify(
     if any(row.delivery == Delivery.EMAIL for row in rows):
         from .tasks import deliver_notifications
 
-        send_after_commit(deliver_notifications, key[:255])
+        send_after_commit(deliver_notifications, key)
     return len(rows)
 
 
@@ -103,7 +113,7 @@ def notification_open(notification: Notification, *, by: User) -> Notification:
     if notification.recipient_id != by.pk:
         raise ValidationError(_("This notification is someone else's."))
     if notification.read_at is None:
-        notification.read_at = timezone.now()
+        notification.read_at = clock.now()
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
             read_at=notification.read_at
         )
@@ -124,7 +134,7 @@ def notifications_mark_all_read(*, user: User, queryset=None) -> int:
     rows = (queryset if queryset is not None else Notification.objects).filter(
         recipient=user, read_at__isnull=True
     )
-    return rows.update(read_at=timezone.now())
+    return rows.update(read_at=clock.now())
 
 
 # Choosing how -----------------------------------------------------------------------------
@@ -172,10 +182,13 @@ def deliver(key: str) -> int:
             )
             if notification is None:  # sent by another run meanwhile
                 continue
-            emails.send_one(notification)
-            notification.emailed_at = timezone.now()
+            # Someone who left (deactivated, erased) since is not written to.
+            recipient = notification.recipient
+            if recipient.is_active and recipient.erased_at is None:
+                emails.send_one(notification)
+                sent += 1
+            notification.emailed_at = clock.now()
             notification.save(update_fields=["emailed_at"])
-            sent += 1
     return sent
 
 
@@ -184,7 +197,7 @@ def send_digests(now: datetime | None = None) -> int:
     them, once it is morning where they are (TANDEM_DIGEST_HOUR in their time zone). Gathers
     what came before this morning; run as often as beat likes, it sends each item once.
     Returns how many digests were sent."""
-    now = now or timezone.now()
+    now = now or clock.now()
     hour = settings.TANDEM_DIGEST_HOUR
     waiting = (
         Notification.objects.filter(delivery=Delivery.DIGEST, emailed_at__isnull=True)
@@ -211,9 +224,11 @@ def send_digests(now: datetime | None = None) -> int:
             )
             if not items:
                 continue
+            for item in items:
+                item.recipient = user  # each item's links are signed for them: no query each
             emails.send_digest(user, items, day=local.date())
             Notification.objects.filter(pk__in=[item.pk for item in items]).update(
-                emailed_at=timezone.now()
+                emailed_at=clock.now()
             )
             sent += 1
     return sent
@@ -222,7 +237,7 @@ def send_digests(now: datetime | None = None) -> int:
 def run_reminders(now: datetime | None = None) -> int:
     """Run every app's reminders for this moment; each tells a person once per object and
     deadline, so running twice (beat twice, a retry) tells nobody twice."""
-    now = now or timezone.now()
+    now = now or clock.now()
     told = 0
     for remind in registry.reminders():
         with transaction.atomic():
@@ -232,7 +247,7 @@ def run_reminders(now: datetime | None = None) -> int:
 
 def forget_old(now: datetime | None = None) -> int:
     """Remove read notifications older than TANDEM_NOTIFICATIONS_KEEP_DAYS."""
-    now = now or timezone.now()
+    now = now or clock.now()
     cutoff = now - timedelta(days=settings.TANDEM_NOTIFICATIONS_KEEP_DAYS)
     deleted, _counts = Notification.objects.filter(
         read_at__isnull=False, created_at__lt=cutoff

@@ -1,7 +1,6 @@
 """Celery tasks of notifications: thin, each calls one service."""
 
 from celery import shared_task
-from django.utils import timezone
 
 
 # Sending an e-mail may fail for a while (the relay is down): try again, the service sends each
@@ -19,18 +18,18 @@ def deliver_notifications(key: str) -> None:
 def send_digests() -> None:
     from .services import send_digests as send
 
-    send(timezone.now())
+    send()
 
 
 @shared_task(ignore_result=True)
 def send_reminders() -> None:
     from .services import run_reminders
 
-    run_reminders(timezone.now())
+    run_reminders()
 
 
 @shared_task(ignore_result=True)
 def forget_old_notifications() -> None:
     from .services import forget_old
 
-    forget_old(timezone.now())
+    forget_old()

@@ -9,11 +9,13 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
+from config.middleware import bearer_secret
 from config.views import paginate, query_without_page
 
 from . import emails, registry, selectors, services
@@ -27,7 +29,10 @@ def _filtered(request: HttpRequest, user: User):
         request.GET or None, groups=groups, programmes=selectors.programmes_in(user)
     )
     rows = selectors.notifications_of(user)
-    if form.is_bound and form.is_valid():
+    if form.is_bound and not form.is_valid():
+        # Filters that make no sense show (and mark) nothing rather than everything.
+        return form, rows.none()
+    if form.is_bound:
         data = form.cleaned_data
         if data["show"] == "unread":
             rows = rows.filter(read_at__isnull=True)
@@ -46,7 +51,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     the filters show."""
     user = request.user
     form, rows = _filtered(request, user)
-    if request.method == "POST":
+    if request.method == "POST" and not form.errors:
         count = services.notifications_mark_all_read(user=user, queryset=rows)
         messages.success(
             request,
@@ -101,7 +106,9 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         services.notification_open(notification, by=request.user)
     back = request.POST.get("next", "")
-    if not back.startswith("/") or back.startswith("//"):
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         back = reverse("notifications:list")
     return redirect(back)
 
@@ -140,6 +147,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     )
 
 
+@bearer_secret
 @csrf_exempt  # the signed token is the authority; mail clients post without a session (RFC 8058)
 @require_http_methods(["GET", "POST"])
 def one_click(request: HttpRequest, token: str) -> HttpResponse:

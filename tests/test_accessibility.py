@@ -94,9 +94,36 @@ def _coordinate_an_older_programme_too() -> None:
     membership_grant(user=coordinator, role=Role.COORDINATOR, programme=older)
 
 
+def _one_click_url(officer: User) -> str:
+    """The officer's notifications (one read, one with a comment, over two programmes, so
+    that the list shows each way an item looks) and the one-click page of their kind."""
+    from notifications.emails import preference_token
+    from notifications.models import Notification
+    from notifications.services import notify
+
+    plan = ActionPlan.objects.get(pairing__implementing__slug="gdansk")
+    for index, programme in enumerate(("CITIES-GROW", "ICP AGIR", "CITIES-GROW")):
+        notify(
+            "actionplans.changes_requested",
+            recipients=[officer],
+            about=plan,
+            link=plan.get_absolute_url(),
+            params={
+                "person": "Eve Expert",
+                "title": plan.title,
+                "comment": "Give the 2016 baseline." if index == 1 else "",
+            },
+            programme=programme,
+        )
+    first = Notification.objects.filter(recipient=officer).order_by("pk").first()
+    Notification.objects.filter(pk=first.pk).update(read_at=first.created_at)
+    token = preference_token(officer, "actionplans.changes_requested")
+    return reverse("notifications:one_click", args=[token])
+
+
 def _pages(programme: Programme) -> list[Page]:
     """About sixty pages: each role's home and navigation, the public pages, forms, a month grid,
-    a plan and a staff-cost report."""
+    a plan, a staff-cost report and the notifications."""
     officer = User.objects.get(email=ROLES["officer"])
     supervisor = User.objects.get(email=ROLES["supervisor"])
     gdansk = officer.memberships.get().city
@@ -181,6 +208,10 @@ def _pages(programme: Programme) -> list[Page]:
         Page("coordinator", reverse("toolkits:toolkit_edit", args=[toolkit.slug])),
         Page("officer", reverse("accounts:my_data")),
         Page("officer", reverse("accounts:settings")),
+        Page("officer", reverse("notifications:list")),
+        Page("officer", reverse("notifications:list") + "?show=unread"),
+        Page("officer", reverse("notifications:preferences")),
+        Page("anonymous", _one_click_url(officer)),
         Page("coordinator", reverse("accounts:person_erase", args=[officer.pk])),
         Page("coordinator", reverse("audit:history", args=["mentoring.pairing", pairing.pk])),
     ]

@@ -45,6 +45,9 @@ from mentoring.models import (
 from mentoring.services import participation_add
 from mentoring.services.events import calendar_token_regenerate
 from mentoring.services.programmes import organisation_save, programme_create, scheme_save
+from notifications.emails import preference_token
+from notifications.models import Notification
+from notifications.services import notify
 from reporting import services as time_services
 from reporting.models import MonthStatus, StaffCostReport, StaffRate, TimeEntry, TimesheetMonth
 from reporting.tasks import build_staff_cost_report
@@ -174,6 +177,7 @@ class World:
         self._time()
         self._practices()
         self._plans()
+        self._notifications()
 
     def user(self, role: str, city: str = "gdansk") -> User:
         return self.people[person(role, city)]
@@ -281,6 +285,21 @@ class World:
             self.open_plan, by=self.expert, comment="Say who leads each action."
         )
         self.open_action = Action.objects.filter(plan=self.open_plan).first()
+
+    def _notifications(self):
+        """The Gdańsk officer is told their plan is approved: their notification is theirs
+        alone; the one-click link of its kind is for whoever holds it."""
+        notify(
+            "actionplans.approved",
+            recipients=[self.officer],
+            about=self.plan,
+            link=self.plan.get_absolute_url(),
+            params={"person": "Matrix", "title": self.plan.title, "city": "Gdańsk"},
+            programme=self.programme.name,
+            key="matrix.approved",
+        )
+        self.notification = Notification.objects.get(recipient=self.officer, key="matrix.approved")
+        self.preference_token = preference_token(self.officer, "actionplans.approved")
 
 
 def png(name: str = "picture.png") -> SimpleUploadedFile:
@@ -555,6 +574,32 @@ EXPECTATIONS: dict[str, Endpoint] = {
     # The secret link itself is the permission: anyone holding it sees the form.
     "accounts:invitation_accept": Endpoint(
         kwargs=lambda w: {"token": w.invitation_token}, get=EVERYONE_OK
+    ),
+    # Notifications: everyone signed in has their own; another person's is not found. The
+    # one-click link of an e-mail is its own permission (a signed token), for mail clients too.
+    "notifications:list": Endpoint(
+        get=SIGNED_IN_OK,
+        post=Post(  # "mark all read" marks the person's own
+            expected=signed_in(To("/notifications/")),
+            rows=lambda w: [Notification.objects.all()],
+        ),
+    ),
+    "notifications:open": Endpoint(
+        kwargs=lambda w: {"pk": w.notification.pk},
+        get=signed_in(NOT_FOUND, officer=To(plan_url)),
+    ),
+    "notifications:read": Endpoint(
+        kwargs=lambda w: {"pk": w.notification.pk},
+        get=GET_REFUSED,
+        post=Post(
+            expected=signed_in(NOT_FOUND, officer=To("/notifications/")),
+            rows=lambda w: [Notification.objects.filter(pk=w.notification.pk)],
+        ),
+    ),
+    "notifications:bell": Endpoint(get=SIGNED_IN_OK),
+    "notifications:preferences": Endpoint(get=SIGNED_IN_OK),
+    "notifications:one_click": Endpoint(
+        kwargs=lambda w: {"token": w.preference_token}, get=EVERYONE_OK
     ),
     # The audit trail: coordinators only, scoped to their programmes --------------------------
     "audit:log": Endpoint(get=ANY_COORDINATOR),
@@ -1106,6 +1151,7 @@ def test_every_url_pattern_has_an_expectation():
 # that serve the same published file to everyone may say "public".
 BEARER_URLS = {
     "accounts:invitation_accept",
+    "notifications:one_click",
     "mentoring:calendar_person_feed",
     "mentoring:calendar_programme_feed",
 }

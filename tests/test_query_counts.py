@@ -102,9 +102,17 @@ actionplans:versions, actionplans:version, actionplans:compare
         ::test_the_versions_list_has_a_fixed_number_of_queries
         ::test_the_version_page_has_a_fixed_number_of_queries
         ::test_the_comparison_has_a_fixed_number_of_queries
+notifications:list
+    officer (none, then 3 and 33 notifications; also filtered): here, test_the_notifications_list
+the bell (the header's count of unread notifications, on every page)
+    officer, coordinator, with 0 and 30 notifications (home): here,
+        test_the_bell_costs_no_query_however_many_notifications
 
 Not lists: forms (*_create, *_edit), POST-only steps, file downloads and job status pages
-(report, rendering, pdf) show one object each; allauth's account pages are allauth's.
+(report, rendering, pdf) show one object each; allauth's account pages are allauth's. The
+notifications' preferences page lists the registered kinds (code, not rows: one query for the
+person's choices), notifications:bell answers a count, notifications:open and :read redirect,
+notifications:one_click shows one choice.
 """
 
 from collections.abc import Callable
@@ -117,10 +125,13 @@ from django.urls import reverse
 from accounts.models import Role
 from accounts.services import invitation_create, membership_grant
 from cities.models import City
+from config import clock
 from mentoring.models import Scheme
 from mentoring.selectors.pairings import HOME_PAIRINGS_PER_SCHEME
 from mentoring.services import participation_add
 from mentoring.services.events import calendar_token_regenerate
+from notifications.models import Notification
+from notifications.services import notify
 from tests.accounts.factories import UserFactory
 from tests.cities.factories import CityFactory
 from tests.mentoring.factories import (
@@ -362,3 +373,50 @@ def test_practice_images(client, toolkit_world):
 
     url = reverse("toolkits:practice_images", kwargs={"slug": practice.slug})
     assert_pinned(client, url, grow, 6)
+
+
+# Notifications ----------------------------------------------------------------------------------
+
+
+def tell_many(person, n: int) -> None:
+    """n notifications of the person, half of them read, over two programmes."""
+    for index in range(n):
+        notify(
+            "actionplans.approved",
+            recipients=[person],
+            link="/",
+            params={"person": "Sam Supervisor", "title": f"Plan {index}", "city": "Gdańsk"},
+            programme="CITIES-GROW" if index % 2 else "ICP AGIR",
+        )
+    first = Notification.objects.filter(recipient=person, read_at__isnull=True).order_by("pk")
+    Notification.objects.filter(pk__in=list(first.values_list("pk", flat=True)[: n // 2])).update(
+        read_at=clock.now()
+    )
+
+
+# The same numbers as test_home_for_city_people and the coordinator's home above: the bell's
+# count rides on the query that loads the user (notifications/backends.py).
+@pytest.mark.parametrize(("email", "pinned"), [(OFFICER, 7), (COORDINATOR, 8)])
+def test_the_bell_costs_no_query_however_many_notifications(client, demo, demo_user, email, pinned):
+    person = demo_user(email)
+    client.force_login(person)
+    small, few = measure(client, reverse("home"))
+    tell_many(person, 30)
+    large, many = measure(client, reverse("home"))
+    assert (small, large) == (pinned, pinned)
+    assert "<span data-bell-number>0</span>" in few
+    assert "<span data-bell-number>15</span>" in many
+
+
+def test_the_notifications_list(client, demo, demo_user):
+    """Session, user (with the bell's count), memberships, the programmes to filter by, the
+    count, the page's rows, whether any shown is unread, the switcher's programmes. With no
+    notification at all there is no page of rows to read: one query less."""
+    person = demo_user(OFFICER)
+    client.force_login(person)
+    url = reverse("notifications:list")
+    assert measure(client, url)[0] == 7
+    tell_many(person, 3)
+    assert_pinned(client, url, lambda: tell_many(person, 30), 8)
+    filtered = url + "?show=unread&programme=ICP+AGIR&group=Action+plans"
+    assert_pinned(client, filtered, lambda: tell_many(person, 30), 8)

@@ -13,6 +13,7 @@ def test_every_app_with_personal_data_describes_its_part():
         "mentoring",
         "toolkits",
         "actionplans",
+        "notifications",
     ]
 
 

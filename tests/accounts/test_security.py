@@ -19,8 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 # Templates that WeasyPrint renders into PDFs: never served to a browser, so their <style> is
 # not subject to the page policy.
 PDF_TEMPLATES = ("templates/documents/", "templates/toolkits/pdf/", "templates/actionplans/pdf/")
-# E-mail bodies: read in mail clients, which take styles only inline; never served as a page.
-EMAIL_TEMPLATES = ("templates/notifications/email/",)
+# Nor are the HTML parts of e-mails (templates/<app>/email/), whose style must be inline: mail
+# clients drop <style> elements and linked style sheets.
+EMAIL_FOLDER = "/email/"
 INLINE = [
     (re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I), "inline <script>"),
     (re.compile(r"<style\b", re.I), "<style> element"),
@@ -35,7 +36,7 @@ def test_no_served_template_holds_inline_script_or_style():
     found = []
     for path in sorted((ROOT / "templates").rglob("*.html")):
         relative = path.relative_to(ROOT).as_posix()
-        if relative.startswith(PDF_TEMPLATES + EMAIL_TEMPLATES):
+        if relative.startswith(PDF_TEMPLATES) or EMAIL_FOLDER in relative:
             continue
         text = path.read_text(encoding="utf-8")
         for pattern, what in INLINE:
