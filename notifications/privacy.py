@@ -16,10 +16,23 @@ from . import registry
 from .models import Notification, Preference
 
 
+# Parameters that name the person who took a step: in a person's download, someone else's name
+# is left out (their data is not the requester's), as the timesheet log says only "by you" or not.
+PEOPLE_PARAMS = ("person", "by")
+
+
 def export(person: User) -> dict[str, Any]:
+    own = person.get_full_name()
+
     def text(notification: Notification) -> str:
         spec = registry.find(notification.kind)
-        return spec.text(notification.params) if spec else notification.kind
+        if spec is None:
+            return notification.kind
+        params = {
+            name: (_("another person") if name in PEOPLE_PARAMS and value != own else value)
+            for name, value in notification.params.items()
+        }
+        return spec.text(params)
 
     return {
         "notifications": [
