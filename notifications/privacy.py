@@ -15,7 +15,6 @@ from accounts.privacy import REDACTED, PersonalDataPart, Row, register
 from . import registry
 from .models import Notification, Preference
 
-
 # Parameters that name the person who took a step: in a person's download, someone else's name
 # is left out (their data is not the requester's), as the timesheet log says only "by you" or not.
 PEOPLE_PARAMS = ("person", "by")
