@@ -53,7 +53,7 @@ register(
         "actionplans.pdf_ready",
         group=GROUP,
         label=_("An action plan PDF you asked for is ready"),
-        message=_("The PDF of version %(version)s of “%(title)s” (%(language)s) is ready."),
+        message=_("The PDF of version %(version)s of “%(title)s” (%(pdf_language)s) is ready."),
         action=_("Download the PDF"),
     )
 )
@@ -63,7 +63,7 @@ register(
         group=GROUP,
         label=_("An action plan PDF you asked for could not be made"),
         message=_(
-            "The PDF of version %(version)s of “%(title)s” (%(language)s) could not be made."
+            "The PDF of version %(version)s of “%(title)s” (%(pdf_language)s) could not be made."
         ),
         action=_("See why and try again"),
     )
@@ -120,7 +120,7 @@ def _pdf_told(kind: str, job: PlanPdf, comment: str = "") -> int:
             params={
                 "title": version.snapshot.get("title") or version.plan.title,
                 "version": version.number,
-                "language": pdf.language.upper(),
+                "pdf_language": pdf.language,
                 "comment": comment,
             },
             programme=version.plan.pairing.scheme.programme.name,

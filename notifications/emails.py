@@ -19,6 +19,8 @@ from . import registry
 from .models import Notification
 
 SALT = "notifications.preference"
+# The token of a digest names this instead of a kind: its link stops the person's digests.
+DIGEST = "notifications.digest"
 
 
 def preference_token(user: User, kind: str) -> str:
@@ -84,6 +86,7 @@ def _message(
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     else:
         context["preference_url"] = absolute(reverse("notifications:preferences"))
+    context["preferences_page_url"] = absolute(reverse("notifications:preferences"))
     context["site_url"] = settings.SITE_URL
     text = render_to_string(f"notifications/email/{template}.txt", context)
     html = render_to_string(f"notifications/email/{template}.html", context)
@@ -124,5 +127,5 @@ def send_digest(user: User, items: list[Notification], *, day: date) -> None:
             "day": day,
             "language": language_of(user),
         }
-        message = _message(user, subject, "digest", context, None)
+        message = _message(user, subject, "digest", context, DIGEST)
     message.send()

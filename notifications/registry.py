@@ -15,7 +15,8 @@
 
 A kind's ``message`` is formatted when it is read, in the reader's language and time zone,
 with the notification's parameters: a parameter whose name ends in ``_month`` (``2026-03``),
-``_date`` (``2026-03-31``) or ``_at`` (an ISO moment) is shown as a month, a date or a moment.
+``_date`` (``2026-03-31``), ``_at`` (an ISO moment) or ``_language`` (``de``) is shown as a
+month, a date, a moment or the language's name.
 """
 
 from collections.abc import Callable
@@ -23,7 +24,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from django.utils import formats, timezone
+from babel import Locale, UnknownLocaleError
+from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
 
 from .models import Delivery
@@ -68,9 +70,22 @@ def _shown(name: str, value):
         if name.endswith("_at"):
             moment = datetime.fromisoformat(value)
             return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+        if name.endswith("_language"):
+            return _language_name(value)
     except ValueError:
         return value
     return value
+
+
+def _language_name(code: str) -> str:
+    """A language's name in the reader's language (Babel's CLDR data): "allemand" for de."""
+    key = code.replace("-", "_")
+    try:
+        reader = Locale.parse(translation.to_locale(translation.get_language() or "en"))
+    except (ValueError, UnknownLocaleError):
+        reader = Locale("en")
+    name = reader.languages.get(key) or Locale("en").languages.get(key)
+    return name[:1].upper() + name[1:] if name else code
 
 
 _KINDS: dict[str, Kind] = {}

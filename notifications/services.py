@@ -157,6 +157,18 @@ def preference_set(*, user: User, kind: str, delivery: str) -> Preference | None
     return preference
 
 
+def digest_stop(*, user: User) -> int:
+    """Every kind the person hears of in the digest is shown in the portal only from now on.
+    Returns how many kinds changed."""
+    changed = 0
+    with transaction.atomic():
+        for kind in registry.kinds():
+            if delivery_of(user, kind.key) == Delivery.DIGEST:
+                preference_set(user=user, kind=kind.key, delivery=Delivery.PORTAL)
+                changed += 1
+    return changed
+
+
 def delivery_of(user: User, kind: str) -> str:
     chosen = Preference.objects.filter(user=user, kind=kind).values_list("delivery", flat=True)
     return chosen.first() or registry.get(kind).default

@@ -158,6 +158,8 @@ def one_click(request: HttpRequest, token: str) -> HttpResponse:
     if found is None:
         raise Http404
     user = User.objects.filter(Q(pk=found[0]), is_active=True).first()
+    if user is not None and found[1] == emails.DIGEST:
+        return _stop_digest(request, user)
     spec = registry.find(found[1])
     if user is None or spec is None:
         raise Http404
@@ -182,3 +184,18 @@ def one_click(request: HttpRequest, token: str) -> HttpResponse:
     }
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "notifications/one_click.html", context, status=status)
+
+
+def _stop_digest(request: HttpRequest, user: User) -> HttpResponse:
+    """A digest's link: stop the digests (what they gathered stays in the portal)."""
+    one_click = request.POST.get("List-Unsubscribe") == "One-Click"
+    if request.method == "POST" and (one_click or request.POST.get("stop")):
+        services.digest_stop(user=user)
+        if one_click:
+            return HttpResponse(_("Done: no more digests; notifications stay in the portal."))
+        return render(
+            request, "notifications/one_click_digest.html", {"email": user.email, "saved": True}
+        )
+    return render(
+        request, "notifications/one_click_digest.html", {"email": user.email, "saved": False}
+    )

@@ -121,6 +121,13 @@ def _one_click_url(officer: User) -> str:
     return reverse("notifications:one_click", args=[token])
 
 
+def _digest_link_url(officer: User) -> str:
+    """The page a digest's link opens: stop the digests."""
+    from notifications.emails import DIGEST, preference_token
+
+    return reverse("notifications:one_click", args=[preference_token(officer, DIGEST)])
+
+
 def _pages(programme: Programme) -> list[Page]:
     """About sixty pages: each role's home and navigation, the public pages, forms, a month grid,
     a plan, a staff-cost report and the notifications."""
@@ -212,6 +219,7 @@ def _pages(programme: Programme) -> list[Page]:
         Page("officer", reverse("notifications:list") + "?show=unread"),
         Page("officer", reverse("notifications:preferences")),
         Page("anonymous", _one_click_url(officer)),
+        Page("anonymous", _digest_link_url(officer)),
         Page("coordinator", reverse("accounts:person_erase", args=[officer.pk])),
         Page("coordinator", reverse("audit:history", args=["mentoring.pairing", pairing.pk])),
     ]

@@ -66,7 +66,7 @@ register(
         "toolkits.pdf_ready",
         group=GROUP,
         label=_("A toolkit or practice PDF you asked for is ready"),
-        message=_("The PDF of “%(title)s” (%(language)s) is ready."),
+        message=_("The PDF of “%(title)s” (%(pdf_language)s) is ready."),
         action=_("Download the PDF"),
     )
 )
@@ -75,7 +75,7 @@ register(
         "toolkits.pdf_failed",
         group=GROUP,
         label=_("A toolkit or practice PDF you asked for could not be made"),
-        message=_("The PDF of “%(title)s” (%(language)s) could not be made."),
+        message=_("The PDF of “%(title)s” (%(pdf_language)s) could not be made."),
         action=_("See why and try again"),
     )
 )
@@ -158,7 +158,7 @@ def _rendering_told(kind: str, job: Rendering, comment: str = "") -> int:
             link=reverse("toolkits:rendering", kwargs={"pk": rendering.pk}),
             params={
                 "title": str(subject),
-                "language": rendering.language.upper(),
+                "pdf_language": rendering.language,
                 "comment": comment,
             },
             programme=scheme.programme.name,

@@ -61,10 +61,10 @@ def test_a_ready_pdf_tells_the_person_who_asked(world, version, django_capture_o
     assert row.link == reverse("actionplans:pdf", kwargs={"pk": pdf.pk})
     assert row.about == pdf
     assert row.programme == "CITIES-GROW"
-    assert (row.params["version"], row.params["language"]) == (1, "DE")
+    assert (row.params["version"], row.params["pdf_language"]) == (1, "de")
     message = mail.outbox[0]
     assert message.subject == (
-        "[CITIES-GROW] The PDF of version 1 of “Gdańsk buys local” (DE) is ready."
+        "[CITIES-GROW] The PDF of version 1 of “Gdańsk buys local” (German) is ready."
     )
     assert f"/plans/pdfs/{pdf.pk}/" in message.body
 

@@ -241,7 +241,7 @@ def test_a_pdf_tells_the_person_who_asked_that_it_is_ready(
     assert row.link == reverse("toolkits:rendering", kwargs={"pk": rendering.pk})
     assert row.about == rendering
     assert row.programme == "CITIES-GROW"
-    assert row.params["language"] == "DE"
+    assert row.params["pdf_language"] == "de"
     message = mail.outbox[0]
     assert "Buyers and suppliers, 1" in message.subject
     assert "is ready" in message.subject
