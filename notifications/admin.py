@@ -8,7 +8,7 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["kind", "recipient", "programme", "created_at", "read_at", "emailed_at"]
     list_filter = ["kind", "delivery"]
     raw_id_fields = ["recipient"]
-    readonly_fields = ["key", "params", "content_type", "object_id"]
+    readonly_fields = ["event", "params", "content_type", "object_id"]
 
 
 @admin.register(Preference)

@@ -29,7 +29,7 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=100)
     # What makes this event one: a person is told of each event once, however many times the
     # code that tells them runs (a beat task run twice, a retried task).
-    key = models.CharField(_("event key"), max_length=255)
+    event = models.CharField(_("event"), max_length=255)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     programme = models.CharField(_("programme"), max_length=120, blank=True)
     content_type = models.ForeignKey(
@@ -51,7 +51,7 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["recipient", "key"], name="notification_once"),
+            models.UniqueConstraint(fields=["recipient", "event"], name="notification_once"),
             models.CheckConstraint(
                 condition=~Q(link__startswith="//") & (Q(link="") | Q(link__startswith="/")),
                 name="notification_link_is_a_path",

@@ -70,7 +70,7 @@ def notify(
     key = (key or f"{kind}:{uuid.uuid4().hex}")[:255]
     # Those told of this event already (a reminder or a task that runs again) are not told
     # again, nor counted; the unique constraint holds it against a concurrent run too.
-    for told in Notification.objects.filter(key=key, recipient_id__in=people).values_list(
+    for told in Notification.objects.filter(event=key, recipient_id__in=people).values_list(
         "recipient_id", flat=True
     ):
         people.pop(told, None)
@@ -86,7 +86,7 @@ def notify(
         Notification(
             recipient_id=pk,
             kind=kind,
-            key=key,
+            event=key,
             params=values,
             programme=str(programme or "")[:120],
             content_type=content_type,
@@ -182,7 +182,7 @@ def deliver(key: str) -> int:
     once (a retried or repeated task finds it sent). Returns how many were sent."""
     sent = 0
     pks = Notification.objects.filter(
-        key=key, delivery=Delivery.EMAIL, emailed_at__isnull=True
+        event=key, delivery=Delivery.EMAIL, emailed_at__isnull=True
     ).values_list("pk", flat=True)
     for pk in list(pks):
         with transaction.atomic():

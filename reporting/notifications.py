@@ -188,7 +188,7 @@ def _remind(kind: str, sheet: TimesheetMonth, recipients, *, key: str, params: d
     """Tell those of ``recipients`` not yet told of this deadline (``key``): a run that finds
     everyone told writes nothing and queues no e-mail."""
     told = set(
-        Notification.objects.filter(key=key, kind=kind).values_list("recipient_id", flat=True)
+        Notification.objects.filter(event=key, kind=kind).values_list("recipient_id", flat=True)
     )
     people = [person for person in recipients if person.pk not in told]
     if not people:

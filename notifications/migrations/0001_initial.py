@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(max_length=100, verbose_name='kind')),
-                ('key', models.CharField(max_length=255, verbose_name='event key')),
+                ('event', models.CharField(max_length=255, verbose_name='event')),
                 ('params', models.JSONField(blank=True, default=dict, verbose_name='parameters')),
                 ('programme', models.CharField(blank=True, max_length=120, verbose_name='programme')),
                 ('object_id', models.PositiveBigIntegerField(blank=True, null=True)),
@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'notifications',
                 'ordering': ['-created_at', '-pk'],
                 'indexes': [models.Index(condition=models.Q(('read_at__isnull', True)), fields=['recipient'], name='notification_unread'), models.Index(fields=['recipient', '-created_at'], name='notification_by_recipient'), models.Index(condition=models.Q(('emailed_at__isnull', True), models.Q(('delivery', 'portal'), _negated=True)), fields=['delivery', 'recipient'], name='notification_to_email')],
-                'constraints': [models.UniqueConstraint(fields=('recipient', 'key'), name='notification_once'), models.CheckConstraint(condition=models.Q(models.Q(('link__startswith', '//'), _negated=True), models.Q(('link', ''), ('link__startswith', '/'), _connector='OR')), name='notification_link_is_a_path')],
+                'constraints': [models.UniqueConstraint(fields=('recipient', 'event'), name='notification_once'), models.CheckConstraint(condition=models.Q(models.Q(('link__startswith', '//'), _negated=True), models.Q(('link', ''), ('link__startswith', '/'), _connector='OR')), name='notification_link_is_a_path')],
             },
         ),
         migrations.CreateModel(

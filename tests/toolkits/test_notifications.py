@@ -66,7 +66,7 @@ def test_a_submission_tells_the_schemes_expert_and_the_programmes_coordinators(
     assert mailed() == reviewers, "not the other scheme's expert, a partner or another programme"
     row = Notification.objects.get(recipient=world.expert)
     assert row.link == reverse("toolkits:practice_review", kwargs={"slug": practice.slug})
-    assert row.key == f"toolkits.practice_submitted:{last_step(practice).pk}"
+    assert row.event == f"toolkits.practice_submitted:{last_step(practice).pk}"
     assert row.programme == "CITIES-GROW"
     assert row.about == practice
     message = next(m for m in mail.outbox if m.to == [world.expert.email])
@@ -98,7 +98,7 @@ def test_a_request_for_changes_tells_the_author_and_the_citys_officers_what_to_c
     row = Notification.objects.get(kind="toolkits.practice_returned", recipient=world.officer)
     assert row.link == reverse("toolkits:practice_edit", kwargs={"slug": practice.slug})
     assert row.params["comment"] == "Give the figures of 2018 too."
-    assert row.key == f"toolkits.practice_returned:{last_step(practice).pk}"
+    assert row.event == f"toolkits.practice_returned:{last_step(practice).pk}"
     for message in mail.outbox:
         assert "Eve Expert has requested changes" in message.subject
         assert "Give the figures of 2018 too." in message.body
