@@ -3,7 +3,9 @@ be told, and sending the e-mails (at once, or gathered in the morning digest).""
 
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -35,6 +37,20 @@ def _json_value(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
+
+
+_history: ContextVar[bool] = ContextVar("notifications_history", default=False)
+
+
+@contextmanager
+def as_history() -> Iterator[None]:
+    """Inside the block, steps tell people as ever, but as history: the notifications show in
+    the portal and no e-mail goes out (the demo seeds its 2016-2018 story so)."""
+    token = _history.set(True)
+    try:
+        yield
+    finally:
+        _history.reset(token)
 
 
 def notify(
@@ -94,11 +110,13 @@ def notify(
             link=link,
             delivery=chosen.get(pk, spec.default),
             created_at=moment,
+            # Told of history (``as_history``): in the portal, never e-mailed, nor digested.
+            emailed_at=moment if _history.get() else None,
         )
         for pk in sorted(people)
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    if any(row.delivery == Delivery.EMAIL for row in rows):
+    if not _history.get() and any(row.delivery == Delivery.EMAIL for row in rows):
         from .tasks import deliver_notifications
 
         send_after_commit(deliver_notifications, key)

@@ -340,3 +340,34 @@ def test_run_reminders_calls_the_registered_reminders_and_tells_once(kind):
     finally:
         registry.forget_reminder(remind_of_the_thing)
     assert remind_of_the_thing not in registry.reminders()
+
+
+# History ------------------------------------------------------------------------------------
+
+
+def test_history_shows_in_the_portal_and_sends_nothing(
+    kind, settings, django_capture_on_commit_callbacks
+):
+    settings.TANDEM_DIGEST_HOUR = 7
+    by_email, by_digest = UserFactory(), UserFactory()
+    services.preference_set(user=by_digest, kind=KIND, delivery=Delivery.DIGEST)
+    with django_capture_on_commit_callbacks(execute=True), services.as_history():
+        assert tell([by_email, by_digest]) == 2
+    assert OutboxMessage.objects.count() == 0
+    assert mail.outbox == []
+    assert services.send_digests(clock.now() + timedelta(days=1)) == 0
+    assert Notification.objects.filter(read_at__isnull=True).count() == 2
+    # After the block, the same call e-mails again.
+    with django_capture_on_commit_callbacks(execute=True):
+        tell([by_email])
+    assert [message.to for message in mail.outbox] == [[by_email.email]]
+
+
+def test_the_demo_tells_its_story_as_history(demo):
+    told = Notification.objects.all()
+    assert told.count() > 100
+    assert not told.filter(emailed_at__isnull=True).exists()
+    assert not OutboxMessage.objects.filter(task__startswith="notifications.").exists()
+    # Each person keeps (at most about) their three newest unread.
+    officer = told.filter(recipient__email="officer.gdansk@example.org")
+    assert 0 < officer.filter(read_at__isnull=True).count() <= 3 < officer.count()

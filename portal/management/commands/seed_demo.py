@@ -15,6 +15,7 @@ from django.utils.module_loading import autodiscover_modules
 from tqdm import tqdm
 
 from accounts.demo import DemoRun, DemoStep, steps
+from notifications.services import as_history
 
 
 def _demo_steps() -> list[DemoStep]:
@@ -40,14 +41,17 @@ class Command(BaseCommand):
                 )
 
     def handle(self, *args, **options):
-        # The action plans' workflow e-mails the demo people when the transaction commits:
-        # they are kept in memory instead of being printed or sent, and the eager tasks that
-        # send them do not log a line each.
+        # The demo's story tells its people of each step as history: the notifications show
+        # in the portal, and no e-mail goes out. Any other e-mail is kept in memory instead of
+        # being printed or sent, and the eager tasks do not log a line each.
         trace = logging.getLogger("celery.app.trace")
         level = trace.level
         trace.setLevel(logging.WARNING)
         try:
-            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            with (
+                override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+                as_history(),
+            ):
                 self._seed(options)
         finally:
             trace.setLevel(level)
