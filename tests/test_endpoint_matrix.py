@@ -298,7 +298,9 @@ class World:
             programme=self.programme.name,
             key="matrix.approved",
         )
-        self.notification = Notification.objects.get(recipient=self.officer, key="matrix.approved")
+        self.notification = Notification.objects.get(
+            recipient=self.officer, event="matrix.approved"
+        )
         self.preference_token = preference_token(self.officer, "actionplans.approved")
 
 
