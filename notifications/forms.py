@@ -15,10 +15,10 @@ class NotificationFilterForm(forms.Form):
     group = forms.ChoiceField(label=_("About"), required=False)
     programme = forms.ChoiceField(label=_("Programme"), required=False)
 
-    def __init__(self, *args, groups: list[str], programmes: list[str], **kwargs):
+    def __init__(self, *args, groups: list[tuple[str, str]], programmes: list[str], **kwargs):
         kwargs.setdefault("auto_id", "id_filter_%s")
         super().__init__(*args, **kwargs)
-        self.fields["group"].choices = [("", _("Everything")), *((g, g) for g in groups)]
+        self.fields["group"].choices = [("", _("Everything")), *sorted(groups, key=lambda g: g[1])]
         self.fields["programme"].choices = [
             ("", _("All programmes")),
             *((p, p) for p in programmes),

@@ -9,7 +9,9 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,8 +25,15 @@ from .forms import NotificationFilterForm, OneClickForm, PreferencesForm
 from .models import Delivery, Notification
 
 
+def _group_value(kind: registry.Kind) -> str:
+    """The filter's value for a kind's group: the same in every language, so that a filtered
+    link works for a reader of another language ("action-plans")."""
+    with translation.override("en"):
+        return slugify(str(kind.group))
+
+
 def _filtered(request: HttpRequest, user: User):
-    groups = sorted({str(kind.group) for kind in registry.kinds()})
+    groups = sorted({(_group_value(kind), str(kind.group)) for kind in registry.kinds()})
     form = NotificationFilterForm(
         request.GET or None, groups=groups, programmes=selectors.programmes_in(user)
     )
@@ -37,7 +46,7 @@ def _filtered(request: HttpRequest, user: User):
         if data["show"] == "unread":
             rows = rows.filter(read_at__isnull=True)
         if data["group"]:
-            keys = [kind.key for kind in registry.kinds() if str(kind.group) == data["group"]]
+            keys = [kind.key for kind in registry.kinds() if _group_value(kind) == data["group"]]
             rows = rows.filter(kind__in=keys)
         if data["programme"]:
             rows = rows.filter(programme=data["programme"])

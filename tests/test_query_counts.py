@@ -420,5 +420,5 @@ def test_the_notifications_list(client, demo, demo_user):
     assert measure(client, url)[0] == 7
     tell_many(person, 3)
     assert_pinned(client, url, lambda: tell_many(person, 30), 8)
-    filtered = url + "?show=unread&programme=ICP+AGIR&group=Action+plans"
+    filtered = url + "?show=unread&programme=ICP+AGIR&group=action-plans"
     assert_pinned(client, filtered, lambda: tell_many(person, 30), 8)
