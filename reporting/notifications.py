@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from accounts.selectors import zone_of
 from documents.signals import job_done, job_failed
-from notifications.models import Notification
 from notifications.registry import Kind, register, reminder
 from notifications.services import notify
 
@@ -185,17 +184,11 @@ def month_step(sheet: TimesheetMonth, step: TimesheetLog) -> int:
 
 
 def _remind(kind: str, sheet: TimesheetMonth, recipients, *, key: str, params: dict) -> int:
-    """Tell those of ``recipients`` not yet told of this deadline (``key``): a run that finds
-    everyone told writes nothing and queues no e-mail."""
-    told = set(
-        Notification.objects.filter(event=key, kind=kind).values_list("recipient_id", flat=True)
-    )
-    people = [person for person in recipients if person.pk not in told]
-    if not people:
-        return 0
+    """Tell ``recipients`` of this deadline (``key``); ``notify`` leaves out those told of it
+    already, so a run that finds everyone told writes nothing and queues no e-mail."""
     return notify(
         kind,
-        recipients=people,
+        recipients=recipients,
         about=sheet,
         link=sheet.get_absolute_url(),
         params=params,
