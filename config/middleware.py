@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 
 from django.core.signals import got_request_exception
-from django.db import InterfaceError, OperationalError, connections
+from django.db import Error, connections
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -99,10 +99,13 @@ RERUNS = 2
 
 def _note_lost_connection(sender, request=None, **kwargs) -> None:
     """Django sends got_request_exception while it turns an exception into a 500: note on the
-    request whether a database connection was lost (the exception and a connection that no
-    longer answers), for RetryOnLostConnectionMiddleware to act on."""
+    request whether a database connection was lost (a database error and a connection that no
+    longer answers), for RetryOnLostConnectionMiddleware to act on. Any database error counts,
+    not only OperationalError: a connection ended while psycopg2 reads a result can surface as a
+    bare DatabaseError ("error with status PGRES_TUPLES_OK and no message from the libpq"); the
+    connection that no longer answers is what tells it was lost."""
     error = sys.exc_info()[1]
-    if request is None or not isinstance(error, OperationalError | InterfaceError):
+    if request is None or not isinstance(error, Error):
         return
     # A connection that never opened (the database is unreachable) is not lost: running the
     # request again would only wait for it once more.

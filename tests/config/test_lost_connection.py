@@ -7,7 +7,7 @@ from contextlib import closing
 
 import psycopg2
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test import Client
 from django.urls import reverse
 
@@ -82,3 +82,39 @@ def test_a_post_that_had_written_is_not_run_again():
     assert drop.dropped == 1
     assert response.status_code == 500
     assert len(writes) == 1, writes
+
+
+def test_a_lost_connection_reported_as_a_bare_database_error_is_run_again():
+    """psycopg2 may report a connection ended while it reads a result as a plain DatabaseError
+    (the crawl of tests/test_faults.py met one on the event list), not an OperationalError."""
+    client = signed_in_client()
+    raised = []
+
+    def drop_as_bare_error(execute, sql, params, many, context):
+        if not raised and str(sql).lstrip().upper().startswith("SELECT"):
+            raised.append(sql)
+            terminate(context["connection"].connection.get_backend_pid())
+            raise DatabaseError("error with status PGRES_TUPLES_OK and no message from the libpq")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(drop_as_bare_error):
+        response = client.get(reverse("mentoring:events"))
+    assert raised
+    assert response.status_code == 200
+    assert connection.is_usable()
+
+
+def test_a_database_error_on_a_connection_that_still_answers_is_not_run_again():
+    client = signed_in_client()
+    runs = []
+
+    def fail_once(execute, sql, params, many, context):
+        if not runs and str(sql).lstrip().upper().startswith("SELECT"):
+            runs.append(sql)
+            raise DatabaseError("a fault of the query, not of the connection")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(fail_once):
+        response = client.get(reverse("mentoring:events"))
+    assert response.status_code == 500
+    assert len(runs) == 1
