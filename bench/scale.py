@@ -495,8 +495,15 @@ def seed_toolkits(world: dict, practices: list) -> tuple:
 # 1. Pages under load -----------------------------------------------------------------------------
 
 
+FLOOR_SIGNED_IN = "/bench/floor/"
+FLOOR_STATIC = "/toolkit-floor.pdf"
+# One warm GET per page, timed this many times in-process; the median is kept.
+IN_PROCESS_RUNS = 5
+
+
 def pages() -> list[dict]:
-    """(name, who, path) of the pages measured; who is an e-mail or None for a visitor."""
+    """The pages measured: name, who (an e-mail, or None for a visitor), path, and the floor
+    (one of ``floors()``; the signed-in one unless named) its time is divided by."""
     from toolkits.models import ToolkitEdition
 
     edition = (
@@ -508,10 +515,19 @@ def pages() -> list[dict]:
     return [
         {"name": "home dashboard (coordinator)", "who": COORDINATOR, "path": "/"},
         {"name": "pairing list (coordinator)", "who": COORDINATOR, "path": "/pairings/"},
+        {"name": "event list (coordinator)", "who": COORDINATOR, "path": "/events/"},
+        {"name": "action plans overview (coordinator)", "who": COORDINATOR, "path": "/plans/"},
+        {
+            "name": "staff-time dashboard (coordinator)",
+            "who": COORDINATOR,
+            "path": f"/time/dashboard/{PROGRAMME_SLUG}/",
+        },
+        {"name": "audit trail (coordinator)", "who": COORDINATOR, "path": "/audit/"},
         {
             "name": f'catalogue search "{SEARCH}" (visitor)',
             "who": None,
             "path": "/practices/?q=" + SEARCH.replace(" ", "+"),
+            "floor": "floor, visitor",
         },
         {
             "name": "month grid (officer)",
@@ -522,12 +538,41 @@ def pages() -> list[dict]:
             "name": "toolkit PDF download (visitor)",
             "who": None,
             "path": f"/toolkits/{edition.toolkit.slug}/editions/1/en.pdf",
+            "floor": "floor, the same bytes as a static file",
+            "static_twin": True,
         },
     ]
 
 
+def floors() -> list[dict]:
+    """What a page costs at the least, measured the same way as the pages."""
+    return [
+        {"name": "floor, signed in", "who": COORDINATOR, "path": FLOOR_SIGNED_IN, "is_floor": True},
+        {"name": "floor, visitor", "who": None, "path": FLOOR_SIGNED_IN, "is_floor": True},
+        {
+            "name": "floor, the same bytes as a static file",
+            "who": None,
+            "path": FLOOR_STATIC,
+            "is_floor": True,
+        },
+    ]
+
+
+def write_static_floor(measured: list[dict], sessions: dict) -> None:
+    """The download's bytes as a file WhiteNoise serves (bench/settings.py), before any server
+    or client starts (WhiteNoise lists its files when it starts)."""
+    from django.conf import settings
+    from django.test import Client
+
+    for page in measured:
+        if page.get("static_twin"):
+            response = Client().get(page["path"])
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            (Path(settings.STATIC_FLOOR_DIR) / FLOOR_STATIC.lstrip("/")).write_bytes(body)
+
+
 def in_process(page: dict, sessions: dict) -> dict:
-    """One warm GET through Django's test client: status, size, queries, time."""
+    """Warm GETs through Django's test client: status, size, queries, the median time."""
     from django.conf import settings
     from django.db import connection
     from django.test import Client
@@ -542,15 +587,19 @@ def in_process(page: dict, sessions: dict) -> dict:
         body = b"".join(response.streaming_content) if response.streaming else response.content
         return response, body
 
-    get()  # warm: URL resolver, templates
-    started = time.perf_counter()
-    with CaptureQueriesContext(connection) as queries:
-        response, body = get()
+    get()  # warm: URL resolver, templates, the kept database connection
+    times = []
+    for _run in range(IN_PROCESS_RUNS):
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as queries:
+            response, body = get()
+        times.append((time.perf_counter() - started) * 1000)
     return {
         "status": response.status_code,
         "bytes": len(body),
         "queries": len(queries),
-        "ms": (time.perf_counter() - started) * 1000,
+        "ms": statistics.median(times),
+        "fastest_ms": min(times),
     }
 
 
@@ -637,16 +686,25 @@ def run_wrk(port: int, page: dict, cookie: str, args) -> dict:
 
 
 def measure_pages(args) -> list[dict]:
+    """The floors, then each page: warm GETs in-process, then load through gunicorn and wrk
+    (unless ``--duration 0``); each figure also as its ratio to the page's floor."""
     from django.conf import settings
     from django.test.utils import setup_test_environment
 
     setup_test_environment()  # the test client's host and query capture
     measured = pages()
-    sessions = sign_in({p["who"] for p in measured if p["who"]})
+    for page in measured:
+        page.setdefault("floor", "floor, signed in")
+    sessions = sign_in({p["who"] for p in measured if p["who"]} | {COORDINATOR})
+    write_static_floor(measured, sessions)
+    measured = floors() + measured
     cookie_name = settings.SESSION_COOKIE_NAME
     for page in measured:
+        print(f"In-process: {page['name']}…", flush=True)
         page["in_process"] = in_process(page, sessions)
-    for page in measured:
+        if page["in_process"]["status"] != 200:
+            raise SystemExit(f"{page['path']} answered {page['in_process']['status']}, not 200")
+    for page in measured if args.duration else []:
         # A fresh server per page: requests a slow page leaves queued when wrk stops must not
         # weigh on the next page's figures.
         server = start_gunicorn(args.port, args.workers)
@@ -662,7 +720,37 @@ def measure_pages(args) -> list[dict]:
         finally:
             server.terminate()
             server.wait(timeout=60)
+    by_name = {page["name"]: page for page in measured}
+    for page in measured:
+        if page.get("is_floor"):
+            continue
+        floor = by_name[page["floor"]]
+        page["ratio"] = page["in_process"]["ms"] / floor["in_process"]["ms"]
+        if "load" in page and page["load"]["requests"] and floor["load"]["requests"]:
+            page["load_ratio"] = page["load"]["p50_us"] / floor["load"]["p50_us"]
     return measured
+
+
+def compare(results: dict, earlier_file: str) -> list[dict]:
+    """Each page's warm GET against the same page of an earlier run (a tenth of the data)."""
+    earlier = json.loads(Path(earlier_file).read_text())
+    then = {page["name"]: page for page in earlier.get("pages", [])}
+    rows = []
+    for page in results.get("pages", []):
+        before = then.get(page["name"])
+        if before and not page.get("is_floor"):
+            rows.append(
+                {
+                    "name": page["name"],
+                    "then_scale": earlier["scale"],
+                    "then_ms": before["in_process"]["ms"],
+                    "now_ms": page["in_process"]["ms"],
+                    "growth": page["in_process"]["ms"] / before["in_process"]["ms"],
+                    "then_queries": before["in_process"]["queries"],
+                    "now_queries": page["in_process"]["queries"],
+                }
+            )
+    return rows
 
 
 # 2. and 3. Staff costs and the toolkit PDF -------------------------------------------------------
@@ -754,30 +842,65 @@ def markdown(results: dict) -> str:
     if "pages" in results:
         load = results["load"]
         out += [
-            f"Pages: gunicorn, {load['workers']} sync workers; `wrk -t{load['threads']} "
-            f"-c{load['connections']} -d{load['duration']}s` per page on 127.0.0.1.",
+            f"Pages, one warm GET in-process (median of {IN_PROCESS_RUNS}, the database "
+            "connection kept as in production), and its ratio to the floor measured in the "
+            "same run (bench/urls.py):",
             "",
-            "| page | req/s | p50 | p95 | p99 | max | requests | non-200 | size | queries "
-            "| one GET in-process |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| page | one GET | floor | ratio | queries | size |",
+            "|---|---:|---|---:|---:|---:|",
         ]
         for page in results["pages"]:
-            w, p = page["load"], page["in_process"]
-            if not w["requests"]:
-                out.append(
-                    f"| {page['name']} | 0 | none answered within {results['load']['duration']} s "
-                    f"| | | | 0 | {w['non200'] + w['errors']} | {w['bytes'] / 1024:,.0f} KB "
-                    f"| {p['queries']} | {p['ms']:,.0f} ms |"
-                )
-                continue
+            p = page["in_process"]
+            ratio = "" if page.get("is_floor") else f"{page['ratio']:,.1f}×"
+            floor = "" if page.get("is_floor") else page["floor"]
             out.append(
-                f"| {page['name']} | {w['rps']:,.1f} | {w['p50_us'] / 1000:,.0f} ms "
-                f"| {w['p95_us'] / 1000:,.0f} ms | {w['p99_us'] / 1000:,.0f} ms "
-                f"| {w['max_us'] / 1000:,.0f} ms | {w['requests']:,} "
-                f"| {w['non200'] + w['errors']} | {w['bytes'] / 1024:,.0f} KB | {p['queries']} "
-                f"| {p['ms']:,.0f} ms |"
+                f"| {page['name']} | {p['ms']:,.1f} ms | {floor} | {ratio} | {p['queries']} "
+                f"| {p['bytes'] / 1024:,.0f} KB |"
             )
-        out += ["", "`" + "`, `".join(p["path"] for p in results["pages"]) + "`", ""]
+        out.append("")
+        if any("load" in page for page in results["pages"]):
+            out += [
+                f"Under load: gunicorn, {load['workers']} sync workers; `wrk -t{load['threads']} "
+                f"-c{load['connections']} -d{load['duration']}s` per page on 127.0.0.1; the "
+                "ratio is the median latency's to the floor's.",
+                "",
+                "| page | req/s | p50 | p95 | p99 | max | requests | non-200 | p50 ÷ floor |",
+                "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+            ]
+            for page in results["pages"]:
+                w = page.get("load")
+                if not w:
+                    continue
+                if not w["requests"]:
+                    out.append(
+                        f"| {page['name']} | 0 | none answered within {load['duration']} s "
+                        f"| | | | 0 | {w['non200'] + w['errors']} | |"
+                    )
+                    continue
+                ratio = f"{page['load_ratio']:,.1f}×" if "load_ratio" in page else ""
+                out.append(
+                    f"| {page['name']} | {w['rps']:,.1f} | {w['p50_us'] / 1000:,.1f} ms "
+                    f"| {w['p95_us'] / 1000:,.1f} ms | {w['p99_us'] / 1000:,.1f} ms "
+                    f"| {w['max_us'] / 1000:,.0f} ms | {w['requests']:,} "
+                    f"| {w['non200'] + w['errors']} | {ratio} |"
+                )
+            out.append("")
+        out += ["`" + "`, `".join(p["path"] for p in results["pages"]) + "`", ""]
+    if results.get("compared"):
+        out += [
+            "Growth with the data: each page's warm GET against the same page of the earlier "
+            "run named by `--compare`.",
+            "",
+            "| page | then | now | growth | queries then → now |",
+            "|---|---:|---:|---:|---:|",
+            *(
+                f"| {row['name']} | {row['then_ms']:,.1f} ms (scale {row['then_scale']}) "
+                f"| {row['now_ms']:,.1f} ms | {row['growth']:.2f}× "
+                f"| {row['then_queries']} → {row['now_queries']} |"
+                for row in results["compared"]
+            ),
+            "",
+        ]
     if "staff" in results:
         t = results["staff"]["totals"]
         out += [
@@ -826,7 +949,12 @@ def main() -> None:
     parser.add_argument(
         "--steps", default=",".join(STEPS), help="among pages, staff, toolkit (default: all)"
     )
-    parser.add_argument("--duration", type=int, default=20, help="seconds of load per page")
+    parser.add_argument(
+        "--duration", type=int, default=20, help="seconds of load per page (0: no load)"
+    )
+    parser.add_argument(
+        "--compare", default="", help="scale.json of an earlier run (a tenth of the data)"
+    )
     parser.add_argument("--connections", type=int, default=16, help="wrk's concurrent clients")
     parser.add_argument("--threads", type=int, default=2, help="wrk's threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn's workers")
@@ -882,6 +1010,7 @@ def main() -> None:
         text = markdown(results)
         (out / "scale.md").write_text(text + "\n")
         (out / "scale.json").write_text(json.dumps(results, indent=2, default=str))
+        (out / f"scale-{args.scale:g}.json").write_text(json.dumps(results, indent=2, default=str))
         return text
 
     if "pages" in steps:
@@ -892,6 +1021,8 @@ def main() -> None:
             "duration": args.duration,
         }
         results["pages"] = measure_pages(args)
+        if args.compare:
+            results["compared"] = compare(results, args.compare)
         results["search_plan"] = search_plan()
         save()
     if "staff" in steps:

@@ -22,3 +22,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# The portal's addresses and the benchmark's floor (bench/urls.py).
+ROOT_URLCONF = "bench.urls"
+# What production runs: connections kept between requests (config/settings/production.py).
+DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+# The static floor: a file of the same bytes as a download, served by WhiteNoise at the root.
+STATIC_FLOOR_DIR = VAR_DIR / "bench" / "floor"
+STATIC_FLOOR_DIR.mkdir(parents=True, exist_ok=True)
+WHITENOISE_ROOT = STATIC_FLOOR_DIR
