@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -200,6 +201,10 @@ class DayRow:
     linked: list[TimeEntry]
     linked_hours: Decimal
     total: Decimal
+    # The day as the page writes it, formatted once for the row rather than once per cell: a
+    # month's 240 cells each name their day (a label, a data attribute).
+    label: str = ""
+    number: str = ""
 
     @property
     def weekend(self) -> bool:
@@ -266,6 +271,8 @@ def _grid_rows(
         rows.append(
             DayRow(
                 day=day,
+                label=date_format(day, "l j F"),
+                number=f"{day:%d}",
                 closed=_closed_reason(day, programme, today),
                 cells=cells,
                 description=description,
