@@ -1,5 +1,7 @@
 """Reads: a person's notifications, the unread count, their choices."""
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
 from accounts.models import User
@@ -47,3 +49,17 @@ def preferences_of(user: User) -> list[tuple[str, list[tuple[registry.Kind, str]
 
 
 DELIVERIES = Delivery.choices
+
+
+def told(pairs: Iterable[tuple[int, str]]) -> set[tuple[int, str]]:
+    """Which of these (person, event) pairs were told already: one query for a batch, so that
+    a reminder run skips what it did before without a query per object."""
+    pairs = set(pairs)
+    if not pairs:
+        return set()
+    people = {person for person, _event in pairs}
+    events = {event for _person, event in pairs}
+    found = Notification.objects.filter(recipient_id__in=people, event__in=events).values_list(
+        "recipient_id", "event"
+    )
+    return set(found) & pairs

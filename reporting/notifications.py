@@ -6,15 +6,17 @@ person whose month it is. Reminders: a month not signed by the programme's day o
 month (the person), a signed month waiting for approval (the supervisors, then the programme's
 coordinators). A staff-cost report ready or failed: whoever asked for it."""
 
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from accounts.selectors import zone_of
+from accounts.selectors import zones_of
 from documents.signals import job_done, job_failed
 from notifications.registry import Kind, register, reminder
+from notifications.selectors import told as notifications_told
 from notifications.services import notify
 
 from .models import MonthStatus, StaffCostReport, TimeEntry, TimesheetLog, TimesheetMonth
@@ -197,6 +199,10 @@ def _remind(kind: str, sheet: TimesheetMonth, recipients, *, key: str, params: d
     )
 
 
+# Months looked at together: one query for those already reminded per batch.
+REMINDER_BATCH = 500
+
+
 def _next_month(month: date) -> date:
     return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
@@ -219,20 +225,40 @@ def unsigned_months(now: datetime) -> int:
         .select_related("person", "programme", "city")
         .order_by("pk")
     )
+    kind = "reporting.remind_unsigned"
     told = 0
-    for sheet in sheets:
-        due = _next_month(sheet.month).replace(day=sheet.programme.remind_unsigned_day)
-        if now.astimezone(zone_of(sheet.person)).date() < due:
-            continue
-        kind = "reporting.remind_unsigned"
-        told += _remind(
-            kind,
-            sheet,
-            [sheet.person],
-            key=f"{kind}:{sheet.pk}:{due.isoformat()}",
-            params=_params(sheet, due_date=due.isoformat()),
-        )
+    for batch in _batches(sheets.iterator(chunk_size=REMINDER_BATCH), REMINDER_BATCH):
+        due_now = []
+        zones = zones_of(sheet.person for sheet in batch)
+        for sheet in batch:
+            due = _next_month(sheet.month).replace(day=sheet.programme.remind_unsigned_day)
+            if now.astimezone(zones[sheet.person_id]).date() >= due:
+                due_now.append((sheet, due, f"{kind}:{sheet.pk}:{due.isoformat()}"))
+        # One query a batch for the months whose person was told already (every run after the
+        # first finds most of them so), rather than one per month.
+        done = notifications_told((sheet.person_id, key) for sheet, _due, key in due_now)
+        for sheet, due, key in due_now:
+            if (sheet.person_id, key) in done:
+                continue
+            told += _remind(
+                kind,
+                sheet,
+                [sheet.person],
+                key=key,
+                params=_params(sheet, due_date=due.isoformat()),
+            )
     return told
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 @reminder

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.selectors import home_zone_of, today_for, zone_of
+from accounts.selectors import home_zone_of, today_for, zone_of, zones_of
 from config import clock
 from tests.accounts.factories import CityOfficerFactory, CoordinatorFactory, UserFactory
 from tests.cities.factories import CityFactory
@@ -30,6 +30,25 @@ def test_a_person_gets_the_zone_of_their_city_until_they_choose_one():
     officer.time_zone = "America/Toronto"
     assert str(zone_of(officer)) == "America/Toronto"
     assert str(home_zone_of(officer)) == "Asia/Seoul"
+
+
+def test_zones_of_many_people_agree_with_zone_of_each_in_one_query(django_assert_num_queries):
+    first = seoul_officer()
+    CityOfficerFactory(user=first, city=CityFactory(country="BE"))
+    chose = CityOfficerFactory(city=first.memberships.first().city).user
+    chose.time_zone = "America/Toronto"
+    chose.save(update_fields=["time_zone"])
+    people = [User.objects.get(pk=u.pk) for u in (first, chose, CoordinatorFactory().user)]
+    with django_assert_num_queries(1):
+        zones = zones_of(people)
+    assert {pk: str(zone) for pk, zone in zones.items()} == {
+        person.pk: str(zone_of(User.objects.get(pk=person.pk))) for person in people
+    }
+    assert [str(zones[person.pk]) for person in people] == [
+        "Asia/Seoul",
+        "America/Toronto",
+        "Europe/Brussels",
+    ]
 
 
 def test_without_a_city_a_person_reads_the_servers_zone(settings):

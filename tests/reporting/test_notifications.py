@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from config import clock
@@ -194,6 +195,23 @@ def test_an_unsigned_month_is_reminded_once_from_the_programmes_day(
     assert _to(mail.outbox) == [world.officer.email]
     assert "March 2017 for Ghent is not signed yet" in mail.outbox[0].subject
     assert f"/months/{march(world).pk}/" in mail.outbox[0].body
+
+
+def test_a_run_that_finds_every_month_reminded_costs_the_same_queries_for_more_months(world):
+    """Beat runs the reminders every hour: once a month is reminded, later runs skip it in one
+    query a batch, not one a month. Pinned at one month and at four."""
+
+    def queries_of_a_second_run(months: int) -> int:
+        for month in range(1, months):
+            record(world, world.other_officer, date(2017, month, 3), 4)
+        run_reminders(at(2017, 4, 6, 8))
+        with CaptureQueriesContext(connection) as queries:
+            assert run_reminders(at(2017, 4, 6, 9)) == 0
+        return len(queries)
+
+    one = queries_of_a_second_run(1)
+    assert queries_of_a_second_run(4) == one
+    assert len(_told("reporting.remind_unsigned")) == 4  # Olga's March, three months in Gdańsk
 
 
 def test_signed_and_approved_months_are_not_reminded(world):
