@@ -1,12 +1,12 @@
 """Reads of action plans: which plans a person sees, and their progress in a fixed number of
 queries however many plans, actions and measurements there are."""
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from accounts.models import Role, User
 from accounts.selectors import scopes_of
 
-from .models import Action, ActionPlan, Indicator, Measurement
+from .models import STAGE_ORDER, Action, ActionPlan, Indicator, Measurement
 from .progress import Progress, plan_progress
 
 
@@ -21,6 +21,13 @@ def visible_plans(user: User) -> QuerySet[ActionPlan]:
         | Q(pairing__scheme__in=scopes.facilitated)
         | Q(pairing__scheme__programme__in=scopes.coordinated)
     ).select_related("pairing__scheme__programme", "pairing__mentor", "pairing__implementing")
+
+
+def count_by_stage(plans: QuerySet[ActionPlan]) -> dict[str, int]:
+    """How many of the plans are at each stage, in the workflow's order (stages without a plan
+    left out): one aggregate query, however many plans."""
+    counts = dict(plans.order_by().values_list("stage").annotate(n=Count("pk")))
+    return {stage: counts[stage] for stage in STAGE_ORDER if counts.get(stage)}
 
 
 def with_progress_data(plans: QuerySet[ActionPlan]) -> QuerySet[ActionPlan]:

@@ -57,6 +57,7 @@ class Change:
     field: str
     old: str
     new: str
+    text: str = ""  # as the list shows it: the new value of a creation, the old of a deletion
 
 
 @dataclass
@@ -84,9 +85,20 @@ def who_did(entry: LogEntry) -> str:
     return entry.actor_email or _("system")
 
 
+class _Names(dict):
+    """What a page's rows repeat, translated once per page rather than once per row: the
+    names of kinds of object, of changes, of fields and of choices."""
+
+    def get_or_make(self, key, make):
+        if key not in self:
+            self[key] = make()
+        return self[key]
+
+
 def rows_for(entries: list[LogEntry]) -> list[Row]:
     related = _related_names(entries)
     links = _links(entries)
+    names = _Names()
     rows = []
     for entry in entries:
         model = entry.content_type.model_class()
@@ -95,11 +107,16 @@ def rows_for(entries: list[LogEntry]) -> list[Row]:
             Row(
                 entry=entry,
                 who=who_did(entry),
-                kind=capfirst(model._meta.verbose_name) if model else entry.content_type.name,
+                kind=names.get_or_make(
+                    key,
+                    lambda m=model, e=entry: (
+                        str(capfirst(m._meta.verbose_name)) if m else e.content_type.name
+                    ),
+                ),
                 kind_key=key,
-                action=action_label(entry.action),
+                action=names.get_or_make(entry.action, lambda a=entry.action: action_label(a)),
                 url=links.get((key, entry.object_pk)),
-                changes=_changes(entry, model, related) if model else [],
+                changes=_changes(entry, model, related, names) if model else [],
             )
         )
     return rows
@@ -163,34 +180,46 @@ def _links(entries: list[LogEntry]) -> dict[tuple[str, str], str]:
     return links
 
 
-def _changes(entry: LogEntry, model, related) -> list[Change]:
+def _changes(entry: LogEntry, model, related, names: _Names) -> list[Change]:
     changes = []
     for name, values in entry.changes_dict.items():
         if not isinstance(values, list | tuple) or len(values) != 2:
             continue  # many-to-many entries: not followed
         model_field = _model_field(model, name)
-        label = capfirst(model_field.verbose_name) if model_field is not None else name
-        old, new = (_display(model_field, value, related) for value in values)
+        label = names.get_or_make(
+            (model, name),
+            lambda f=model_field, n=name: str(capfirst(f.verbose_name)) if f is not None else n,
+        )
+        old, new = (_display(model_field, value, related, names) for value in values)
         # What a new object left empty, or a deleted one had empty, says nothing.
         if (entry.action == LogEntry.Action.CREATE and new == EMPTY) or (
             entry.action == LogEntry.Action.DELETE and old == EMPTY
         ):
             continue
-        changes.append(Change(field=str(label), old=old, new=new))
+        if entry.action == LogEntry.Action.CREATE:
+            text = f"{label}: {new}"
+        elif entry.action == LogEntry.Action.DELETE:
+            text = f"{label}: {old}"
+        else:
+            text = f"{label}: {old} → {new}"
+        changes.append(Change(field=label, old=old, new=new, text=text))
     return changes
 
 
-def _display(model_field, value, related) -> str:
+def _display(model_field, value, related, names: _Names) -> str:
     if _is_empty(value):
         return EMPTY
     value = str(value)
     if model_field is None:
-        return Truncator(value).chars(LONGEST_VALUE)
+        return _shortened(value)
     if model_field.many_to_one or model_field.one_to_one:
         name = related.get((model_field.related_model, value))
         return name if name is not None else _("deleted (no. %(pk)s)") % {"pk": value}
     if model_field.choices:
-        return str(dict((str(k), v) for k, v in model_field.flatchoices).get(value, value))
+        choices = names.get_or_make(
+            model_field, lambda: {str(k): str(v) for k, v in model_field.flatchoices}
+        )
+        return choices.get(value, value)
     if isinstance(model_field, models.BooleanField):
         return _("yes") if value == "True" else _("no")
     if isinstance(model_field, models.DateTimeField):
@@ -203,4 +232,8 @@ def _display(model_field, value, related) -> str:
         day = parse_date(value)
         if day is not None:
             return formats.localize(day)
-    return Truncator(value).chars(LONGEST_VALUE)
+    return _shortened(value)
+
+
+def _shortened(value: str) -> str:
+    return value if len(value) <= LONGEST_VALUE else Truncator(value).chars(LONGEST_VALUE)

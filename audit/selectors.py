@@ -26,8 +26,3 @@ def entries_visible_to(user: User, *, programme_id: int | None = None) -> QueryS
         .select_related("actor", "content_type")
         .order_by("-timestamp", "-pk")
     )
-
-
-def actors_in(entries: QuerySet) -> QuerySet:
-    """The people who made the changes listed, for the filter."""
-    return User.objects.filter(pk__in=entries.filter(actor__isnull=False).values("actor_id"))

@@ -6,26 +6,32 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.text import capfirst
 
-from config.views import paginate, query_without_page
+from config.pagination import count_up_to, keyset_page
 from mentoring.views.scoping import programme_choice
 
 from .filters import LogEntryFilter, kind_key
 from .permissions import can_view_audit_trail
 from .presenters import rows_for
 from .registry import followed_models
-from .selectors import actors_in, entries_visible_to
+from .selectors import entries_visible_to
 
 ENTRIES_PER_PAGE = 50
+# The changes are counted up to this number: beyond it the list says "more than".
+COUNTED_UP_TO = 500
 
 
 def _page(request: HttpRequest, entries) -> dict:
-    filterset = LogEntryFilter(request.GET or None, queryset=entries, actors=actors_in(entries))
-    page = paginate(request, filterset.qs, ENTRIES_PER_PAGE)
+    """A page of the changes, newest first, and how many there are up to COUNTED_UP_TO: the
+    trail holds a row for every time entry, too many to count or to page through by number."""
+    filterset = LogEntryFilter(request.GET or None, queryset=entries)
+    page = keyset_page(request, filterset.qs, per_page=ENTRIES_PER_PAGE)
+    total, more = count_up_to(filterset.qs, COUNTED_UP_TO)
     return {
         "filter": filterset,
         "page": page,
-        "rows": rows_for(list(page.object_list)),
-        "query": query_without_page(request),
+        "rows": rows_for(page.object_list),
+        "total": total,
+        "more": more,
     }
 
 

@@ -16,8 +16,10 @@ pairings, 5,000 events with about 23,000 attendances, four officers and a superv
 who record one entry per working day (≈ 1,044,000 entries, approved and priced through June
 2018 as bench/seed.py does for bench/staff_costs.py), 5,000 published good practices, three
 toolkits, the first holding 134 practices, with a published edition whose English PDF is made
-once through the real rendering job, so that its address serves a stored file. Everyone's
-password is ``bench-password``. Then VACUUM ANALYZE.
+once through the real rendering job, so that its address serves a stored file; an action plan
+for each pairing not withdrawn (1,960) at every stage of its workflow, with versions and
+transitions, and one audit-trail entry per time entry. Everyone's password is
+``bench-password``. Then VACUUM ANALYZE.
 
 What it measures.
 
@@ -158,6 +160,14 @@ def seed(scale: float) -> dict:
         edition, toolkits = seed_toolkits(world, practices)
         timings["toolkits (services)"] = time.perf_counter() - mark
 
+        mark = time.perf_counter()
+        plans = seed_plans(world)
+        timings["action plans"] = time.perf_counter() - mark
+
+        mark = time.perf_counter()
+        audit_entries = seed_audit_entries()
+        timings["audit entries"] = time.perf_counter() - mark
+
     mark = time.perf_counter()
     seeding.vacuum_analyze()
     timings["VACUUM ANALYZE"] = time.perf_counter() - mark
@@ -185,6 +195,8 @@ def seed(scale: float) -> dict:
         "practices": len(practices),
         "toolkits": toolkits,
         "toolkit_practices": len(edition.snapshot["practices"]),
+        "plans": plans,
+        "audit_entries": audit_entries,
         "pdf": {"seconds": render_seconds, "pages": pages, "bytes": size},
     }
 
@@ -490,6 +502,324 @@ def seed_toolkits(world: dict, practices: list) -> tuple:
         progress.update(1)
     progress.close()
     return edition, made
+
+
+# The stages of the plans, one cycle per 20 pairings: most plans drafted or under review, a
+# fifth in implementation, a few completed.
+PLAN_STAGES = (
+    ["draft"] * 4
+    + ["submitted"] * 3
+    + ["changes_requested"] * 2
+    + ["resubmitted"]
+    + ["approved"] * 3
+    + ["endorsed"] * 2
+    + ["in_implementation"] * 4
+    + ["completed"]
+)
+# The workflow's steps (actionplans.permissions.PLAN_WORKFLOW) and who takes each: the
+# implementing city's officer (author) and supervisor, the mentor city's officer, a coordinator.
+PLAN_STEPS = {
+    "submit": ("draft", "submitted", "author"),
+    "request_changes": ("submitted", "changes_requested", "reviewer"),
+    "resubmit": ("changes_requested", "resubmitted", "author"),
+    "approve": ("submitted", "approved", "supervisor"),
+    "endorse": ("approved", "endorsed", "coordinator"),
+    "start": ("endorsed", "in_implementation", "author"),
+    "complete": ("in_implementation", "completed", "supervisor"),
+}
+PLAN_PATHS = {
+    "draft": [],
+    "submitted": ["submit"],
+    "changes_requested": ["submit", "request_changes"],
+    "resubmitted": ["submit", "request_changes", "resubmit"],
+    "approved": ["submit", "approve"],
+    "endorsed": ["submit", "approve", "endorse"],
+    "in_implementation": ["submit", "approve", "endorse", "start"],
+    "completed": ["submit", "approve", "endorse", "start", "complete"],
+}
+PLAN_ACTIONS = [
+    ("Split suitable contracts into smaller lots", "Procurement Office", Decimal("15000.00")),
+    ("Tender guides in the newcomers' languages", "Communication Department", Decimal("8500")),
+    ("Meet-the-buyer days with interpreters", "Economic Development", Decimal("12000.00")),
+]
+# The actions' statuses by stage: nothing moves before the implementation.
+ACTION_STATUSES = {
+    "in_implementation": ["done", "in_progress", "planned"],
+    "completed": ["done", "done", "done"],
+}
+
+
+def seed_plans(world: dict) -> int:
+    """An action plan for every pairing not withdrawn, at the stages of PLAN_STAGES, with three
+    actions, two indicators (measured once implementation started), a risk and a local group, a
+    version for each (re)submission with its snapshot, and the workflow's transitions, dated
+    through the programme. Returns the number of plans."""
+    from django.db.models import F, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from actionplans.models import (
+        Action,
+        ActionPlan,
+        GroupMember,
+        Indicator,
+        Measurement,
+        PlanVersion,
+        Risk,
+        Transition,
+    )
+    from mentoring.models import PairingStatus
+
+    pairings = [p for p in world["pairings"] if p.status != PairingStatus.WITHDRAWN]
+    progress = stage("Action plans", len(pairings))
+    city_no = {city.pk: i for i, city in enumerate(world["cities"])}
+    officers, supervisors = world["officers"], world["supervisors"]
+    plans = []
+    for k, pairing in enumerate(pairings):
+        plan_stage = PLAN_STAGES[k % len(PLAN_STAGES)]
+        topic = TOPICS[k % len(TOPICS)]
+        plan = ActionPlan(
+            pairing=pairing,
+            title=f"{pairing.implementing.name}: {topic}",
+            context=PARAGRAPH.format(
+                city=pairing.implementing.name,
+                topic=topic,
+                partner=PARTNERS[k % len(PARTNERS)],
+                n=40 + k % 300,
+                m=12 + k % 20,
+            ),
+            objectives=f"More newcomers in work through {topic} within two years.",
+            stage=plan_stage,
+            revisions={"context": 2, "objectives": 1, "actions": 3, "indicators": 2},
+            created_at=datetime(2017, 1, 9, 10, tzinfo=UTC) + timedelta(days=k % 180),
+        )
+        if "endorse" in PLAN_PATHS[plan_stage]:
+            plan.endorsed_by_body = "City council"
+            plan.endorsed_on = (plan.created_at + timedelta(days=70)).date()
+            plan.endorsement_reference = f"Resolution {2017 + k % 2}/{100 + k}"
+        plans.append(plan)
+    plans = ActionPlan.objects.bulk_create(plans, batch_size=seeding.BATCH)
+
+    actions, indicators, risks, members = [], [], [], []
+    for k, plan in enumerate(plans):
+        statuses = ACTION_STATUSES.get(plan.stage, ["planned"] * 3)
+        for position, (title, department, cost) in enumerate(PLAN_ACTIONS):
+            actions.append(
+                Action(
+                    plan=plan,
+                    position=position,
+                    title=title,
+                    lead_department=department,
+                    starts_on=date(2017, 3 + position * 2, 1),
+                    ends_on=date(2018, 6, 30),
+                    cost=cost + k % 50 * 100,
+                    funding_source="City budget",
+                    status=statuses[position],
+                )
+            )
+        indicators += [
+            Indicator(
+                plan=plan,
+                position=0,
+                name="Migrant-owned firms bidding for city contracts",
+                kind="result",
+                unit="firms a year",
+                baseline=Decimal(k % 5),
+                target=Decimal(20 + k % 10),
+            ),
+            Indicator(
+                plan=plan,
+                position=1,
+                name="Guides published",
+                kind="output",
+                unit="guides",
+                baseline=Decimal(0),
+                target=Decimal(3),
+            ),
+        ]
+        risks.append(
+            Risk(
+                plan=plan,
+                description="Departments keep large contracts out of habit",
+                likelihood="medium",
+                impact="high",
+                mitigation="The mayor's office asks for reasons.",
+            )
+        )
+        members += [
+            GroupMember(plan=plan, position=0, organisation="Procurement Office", sector="public"),
+            GroupMember(
+                plan=plan, position=1, organisation="Chamber of commerce", sector="business"
+            ),
+        ]
+    actions = Action.objects.bulk_create(actions, batch_size=seeding.BATCH)
+    indicators = Indicator.objects.bulk_create(indicators, batch_size=seeding.BATCH)
+    Risk.objects.bulk_create(risks, batch_size=seeding.BATCH)
+    GroupMember.objects.bulk_create(members, batch_size=seeding.BATCH)
+    Measurement.objects.bulk_create(
+        (
+            Measurement(
+                indicator=indicator,
+                measured_on=date(2018, 3 + n * 3, 15),
+                value=(
+                    indicator.baseline + (indicator.target - indicator.baseline) * (n + 1) / 3
+                ).quantize(Decimal("0.01")),
+                recorded_by=officers[city_no[indicator.plan.pairing.implementing_id] * 4],
+            )
+            for indicator in indicators
+            if indicator.plan.stage in ACTION_STATUSES
+            for n in range(2)
+        ),
+        batch_size=seeding.BATCH,
+    )
+
+    # Each (re)submission freezes a version; each step is a transition, three weeks apart.
+    per_plan = {"actions": {}, "indicators": {}}
+    for action in actions:
+        per_plan["actions"].setdefault(action.plan_id, []).append(action)
+    for indicator in indicators:
+        per_plan["indicators"].setdefault(indicator.plan_id, []).append(indicator)
+    versions, steps = [], []
+    for plan in plans:
+        people = {
+            "author": officers[city_no[plan.pairing.implementing_id] * OFFICERS_PER_CITY],
+            "reviewer": officers[city_no[plan.pairing.mentor_id] * OFFICERS_PER_CITY],
+            "supervisor": supervisors[city_no[plan.pairing.implementing_id]],
+            "coordinator": world["coordinator"],
+        }
+        for n, name in enumerate(PLAN_PATHS[plan.stage], start=1):
+            from_stage, to_stage, who = PLAN_STEPS[name]
+            step = Transition(
+                plan=plan,
+                from_stage=from_stage,
+                to_stage=to_stage,
+                by=people[who],
+                at=plan.created_at + timedelta(days=21 * n),
+                comment="Say which indicator measures the first objective."
+                if name == "request_changes"
+                else "",
+            )
+            if name in ("submit", "resubmit"):
+                step.version = PlanVersion(
+                    plan=plan,
+                    number=1 if name == "submit" else 2,
+                    submitted_at=step.at,
+                    submitted_by=step.by,
+                    snapshot=plan_snapshot(
+                        plan, per_plan["actions"][plan.pk], per_plan["indicators"][plan.pk]
+                    ),
+                )
+                versions.append(step.version)
+            steps.append(step)
+    PlanVersion.objects.bulk_create(versions, batch_size=1000)
+    Transition.objects.bulk_create(steps, batch_size=seeding.BATCH)
+    # The last change is the last step (bulk_create stamps updated_at with now).
+    last_step = Transition.objects.filter(plan=OuterRef("pk")).order_by("-at").values("at")
+    ActionPlan.objects.filter(pk__in=[p.pk for p in plans]).update(
+        updated_at=Coalesce(Subquery(last_step[:1]), F("created_at"))
+    )
+    progress.update(len(plans))
+    progress.close()
+    return len(plans)
+
+
+def plan_snapshot(plan, actions: list, indicators: list) -> dict:
+    """What actionplans.services.workflow.snapshot() freezes, from the rows in hand."""
+    return {
+        "title": plan.title,
+        "context": plan.context,
+        "objectives": plan.objectives,
+        "actions": [
+            {
+                "id": a.pk,
+                "title": a.title,
+                "description": a.description,
+                "lead_department": a.lead_department,
+                "partners": a.partners,
+                "starts_on": str(a.starts_on),
+                "ends_on": str(a.ends_on),
+                "cost": str(a.cost),
+                "funding_source": a.funding_source,
+                "status": "planned",
+                "recommendations": [],
+                "commitments": [],
+            }
+            for a in actions
+        ],
+        "indicators": [
+            {
+                "id": i.pk,
+                "name": i.name,
+                "kind": i.kind,
+                "unit": i.unit,
+                "baseline": str(i.baseline),
+                "target": str(i.target),
+            }
+            for i in indicators
+        ],
+        "risks": [],
+        "local_group": [],
+    }
+
+
+def seed_audit_entries() -> int:
+    """One audit-trail entry per time entry, as django-auditlog writes it when an officer
+    records a day (the officer as actor, the afternoon of the day as its time, the fields
+    audit/registry.py follows as changes), with its scope: two INSERT … SELECT."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.utils import translation
+
+    from accounts.models import User
+    from audit.models import AuditScope
+    from reporting.models import Activity, TimeEntry
+
+    progress = stage("Audit entries", TimeEntry.objects.count())
+    content_type = ContentType.objects.get_for_model(TimeEntry)
+    with translation.override("en"):
+        labels = [(code, str(label)) for code, label in Activity.choices]
+    values = ", ".join(["(%s, %s)"] * len(labels))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {LogEntry._meta.db_table} (content_type_id, object_pk, object_id,
+                object_repr, action, changes_text, changes, actor_id, actor_email, timestamp)
+            SELECT %s, e.id::text, e.id,
+                u.full_name || ' · ' || e.day || ' · ' || a.label || ' · ' || e.hours || ' h',
+                0, '',
+                jsonb_build_object(
+                    'day', jsonb_build_array('None', e.day::text),
+                    'city', jsonb_build_array('None', e.city_id::text),
+                    'event', jsonb_build_array('None', 'None'),
+                    'hours', jsonb_build_array('None', e.hours::text),
+                    'person', jsonb_build_array('None', e.person_id::text),
+                    'activity', jsonb_build_array('None', e.activity),
+                    'programme', jsonb_build_array('None', e.programme_id::text),
+                    'description', jsonb_build_array('None', e.description)),
+                e.person_id, u.email,
+                (e.day + time '15:00' + (e.id %% 150) * interval '1 minute'
+                    + (e.id %% 53) * interval '1 second') AT TIME ZONE 'UTC'
+            FROM {TimeEntry._meta.db_table} e
+            JOIN {User._meta.db_table} u ON u.id = e.person_id
+            JOIN (VALUES {values}) AS a (code, label) ON a.code = e.activity
+            ORDER BY e.id
+            """,  # noqa: S608 (table names from the models)
+            [content_type.pk, *(x for pair in labels for x in pair)],
+        )
+        made = cursor.rowcount
+        cursor.execute(
+            f"""
+            INSERT INTO {AuditScope._meta.db_table} (entry_id, programme_id)
+            SELECT l.id, e.programme_id
+            FROM {LogEntry._meta.db_table} l
+            JOIN {TimeEntry._meta.db_table} e ON e.id = l.object_id
+            WHERE l.content_type_id = %s
+            """,  # noqa: S608 (table names from the models)
+            [content_type.pk],
+        )
+    progress.update(made)
+    progress.close()
+    return made
 
 
 # 1. Pages under load -----------------------------------------------------------------------------

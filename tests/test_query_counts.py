@@ -94,6 +94,7 @@ toolkits:toolkit_renderings
         ::test_the_table_issues_the_same_queries_for_one_edition_or_many
 actionplans:plans
     coordinator: tests/actionplans/test_overview.py::test_the_plans_page_query_count_does_not_grow
+    coordinator, officer (also ?stage= and a later page): here, test_the_plans_overview
 actionplans:plan
     author, expert: tests/actionplans/test_edit_views.py
         ::test_the_plan_page_makes_as_many_queries_for_2_as_for_20_rows
@@ -104,6 +105,9 @@ actionplans:versions, actionplans:version, actionplans:compare
         ::test_the_comparison_has_a_fixed_number_of_queries
 notifications:list
     officer (none, then 3 and 33 notifications; also filtered): here, test_the_notifications_list
+audit:log, audit:history
+    coordinator (also searched by person, filtered by kind and by day, from a cursor): here,
+        test_the_audit_trail
 the bell (the header's count of unread notifications, on every page)
     officer, coordinator, with 0 and 30 notifications (home): here,
         test_the_bell_costs_no_query_however_many_notifications
@@ -116,22 +120,30 @@ notifications:one_click shows one choice.
 """
 
 from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
+from auditlog.context import set_actor
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
 from accounts.services import invitation_create, membership_grant
+from actionplans import services as plan_services
+from actionplans.models import Section
 from cities.models import City
 from config import clock
+from config.pagination import cursor_of
 from mentoring.models import Scheme
 from mentoring.selectors.pairings import HOME_PAIRINGS_PER_SCHEME
 from mentoring.services import participation_add
 from mentoring.services.events import calendar_token_regenerate
 from notifications.models import Notification
 from notifications.services import notify
+from reporting import services as time_services
+from reporting.models import TimeEntry
 from tests.accounts.factories import UserFactory
 from tests.cities.factories import CityFactory
 from tests.mentoring.factories import (
@@ -140,6 +152,7 @@ from tests.mentoring.factories import (
     ProgrammeFactory,
     SchemeFactory,
 )
+from tests.reporting.factories import build_time_world, record
 from tests.toolkits.factories import build_toolkit_world, draft, fresh, published, toolkit_with
 from toolkits import services as toolkit_services
 from toolkits.models import PracticeImage
@@ -422,3 +435,83 @@ def test_the_notifications_list(client, demo, demo_user):
     assert_pinned(client, url, lambda: tell_many(person, 30), 8)
     filtered = url + "?show=unread&programme=ICP+AGIR&group=action-plans"
     assert_pinned(client, filtered, lambda: tell_many(person, 30), 8)
+
+
+# The audit trail and the plans overview (issue 19) ----------------------------------------------
+
+
+def record_days(world, days: int, first_day: date) -> list:
+    """Days of time of the time world's officer, each recorded and then corrected, as her."""
+    entries = []
+    with set_actor(fresh(world.officer)):
+        for offset in range(days):
+            entry = record(world, world.officer, first_day + timedelta(days=offset), 2)
+            entries.append(
+                time_services.time_entry_update(entry, by=fresh(world.officer), hours=Decimal(3))
+            )
+    return entries
+
+
+# Session, person, memberships, the page of changes, their count (up to its bound), and one
+# query per kind of object the rows name or link to: the people, cities and programmes that
+# time entries and monthly timesheets name, the entries' months and the months themselves.
+def test_the_audit_trail(client):
+    world = build_time_world()
+    (first,) = record_days(world, 1, date(2017, 3, 1))  # two changes and the month it opened
+    client.force_login(world.coordinator)
+    log = reverse("audit:log")
+    today = clock.today()
+    urls = {
+        log: 10,
+        # The people whose name or address holds the words, then their changes.
+        log + "?person=olga": 11,
+        log + f"?date_from={today - timedelta(days=1)}&date_to={today + timedelta(days=1)}": 10,
+        log + f"?before={cursor_of(datetime(9999, 1, 1, tzinfo=UTC), 1)}": 10,
+        # Time entries only: no query for the months' own pages.
+        log + "?kind=reporting.timeentry": 9,
+        # The entry, for its name, then its list.
+        reverse("audit:history", args=["reporting.timeentry", first.pk]): 10,
+    }
+    for url in urls:
+        client.get(url)  # the content type of a kind, once per process
+    small = {url: measure(client, url) for url in urls}
+    record_days(world, 12, date(2017, 4, 3))
+    with set_actor(fresh(world.officer)):
+        for halves in range(8, 16):
+            time_services.time_entry_update(
+                TimeEntry.objects.get(pk=first.pk),
+                by=fresh(world.officer),
+                hours=Decimal(halves) / 2,
+            )
+    large = {url: measure(client, url) for url in urls}
+    for url, pinned in urls.items():
+        assert (small[url][0], large[url][0]) == (pinned, pinned), url
+        assert len(large[url][1]) > len(small[url][1]), f"{url}: the added rows do not show"
+
+
+def more_plans(programme, n: int) -> None:
+    """n more pairings of scheme A mentored by Gdańsk, each with a drafted plan of one action."""
+    scheme = programme.schemes.get(code="A")
+    for index in range(n):  # the demo's eight plans and these fill more than a page of ten
+        city = CityFactory()
+        participation_add(programme=programme, city=city)
+        author = UserFactory()
+        membership_grant(user=author, role=Role.OFFICER, city=city)
+        pairing = PairingFactory(scheme=scheme, mentor=gdansk(), implementing=city)
+        plan = plan_services.plan_create(pairing=pairing, by=fresh(author), title=f"Plan {index}")
+        plan_services.row_add(plan, section=Section.ACTIONS, by=fresh(author), title="A step")
+
+
+# Session, person, memberships, the count of plans by stage, the page of plans, their actions,
+# their indicators; the officer's scope also reads the programmes their city takes part in.
+@pytest.mark.parametrize(("email", "pinned"), [(COORDINATOR, 7), (OFFICER, 8)])
+def test_the_plans_overview(client, demo_with_plans, demo_user, monkeypatch, email, pinned):
+    monkeypatch.setattr("actionplans.views.overview.PLANS_PER_PAGE", 10)
+    client.force_login(demo_user(email))
+    grow = lambda: more_plans(demo_with_plans, 6)  # noqa: E731
+    plans = reverse("actionplans:plans")
+    assert_pinned(client, plans, grow, pinned)
+    assert_pinned(client, plans + "?stage=draft", grow, pinned)
+    page_two, rows = measure(client, plans + "?page=2")
+    assert page_two == pinned
+    assert "Page 2 of 2" in rows

@@ -19,14 +19,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from config.views import get_visible_or_404
+from config.views import get_visible_or_404, paginate, query_without_page
 from documents.models import JobStatus
 from documents.responses import stored_file_response
 from documents.views import job_status, queue_again
 from mentoring.views.scoping import programme_choice
 
 from .. import selectors, services
-from ..models import PlanPdf, PlanVersion
+from ..forms.overview import PlanStageForm
+from ..models import PlanPdf, PlanVersion, Stage
 from . import visible_plan
 
 
@@ -37,26 +38,43 @@ def _language_name(code: str) -> str:
 # Overview --------------------------------------------------------------------------------------
 
 
+PLANS_PER_PAGE = 50
+
+
 @login_required
 @require_safe
 def plans(request: HttpRequest) -> HttpResponse:
-    """The plans the person sees, by programme and scheme: stage, progress, last change. Four
-    queries whatever the number of plans (memberships, plans, actions, indicators).
+    """The plans the person sees, by programme and scheme: stage, progress, last change, a page
+    at a time; above them, how many plans there are at each stage, which also filters them.
+    Seven queries whatever the number of plans (session, person, memberships, the count by
+    stage, the page of plans, their actions and indicators).
 
     A person in several programmes sees the one they work in, or another or all on request
     (the choice comes from the programmes already known, so it costs no query)."""
     choice, programme = programme_choice(request)
+    filters = PlanStageForm(request.GET)
     plans = selectors.visible_plans(request.user)
     if programme is not None:
         plans = plans.filter(pairing__scheme__programme=programme)
-    visible = selectors.with_progress_data(
-        plans.order_by(
-            "pairing__scheme__programme__name",
-            "pairing__scheme__code",
-            "pairing__implementing__name",
-        )
+    by_stage = selectors.count_by_stage(plans)
+    stage = filters.cleaned_data["stage"] if filters.is_valid() else ""
+    if stage:
+        plans = plans.filter(stage=stage)
+    count = by_stage.get(stage, 0) if stage else sum(by_stage.values())
+    page = paginate(
+        request,
+        selectors.with_progress_data(
+            plans.order_by(
+                "pairing__scheme__programme__name",
+                "pairing__scheme__code",
+                "pairing__implementing__name",
+                "pk",
+            )
+        ),
+        PLANS_PER_PAGE,
+        count=count,  # known from the count by stage: no second count of the plans
     )
-    rows = [{"plan": plan, "progress": selectors.progress(plan)} for plan in visible]
+    rows = [{"plan": plan, "progress": selectors.progress(plan)} for plan in page]
     programmes = [
         {
             "programme": programme,
@@ -71,12 +89,47 @@ def plans(request: HttpRequest) -> HttpResponse:
             rows, key=lambda row: row["plan"].pairing.scheme.programme
         )
     ]
+    stage_names = dict(Stage.choices)
+    stages = [
+        {
+            "stage": key,
+            "name": stage_names[key],
+            "count": count,
+            "query": _query_with(request, stage=key),
+            "current": key == stage,
+        }
+        for key, count in by_stage.items()
+    ]
+    invalid = filters.errors or (choice is not None and choice.errors)
     return render(
         request,
         "actionplans/overview/plans.html",
-        {"programmes": programmes, "count": len(rows), "choice": choice, "programme": programme},
-        status=400 if choice is not None and choice.errors else 200,
+        {
+            "programmes": programmes,
+            "page": page,
+            "query": query_without_page(request),
+            "count": count,
+            "total": sum(by_stage.values()),
+            "stages": stages,
+            "stage": stage,
+            "all_stages": _query_with(request, stage=""),
+            "filters": filters,
+            "choice": choice,
+            "programme": programme,
+        },
+        status=400 if invalid else 200,
     )
+
+
+def _query_with(request: HttpRequest, **values: str) -> str:
+    """The page's query with these values instead (an empty one left out), from page one."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    for key, value in values.items():
+        query.pop(key, None)
+        if value:
+            query[key] = value
+    return query.urlencode()
 
 
 # PDFs -----------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Every plan at a glance: the plans page, the programme dashboard and the pairing page show each
 plan's stage and progress to those who may see it, in a fixed number of queries."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -132,6 +133,93 @@ def test_the_plans_page_query_count_does_not_grow(client, world, django_assert_n
     with django_assert_num_queries(small):
         page = client.get(PLANS_URL)
     assert page.content.decode().count("<progress") == 16
+
+
+@pytest.fixture
+def pages_of_three(monkeypatch):
+    monkeypatch.setattr("actionplans.views.overview.PLANS_PER_PAGE", 3)
+
+
+def listed(response) -> list[int]:
+    return [
+        row["plan"].pk
+        for p in response.context["programmes"]
+        for s in p["schemes"]
+        for row in s["rows"]
+    ]
+
+
+def test_the_plans_page_shows_every_plan_a_page_at_a_time(client, world, pages_of_three):
+    plan_at(world, "submitted")
+    more_plans(world, 6)
+    client.force_login(world.coordinator)
+    pages = [client.get(PLANS_URL, {"page": n}) for n in (1, 2, 3)]
+    assert [len(listed(page)) for page in pages] == [3, 3, 1]
+    assert sorted(pk for page in pages for pk in listed(page)) == sorted(
+        ActionPlan.objects.values_list("pk", flat=True)
+    )
+    first = pages[0].content.decode()
+    assert "Page 1 of 3" in first
+    assert 'href="?page=2" rel="next"' in first
+    # The figures are those of every plan, not of the page: 7 plans, 6 drafts.
+    assert "7 action plans, by stage" in first
+    assert re.search(r"Draft</a></th>\s*<td class=\"number\">6</td>", first)
+    assert re.search(r"Submitted for review</a></th>\s*<td class=\"number\">1</td>", first)
+
+
+def test_the_stage_filters_the_plans_and_stays_on_the_next_pages(client, world, pages_of_three):
+    submitted = plan_at(world, "submitted")
+    more_plans(world, 6)
+    client.force_login(world.coordinator)
+    response = client.get(PLANS_URL, {"stage": "submitted"})
+    assert listed(response) == [submitted.pk]
+    page = response.content.decode()
+    assert '<span aria-current="true">Submitted for review</span>' in page
+    assert "Plans at every stage" in page
+    drafts = client.get(PLANS_URL, {"stage": "draft"}).content.decode()
+    assert "Page 1 of 2" in drafts
+    assert 'href="?stage=draft&amp;page=2" rel="next"' in drafts
+    assert len(listed(client.get(PLANS_URL, {"stage": "draft", "page": 2}))) == 3
+    assert (
+        "No plan you can see is at this stage."
+        in client.get(PLANS_URL, {"stage": "completed"}).content.decode()
+    )
+
+
+@pytest.mark.parametrize("value", ["nonsense", "a" * 3000, "%00"])
+def test_a_stage_that_does_not_exist_gets_a_message(client, world, value):
+    plan_at(world, "draft")
+    client.force_login(world.coordinator)
+    response = client.get(PLANS_URL, {"stage": value})
+    assert response.status_code == 400
+    assert "Select a valid choice." in response.content.decode()
+    assert len(listed(response)) == 1  # the list stays, unfiltered
+
+
+def test_the_figures_and_pages_count_only_the_plans_one_may_see(client, world, pages_of_three):
+    """Gdańsk's officer sees the plan of their pairing among eight: one plan, one page."""
+    own = plan_at(world, "submitted")
+    more_plans(world, 6)
+    plan_of(world, world.other_pairing, world.other_author)
+    client.force_login(world.author)
+    response = client.get(PLANS_URL)
+    assert listed(response) == [own.pk]
+    page = response.content.decode()
+    assert "1 action plan, by stage" in page
+    assert "Draft</a>" not in page
+    assert "Page 1 of" not in page
+    assert listed(client.get(PLANS_URL, {"page": 2})) == [own.pk]  # past the end: the last page
+    assert listed(client.get(PLANS_URL, {"stage": "draft"})) == []
+
+
+def test_every_page_of_plans_costs_the_same_queries(client, world, pages_of_three):
+    plan_of(world, world.pairing, world.author)
+    client.force_login(world.coordinator)
+    small = count(client, PLANS_URL)
+    more_plans(world, 7)
+    assert count(client, PLANS_URL) == small
+    assert count(client, PLANS_URL + "?page=3") == small
+    assert count(client, PLANS_URL + "?stage=draft&page=2") == small
 
 
 # The programme dashboard ------------------------------------------------------------------------

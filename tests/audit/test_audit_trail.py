@@ -3,7 +3,7 @@ coordinators read those of their own programmes, nobody else reads any."""
 
 import html
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -16,7 +16,9 @@ from django.utils import timezone
 
 from actionplans import services as plan_services
 from actionplans.models import Action, ActionPlan, Section
+from audit.filters import LogEntryFilter
 from audit.models import AuditScope
+from config.pagination import cursor_of
 from mentoring.models import Pairing, PairingStatus
 from mentoring.services.pairings import pairing_transition
 from reporting import services as time_services
@@ -295,9 +297,14 @@ def test_the_filters_narrow_the_list(client, plan_world):
     changed_pairings = page_text(client, kind="mentoring.pairing", action=LogEntry.Action.UPDATE)
     assert "1 change " in changed_pairings
     assert "Birmingham → Rīga (B)" in changed_pairings
-    by_person = page_text(client, actor=world.coordinator.pk)
-    assert "1 change" in by_person
+    by_person = page_text(client, person="cora")
+    assert "1 change " in by_person
     assert "Cora Coord" in by_person
+    by_address = client.get(LOG, {"person": world.author.email.split("@")[0].upper()})
+    authored = LogEntry.objects.filter(actor=world.author).count()
+    assert f"{authored} changes" in by_address.content.decode()
+    assert {row.who for row in by_address.context["rows"]} == {world.author.full_name}
+    assert "No changes to show." in page_text(client, person="nobody of that name")
     by_text = page_text(client, q="chamber of")
     assert "1 change" in by_text
     assert "Chamber of Commerce" in by_text
@@ -316,7 +323,11 @@ def test_bad_filter_values_get_messages_on_their_fields(client, plan_world):
     words = page_text(client, date_from="2017-05-01", date_to="2017-04-01", kind="x")
     assert "The end date cannot come before the start date." in words
     assert "Select a valid choice." in words
-    assert page_text(client, date_from="not a date", actor="abc")
+    assert page_text(client, date_from="not a date", person="a" * 3000)
+    # No moment before the first day of the calendar or after its last to bound the list by.
+    response = client.get(LOG, {"date_from": "0001-01-01", "date_to": "9999-12-31"})
+    assert response.status_code == 200
+    assert not response.context["filter"].form.errors
 
 
 def test_values_are_escaped(client, plan_world):
@@ -365,3 +376,182 @@ def test_the_query_count_does_not_grow_with_the_rows(client, time_world):
     assert LogEntry.objects.count() > 25
     assert count() == small
     assert TimeEntry.objects.count() == 13
+
+
+# Pages and the search by person -----------------------------------------------------------------
+
+
+@pytest.fixture
+def pages_of_three(monkeypatch):
+    """Pages of three changes, counted up to five: a few changes make several pages."""
+    monkeypatch.setattr("audit.views.ENTRIES_PER_PAGE", 3)
+    monkeypatch.setattr("audit.views.COUNTED_UP_TO", 5)
+
+
+def month_of_entries(world, person, days: int, first_day: date = MARCH) -> list[TimeEntry]:
+    with set_actor(fresh(person)):
+        return [record(world, person, first_day + timedelta(days=n), 2) for n in range(days)]
+
+
+def listed(response) -> list[str]:
+    """The objects of the rows listed, in their order."""
+    return [row.entry.object_repr for row in response.context["rows"]]
+
+
+def follow(client, response, rel: str):
+    link = re.search(rf'<a href="\?([^"]*)" rel="{rel}">', response.content.decode())
+    return None if link is None else client.get(LOG + "?" + html.unescape(link[1]))
+
+
+def test_the_trail_pages_from_the_newest_change_to_the_oldest_and_back(
+    client, time_world, pages_of_three
+):
+    world = time_world
+    month_of_entries(world, world.officer, 7)
+    month_of_entries(world, world.colleague, 2, first_day=date(2017, 4, 3))
+    # Nine entries and the two monthly timesheets they opened.
+    newest_first = [e.object_repr for e in LogEntry.objects.order_by("-timestamp", "-pk")]
+    assert len(newest_first) == 11
+    client.force_login(world.coordinator)
+
+    pages = [client.get(LOG)]
+    while (older := follow(client, pages[-1], "next")) is not None:
+        pages.append(older)
+    assert [len(listed(page)) for page in pages] == [3, 3, 3, 2]
+    assert [repr_ for page in pages for repr_ in listed(page)] == newest_first
+    first_page = pages[0].content.decode()
+    assert "More than 5 changes" in first_page
+    assert 'rel="prev"' not in first_page
+    assert "Newest" not in first_page
+
+    back = follow(client, pages[2], "prev")
+    assert listed(back) == listed(pages[1])
+    assert "Newest" in back.content.decode()
+    assert listed(follow(client, back, "prev")) == listed(pages[0])
+    assert follow(client, pages[-1], "next") is None
+
+
+def test_the_pages_keep_the_filters(client, time_world, pages_of_three):
+    world = time_world
+    month_of_entries(world, world.officer, 4)
+    month_of_entries(world, world.colleague, 4, first_day=date(2017, 4, 3))
+    client.force_login(world.coordinator)
+    first = client.get(LOG, {"person": "olga", "kind": "reporting.timeentry"})
+    assert "4 changes" in first.content.decode()
+    second = follow(client, first, "next")
+    assert "person=olga" in second.request["QUERY_STRING"]
+    assert "kind=reporting.timeentry" in second.request["QUERY_STRING"]
+    assert listed(second) == [repr_ for repr_ in listed(second) if "Olga Officer" in repr_]
+    assert len(listed(first) + listed(second)) == 4
+
+
+@pytest.mark.parametrize(
+    "cursor", ["before=abc", "after=12-", "before=-99999999999999999-1", "after=1--1"]
+)
+def test_a_cursor_that_cannot_be_read_shows_the_newest_page(
+    client, time_world, pages_of_three, cursor
+):
+    world = time_world
+    month_of_entries(world, world.officer, 4)
+    client.force_login(world.coordinator)
+    response = client.get(f"{LOG}?{cursor}")
+    assert response.status_code == 200
+    assert listed(response) == listed(client.get(LOG))
+
+
+@pytest.mark.parametrize(
+    "cursor", ["before=0-1", f"after={cursor_of(datetime.max.replace(tzinfo=UTC), 1)}"]
+)
+def test_a_cursor_beyond_the_first_or_last_change_shows_an_empty_page(
+    client, time_world, pages_of_three, cursor
+):
+    world = time_world
+    month_of_entries(world, world.officer, 4)
+    client.force_login(world.coordinator)
+    response = client.get(f"{LOG}?{cursor}")
+    assert response.status_code == 200
+    assert listed(response) == []
+    assert "Newest" in response.content.decode()
+
+
+def test_pages_and_the_search_by_person_stay_within_the_programmes_coordinated(
+    client, time_world, pages_of_three
+):
+    """Olga records time in two programmes; each coordinator finds only their programme's
+    entries by her name, and a page link of one programme shows nothing of it to the other."""
+    world = time_world
+    second_programme = ProgrammeFactory(
+        name="ICP AGIR", starts_on=date(2016, 10, 1), ends_on=date(2018, 9, 30)
+    )
+    ParticipationFactory(programme=second_programme, city=world.city)
+    second_coordinator = CoordinatorFactory(
+        programme=second_programme, user__full_name="Ivo Other"
+    ).user
+    month_of_entries(world, world.officer, 5)
+    with set_actor(fresh(world.officer)):
+        time_services.time_entry_create(
+            person=fresh(world.officer),
+            programme=second_programme,
+            city=world.city,
+            day=date(2017, 5, 2),
+            activity="visit",
+            hours=Decimal(4),
+        )
+
+    client.force_login(world.coordinator)
+    first = client.get(LOG, {"person": "Olga"})
+    assert "More than 5 changes" in first.content.decode()  # five entries and their month
+    assert all("Study or mentoring visit" not in repr_ for repr_ in listed(first))
+    older = re.search(r'href="\?([^"]*)" rel="next"', first.content.decode())[1]
+
+    client.force_login(second_coordinator)
+    theirs = client.get(LOG, {"person": "Olga"})
+    assert "2 changes" in theirs.content.decode()
+    assert listed(theirs) == [
+        "Olga Officer · 2017-05-02 · Study or mentoring visit · 4 h",
+        "Olga Officer · 2017-05 · ICP AGIR",
+    ]
+    assert listed(client.get(LOG + "?" + html.unescape(older))) == []
+    client.force_login(world.outsider_coordinator)
+    assert "No changes to show." in page_text(client, person="Olga")
+    assert listed(client.get(LOG + "?" + html.unescape(older))) == []
+
+
+def test_the_days_are_those_of_the_person_reading(client, time_world):
+    """A change at 23:30 in Brussels (22:30 UTC) belongs to that day, not the next."""
+    world = time_world
+    (entry,) = month_of_entries(world, world.officer, 1)
+    LogEntry.objects.get_for_object(entry).update(
+        timestamp=datetime(2017, 3, 1, 22, 30, tzinfo=UTC)
+    )
+    client.force_login(world.coordinator)
+
+    def entries(**days) -> str:
+        return page_text(client, kind="reporting.timeentry", **days)
+
+    assert "1 change " in entries(date_from="2017-03-01", date_to="2017-03-01")
+    assert "No changes to show." in entries(date_from="2017-03-02")
+    assert "No changes to show." in entries(date_to="2017-02-28")
+
+
+def test_the_person_filter_is_a_search_field_not_a_list_of_everyone(client, time_world):
+    world = time_world
+    month_of_entries(world, world.officer, 1)
+    client.force_login(world.coordinator)
+    content = client.get(LOG).content.decode()
+    assert '<input type="search" name="person"' in content
+    assert 'id="id_person_helptext"' in content
+    assert "<option" not in content.split('name="person"')[1].split("</div>")[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's trigram index")
+def test_the_object_search_can_use_the_trigram_index(time_world):
+    """The query of "Object contains" as the filter builds it (UPPER(...) LIKE UPPER(...))."""
+    month_of_entries(time_world, time_world.officer, 1)
+    found = LogEntryFilter({"q": "olga officer"}, queryset=LogEntry.objects.all()).qs
+    sql, params = found.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "audit_logentry_object_repr_trgm" in plan
