@@ -169,6 +169,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Stored files (reports, PDFs, practice images) are streamed by the portal after it has checked
+# who may have them, unless a front server sends them: "x-accel-redirect" (nginx: the answer names
+# the file under TANDEM_SENDFILE_PREFIX, an internal location aliased to MEDIA_ROOT) or
+# "x-sendfile" (Apache's mod_xsendfile, lighttpd: the answer names the file's path on disk). The
+# answer then carries the headers and no body. See README.md, "Serving stored files".
+TANDEM_SENDFILE = env("TANDEM_SENDFILE", default="")
+TANDEM_SENDFILE_PREFIX = env("TANDEM_SENDFILE_PREFIX", default="/protected-media/")
 
 # E-mail: console by default; EMAIL_URL=smtp://mailpit:1025 (docker compose) or a real relay ----
 
