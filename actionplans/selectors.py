@@ -5,8 +5,9 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from accounts.models import Role, User
 from accounts.selectors import scopes_of
+from documents.models import JobStatus
 
-from .models import STAGE_ORDER, Action, ActionPlan, Indicator, Measurement
+from .models import STAGE_ORDER, Action, ActionPlan, Indicator, Measurement, PlanPdf
 from .progress import Progress, plan_progress
 
 
@@ -28,6 +29,23 @@ def count_by_stage(plans: QuerySet[ActionPlan]) -> dict[str, int]:
     left out): one aggregate query, however many plans."""
     counts = dict(plans.order_by().values_list("stage").annotate(n=Count("pk")))
     return {stage: counts[stage] for stage in STAGE_ORDER if counts.get(stage)}
+
+
+def stored_version_pdf(user: User, *, plan_id: int, number: int, language: str) -> PlanPdf | None:
+    """The finished PDF, with its file, of a version of a plan the person may see: one query,
+    which reads neither the plan's content nor the version's. None when there is no such file
+    (yet), and when the person may not see the plan."""
+    return (
+        PlanPdf.objects.filter(
+            version__plan__in=visible_plans(user).filter(pk=plan_id),
+            version__number=number,
+            language=language,
+            status=JobStatus.DONE,
+            pdf__isnull=False,
+        )
+        .select_related("pdf")
+        .first()
+    )
 
 
 def with_progress_data(plans: QuerySet[ActionPlan]) -> QuerySet[ActionPlan]:

@@ -5,14 +5,20 @@ may write in. Without one WeasyPrint falls back to whatever fonts exist, and nam
 Each script is checked with fontconfig, as WeasyPrint (through Pango) finds its fonts: the family
 the PDF stylesheet (``templates/documents/base_pdf.html``) asks for, covering a language written
 in that script. A missing one is named with the Debian package that installs it.
+
+A second check refuses a ``TANDEM_SENDFILE`` that names no way of sending files.
 """
 
 import shutil
 import subprocess
 from typing import NamedTuple
 
+from django.conf import settings
+from django.core.checks import Error as CheckError
 from django.core.checks import Warning as CheckWarning
 from django.core.checks import register
+
+from .responses import SENDFILE_MODES, X_ACCEL_REDIRECT
 
 
 class ScriptFont(NamedTuple):
@@ -75,3 +81,29 @@ def fonts_for_pdfs(app_configs, **kwargs):
             id="documents.W001",
         )
     ]
+
+
+@register()
+def sendfile_setting(app_configs, **kwargs):
+    """TANDEM_SENDFILE names a way the front server sends files; a typo would otherwise answer
+    every download with an empty body or a header no front server reads."""
+    mode = settings.TANDEM_SENDFILE
+    if mode not in SENDFILE_MODES:
+        return [
+            CheckError(
+                f"TANDEM_SENDFILE is {mode!r}; it must be empty, 'x-accel-redirect' or "
+                "'x-sendfile'.",
+                hint="Empty streams stored files from the portal; the others need a front server.",
+                id="documents.E001",
+            )
+        ]
+    prefix = settings.TANDEM_SENDFILE_PREFIX
+    if mode == X_ACCEL_REDIRECT and not (prefix.startswith("/") and prefix.endswith("/")):
+        return [
+            CheckError(
+                f"TANDEM_SENDFILE_PREFIX is {prefix!r}; nginx's internal location must start "
+                "and end with a slash, e.g. '/protected-media/'.",
+                id="documents.E002",
+            )
+        ]
+    return []

@@ -1,5 +1,6 @@
 """Running a BackgroundJob, the one way every kind of job runs: ask for it once (an identical
-request joins the active job), hand it to Celery after the commit, claim it, keep its lease
+request joins the active job), hand it to Celery after the commit (without Redis, as `make run`
+runs, to a thread of the web process beside the request instead), claim it, keep its lease
 while it runs, report progress, store its files and attach them with the outcome, or record why
 it failed; retry it. A job that the queue cannot take yet stays queued and is handed over again
 later; a job whose worker is gone shows as interrupted and is started again by the sweep.
@@ -96,7 +97,7 @@ def enqueue(job: BackgroundJob, task) -> None:
 
     def send() -> None:
         try:
-            task.delay(job.pk)
+            _hand_over_job(job, task)
         except OperationalError:
             # Redis is unreachable: the job keeps no enqueued_at, the page says it is waiting,
             # and the sweep (requeue_waiting) hands it over when the broker is back.
@@ -107,6 +108,31 @@ def enqueue(job: BackgroundJob, task) -> None:
         )
 
     transaction.on_commit(send)
+
+
+def _hand_over_job(job: BackgroundJob, task) -> None:
+    """Give ``task(job.pk)`` to the Celery queue, or, without one (TANDEM_JOBS_IN_THREADS, the
+    embedded `make run`), start it in a thread of this process beside the request."""
+    if settings.TANDEM_JOBS_IN_THREADS:
+        threading.Thread(
+            target=_run_in_thread,
+            args=(task, job.pk),
+            name=f"job-{type(job).__name__}-{job.pk}",
+            daemon=True,  # a stopped server leaves the job to show as interrupted: Retry
+        ).start()
+    else:
+        task.delay(job.pk)
+
+
+def _run_in_thread(task, pk: int) -> None:
+    """The task, run here as a worker would run it (``run`` records a failure on the job), then
+    this thread's database connection closed."""
+    try:
+        task.apply(args=[pk], throw=True)
+    except Exception:  # run() records the job's own failures; this is whatever is left
+        logger.exception("Job %s %s could not run in its thread", task.name, pk)
+    finally:
+        connections.close_all()  # this thread's own connections
 
 
 def send_after_commit(task, *args: Any) -> None:
@@ -158,7 +184,7 @@ def requeue_waiting(model: type[BackgroundJob], task) -> int:
         )
         for job in waiting.order_by("pk"):
             try:
-                task.delay(job.pk)
+                _hand_over_job(job, task)
             except OperationalError:
                 logger.warning("Job queue unreachable; %s %s waits", model.__name__, job.pk)
                 break

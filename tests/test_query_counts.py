@@ -112,13 +112,20 @@ the bell (the header's count of unread notifications, on every page)
     officer, coordinator, with 0 and 30 notifications (home): here,
         test_the_bell_costs_no_query_however_many_notifications
 
-Not lists: forms (*_create, *_edit), POST-only steps, file downloads and job status pages
-(report, rendering, pdf) show one object each; allauth's account pages are allauth's. The
+toolkits:edition_pdf (anyone; streamed and with X-Accel-Redirect, the snapshot growing to
+        hundreds of KB): here, test_an_edition_pdf_download_reads_one_row_whatever_the_snapshot
+toolkits:practice_pdf (anyone, more images): here, test_a_practice_pdf_download
+reporting:report_download (coordinator, more reports): here, test_a_report_download
+actionplans:version_pdf (expert, a longer version): here, test_a_plan_pdf_download
+
+Not lists: forms (*_create, *_edit), POST-only steps and job status pages (report, rendering,
+pdf) show one object each; allauth's account pages are allauth's. The
 notifications' preferences page lists the registered kinds (code, not rows: one query for the
 person's choices), notifications:bell answers a count, notifications:open and :read redirect,
 notifications:one_click shows one choice.
 """
 
+import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -132,7 +139,7 @@ from django.urls import reverse
 from accounts.models import Role
 from accounts.services import invitation_create, membership_grant
 from actionplans import services as plan_services
-from actionplans.models import Section
+from actionplans.models import PlanVersion, Section
 from cities.models import City
 from config import clock
 from config.pagination import cursor_of
@@ -143,9 +150,12 @@ from mentoring.services.events import calendar_token_regenerate
 from notifications.models import Notification
 from notifications.services import notify
 from reporting import services as time_services
-from reporting.models import TimeEntry
+from reporting.models import StaffCostReport, TimeEntry
 from tests.accounts.factories import UserFactory
+from tests.actionplans.factories import build_plan_world, drafted_plan
+from tests.actionplans.factories import fresh as fresh_plan_person
 from tests.cities.factories import CityFactory
+from tests.documents.factories import finished_with
 from tests.mentoring.factories import (
     ExpertOrganisationFactory,
     PairingFactory,
@@ -155,7 +165,7 @@ from tests.mentoring.factories import (
 from tests.reporting.factories import build_time_world, record
 from tests.toolkits.factories import build_toolkit_world, draft, fresh, published, toolkit_with
 from toolkits import services as toolkit_services
-from toolkits.models import PracticeImage
+from toolkits.models import GoodPractice, PracticeImage, ToolkitEdition
 
 pytestmark = pytest.mark.django_db
 
@@ -515,3 +525,108 @@ def test_the_plans_overview(client, demo_with_plans, demo_user, monkeypatch, ema
     page_two, rows = measure(client, plans + "?page=2")
     assert page_two == pinned
     assert "Page 2 of 2" in rows
+
+
+# Downloads of stored files ----------------------------------------------------------------------
+
+
+def measure_download(client, url: str) -> tuple[int, list[str], int]:
+    """The queries a download costs (and their SQL), and the bytes it answers with."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+    return len(captured), [query["sql"] for query in captured], len(content)
+
+
+def assert_download_pinned(client, url: str, grow: Callable[[], None], pinned: int) -> list[str]:
+    """The download costs `pinned` queries before and after `grow` makes what stands behind it
+    bigger (a longer snapshot, more versions, more reports). Returns the SQL, to look into."""
+    small, _sql, _size = measure_download(client, url)
+    grow()
+    large, sql, _size = measure_download(client, url)
+    assert (small, large) == (pinned, pinned), f"{url}: {small} queries, then {large}"
+    return sql
+
+
+def big_snapshot(snapshot: dict, times: int) -> dict:
+    """The same snapshot with its practices repeated: hundreds of KB, as a large toolkit's."""
+    return {**snapshot, "practices": snapshot["practices"] * times}
+
+
+@pytest.mark.parametrize("mode", ["", "x-accel-redirect"])
+def test_an_edition_pdf_download_reads_one_row_whatever_the_snapshot(
+    client, settings, toolkit_world, mode
+):
+    """One query, without the edition's snapshot: a toolkit of 134 practices has a 518 KB one."""
+    settings.TANDEM_SENDFILE = mode
+    world = toolkit_world
+    toolkit = toolkit_with(world, [published(world)])
+    edition = toolkit_services.edition_publish(toolkit, by=fresh(world.expert))
+    finished_with(toolkit_services.edition_rendering(edition, language="en"))
+
+    def grow() -> None:
+        ToolkitEdition.objects.filter(pk=edition.pk).update(
+            snapshot=big_snapshot(edition.snapshot, 200)
+        )
+
+    url = reverse("toolkits:edition_pdf", args=[toolkit.slug, edition.number, "en"])
+    sql = assert_download_pinned(client, url, grow, 1)
+    assert "snapshot" not in sql[0]
+    assert len(json.dumps(ToolkitEdition.objects.get().snapshot)) > 200_000
+
+
+def test_a_practice_pdf_download(client, toolkit_world):
+    """The practice, what its PDF's checksum covers (target groups, commitments, their framework,
+    images: prefetched), and the rendering with its file; more images change nothing."""
+    world = toolkit_world
+    practice = published(world)
+    finished_with(toolkit_services.practice_rendering(practice, language="en"))
+    url = reverse("toolkits:practice_pdf", args=[practice.slug, "en"])
+
+    def grow() -> None:
+        PracticeImage.objects.bulk_create(
+            PracticeImage(practice=practice, image=f"p/{n}.png", alt_text=f"Image {n}")
+            for n in range(6)
+        )
+        changed = GoodPractice.objects.get(pk=practice.pk)
+        finished_with(toolkit_services.practice_rendering(changed, language="en"))
+
+    assert_download_pinned(client, url, grow, 6)
+
+
+def test_a_report_download(client, settings):
+    """Session, user, memberships, the report with its files; more reports change nothing."""
+    world = build_time_world()
+
+    def report(city) -> StaffCostReport:
+        made = StaffCostReport.objects.create(
+            programme=world.programme,
+            city=city,
+            first_month=date(2017, 1, 1),
+            last_month=date(2017, 1, 1),
+            requested_by=world.coordinator,
+        )
+        return finished_with(made, field="csv", filename="r.csv", content_type="text/csv")
+
+    first = report(world.city)
+    client.force_login(world.coordinator)
+    url = reverse("reporting:report_download", args=[first.pk, "csv"])
+    assert_download_pinned(client, url, lambda: [report(world.other_city) for _ in range(5)], 4)
+
+
+def test_a_plan_pdf_download(client):
+    """Session, user, memberships, the PDF with its file (the plan and version unread)."""
+    world = build_plan_world()
+    version = plan_services.plan_submit(drafted_plan(world), by=fresh_plan_person(world.author))
+    finished_with(plan_services.pdf_request(version, by=world.author, language="en"))
+    client.force_login(world.expert)
+    url = reverse("actionplans:version_pdf", args=[version.plan_id, version.number, "en"])
+
+    def grow() -> None:
+        PlanVersion.objects.filter(pk=version.pk).update(
+            snapshot={**version.snapshot, "padding": ["A long action plan."] * 20_000}
+        )
+
+    sql = assert_download_pinned(client, url, grow, 4)
+    assert not any("snapshot" in query for query in sql)

@@ -20,8 +20,9 @@ from cities.models import City
 from mentoring.models import Scheme
 
 from . import permissions
-from .models import GoodPractice, PracticeStatus, Toolkit, ToolkitEdition
+from .models import GoodPractice, PracticeStatus, Rendering, Toolkit, ToolkitEdition
 from .search import SEARCH_CONFIG
+from .snapshots import rendering_hash
 
 # The text fields the search reads, by weight: the title counts most, then the summary.
 SEARCH_TITLE = ("title",)
@@ -197,6 +198,60 @@ def toolkit_page(user: User, slug: str) -> Toolkit | None:
             "success_factors",
         )
         .filter(slug=slug)
+        .first()
+    )
+
+
+# PDFs ------------------------------------------------------------------------------------------
+
+# What serving a rendering's stored file reads (documents.responses.stored_file_response).
+STORED_FILE_FIELDS = ("pdf__file", "pdf__filename", "pdf__content_type", "pdf__sha256")
+
+
+def stored_edition_pdf(slug: str, number: int, language: str) -> Rendering | None:
+    """The rendering of the edition at this address in this language that has a stored file,
+    with the file: one query, which leaves the edition's snapshot unread. None when there is no
+    such file yet, and when no edition has this address (the caller looks the edition up then).
+
+    An edition's renderings in one language differ only by the templates' version
+    (snapshots.RENDERER_VERSION); the one of the present version is the edition's PDF."""
+    renderings = (
+        Rendering.objects.filter(
+            edition__toolkit__slug=slug,
+            edition__number=number,
+            language=language,
+            pdf__isnull=False,
+        )
+        .select_related("edition", "pdf")
+        .only("content_hash", "edition__content_hash", *STORED_FILE_FIELDS)
+        .order_by()
+    )
+    for rendering in renderings:
+        edition = rendering.edition
+        if edition is not None and rendering.content_hash == rendering_hash(
+            "edition", edition.content_hash, language
+        ):
+            return rendering
+    return None
+
+
+def stored_rendering(content_hash: str) -> Rendering | None:
+    """The rendering of this content that has a stored file, with the file (one query)."""
+    return (
+        Rendering.objects.filter(content_hash=content_hash, pdf__isnull=False)
+        .select_related("pdf")
+        .only(*STORED_FILE_FIELDS)
+        .first()
+    )
+
+
+def practice_for_pdf(slug: str) -> GoodPractice | None:
+    """A published practice with everything its PDF's checksum reads (snapshots.
+    practice_snapshot), in a fixed number of queries."""
+    return (
+        GoodPractice.objects.filter(slug=slug, status=PracticeStatus.PUBLISHED)
+        .select_related("city", "scheme")
+        .prefetch_related("target_groups", "commitments__framework", "images")
         .first()
     )
 

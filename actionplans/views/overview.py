@@ -155,12 +155,15 @@ def version_pdf(request: HttpRequest, pk: int, number: int, language: str) -> Ht
     """The stored PDF of the version in this language, or the page of the job that makes it."""
     if language not in dict(settings.LANGUAGES):
         raise Http404
-    plan = visible_plan(request, pk)
-    version = get_object_or_404(PlanVersion, plan=plan, number=number)
-    try:
-        pdf = services.pdf_request(version, by=request.user, language=language)
-    except ValidationError:
-        raise Http404 from None
+    pdf = selectors.stored_version_pdf(request.user, plan_id=pk, number=number, language=language)
+    if pdf is None:
+        # Not made yet (or the plan is not the person's: 404 here).
+        plan = visible_plan(request, pk)
+        version = get_object_or_404(PlanVersion.objects.defer("snapshot"), plan=plan, number=number)
+        try:
+            pdf = services.pdf_request(version, by=request.user, language=language)
+        except ValidationError:
+            raise Http404 from None
     if pdf.status == JobStatus.DONE and pdf.pdf_id is not None:
         try:
             return stored_file_response(pdf.pdf)

@@ -105,6 +105,17 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(exist_ok=True)  # the embedded database lives in var/
+    # A job's thread (TANDEM_JOBS_IN_THREADS) writes while requests read: in WAL mode readers
+    # never wait for a writer; a transaction takes the write lock when it begins (IMMEDIATE), so
+    # two writers queue instead of failing on upgrading a read lock; a writer waits up to
+    # 20 seconds for the other's commit.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
 # A kept connection is checked before a request reuses it, so one the server dropped while it
@@ -169,6 +180,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Stored files (reports, PDFs, practice images) are streamed by the portal after it has checked
+# who may have them, unless a front server sends them: "x-accel-redirect" (nginx: the answer names
+# the file under TANDEM_SENDFILE_PREFIX, an internal location aliased to MEDIA_ROOT) or
+# "x-sendfile" (Apache's mod_xsendfile, lighttpd: the answer names the file's path on disk). The
+# answer then carries the headers and no body. See README.md, "Serving stored files".
+TANDEM_SENDFILE = env("TANDEM_SENDFILE", default="")
+TANDEM_SENDFILE_PREFIX = env("TANDEM_SENDFILE_PREFIX", default="/protected-media/")
 
 # E-mail: console by default; EMAIL_URL=smtp://mailpit:1025 (docker compose) or a real relay ----
 
@@ -183,6 +201,10 @@ REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Without Redis (`make run`) a job (a report, a PDF) runs in a thread of the web process, started
+# after the commit of the request that asked for it: the page answers at once and follows the
+# job's progress as it does with a worker. With Redis a Celery worker runs it.
+TANDEM_JOBS_IN_THREADS = env.bool("TANDEM_JOBS_IN_THREADS", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"

@@ -10,6 +10,9 @@ SECRET_KEY = "test-secret-key"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
+# Jobs run inside the request that asks for them, once it commits, not in a thread beside it; the
+# tests of the threaded mode (tests/documents/test_threads.py) switch it on for themselves.
+TANDEM_JOBS_IN_THREADS = False
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 ACCOUNT_RATE_LIMITS = False
 

@@ -28,8 +28,8 @@ from documents.models import JobStatus
 from documents.responses import stored_file_response
 from documents.views import job_status, queue_again
 
-from .. import permissions, services
-from ..models import GoodPractice, PracticeStatus, Rendering, Toolkit, ToolkitEdition
+from .. import permissions, selectors, services
+from ..models import Rendering, Toolkit, ToolkitEdition
 
 
 def _language_or_404(language: str) -> str:
@@ -47,11 +47,10 @@ def _serve_or_follow(rendering: Rendering) -> HttpResponse:
 
     Only published documents come here (an edition, a published practice): the same for
     everyone, so caches may keep the file a few minutes."""
-    rendering = Rendering.objects.select_related("pdf").get(pk=rendering.pk)
     # A rendering being made again still serves its previous file until the new one is
     # stored whole (services.rendering_redo): only a rendering without a file sends people to
     # its page, which shows the progress, or why it failed and a Retry button.
-    if rendering.pdf is not None:
+    if rendering.pdf_id is not None:
         try:
             response = stored_file_response(rendering.pdf)
         except FileNotFoundError:  # the row outlived its file (storage restored from a backup)
@@ -64,12 +63,17 @@ def _serve_or_follow(rendering: Rendering) -> HttpResponse:
 @may_be_public
 @require_safe
 def edition_pdf(request: HttpRequest, slug: str, number: int, language: str) -> HttpResponse:
-    """Any edition, in any of the portal's languages: editions are published documents."""
+    """Any edition, in any of the portal's languages: editions are published documents.
+
+    A PDF made before is served after one query, which leaves the edition's content unread;
+    the first download of an edition in a language looks the edition up and asks for it."""
     _language_or_404(language)
-    edition = get_object_or_404(
-        ToolkitEdition.objects.select_related("toolkit"), toolkit__slug=slug, number=number
-    )
-    rendering = services.edition_rendering(edition, language=language, by=_person(request))
+    rendering = selectors.stored_edition_pdf(slug, number, language)
+    if rendering is None:
+        edition = get_object_or_404(
+            ToolkitEdition.objects.defer("snapshot"), toolkit__slug=slug, number=number
+        )
+        rendering = services.edition_rendering(edition, language=language, by=_person(request))
     return _serve_or_follow(rendering)
 
 
@@ -78,12 +82,12 @@ def edition_pdf(request: HttpRequest, slug: str, number: int, language: str) -> 
 def practice_pdf(request: HttpRequest, slug: str, language: str) -> HttpResponse:
     """A published practice as it reads now; drafts have no PDF (404 for everyone)."""
     _language_or_404(language)
-    practice = get_object_or_404(
-        GoodPractice.objects.select_related("city", "scheme"),
-        slug=slug,
-        status=PracticeStatus.PUBLISHED,
-    )
-    rendering = services.practice_rendering(practice, language=language, by=_person(request))
+    practice = selectors.practice_for_pdf(slug)
+    if practice is None:
+        raise Http404
+    rendering = selectors.stored_rendering(services.practice_rendering_hash(practice, language))
+    if rendering is None:
+        rendering = services.practice_rendering(practice, language=language, by=_person(request))
     return _serve_or_follow(rendering)
 
 

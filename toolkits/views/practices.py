@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Q, Subquery
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -27,6 +27,7 @@ from config.views import (
     query_without_page,
     render_form,
 )
+from documents.responses import file_response
 from mentoring.views.scoping import programme_choice
 
 from .. import permissions, services
@@ -421,11 +422,11 @@ def practice_image(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if content_type is None:
         raise Http404
     try:
-        handle = picture.image.open("rb")
+        response = file_response(
+            picture.image, filename=name, content_type=content_type, as_attachment=False
+        )
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(handle, content_type=content_type, filename=name)
-    response["Content-Disposition"] = f'inline; filename="{name}"'
     response["Cache-Control"] = "public, max-age=3600" if practice.is_published else "private"
     response["X-Content-Type-Options"] = "nosniff"
     return response
