@@ -7,7 +7,19 @@ PDF metadata; the PDF is tagged (PDF/UA-1) so that screen readers can follow it.
 ``html_to_pdf`` does it in one go. A long job that reports its progress calls
 ``html_to_document`` (layout and pagination) and then ``document_to_pdf`` (writing the file),
 and can say how many pages it laid out in between.
+
+A long document can be put together from parts laid out once and kept (a report's approved
+timesheets): ``render_part`` makes a part, a tagged PDF of its own without running header or
+page numbers; the document leaves one empty page for each page of each part (``slots_html``,
+which ``base_pdf.html`` turns into pages of their own) and ``render_pdf(parts=...)`` lays it
+out, then puts each part's pages in the place of its slots (``merge_parts``). The result is one
+tagged PDF with one structure tree, in reading order, whose running header and page numbers
+run over every page, the parts' pages included.
 """
+
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -15,6 +27,9 @@ from django.utils import translation
 
 # Tagged PDF/UA-1: the structure, reading order and language a screen reader needs.
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
+
+# The class of the empty blocks that stand for the pages of a part (base_pdf.html).
+SLOT_CLASS = "pdf-slot"
 
 
 def render_html(template_name: str, context: dict, *, language: str = "en") -> str:
@@ -40,5 +55,397 @@ def html_to_pdf(html: str) -> bytes:
     return document_to_pdf(html_to_document(html))
 
 
-def render_pdf(template_name: str, context: dict, *, language: str = "en") -> bytes:
-    return html_to_pdf(render_html(template_name, context, language=language))
+def render_pdf(
+    template_name: str,
+    context: dict,
+    *,
+    language: str = "en",
+    parts: Sequence[bytes] | None = None,
+) -> bytes:
+    """The template as a PDF; with ``parts``, the template leaves their slots (in order) and
+    the parts' pages are put in them (``merge_parts``)."""
+    html = render_html(template_name, context, language=language)
+    if parts is None:
+        return html_to_pdf(html)
+    document = html_to_document(html)
+    return merge_parts(document_to_pdf(document), slot_pages(document), parts)
+
+
+# Documents made of parts ----------------------------------------------------------------------
+
+
+def render_part(html: str) -> bytes:
+    """A part: the HTML (a template that leaves the margin boxes empty) as a tagged PDF whose
+    every marked content belongs to its structure tree, and whose font subsets are named after
+    their glyphs: WeasyPrint names a subset after its font, so parts laid out apart would have
+    different subsets of one name in the document, which PDF forbids."""
+    return merge_parts(html_to_pdf(html), [], [], part=True)
+
+
+def part_pages(part: bytes) -> int:
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(part)) as pdf:
+        return len(pdf.pages)
+
+
+def slots_html(pages: int) -> str:
+    """The HTML that leaves a part's pages empty in the document: one slot block each."""
+    return render_to_string("documents/pdf_slots.html", {"slots": range(pages)})
+
+
+def slot_pages(document) -> list[int]:
+    """The indexes of the laid-out document's pages that hold a slot."""
+    found = []
+    for index, page in enumerate(document.pages):
+        if any(_is_slot(box) for box in _boxes(page._page_box)):
+            found.append(index)
+    return found
+
+
+def _boxes(box) -> Iterable[Any]:
+    yield box
+    for child in getattr(box, "children", ()):
+        if getattr(child, "element_tag", None) in ("table", "tr", "td", "p", "h1", "h2", "h3"):
+            continue  # never a slot, and the bulk of a page
+        yield from _boxes(child)
+
+
+def _is_slot(box) -> bool:
+    element = getattr(box, "element", None)
+    return element is not None and SLOT_CLASS in (element.get("class") or "").split()
+
+
+def merge_parts(
+    main: bytes, slot_indexes: Sequence[int], parts: Sequence[bytes], *, part: bool = False
+) -> bytes:
+    """Put the parts' pages, in order, in the place of the main PDF's slot pages.
+
+    The structure trees are merged: each part's top-level elements take the place of its slots'
+    (empty) elements under the main document's Document element, so the reading order stays
+    the page order; their /StructParents keys are moved past the main document's in one
+    ParentTree; IDs (table headers) are made unique; role maps are merged. The catalog, its
+    metadata (PDF/UA identification), /Lang and /MarkInfo are the main document's. Each slot
+    page's running header and page number are drawn on the part's page as an artifact.
+
+    WeasyPrint writes the running header and page numbers as marked content that no element of
+    the tree reaches; those are made artifacts, so every page's marked content is reachable."""
+    import pikepdf
+
+    pdf = pikepdf.open(io.BytesIO(main))
+    tree = _Tree(pdf)
+    slot_indexes = list(slot_indexes)
+    slot_set = set(slot_indexes)
+    for index, page in enumerate(pdf.pages):
+        if index not in slot_set:
+            tree.orphans_to_artifacts(page)
+        if part:
+            _tag_subsets(page)
+
+    opened = [pikepdf.open(io.BytesIO(part)) for part in parts]
+    try:
+        wanted = sum(len(part.pages) for part in opened)
+        if wanted != len(slot_indexes):
+            raise ValueError(f"{len(slot_indexes)} slot pages for {wanted} pages of parts")
+        slot_objects = [pdf.pages[index].obj for index in slot_indexes]
+        placed: dict[tuple[int, int], list] = {}  # first slot page of a part -> its elements
+        new_pages: list[tuple[int, Any]] = []
+        next_slot = iter(slot_indexes)
+        for number, part in enumerate(opened):
+            elements, pages = tree.adopt(part, prefix=f"part{number}-")
+            for page_number, page in enumerate(pages):
+                index = next(next_slot)
+                if page_number == 0:
+                    placed[pdf.pages[index].obj.objgen] = elements
+                new_pages.append((index, page))
+        tree.place(slot_objects, placed)
+        for index, page in new_pages:
+            header = tree.artifact_form(pdf.pages[index].obj)
+            _replace_page(pdf, index, page, header)
+        tree.write()
+        out = io.BytesIO()
+        pdf.save(out, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return out.getvalue()
+    finally:
+        for part in opened:
+            part.close()
+        pdf.close()
+
+
+def _tag_subsets(page) -> None:
+    """Name each font subset of the page (Type0 and its descendant, the descriptor) with a tag
+    made from its embedded program, which differs wherever the glyphs do."""
+    import hashlib
+
+    import pikepdf
+
+    for font in page.get("/Resources", {}).get("/Font", {}).values():
+        fonts = [font, *font.get("/DescendantFonts", ())]
+        program = None
+        for each in fonts:
+            descriptor = each.get("/FontDescriptor")
+            if descriptor is not None:
+                program = next(
+                    (
+                        descriptor[key]
+                        for key in ("/FontFile2", "/FontFile3", "/FontFile")
+                        if key in descriptor
+                    ),
+                    None,
+                )
+        if program is None:
+            continue
+        digest = hashlib.sha256(program.read_raw_bytes()).digest()
+        tag = "".join(chr(65 + byte % 26) for byte in digest[:6])
+        for each in fonts:
+            for owner, key in ((each, "/BaseFont"), (each.get("/FontDescriptor"), "/FontName")):
+                if owner is not None and key in owner:
+                    name = str(owner[key])[1:]
+                    base = name.split("+", 1)[1] if "+" in name[:7] else name
+                    owner[key] = pikepdf.Name(f"/{tag}+{base}")
+
+
+def _replace_page(pdf, index: int, page, header) -> None:
+    """Put ``page`` (already in ``pdf``) at ``index``, with the slot's header drawn on it."""
+    import pikepdf
+
+    helper = pikepdf.Page(page)
+    name = helper.add_resource(header, pikepdf.Name.XObject, prefix="Slot")
+    helper.contents_add(pdf.make_stream(b"q\n"), prepend=True)
+    draw = b"\nQ\n/Artifact BMC\nq\n" + name.unparse() + b" Do\nQ\nEMC\n"
+    helper.contents_add(pdf.make_stream(draw))
+    pdf.pages.insert(index, helper)
+    del pdf.pages[index + 1]
+
+
+class _Tree:
+    """The main PDF's structure tree while parts are merged into it."""
+
+    def __init__(self, pdf) -> None:
+        import pikepdf
+
+        self.pikepdf = pikepdf
+        self.pdf = pdf
+        self.root = pdf.Root.StructTreeRoot
+        kids = self.root.K
+        self.document = kids[0] if isinstance(kids, pikepdf.Array) else kids
+        if not isinstance(self.document.get("/K"), pikepdf.Array):
+            self.document.K = pikepdf.Array([self.document.K] if "/K" in self.document else [])
+        self.nums: dict[int, Any] = dict(_number_tree_items(self.root.get("/ParentTree")))
+        self.ids: dict[str, Any] = dict(_name_tree_items(self.root.get("/IDTree")))
+        self.reachable = _reachable(self.root)
+
+    def orphans_to_artifacts(self, page) -> None:
+        """Marked content of this page that no element of the tree reaches becomes an artifact
+        (WeasyPrint's margin boxes); its ParentTree slot is emptied."""
+        pikepdf = self.pikepdf
+        key = page.get("/StructParents")
+        parents = self.nums.get(int(key)) if key is not None else None
+        changed, instructions = False, []
+        for operands, operator in pikepdf.parse_content_stream(page):
+            if str(operator) == "BDC" and len(operands) == 2:
+                mcid = _mcid(operands[1])
+                if mcid is not None and not self._reached(parents, mcid):
+                    if parents is not None and mcid < len(parents):
+                        parents[mcid] = None
+                    instructions.append(([pikepdf.Name.Artifact], pikepdf.Operator("BMC")))
+                    changed = True
+                    continue
+            instructions.append((operands, operator))
+        if changed:
+            page.Contents = self.pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+
+    def _reached(self, parents, mcid: int) -> bool:
+        if parents is None or not isinstance(parents, self.pikepdf.Array) or mcid >= len(parents):
+            return False
+        element = parents[mcid]
+        return isinstance(element, self.pikepdf.Dictionary) and element.objgen in self.reachable
+
+    def artifact_form(self, page):
+        """The slot page (its header and page number; nothing else) as a form XObject whose
+        marked content is all artifacts."""
+        pikepdf = self.pikepdf
+        instructions = []
+        for operands, operator in pikepdf.parse_content_stream(page):
+            if str(operator) == "BDC":
+                instructions.append(([pikepdf.Name.Artifact], pikepdf.Operator("BMC")))
+            else:
+                instructions.append((operands, operator))
+        page.Contents = self.pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+        return pikepdf.Page(page).as_form_xobject()
+
+    def place(self, slot_pages: list, placed: dict) -> None:
+        """Put each part's elements where the (empty) element of its first slot page was, and
+        take the slots' elements out: a slot shares its page with nothing."""
+        pikepdf = self.pikepdf
+        slots = {page.objgen for page in slot_pages}
+        kids = []
+        for kid in self.document.K:
+            page = kid.get("/Pg") if isinstance(kid, pikepdf.Dictionary) else None
+            if page is None or page.objgen not in slots:
+                kids.append(kid)
+                continue
+            if len(kid.get("/K", ())):
+                raise ValueError("A slot shares its page with other content.")
+            kids.extend(placed.pop(page.objgen, ()))
+        if placed:
+            raise ValueError("A part's first slot page holds no slot.")
+        self.document.K = pikepdf.Array(kids)
+        for page in slot_pages:
+            key = page.get("/StructParents")
+            if key is not None:
+                self.nums.pop(int(key), None)
+                del page["/StructParents"]
+
+    def adopt(self, part, *, prefix: str) -> tuple[list, list]:
+        """Copy a part's pages and top-level structure elements into the main PDF; return the
+        elements (to put under the Document element) and the pages (to put in the slots)."""
+        pikepdf = self.pikepdf
+        root = part.Root.StructTreeRoot
+        kids = root.K
+        document = kids[0] if isinstance(kids, pikepdf.Array) else kids
+        elements = list(document.K) if isinstance(document.K, pikepdf.Array) else [document.K]
+        _rename_ids(root, prefix)
+        for element in elements:
+            del element["/P"]  # cut from the part's root before copying
+        part_nums = dict(_number_tree_items(root.get("/ParentTree")))
+        offset = max(self.nums, default=-1) + 1
+        # Pages first (QPDF copies a page only on its own), then one copy of the elements and
+        # the ParentTree's values, whose references to the pages map to those copies.
+        pages = [self.pdf.copy_foreign(page.obj) for page in part.pages]
+        bundle = part.make_indirect(pikepdf.Array(elements + list(part_nums.values())))
+        copied = self.pdf.copy_foreign(bundle)
+        new_elements = list(copied[: len(elements)])
+        for key, value in zip(part_nums, copied[len(elements) :], strict=True):
+            self.nums[key + offset] = value
+        for element in new_elements:
+            element.P = self.document
+        for page in pages:
+            if "/StructParents" in page:
+                page.StructParents = int(page.StructParents) + offset
+            for annotation in page.get("/Annots", ()):
+                if "/StructParent" in annotation:
+                    annotation.StructParent = int(annotation.StructParent) + offset
+        for name, value in _name_tree_items(root.get("/IDTree")):
+            self.ids[name] = self.pdf.copy_foreign(value) if value.is_indirect else value
+        self._merge_maps(root)
+        return new_elements, pages
+
+    def _merge_maps(self, root) -> None:
+        for key in ("/RoleMap", "/ClassMap"):
+            if key in root:
+                mine = self.root.get(key)
+                if mine is None:
+                    mine = self.root[key] = self.pikepdf.Dictionary()
+                for name, value in root[key].items():
+                    if name not in mine:
+                        mine[name] = self.pdf.copy_foreign(value) if value.is_indirect else value
+
+    def write(self) -> None:
+        """Write the merged ParentTree (and IDTree) as flat trees."""
+        pikepdf = self.pikepdf
+        nums = pikepdf.Array()
+        for key in sorted(self.nums):
+            nums.append(key)
+            nums.append(self.nums[key])
+        self.root.ParentTree = self.pdf.make_indirect(pikepdf.Dictionary(Nums=nums))
+        self.root.ParentTreeNextKey = max(self.nums, default=-1) + 1
+        if self.ids:
+            names = pikepdf.Array()
+            for name in sorted(self.ids):
+                names.append(pikepdf.String(name))
+                names.append(self.ids[name])
+            self.root.IDTree = self.pdf.make_indirect(pikepdf.Dictionary(Names=names))
+
+
+def _mcid(properties) -> int | None:
+    import pikepdf
+
+    if isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties:
+        return int(properties.MCID)
+    return None
+
+
+def _number_tree_items(tree) -> Iterable[tuple[int, Any]]:
+    if tree is None:
+        return
+    nums = tree.get("/Nums")
+    if nums is not None:
+        for index in range(0, len(nums), 2):
+            yield int(nums[index]), nums[index + 1]
+    for kid in tree.get("/Kids", ()):
+        yield from _number_tree_items(kid)
+
+
+def _name_tree_items(tree) -> Iterable[tuple[str, Any]]:
+    if tree is None:
+        return
+    names = tree.get("/Names")
+    if names is not None:
+        for index in range(0, len(names), 2):
+            yield str(names[index]), names[index + 1]
+    for kid in tree.get("/Kids", ()):
+        yield from _name_tree_items(kid)
+
+
+def _reachable(root) -> set:
+    """The structure elements reachable from the root, by object id."""
+    import pikepdf
+
+    seen: set = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        kids = node.get("/K")
+        if kids is None:
+            continue
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") not in (
+                pikepdf.Name.MCR,
+                pikepdf.Name.OBJR,
+            ):
+                if kid.is_indirect:
+                    if kid.objgen in seen:
+                        continue
+                    seen.add(kid.objgen)
+                stack.append(kid)
+    return seen
+
+
+def _rename_ids(root, prefix: str) -> None:
+    """Prefix every structure element ID of a part (and the table headers naming them), so
+    that parts laid out apart never share one."""
+    import pikepdf
+
+    stack = [root]
+    seen: set = set()
+    while stack:
+        node = stack.pop()
+        if "/ID" in node:
+            node.ID = pikepdf.String(prefix + str(node.ID))
+        attributes = node.get("/A")
+        for attribute in attributes if isinstance(attributes, pikepdf.Array) else [attributes]:
+            if isinstance(attribute, pikepdf.Dictionary) and "/Headers" in attribute:
+                attribute.Headers = pikepdf.Array(
+                    [pikepdf.String(prefix + str(header)) for header in attribute.Headers]
+                )
+        kids = node.get("/K")
+        if kids is None:
+            continue
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") not in (
+                pikepdf.Name.MCR,
+                pikepdf.Name.OBJR,
+            ):
+                if kid.is_indirect:
+                    if kid.objgen in seen:
+                        continue
+                    seen.add(kid.objgen)
+                stack.append(kid)
+    if "/IDTree" in root:
+        items = list(_name_tree_items(root.IDTree))
+        names = pikepdf.Array()
+        for name, value in sorted(items):
+            names.append(pikepdf.String(prefix + name))
+            names.append(value)
+        root.IDTree = pikepdf.Dictionary(Names=names)
