@@ -17,7 +17,9 @@ tagged PDF with one structure tree, in reading order, whose running header and p
 run over every page, the parts' pages included.
 """
 
+import hashlib
 import io
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -76,10 +78,12 @@ def render_pdf(
 
 def render_part(html: str) -> bytes:
     """A part: the HTML (a template that leaves the margin boxes empty) as a tagged PDF whose
-    every marked content belongs to its structure tree, and whose font subsets are named after
-    their glyphs: WeasyPrint names a subset after its font, so parts laid out apart would have
-    different subsets of one name in the document, which PDF forbids."""
-    return merge_parts(html_to_pdf(html), [], [], part=True)
+    every marked content belongs to its structure tree, and whose names are its own: element
+    IDs (table headers) start with a checksum of the HTML, font subsets are named after their
+    glyphs. WeasyPrint numbers IDs and names subsets the same way in every file, and a document
+    made of parts laid out apart must not hold one name twice."""
+    prefix = "p" + hashlib.sha256(html.encode()).hexdigest()[:12] + "-"
+    return merge_parts(html_to_pdf(html), [], [], part_prefix=prefix)
 
 
 def part_pages(part: bytes) -> int:
@@ -117,14 +121,15 @@ def _is_slot(box) -> bool:
 
 
 def merge_parts(
-    main: bytes, slot_indexes: Sequence[int], parts: Sequence[bytes], *, part: bool = False
+    main: bytes, slot_indexes: Sequence[int], parts: Sequence[bytes], *, part_prefix: str = ""
 ) -> bytes:
     """Put the parts' pages, in order, in the place of the main PDF's slot pages.
 
     The structure trees are merged: each part's top-level elements take the place of its slots'
     (empty) elements under the main document's Document element, so the reading order stays
     the page order; their /StructParents keys are moved past the main document's in one
-    ParentTree; IDs (table headers) are made unique; role maps are merged. The catalog, its
+    ParentTree; ID trees and role maps are merged (parts made by ``render_part`` have IDs of
+    their own). The catalog, its
     metadata (PDF/UA identification), /Lang and /MarkInfo are the main document's. Each slot
     page's running header and page number are drawn on the part's page as an artifact.
 
@@ -139,8 +144,10 @@ def merge_parts(
     for index, page in enumerate(pdf.pages):
         if index not in slot_set:
             tree.orphans_to_artifacts(page)
-        if part:
+        if part_prefix:
             _tag_subsets(page)
+    if part_prefix:
+        _rename_ids(tree.root, part_prefix)
 
     opened = [pikepdf.open(io.BytesIO(part)) for part in parts]
     try:
@@ -151,8 +158,8 @@ def merge_parts(
         placed: dict[tuple[int, int], list] = {}  # first slot page of a part -> its elements
         new_pages: list[tuple[int, Any]] = []
         next_slot = iter(slot_indexes)
-        for number, part in enumerate(opened):
-            elements, pages = tree.adopt(part, prefix=f"part{number}-")
+        for part in opened:
+            elements, pages = tree.adopt(part)
             for page_number, page in enumerate(pages):
                 index = next(next_slot)
                 if page_number == 0:
@@ -175,8 +182,6 @@ def merge_parts(
 def _tag_subsets(page) -> None:
     """Name each font subset of the page (Type0 and its descendant, the descriptor) with a tag
     made from its embedded program, which differs wherever the glyphs do."""
-    import hashlib
-
     import pikepdf
 
     for font in page.get("/Resources", {}).get("/Font", {}).values():
@@ -238,22 +243,21 @@ class _Tree:
     def orphans_to_artifacts(self, page) -> None:
         """Marked content of this page that no element of the tree reaches becomes an artifact
         (WeasyPrint's margin boxes); its ParentTree slot is emptied."""
-        pikepdf = self.pikepdf
         key = page.get("/StructParents")
         parents = self.nums.get(int(key)) if key is not None else None
-        changed, instructions = False, []
-        for operands, operator in pikepdf.parse_content_stream(page):
-            if str(operator) == "BDC" and len(operands) == 2:
-                mcid = _mcid(operands[1])
-                if mcid is not None and not self._reached(parents, mcid):
-                    if parents is not None and mcid < len(parents):
-                        parents[mcid] = None
-                    instructions.append(([pikepdf.Name.Artifact], pikepdf.Operator("BMC")))
-                    changed = True
-                    continue
-            instructions.append((operands, operator))
-        if changed:
-            page.Contents = self.pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+
+        def artifact(match) -> bytes:
+            mcid = int(match.group(1))
+            if self._reached(parents, mcid):
+                return match.group(0)
+            if parents is not None and mcid < len(parents):
+                parents[mcid] = None
+            return b"/Artifact BMC"
+
+        content = _contents(page)
+        changed = _MARKED_CONTENT.sub(artifact, content)
+        if changed != content:
+            page.Contents = self.pdf.make_stream(changed)
 
     def _reached(self, parents, mcid: int) -> bool:
         if parents is None or not isinstance(parents, self.pikepdf.Array) or mcid >= len(parents):
@@ -264,15 +268,8 @@ class _Tree:
     def artifact_form(self, page):
         """The slot page (its header and page number; nothing else) as a form XObject whose
         marked content is all artifacts."""
-        pikepdf = self.pikepdf
-        instructions = []
-        for operands, operator in pikepdf.parse_content_stream(page):
-            if str(operator) == "BDC":
-                instructions.append(([pikepdf.Name.Artifact], pikepdf.Operator("BMC")))
-            else:
-                instructions.append((operands, operator))
-        page.Contents = self.pdf.make_stream(pikepdf.unparse_content_stream(instructions))
-        return pikepdf.Page(page).as_form_xobject()
+        page.Contents = self.pdf.make_stream(_MARKED_CONTENT.sub(b"/Artifact BMC", _contents(page)))
+        return self.pikepdf.Page(page).as_form_xobject()
 
     def place(self, slot_pages: list, placed: dict) -> None:
         """Put each part's elements where the (empty) element of its first slot page was, and
@@ -297,7 +294,7 @@ class _Tree:
                 self.nums.pop(int(key), None)
                 del page["/StructParents"]
 
-    def adopt(self, part, *, prefix: str) -> tuple[list, list]:
+    def adopt(self, part) -> tuple[list, list]:
         """Copy a part's pages and top-level structure elements into the main PDF; return the
         elements (to put under the Document element) and the pages (to put in the slots)."""
         pikepdf = self.pikepdf
@@ -305,7 +302,6 @@ class _Tree:
         kids = root.K
         document = kids[0] if isinstance(kids, pikepdf.Array) else kids
         elements = list(document.K) if isinstance(document.K, pikepdf.Array) else [document.K]
-        _rename_ids(root, prefix)
         for element in elements:
             del element["/P"]  # cut from the part's root before copying
         part_nums = dict(_number_tree_items(root.get("/ParentTree")))
@@ -358,12 +354,21 @@ class _Tree:
             self.root.IDTree = self.pdf.make_indirect(pikepdf.Dictionary(Names=names))
 
 
-def _mcid(properties) -> int | None:
+# Marked content with an MCID as WeasyPrint writes it (/Span <</MCID 3>> BDC). Its text is
+# shown as hex strings, which cannot hold "<</MCID", so the pattern meets nothing else.
+_MARKED_CONTENT = re.compile(rb"/[^\s/<>\[\]()]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
+
+
+def _contents(page) -> bytes:
+    """The page's content streams as one."""
     import pikepdf
 
-    if isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties:
-        return int(properties.MCID)
-    return None
+    contents = page.get("/Contents")
+    if contents is None:
+        return b""
+    if isinstance(contents, pikepdf.Array):
+        return b"\n".join(stream.read_bytes() for stream in contents)
+    return contents.read_bytes()
 
 
 def _number_tree_items(tree) -> Iterable[tuple[int, Any]]:
