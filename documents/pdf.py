@@ -157,19 +157,25 @@ def merge_parts(
         slot_objects = [pdf.pages[index].obj for index in slot_indexes]
         placed: dict[tuple[int, int], list] = {}  # first slot page of a part -> its elements
         new_pages: list[tuple[int, Any]] = []
+        bookmarks: list[tuple[int, list]] = []  # a part's first page, its outline
         next_slot = iter(slot_indexes)
         for part in opened:
             elements, pages = tree.adopt(part)
+            first = None
             for page_number, page in enumerate(pages):
                 index = next(next_slot)
                 if page_number == 0:
+                    first = index
                     placed[pdf.pages[index].obj.objgen] = elements
                 new_pages.append((index, page))
+            if first is not None:
+                bookmarks.append((first, _outline(part, first)))
         tree.place(slot_objects, placed)
         for index, page in new_pages:
             header = tree.artifact_form(pdf.pages[index].obj)
             _replace_page(pdf, index, page, header)
         tree.write()
+        _add_bookmarks(pdf, bookmarks)
         out = io.BytesIO()
         pdf.save(out, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return out.getvalue()
@@ -177,6 +183,72 @@ def merge_parts(
         for part in opened:
             part.close()
         pdf.close()
+
+
+def _outline(part, offset: int) -> list:
+    """The part's bookmarks as (title, page in the document, left, top, children)."""
+    import pikepdf
+
+    pages = {page.objgen: index for index, page in enumerate(part.pages)}
+
+    def items(entries) -> list:
+        found = []
+        for entry in entries:
+            destination = entry.destination
+            if not isinstance(destination, pikepdf.Array) or not len(destination):
+                continue
+            index = pages.get(destination[0].objgen)
+            if index is None:
+                continue
+            place = list(destination[2:4]) if len(destination) >= 4 else [None, None]
+            found.append((entry.title, offset + index, *place, items(entry.children)))
+        return found
+
+    with part.open_outline() as outline:
+        return items(outline.root)
+
+
+def _add_bookmarks(pdf, bookmarks: list[tuple[int, list]]) -> None:
+    """Each part's bookmarks follow the last bookmark before the part's first page, as its
+    siblings (a part's top headings are one level below the section it is placed in)."""
+    import pikepdf
+
+    if not any(outline for _first, outline in bookmarks):
+        return
+    pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
+
+    def made(entry):
+        title, index, left, top, children = entry
+        target = pdf.pages[index].obj
+        destination = pikepdf.Array([target, pikepdf.Name.XYZ, left, top, 0])
+        item = pikepdf.OutlineItem(title, destination)
+        item.children.extend(made(child) for child in children)
+        return item
+
+    with pdf.open_outline() as outline:
+        # The document's own bookmarks in document order, with where each sits.
+        flat: list[tuple[list, int, int | None]] = []
+        stack = [(outline.root, index, item) for index, item in enumerate(outline.root)]
+        while stack:
+            siblings, index, item = stack.pop(0)
+            destination = item.destination
+            page = (
+                pages.get(destination[0].objgen)
+                if isinstance(destination, pikepdf.Array) and len(destination)
+                else None
+            )
+            flat.append((siblings, index, page))
+            stack[0:0] = [(item.children, i, child) for i, child in enumerate(item.children)]
+        anchors = []
+        for first, entries in bookmarks:
+            siblings, position = outline.root, len(outline.root)
+            for owner, index, page in flat:
+                if page is not None and page < first:
+                    siblings, position = owner, index + 1
+            anchors.append((siblings, position, entries))
+        # Inserted last to first, so that each position still means what it meant.
+        for siblings, position, entries in reversed(anchors):
+            siblings[position:position] = [made(entry) for entry in entries]
 
 
 def _tag_subsets(page) -> None:

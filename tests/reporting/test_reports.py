@@ -693,6 +693,22 @@ def test_a_city_report_is_one_tagged_pdf_over_every_page(world, django_capture_o
         assert page.startswith(f"Timesheets of {person}, Ghent\n{month}"), page[:80]
         assert "Ghent" in page.split(f"Total of {month}")[1]  # the running header
     assert f"Signed by {GREEK_NAME}" not in "".join(pages)
+    # Bookmarks: each month under its city, pointing at its page.
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(content)) as pdf, pdf.open_outline() as outline:
+        numbers = {page.objgen: number for number, page in enumerate(pdf.pages, start=1)}
+        [ghent] = [item for item in outline.root[0].children if item.title == "Ghent"]
+        marks = [(item.title, [child.title for child in item.children]) for item in ghent.children]
+        assert marks == [
+            ("Rates and costs", []),
+            ("Timesheets of Carl Colleague, Ghent", ["January 2017"]),
+            ("Timesheets of Olga Officer, Ghent", ["January 2017"]),
+            ("Timesheets of Olga Officer, Ghent", ["February 2017"]),
+        ]
+        for item in ghent.children[1:]:
+            page = pages[numbers[item.destination[0].objgen] - 1]
+            assert page.startswith(item.title), item.title
 
 
 def test_the_all_cities_report_is_tagged_over_every_page(world, django_capture_on_commit_callbacks):
