@@ -191,10 +191,11 @@ def make_for_sheet(sheet_id: int) -> int:
     return len(languages)
 
 
-def forget_sheet(sheet: TimesheetMonth) -> None:
-    """A reopened month's pages go (in the reopening's transaction; the files once it is
-    committed): they show an approval that no longer holds."""
-    parts = list(TimesheetPdf.objects.filter(sheet=sheet).select_related("file"))
+def forget(sheets) -> None:
+    """Remove the layouts of these months (in the caller's transaction; their files once it is
+    committed): a reopened month's show an approval that no longer holds, and an erased
+    person's show their name."""
+    parts = list(TimesheetPdf.objects.filter(sheet__in=sheets).select_related("file"))
     if not parts:
         return
     files = [part.file for part in parts]

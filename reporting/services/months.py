@@ -25,7 +25,7 @@ from ..models import (
     TimesheetMonth,
 )
 from ..notifications import month_step
-from ..timesheet_pdfs import forget_sheet
+from ..timesheet_pdfs import forget
 from .time import _plain
 
 # Signatures -------------------------------------------------------------------------------------
@@ -233,7 +233,7 @@ def month_reopen(
         "approved_at": sheet.approved_at.isoformat() if sheet.approved_at else None,
     }
     permissions.MONTH_WORKFLOW.take(by, sheet, "reopen")
-    forget_sheet(sheet)
+    forget([sheet.pk])
     sheet.submitted_at = sheet.approved_at = sheet.approved_by = None
     sheet.hours = sheet.annual_costs = sheet.working_time_share = sheet.rate = None
     sheet.exchange_rate = None

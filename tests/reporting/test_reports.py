@@ -786,3 +786,26 @@ def test_a_reopened_month_is_laid_out_again_once_approved_again(
     assert new.digest != old.digest
     assert new.approved_at > old.approved_at
     assert "Total of February 2017 29.5" in pdf_text(report.pdf)
+
+
+def test_erasing_a_person_removes_the_layouts_that_show_their_name(
+    world, django_capture_on_commit_callbacks
+):
+    from accounts.privacy import erase_person
+    from reporting.models import TimesheetPdf
+
+    request_report(world, django_capture_on_commit_callbacks, city=world.city)
+    request_report(world, django_capture_on_commit_callbacks, city=world.other_city)
+    assert TimesheetPdf.objects.filter(sheet__person=world.officer).count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_person(fresh(world.officer), by=fresh(world.coordinator))
+    assert not TimesheetPdf.objects.filter(sheet__person=world.officer).exists()
+    assert TimesheetPdf.objects.filter(sheet__person=world.colleague).exists()
+    # A supervisor's name is on the months they approved.
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_person(fresh(world.supervisor), by=fresh(world.coordinator))
+    assert list(TimesheetPdf.objects.values_list("sheet__person", flat=True)) == [
+        world.other_officer.pk
+    ]
+    report = request_report(world, django_capture_on_commit_callbacks, city=world.city)
+    assert "Olga Officer" not in pdf_text(report.pdf)
