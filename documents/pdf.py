@@ -129,9 +129,12 @@ def merge_parts(
     (empty) elements under the main document's Document element, so the reading order stays
     the page order; their /StructParents keys are moved past the main document's in one
     ParentTree; ID trees and role maps are merged (parts made by ``render_part`` have IDs of
-    their own). The catalog, its
-    metadata (PDF/UA identification), /Lang and /MarkInfo are the main document's. Each slot
-    page's running header and page number are drawn on the part's page as an artifact.
+    their own); their bookmarks join the document's. The catalog, its metadata (PDF/UA
+    identification), /Lang and /MarkInfo are the main document's. Each slot page's running
+    header and page number are drawn on the part's page as an artifact. A slot page must hold
+    nothing but its slot (ValueError otherwise: its content would be lost).
+
+    The parts stay open until the result is written: pikepdf copies their streams then.
 
     WeasyPrint writes the running header and page numbers as marked content that no element of
     the tree reaches; those are made artifacts, so every page's marked content is reachable."""
