@@ -489,3 +489,37 @@ class StaffCostReport(BackgroundJob):
 
     def files(self) -> dict[str, StoredFile | None]:
         return {"pdf": self.pdf, "csv": self.csv, "xlsx": self.xlsx}
+
+
+class TimesheetPdf(models.Model):
+    """An approved month's timesheet laid out once as a tagged PDF of its own (its pages in a
+    city's staff-cost report), in one language and time zone.
+
+    An approved month never changes; what the page shows is fixed by the HTML it was laid out
+    from, whose checksum (``digest``) is the key: the same month asked for again in the same
+    language, zone and template finds it, and anything that changes the page (a reopened and
+    re-approved month, a renamed person, a new template) makes another one. The month's files
+    go when it is reopened."""
+
+    sheet = models.ForeignKey(
+        TimesheetMonth,
+        on_delete=models.CASCADE,
+        related_name="pdfs",
+        verbose_name=_("monthly timesheet"),
+    )
+    approved_at = models.DateTimeField(_("approval it shows"))
+    language = models.CharField(_("language"), max_length=10)
+    digest = models.CharField(_("checksum of the HTML laid out"), max_length=64)
+    pages = models.PositiveSmallIntegerField(_("pages"))
+    file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("laid-out timesheet")
+        verbose_name_plural = _("laid-out timesheets")
+        constraints = [
+            models.UniqueConstraint(fields=["digest"], name="timesheetpdf_one_per_digest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sheet_id} · {self.language} · {self.digest[:12]}"

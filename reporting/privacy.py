@@ -13,6 +13,7 @@ from accounts.models import User
 from accounts.privacy import PersonalDataPart, Row, register
 
 from .models import MonthStatus, StaffRate, TimeEntry, TimesheetAction, TimesheetLog, TimesheetMonth
+from .timesheet_pdfs import forget
 
 
 def export(person: User) -> dict[str, Any]:
@@ -145,6 +146,9 @@ def kept(person: User) -> dict[str, int]:
 
 
 def erase(person: User, *, old_email: str) -> None:
+    # The months laid out for reports show the person's name (as signer or approver): they go,
+    # and a report lays the kept months out again as they read now.
+    forget(TimesheetMonth.objects.filter(Q(person=person) | Q(approved_by=person)).values("pk"))
     never_approved = list(_months_never_approved(person).values_list("pk", flat=True))
     TimeEntry.objects.filter(timesheet__in=never_approved).delete()
     TimesheetMonth.objects.filter(pk__in=never_approved).delete()

@@ -22,7 +22,6 @@ from itertools import groupby
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from config import clock
@@ -30,12 +29,13 @@ from config.slugs import slug_from
 from documents import jobs
 from documents.exports import XLSX_TYPE, CsvDocument, XlsxDocument
 from documents.money import Money
-from documents.pdf import render_pdf
+from documents.pdf import render_pdf, slots_html
 
 from . import selectors
 from .costs import cents, days_used
-from .models import Activity, StaffCostReport
+from .models import StaffCostReport
 from .selectors import PersonMonth, StaffCostSummary
+from .timesheet_pdfs import activity_labels, city_zone, plain, priced, timesheet_pdfs
 
 PDF_TEMPLATE = "reporting/pdf/staff_cost_report.html"
 CITY_TEMPLATE = "reporting/pdf/city.html"
@@ -68,9 +68,7 @@ def report_filename(report: StaffCostReport, extension: str) -> str:
 
 def report_zone(report: StaffCostReport) -> tzinfo:
     """The zone the report's times are written in (module docstring)."""
-    if report.city_id and report.city.time_zone:
-        return report.city.zone
-    return clock.zone_or_default(None)
+    return city_zone(report.city if report.city_id else None)
 
 
 def produce_report(report: StaffCostReport, *, progress: Progress) -> jobs.Produced:
@@ -112,12 +110,23 @@ def _render(
     progress: Progress,
 ) -> dict[str, bytes]:
     tables.write_figures()
-    parts = list(_timesheet_parts(summary, tables, progress, with_days=report.city_id is not None))
+    laid_out: list[bytes] = []  # the approved months' pages, laid out once (timesheet_pdfs)
+    parts = list(
+        _timesheet_parts(
+            summary,
+            tables,
+            progress,
+            with_days=report.city_id is not None,
+            language=report.language,
+            laid_out=laid_out,
+        )
+    )
     progress(TIMESHEETS_DONE, _("Laying out the PDF"))
     pdf = render_pdf(
         PDF_TEMPLATE,
         _pdf_context(report, summary, generated_at, parts),
         language=report.language,
+        parts=laid_out,
     )
     progress(PDF_DONE, _("Writing the CSV and Excel files"))
     return {"pdf": pdf, "csv": tables.csv.file(), "xlsx": tables.xlsx.getvalue()}
@@ -126,16 +135,9 @@ def _render(
 # The PDF ----------------------------------------------------------------------------------------
 
 
-def _plain(value: Decimal) -> str:
-    """A number with the decimals it needs, localised: 1720 → "1,720", 0.5000 → "0.5"."""
-    value = value.normalize()
-    places = max(0, -value.as_tuple().exponent)
-    return number_format(value, places, use_l10n=True, force_grouping=True)
-
-
 def _percent(share: Decimal) -> str:
     """0.07 → "7", 0.075 → "7.5" (localised)."""
-    return _plain(share * 100)
+    return plain(share * 100)
 
 
 def _scope(report: StaffCostReport) -> str:
@@ -147,9 +149,9 @@ def _figures_context(summary: StaffCostSummary) -> dict:
     figures = summary.figures
     return {
         "currency": summary.currency,
-        "hours_per_day": _plain(figures.hours_per_day),
-        "productive_hours": _plain(figures.productive_hours_per_year),
-        "working_days": _plain(figures.working_days_per_year),
+        "hours_per_day": plain(figures.hours_per_day),
+        "productive_hours": plain(figures.productive_hours_per_year),
+        "working_days": plain(figures.working_days_per_year),
     }
 
 
@@ -177,50 +179,28 @@ def _by_key(rows: list[PersonMonth], key) -> Iterator[tuple[object, list[PersonM
         yield value, list(group)
 
 
-def _day_lines(lines: list[dict], labels: dict[str, str]) -> list[dict]:
-    """The entries of one month for printing; the day is shown on its first line only."""
-    shown, previous = [], None
-    for line in lines:
-        description = line["description"]
-        if line["event__title"]:
-            event = _("Event: %(title)s") % {"title": line["event__title"]}
-            description = f"{description} ({event})" if description else event
-        shown.append(
-            {
-                "day": line["day"],
-                "first_of_day": line["day"] != previous,
-                "activity": labels.get(line["activity"], line["activity"]),
-                "hours": line["hours"],
-                "description": description,
-            }
-        )
-        previous = line["day"]
-    return shown
-
-
-def _priced(row: PersonMonth) -> dict:
-    return {
-        "row": row,
-        "daily": row.is_daily,
-        "share": _plain(row.working_time_share),
-        "divisor": _plain(row.rate_divisor),
-        "quantity": row.quantity,
-    }
-
-
 def _timesheet_parts(
-    summary: StaffCostSummary, tables: "_Tables", progress: Progress, *, with_days: bool
+    summary: StaffCostSummary,
+    tables: "_Tables",
+    progress: Progress,
+    *,
+    with_days: bool,
+    language: str,
+    laid_out: list[bytes],
 ) -> Iterator[str]:
     """The PDF's pages per city and per person, in order; the day lines go to the CSV/XLSX too.
 
-    An all-cities report leaves the day lines out of its PDF (months keep their totals, costs
-    and signatures): with them, 16 cities' two years made 1,130 pages, 6 minutes and 4 GB in
-    WeasyPrint (bench/RESULTS.md). Each city's own report prints them.
+    A city's report prints each approved month day by day on pages of its own, laid out once
+    and kept (timesheet_pdfs): the HTML leaves their pages empty, and ``laid_out`` collects
+    them, in order, for render_pdf to put in place. An all-cities report leaves the day lines
+    out of its PDF (months keep their totals, costs and signatures, one after the other): with
+    them, 16 cities' two years made 1,130 pages, 6 minutes and 4 GB in WeasyPrint
+    (bench/RESULTS.md). Each city's own report prints them.
 
     Entries are fetched one person at a time: the database rows of one person's months are in
     memory at once, and only the rendered HTML of the others.
     """
-    labels = {value: str(label) for value, label in Activity.choices}
+    labels = activity_labels()
     cities = {figures.city_id: figures for figures in summary.by_city}
     people_total = len({(row.city_id, row.person_id) for row in summary.rows}) or 1
     done, shown = 0, FIGURES_DONE
@@ -230,35 +210,34 @@ def _timesheet_parts(
             _figures_context(summary)
             | {
                 "city": cities[city_id],
-                "priced": [_priced(row) for row in city_rows],
+                "priced": [priced(row) for row in city_rows],
                 "uses_daily": any(row.is_daily for row in city_rows),
                 "uses_hourly": any(not row.is_daily for row in city_rows),
                 "converted": any(row.costs_currency for row in city_rows),
             },
         )
-        for index, (_person_id, rows) in enumerate(
-            _by_key(city_rows, key=lambda row: row.person_id)
-        ):
+        for _person_id, rows in _by_key(city_rows, key=lambda row: row.person_id):
             lines = selectors.timesheet_days([row.sheet_id for row in rows])
-            months = []
             for row in rows:
-                sheet_lines = lines.get(row.sheet_id, [])
-                tables.write_days(row, sheet_lines, labels)
-                if with_days:
-                    months.append({**_priced(row), "lines": _day_lines(sheet_lines, labels)})
-                else:
-                    months.append(_priced(row))
-            yield render_to_string(
-                PERSON_TEMPLATE,
-                {
-                    "currency": summary.currency,
-                    "person": rows[0].person,
-                    "city": rows[0].city,
-                    "new_page": index > 0 and with_days,
-                    "with_days": with_days,
-                    "months": months,
-                },
-            )
+                tables.write_days(row, lines.get(row.sheet_id, []), labels)
+            if with_days:
+                pages = timesheet_pdfs(
+                    [(row, lines.get(row.sheet_id, [])) for row in rows],
+                    currency=summary.currency,
+                    language=language,
+                )
+                laid_out.extend(content for content, _pages in pages)
+                yield slots_html(sum(count for _content, count in pages))
+            else:
+                yield render_to_string(
+                    PERSON_TEMPLATE,
+                    {
+                        "currency": summary.currency,
+                        "person": rows[0].person,
+                        "city": rows[0].city,
+                        "months": [priced(row) for row in rows],
+                    },
+                )
             done += 1
             percent = FIGURES_DONE + (TIMESHEETS_DONE - FIGURES_DONE) * done // people_total
             if percent > shown:

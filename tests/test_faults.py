@@ -579,12 +579,14 @@ def test_with_redis_down_an_invitation_and_a_report_answer_at_once_and_go_out_on
     answers.append(client.get(reverse("reporting:report_status", args=[report.pk])).status_code)
     assert [code for code in answers if code >= 500] == []
     # The invitation waits in the outbox, beside the notifications of the month's signature and
-    # approval (the supervisor's and the officer's e-mails), which go out once Redis is back too.
+    # approval (the supervisor's and the officer's e-mails) and the layout of the approved
+    # month's timesheet, which go out once Redis is back too.
     waiting = sorted(OutboxMessage.objects.values_list("task", flat=True))
     assert waiting == [
         "accounts.tasks.send_invitation",
         "notifications.tasks.deliver_notifications",
         "notifications.tasks.deliver_notifications",
+        "reporting.tasks.make_timesheet_pdfs",
     ]
 
     mail = tmp_path / "mail"

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.selectors import today_for
 from config import clock
+from documents.jobs import send_after_commit
 
 from .. import permissions
 from ..costs import CostFigures, rate_for
@@ -24,6 +25,7 @@ from ..models import (
     TimesheetMonth,
 )
 from ..notifications import month_step
+from ..timesheet_pdfs import forget
 from .time import _plain
 
 # Signatures -------------------------------------------------------------------------------------
@@ -146,6 +148,10 @@ def month_approve(sheet: TimesheetMonth, *, by: User, ip_address: str | None = N
         },
     )
     month_step(sheet, step)
+    # Its timesheet is laid out now, once, for the city's staff-cost reports to reuse.
+    from ..tasks import make_timesheet_pdfs
+
+    send_after_commit(make_timesheet_pdfs, sheet.pk)
 
 
 def _exchange_rate(sheet: TimesheetMonth, rate: StaffRate) -> tuple[str, Decimal | None]:
@@ -227,6 +233,7 @@ def month_reopen(
         "approved_at": sheet.approved_at.isoformat() if sheet.approved_at else None,
     }
     permissions.MONTH_WORKFLOW.take(by, sheet, "reopen")
+    forget([sheet.pk])
     sheet.submitted_at = sheet.approved_at = sheet.approved_by = None
     sheet.hours = sheet.annual_costs = sheet.working_time_share = sheet.rate = None
     sheet.exchange_rate = None

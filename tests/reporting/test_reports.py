@@ -639,3 +639,173 @@ def test_a_korean_city_and_chinese_descriptions_print_with_their_glyphs(
     text = assert_every_glyph_drawn(content, "서울", "김민준", "臺北市政府 협의")
     assert "Signed by 김민준 on" in text
     assert fonts_drawing(content, "臺北市政府") <= {"Noto-Sans-CJK-SC", "Noto-Sans-CJK-SC-Bold"}
+
+
+# Approved months laid out once (issue 19) ---------------------------------------------------------
+
+
+@pytest.fixture
+def layouts(monkeypatch):
+    """Counts the months laid out (WeasyPrint runs for a timesheet), by sheet."""
+    from reporting import timesheet_pdfs
+
+    made = []
+    lay_out = timesheet_pdfs.render_part
+
+    def counting(html):
+        made.append(html)
+        return lay_out(html)
+
+    monkeypatch.setattr(timesheet_pdfs, "render_part", counting)
+    return made
+
+
+def pdf_bytes(stored: StoredFile) -> bytes:
+    with stored.file.open("rb") as handle:
+        return handle.read()
+
+
+def test_a_city_report_is_one_tagged_pdf_over_every_page(world, django_capture_on_commit_callbacks):
+    """The months laid out apart and the report's own pages make one PDF/UA-1 document: every
+    page's marked content is reached from the structure tree through the ParentTree by elements
+    on that page, text extracts, and the running header and page numbers run 1..N over all."""
+    from tests.pdf_structure import check_structure
+
+    report = request_report(world, django_capture_on_commit_callbacks, city=world.city)
+    content = pdf_bytes(report.pdf)
+    counted = check_structure(content)
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
+    total = len(pages)
+    assert counted["pages"] == total
+    title = f"Staff-cost report · {world.programme.name}"
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} / {total}" in text, number
+        assert title in text, number
+        assert "2017-01 – 2017-12" in text, number
+    # Each approved month of Ghent on a page of its own, the city named in its header.
+    months = [
+        ("Olga Officer", "January 2017"),
+        ("Olga Officer", "February 2017"),
+        ("Carl Colleague", "January 2017"),
+    ]
+    for person, month in months:
+        [page] = [text for text in pages if f"Total of {month}" in text and person in text]
+        assert page.startswith(f"Timesheets of {person}, Ghent\n{month}"), page[:80]
+        assert "Ghent" in page.split(f"Total of {month}")[1]  # the running header
+    assert f"Signed by {GREEK_NAME}" not in "".join(pages)
+    # Bookmarks: each month under its city, pointing at its page.
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(content)) as pdf, pdf.open_outline() as outline:
+        numbers = {page.objgen: number for number, page in enumerate(pdf.pages, start=1)}
+        [ghent] = [item for item in outline.root[0].children if item.title == "Ghent"]
+        marks = [(item.title, [child.title for child in item.children]) for item in ghent.children]
+        assert marks == [
+            ("Rates and costs", []),
+            ("Timesheets of Carl Colleague, Ghent", ["January 2017"]),
+            ("Timesheets of Olga Officer, Ghent", ["January 2017"]),
+            ("Timesheets of Olga Officer, Ghent", ["February 2017"]),
+        ]
+        for item in ghent.children[1:]:
+            page = pages[numbers[item.destination[0].objgen] - 1]
+            assert page.startswith(item.title), item.title
+
+
+def test_the_all_cities_report_is_tagged_over_every_page(world, django_capture_on_commit_callbacks):
+    from tests.pdf_structure import check_structure
+
+    report = request_report(world, django_capture_on_commit_callbacks)
+    check_structure(pdf_bytes(report.pdf))
+
+
+def test_a_second_report_reuses_the_months_laid_out(
+    world, django_capture_on_commit_callbacks, layouts
+):
+    from reporting.models import TimesheetPdf
+
+    first = request_report(world, django_capture_on_commit_callbacks, city=world.city)
+    assert len(layouts) == 3, "Ghent's three approved months, laid out once each"
+    assert TimesheetPdf.objects.count() == 3
+    second = request_report(
+        world, django_capture_on_commit_callbacks, city=world.city, by=world.supervisor
+    )
+    assert second.pk != first.pk
+    assert len(layouts) == 3, "nothing laid out again"
+    assert TimesheetPdf.objects.count() == 3
+    assert pdf_text(second.pdf).count("Total of January 2017") == pdf_text(first.pdf).count(
+        "Total of January 2017"
+    )
+    # Another language is another layout.
+    request_report(world, django_capture_on_commit_callbacks, city=world.city, language="de")
+    assert len(layouts) == 6
+
+
+def test_approving_a_month_lays_it_out_for_the_reports(
+    world, django_capture_on_commit_callbacks, layouts
+):
+    from reporting.models import TimesheetPdf
+
+    fill(world, world.colleague, date(2017, 4, 1), 16)
+    with django_capture_on_commit_callbacks(execute=True):
+        sheet = approved_month(world, world.colleague, date(2017, 4, 1))
+    [made] = TimesheetPdf.objects.filter(sheet=sheet)
+    assert (made.language, made.approved_at) == ("en", sheet.approved_at)
+    assert len(layouts) == 1
+    report = request_report(
+        world,
+        django_capture_on_commit_callbacks,
+        city=world.city,
+        first_month=date(2017, 4, 1),
+        last_month=date(2017, 4, 1),
+    )
+    assert len(layouts) == 1, "the report used the month laid out on approval"
+    assert "Total of April 2017" in pdf_text(report.pdf)
+
+
+def test_a_reopened_month_is_laid_out_again_once_approved_again(
+    world, django_capture_on_commit_callbacks, layouts
+):
+    from reporting.models import TimesheetPdf
+
+    request_report(world, django_capture_on_commit_callbacks, city=world.city)
+    sheet = TimesheetMonth.objects.get(person=world.officer, month=date(2017, 2, 1))
+    [old] = TimesheetPdf.objects.filter(sheet=sheet)
+    old_file = old.file.file.name
+    storage = old.file.file.storage
+    assert storage.exists(old_file)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.month_reopen(sheet, by=fresh(world.coordinator), reason="Wrong project")
+    assert not TimesheetPdf.objects.filter(sheet=sheet).exists()
+    assert not storage.exists(old_file), "the old page's file is gone"
+    record(world, world.officer, date(2017, 2, 27), 2, activity="follow_up")
+    approved_month(world, world.officer, date(2017, 2, 1))
+    layouts.clear()
+    report = request_report(world, django_capture_on_commit_callbacks, city=world.city)
+    assert len(layouts) == 1, "only the reopened month is laid out again"
+    [new] = TimesheetPdf.objects.filter(sheet=sheet)
+    assert new.digest != old.digest
+    assert new.approved_at > old.approved_at
+    assert "Total of February 2017 29.5" in pdf_text(report.pdf)
+
+
+def test_erasing_a_person_removes_the_layouts_that_show_their_name(
+    world, django_capture_on_commit_callbacks
+):
+    from accounts.privacy import erase_person
+    from reporting.models import TimesheetPdf
+
+    request_report(world, django_capture_on_commit_callbacks, city=world.city)
+    request_report(world, django_capture_on_commit_callbacks, city=world.other_city)
+    assert TimesheetPdf.objects.filter(sheet__person=world.officer).count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_person(fresh(world.officer), by=fresh(world.coordinator))
+    assert not TimesheetPdf.objects.filter(sheet__person=world.officer).exists()
+    assert TimesheetPdf.objects.filter(sheet__person=world.colleague).exists()
+    # A supervisor's name is on the months they approved.
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_person(fresh(world.supervisor), by=fresh(world.coordinator))
+    assert list(TimesheetPdf.objects.values_list("sheet__person", flat=True)) == [
+        world.other_officer.pk
+    ]
+    report = request_report(world, django_capture_on_commit_callbacks, city=world.city)
+    assert "Olga Officer" not in pdf_text(report.pdf)
