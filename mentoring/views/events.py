@@ -95,7 +95,11 @@ def _viewable_event(request: HttpRequest, pk: int, *, details: bool = False) -> 
 def event_list(request: HttpRequest) -> HttpResponse:
     """Every event of the person's programmes; the ones that concern them link to their page."""
     user = request.user
-    form = EventFilterForm(filters_for_current_programme(request), programmes=programmes_for(user))
+    form = EventFilterForm(
+        filters_for_current_programme(request),
+        programmes=programmes_for(user),
+        suggest_url=reverse("mentoring:city_suggestions"),
+    )
     filters = form.cleaned_data if form.is_valid() else {}
     events = events_for(
         user,
@@ -149,11 +153,15 @@ def event_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("format", None)
+    every_pairing = query.copy()
+    every_pairing.pop("pairing", None)
     context = {
         "form": form,
         "page": page,
         "rows": [(event, can_view_event(user, event)) for event in page],
         "query": query.urlencode(),
+        "pairing_filter": filters.get("pairing"),
+        "every_pairing": every_pairing.urlencode(),
         "can_plan": can_create_events(user),
         "programme": filters.get("programme"),
     }
