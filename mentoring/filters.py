@@ -69,6 +69,12 @@ class PairingFilter(django_filters.FilterSet):
                 pk__in=[p.pk for p in programmes]
             )
         self.filters["scheme"].queryset = schemes
+        # Only the countries of the cities one may see: a dozen options rather than 249 (the
+        # select of every country cost more than the rest of the page).
+        present = set(cities.order_by().values_list("country", flat=True).distinct())
+        self.filters["country"].extra["choices"] = [
+            (country.code, country.name) for country in countries if country.code in present
+        ]
         self.form.fields["city"].limit_to(cities, suggest_url=suggest_url)
 
     def filter_country(self, queryset, name, value):

@@ -236,7 +236,7 @@ def test_the_coordinators_home_stays_the_same_size_with_many_pairings(client, de
 
 
 @pytest.mark.parametrize(
-    ("email", "pinned"), [(OFFICER, 8), (SUPERVISOR, 8), (EXPERT, 7), (PARTNER, 7)]
+    ("email", "pinned"), [(OFFICER, 9), (SUPERVISOR, 9), (EXPERT, 8), (PARTNER, 8)]
 )
 def test_pairings_for_other_roles(client, demo, demo_user, email, pinned):
     client.force_login(demo_user(email))
@@ -368,8 +368,8 @@ SEARCHES = [
     (lambda p: reverse("mentoring:events") + "?city=gdansk", 10, 11),
     (lambda p: reverse("mentoring:events") + f"?city={gdansk().pk}", 10, 11),
     (lambda p: reverse("mentoring:events") + f"?pairing={p.pk}", 10, 11),
-    (lambda p: reverse("mentoring:pairings"), 7, 8),
-    (lambda p: reverse("mentoring:pairings") + "?city=gdansk", 8, 9),
+    (lambda p: reverse("mentoring:pairings"), 8, 9),
+    (lambda p: reverse("mentoring:pairings") + "?city=gdansk", 9, 10),
     (lambda p: reverse("mentoring:city_suggestions") + "?q=gda", 4, 4),
 ]
 
