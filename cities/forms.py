@@ -1,11 +1,13 @@
 import re
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from config.slugs import SlugFromNameForm
 
 from .models import City
+from .selectors import cities_named
 from .timezones import time_zone_names
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
@@ -60,3 +62,68 @@ class CityForm(SlugFromNameForm, forms.ModelForm):
                 % {"codes": ", ".join(wrong)}
             )
         return list(dict.fromkeys(codes))
+
+
+class CityNameField(forms.CharField):
+    """A city typed by (part of) its name, where a select would list hundreds of them: it cleans
+    to the ids of the cities among ``cities`` that the text names (``cities_named``), read in
+    one query, or None when left empty. (The list's own queries then compare numbers: as a
+    subquery repeated for each column it filters, the search cost the event list 20 ms of SQL
+    more than the numbers do at 5,000 events.) A page without JavaScript sends the text; with it,
+    ``static/js/name-suggest.js`` offers the names that the form's ``suggest_url`` answers as
+    one types (``limit_to``).
+
+    A number is a city's id, as links made when the filter was a select carry (``?city=12``):
+    it finds that city among ``cities`` (one query), which the box then shows by name; a number
+    outside them is refused with a message by the field.
+    """
+
+    widget = forms.SearchInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 120)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.cities: QuerySet = City.objects.none()
+        self.shown: dict[str, str] = {}
+
+    def limit_to(self, cities: QuerySet, *, suggest_url: str = "") -> None:
+        """Search among ``cities`` (those the person may see), and have the box suggest names
+        from ``suggest_url``, which must answer from the same cities."""
+        self.cities = cities
+        if suggest_url:
+            self.widget.attrs.update({"data-suggest": suggest_url, "autocomplete": "off"})
+
+    def __deepcopy__(self, memo):
+        field = super().__deepcopy__(memo)
+        field.shown = {}  # what one form resolved is never shown on another's
+        return field
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        if text.isascii() and text.isdigit():
+            city = self.cities.filter(pk=int(text)).first() if int(text) < 2**31 else None
+            if city is None:
+                raise forms.ValidationError(
+                    _(
+                        "None of the cities you can see has the number %(number)s; type its "
+                        "name instead."
+                    ),
+                    code="invalid_choice",
+                    params={"number": text},
+                )
+            self.shown = {value: city.name}
+            return [city.pk]
+        return list(cities_named(self.cities, text).values_list("pk", flat=True))
+
+    def bound_data(self, data, initial):
+        """The city's name rather than the number an old link carried."""
+        return self.shown.get(data, data)
+
+
+class NameQueryForm(forms.Form):
+    """What a search box sends for suggestions as one types: ``?q=`` and part of a name."""
+
+    q = forms.CharField(max_length=120, required=False, strip=True)

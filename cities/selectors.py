@@ -1,9 +1,10 @@
 """Reads for cities."""
 
-from django.db.models import QuerySet
+from django.db.models import Case, Exists, Q, QuerySet, Value, When
 
 from accounts.models import Membership, Role, User
 from accounts.selectors import memberships_of, scopes_of
+from config.slugs import slug_from
 
 from .models import City
 
@@ -28,3 +29,38 @@ def city_team(city: City) -> QuerySet:
         .select_related("user")
         .order_by("role", "user__full_name")
     )
+
+
+def _name_conditions(text: str) -> tuple[Q, Q]:
+    """(names it in full, names part of it), for text already stripped."""
+    slug = slug_from(text)
+    exact = Q(name__iexact=text)
+    contains = Q(name__icontains=text)
+    if slug:
+        exact |= Q(slug=slug)
+        contains |= Q(slug__contains=slug)
+    return exact, contains
+
+
+def cities_matching(cities: QuerySet, text: str) -> QuerySet:
+    """The cities among ``cities`` whose name contains ``text``, whatever the case, or whose slug
+    contains its transliteration, so that accents and scripts do not matter (gdansk finds
+    Gdańsk, seoul finds 서울: ``config.slugs`` makes slugs so). Those whose name starts with it
+    come first, then by name: the suggestions a search box offers."""
+    text = " ".join(text.split())
+    if not text:
+        return cities.none()
+    starts = Case(When(name__istartswith=text, then=Value(0)), default=Value(1))
+    return cities.filter(_name_conditions(text)[1]).order_by(starts, "name", "pk")
+
+
+def cities_named(cities: QuerySet, text: str) -> QuerySet:
+    """The cities among ``cities`` that a person typing ``text`` means: those ``cities_matching``
+    finds, except that a name typed in full (a suggestion chosen) finds that city only: Gent,
+    not Gentilly too. Lazy, and one subquery of the query that uses it however many cities
+    there are."""
+    text = " ".join(text.split())
+    if not text:
+        return cities.none()
+    exact, contains = _name_conditions(text)
+    return cities.filter(exact | (contains & ~Exists(cities.filter(exact))))

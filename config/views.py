@@ -75,6 +75,21 @@ def paginate(
     return paginator.get_page(request.GET.get("page"))
 
 
+def paginate_keys_first(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE):
+    """``paginate``, for rows read with many related objects (``select_related``): the page's
+    keys first, sorted on the rows' own table (and what the order names), then those rows with
+    their related objects. One query more, but the database sorts narrow rows and joins a page
+    of them, instead of joining every row to sort them: at 5,000 events (bench/scale.py) the
+    event list's page took 45 to 70 ms of SQL one way and under 15 ms the other."""
+    page = Paginator(queryset.values_list("pk", flat=True), per_page).get_page(
+        request.GET.get("page")
+    )
+    keys = list(page.object_list)
+    found = queryset.in_bulk(keys)
+    page.object_list = [found[key] for key in keys]
+    return page
+
+
 def query_without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)

@@ -3,9 +3,20 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from cities.models import City
+from cities.forms import CityNameField
 
 from .models import Pairing, PairingStatus, Programme, Scheme
+
+
+class CityNameFilter(django_filters.Filter):
+    """A city typed by name (``cities.forms.CityNameField``), found as mentor or implementing."""
+
+    field_class = CityNameField
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        return qs.filter(Q(mentor__in=value) | Q(implementing__in=value))
 
 
 class PairingFilter(django_filters.FilterSet):
@@ -25,12 +36,7 @@ class PairingFilter(django_filters.FilterSet):
     country = django_filters.ChoiceFilter(
         label=_("Country"), choices=countries, method="filter_country", empty_label=_("Any country")
     )
-    city = django_filters.ModelChoiceFilter(
-        label=_("City"),
-        queryset=City.objects.none(),
-        method="filter_city",
-        empty_label=_("Any city"),
-    )
+    city = CityNameFilter(label=_("City"), help_text=_("Mentor or implementing: part of its name."))
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(
@@ -53,7 +59,7 @@ class PairingFilter(django_filters.FilterSet):
         model = Pairing
         fields = ["programme", "scheme", "status", "country", "city"]
 
-    def __init__(self, *args, schemes, cities, programmes=None, **kwargs):
+    def __init__(self, *args, schemes, cities, programmes=None, suggest_url="", **kwargs):
         super().__init__(*args, **kwargs)
         if programmes is None or len(programmes) < 2:
             # One programme: nothing to choose.
@@ -63,10 +69,13 @@ class PairingFilter(django_filters.FilterSet):
                 pk__in=[p.pk for p in programmes]
             )
         self.filters["scheme"].queryset = schemes
-        self.filters["city"].queryset = cities
+        # Only the countries of the cities one may see: a dozen options rather than 249 (the
+        # select of every country cost more than the rest of the page).
+        present = set(cities.order_by().values_list("country", flat=True).distinct())
+        self.filters["country"].extra["choices"] = [
+            (country.code, country.name) for country in countries if country.code in present
+        ]
+        self.form.fields["city"].limit_to(cities, suggest_url=suggest_url)
 
     def filter_country(self, queryset, name, value):
         return queryset.filter(Q(mentor__country=value) | Q(implementing__country=value))
-
-    def filter_city(self, queryset, name, value):
-        return queryset.filter(Q(mentor=value) | Q(implementing=value))

@@ -2,7 +2,7 @@ from django.urls import path
 
 from config import converters  # noqa: F401  registers the <token:>, <signed:> and <key:> converters
 
-from .views import events, pairings, programmes
+from .views import events, pairings, programmes, suggestions
 
 app_name = "mentoring"
 
@@ -42,6 +42,8 @@ urlpatterns = [
     path("pairings/<int:pk>/edit/", pairings.pairing_edit, name="pairing_edit"),
     path("pairings/<int:pk>/status/", pairings.pairing_status, name="pairing_status"),
     path("events/", events.event_list, name="events"),
+    # Not a slug: never shadows a city's page (portal's cities/<slug>/).
+    path("cities/names.json", suggestions.city_names, name="city_suggestions"),
     path("events/new/", events.event_create_view, name="event_create"),
     path("events/<int:pk>/", events.event_detail, name="event"),
     path("events/<int:pk>/edit/", events.event_update_view, name="event_update"),

@@ -717,6 +717,9 @@ EXPECTATIONS: dict[str, Endpoint] = {
     # Events: the Rotterdam-Gdańsk mentoring visit of scheme A. Partners and other cities see
     # its row in the programme's list, not its details.
     "mentoring:events": Endpoint(get=SIGNED_IN_OK),
+    # The names the event and pairing lists' city boxes suggest: from the cities of the
+    # person's programmes, as the lists (tests/mentoring/test_name_search.py checks the scope).
+    "mentoring:city_suggestions": Endpoint(get=SIGNED_IN_OK, query="?q=gda"),
     "mentoring:event_create": Endpoint(get=ANY_PLANNER),
     "mentoring:event": Endpoint(kwargs=event_kw, get=EVENT_READERS),
     "mentoring:event_update": Endpoint(kwargs=event_kw, get=EVENT_PLANNERS),

@@ -27,6 +27,10 @@ mentoring:events
     officer: tests/test_pages.py (as above)
     coordinator, expert, officers (also ?concerning=on): tests/mentoring/test_events.py
         ::test_query_count_does_not_grow_with_rows
+    coordinator, officer, searching a city by name or by an old link's number, or a pairing's
+        events: here, test_searching_by_name_costs_the_same_with_more_cities
+mentoring:pairings (searching a city by name), mentoring:city_suggestions
+    coordinator, officer: here, test_searching_by_name_costs_the_same_with_more_cities
 mentoring:event, mentoring:event_attendance, mentoring:event_report
     coordinator, expert, officers: tests/mentoring/test_events.py
         ::test_query_count_does_not_grow_with_rows
@@ -357,6 +361,53 @@ def test_invitations(client, demo, demo_user, django_capture_on_commit_callbacks
                 )
 
     assert_pinned(client, reverse("portal:invitations"), grow, 7)
+
+
+# Searching by name rather than choosing among every city and pairing (issue 19) ----------------
+
+
+def more_cities_of_gdansk(programme, pairing, n: int) -> None:
+    """n more cities named after Gdańsk's districts, each mentoring Gdańsk in scheme A with a
+    visit and hosting a webinar, and n more visits of ``pairing``."""
+    from tests.mentoring.event_factories import EventFactory, PairingEventFactory
+
+    scheme = programme.schemes.get(code="A")
+    for index in range(n):
+        city = CityFactory(name=f"Gdańsk district {index}", country="PL")
+        participation_add(programme=programme, city=city)
+        paired = PairingFactory(scheme=scheme, mentor=city, implementing=gdansk())
+        PairingEventFactory(programme=programme, pairing=paired)
+        PairingEventFactory(programme=programme, pairing=pairing)
+        EventFactory(programme=programme, host_city=city)
+
+
+# (the page, its queries for the coordinator, for Gdańsk's officer); ``p`` is a pairing of
+# Gdańsk. A city typed costs one query (the ids of the cities it names; a city's number from an
+# old link, the same one, which also names it), a pairing's number one (to name it). The
+# officer's plain list reads once which programmes Gdańsk takes part in, to tell which
+# programme-wide events concern them (none among Gdańsk's own events).
+SEARCHES = [
+    (lambda p: reverse("mentoring:events"), 9, 11),
+    (lambda p: reverse("mentoring:events") + "?city=gdansk", 10, 11),
+    (lambda p: reverse("mentoring:events") + f"?city={gdansk().pk}", 10, 11),
+    (lambda p: reverse("mentoring:events") + f"?pairing={p.pk}", 10, 11),
+    (lambda p: reverse("mentoring:pairings"), 8, 9),
+    (lambda p: reverse("mentoring:pairings") + "?city=gdansk", 9, 10),
+    (lambda p: reverse("mentoring:city_suggestions") + "?q=gda", 4, 4),
+]
+
+
+@pytest.mark.parametrize(("url", "coordinator", "officer"), SEARCHES)
+@pytest.mark.parametrize("email", [COORDINATOR, OFFICER])
+def test_searching_by_name_costs_the_same_with_more_cities(
+    client, demo, demo_user, url, coordinator, officer, email
+):
+    """The city box is searched in the list's own query: no query of its own, no option per
+    city or pairing, however many there are."""
+    pairing = demo.schemes.get(code="A").pairings.get(implementing=gdansk())
+    client.force_login(demo_user(email))
+    grow = lambda: more_cities_of_gdansk(demo, pairing, 6)  # noqa: E731
+    assert_pinned(client, url(pairing), grow, coordinator if email == COORDINATOR else officer)
 
 
 # Toolkits ---------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from cities.forms import CityNameField
 from cities.models import City
 from cities.timezones import time_zone_names
 
@@ -253,6 +254,12 @@ RecommendationFormSet = forms.formset_factory(
 
 
 class EventFilterForm(forms.Form):
+    """The event list's filters. Programmes, kinds, statuses and schemes are a few each: selects.
+    Cities are hundreds in a large programme: a text box (``CityNameField``) with suggestions.
+    The pairing is not chosen here but comes from a link (a pairing's page sends
+    ``?pairing=<id>``): a hidden field that keeps it while other filters change, which the page
+    names with a way to remove it."""
+
     programme = forms.ModelChoiceField(
         label=_("Programme"),
         queryset=None,
@@ -261,7 +268,10 @@ class EventFilterForm(forms.Form):
         empty_label=_("All programmes"),
     )
     pairing = forms.ModelChoiceField(
-        label=_("Pairing"), queryset=None, required=False, empty_label=_("All pairings")
+        queryset=None,
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("None of the pairings you can see has this number.")},
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=[], required=False)
     status = forms.ChoiceField(
@@ -270,8 +280,9 @@ class EventFilterForm(forms.Form):
     scheme = forms.ModelChoiceField(
         label=_("Scheme"), queryset=None, required=False, empty_label=_("All schemes")
     )
-    city = forms.ModelChoiceField(
-        label=_("City"), queryset=None, required=False, empty_label=_("Any city")
+    city = CityNameField(
+        label=_("City"),
+        help_text=_("Hosting, or paired: type part of its name."),
     )
     starts_from = forms.DateField(
         label=_("Starting from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -292,7 +303,7 @@ class EventFilterForm(forms.Form):
     )
     concerning = forms.BooleanField(label=_("Only events that concern me"), required=False)
 
-    def __init__(self, *args, programmes: QuerySet, **kwargs):
+    def __init__(self, *args, programmes: QuerySet, suggest_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
         # Kinds are each programme's own; one choice per code, named as the first programme
@@ -303,9 +314,10 @@ class EventFilterForm(forms.Form):
             names.setdefault(code, name)
         self.fields["kind"].choices = [("", _("All kinds")), *names.items()]
         self.fields["scheme"].queryset = Scheme.objects.filter(programme__in=programmes)
-        self.fields["city"].queryset = City.objects.filter(
-            participations__programme__in=programmes
-        ).distinct()
+        self.fields["city"].limit_to(
+            City.objects.filter(participations__programme__in=programmes).distinct(),
+            suggest_url=suggest_url,
+        )
         self.fields["pairing"].queryset = Pairing.objects.filter(
             scheme__programme__in=programmes
         ).select_related("scheme", "mentor", "implementing")
@@ -322,9 +334,9 @@ class EventFilterForm(forms.Form):
         data = self.cleaned_data
         if data.get("scheme"):
             events = events.filter(pairing__scheme=data["scheme"])
-        if city := data.get("city"):
+        if (ids := data.get("city")) is not None:
             events = events.filter(
-                Q(host_city=city) | Q(pairing__mentor=city) | Q(pairing__implementing=city)
+                Q(host_city__in=ids) | Q(pairing__mentor__in=ids) | Q(pairing__implementing__in=ids)
             )
         if data.get("starts_from"):
             events = events.filter(starts_on__gte=data["starts_from"])

@@ -8,7 +8,6 @@ call one service and turn its ValidationError into form errors (400).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from cities.models import City
 from config import stale
 from config.middleware import bearer_secret
-from config.views import add_service_errors, get_visible_or_404
+from config.views import add_service_errors, get_visible_or_404, paginate_keys_first
 from documents.exports import FORMATS, export_response
 
 from ..feeds import calendar_feed, portal_url
@@ -96,7 +95,11 @@ def _viewable_event(request: HttpRequest, pk: int, *, details: bool = False) -> 
 def event_list(request: HttpRequest) -> HttpResponse:
     """Every event of the person's programmes; the ones that concern them link to their page."""
     user = request.user
-    form = EventFilterForm(filters_for_current_programme(request), programmes=programmes_for(user))
+    form = EventFilterForm(
+        filters_for_current_programme(request),
+        programmes=programmes_for(user),
+        suggest_url=reverse("mentoring:city_suggestions"),
+    )
     filters = form.cleaned_data if form.is_valid() else {}
     events = events_for(
         user,
@@ -146,15 +149,19 @@ def event_list(request: HttpRequest) -> HttpResponse:
             filename="events",
             title=_("Events"),
         )
-    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate_keys_first(request, events, EVENTS_PER_PAGE)
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("format", None)
+    every_pairing = query.copy()
+    every_pairing.pop("pairing", None)
     context = {
         "form": form,
         "page": page,
         "rows": [(event, can_view_event(user, event)) for event in page],
         "query": query.urlencode(),
+        "pairing_filter": filters.get("pairing"),
+        "every_pairing": every_pairing.urlencode(),
         "can_plan": can_create_events(user),
         "programme": filters.get("programme"),
     }

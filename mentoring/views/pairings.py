@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cities.models import City
@@ -38,6 +39,7 @@ def pairing_list(request: HttpRequest) -> HttpResponse:
         schemes=_visible_schemes(request.user),
         cities=_visible_cities(request.user),
         programmes=programme_context(request.user).programmes,
+        suggest_url=reverse("mentoring:city_suggestions"),
     )
     pairings = filterset.qs
     fmt = request.GET.get("format")

@@ -78,3 +78,23 @@ def test_the_dashboard_map_draws_cities_and_pairings(page, demo, settings):  # n
     page.locator("#programme-map .leaflet-interactive").first.wait_for()
     shapes = page.locator("#programme-map path.leaflet-interactive").count()
     assert shapes == 16 + 8  # a circle per city, a line per pairing
+
+
+def test_the_event_lists_city_box_suggests_names_as_one_types(page, demo, settings):  # noqa: F811
+    """The box is a plain text field the server searches; our script only adds the names the
+    server finds to a datalist the browser offers (CSP: a file of ours, no inline script)."""
+    sign_in(page, "coordinator@example.org", settings.DEMO_PASSWORD)
+    page.goto(reverse("mentoring:events"))
+    box = page.get_by_label("City")
+    box.press_sequentially("gda")
+    page.locator('datalist#id_city-suggestions option[value="Gdańsk"]').wait_for(state="attached")
+    assert page.locator("datalist#id_city-suggestions option").count() == 1
+    assert box.get_attribute("list") == "id_city-suggestions"
+    box.fill("Gdańsk")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url("**/events/?*city=Gda*")
+    for_column = page.locator("table.data tbody tr td:nth-child(5)").all_inner_texts()
+    hosts = page.locator("table.data tbody tr td:nth-child(6)").all_inner_texts()
+    assert for_column
+    rows = zip(for_column, hosts, strict=True)
+    assert all("Gdańsk" in pair or host == "Gdańsk" for pair, host in rows)

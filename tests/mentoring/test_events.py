@@ -720,11 +720,18 @@ def test_list_filter_by_programme_pairing_and_bad_filters(client, world):
     assert len(ok.context["rows"]) == 3
     of_pairing = client.get(reverse("mentoring:events"), {"pairing": world.pairing.pk})
     assert {e.title for e, _v in of_pairing.context["rows"]} == {"Mentoring visit", "Study visit"}
+    bad = client.get(reverse("mentoring:events"), {"programme": "another", "status": "late"})
+    assert bad.status_code == 400
+    assert "Select a valid choice." in bad.content.decode()
+    # A pairing of another programme is not named: the page says no pairing one can see has
+    # that number, beside a way to drop the filter.
     foreign = PairingFactory()
-    for bad in [{"programme": "another", "status": "late"}, {"pairing": foreign.pk}]:
-        response = client.get(reverse("mentoring:events"), bad)
-        assert response.status_code == 400
-        assert "Select a valid choice." in response.content.decode()
+    response = client.get(reverse("mentoring:events"), {"pairing": foreign.pk})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "None of the pairings you can see has this number." in html
+    assert str(foreign) not in html
+    assert "Show the events of every pairing" in html
 
 
 def test_list_pages(client, world, monkeypatch):

@@ -348,6 +348,15 @@ class TestLists:
         assert "Page 2 of 2" in second.content.decode()
         assert table_of(second).count('<th scope="row">') == 36 - 25
 
+    def test_the_pairing_list_offers_the_countries_of_its_cities_only(self, as_user, demo):
+        client = as_user("coordinator@example.org")
+        html = client.get(reverse("mentoring:pairings")).content.decode()
+        assert '<option value="FI">Finland</option>' in html
+        assert '<option value="AF">' not in html
+        response = client.get(reverse("mentoring:pairings"), {"country": "AF"})
+        assert response.status_code == 200
+        assert "Select a valid choice." in response.content.decode()
+
     def test_csv_export_keeps_the_filters(self, as_user, demo):
         client = as_user("coordinator@example.org")
         response = client.get(
