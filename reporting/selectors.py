@@ -124,7 +124,14 @@ class PersonMonth:
 
     @cached_property
     def priced(self) -> PricedHours:
-        return PricedHours(self.cost_model, self.rate, self.hours, self.figures)
+        return PricedHours(
+            self.cost_model,
+            self.annual_costs,
+            self.working_time_share,
+            self.hours,
+            self.figures,
+            self.exchange_rate if self.costs_currency else None,
+        )
 
     @property
     def is_daily(self) -> bool:
@@ -418,11 +425,17 @@ def days_totals(rows: list[dict], allowance: int, figures: CostFigures = EU_FIGU
 
 
 def month_costs(sheet: TimesheetMonth) -> PricedHours:
-    """An approved month's figures, from the exact frozen rate (see exact_rate)."""
-    rate = sheet.exact_rate
-    if rate is None or sheet.hours is None:
+    """An approved month's figures, from the exact figures frozen on it (see exact_rate)."""
+    if sheet.annual_costs is None or sheet.working_time_share is None or sheet.hours is None:
         raise ValueError("Only an approved month has costs.")
-    return PricedHours(sheet.cost_model, rate, sheet.hours, CostFigures.of(sheet.programme))
+    return PricedHours(
+        sheet.cost_model,
+        sheet.annual_costs,
+        sheet.working_time_share,
+        sheet.hours,
+        CostFigures.of(sheet.programme),
+        sheet.exchange_rate if sheet.costs_currency else None,
+    )
 
 
 def rate_figures(rate: StaffRate, figures: CostFigures = EU_FIGURES) -> Rates:

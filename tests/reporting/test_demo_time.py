@@ -187,7 +187,7 @@ def test_the_staff_cost_summary_prices_the_approved_months(demo):
     by_city: dict[str, Decimal] = defaultdict(Decimal)
     for sheet in TimesheetMonth.objects.filter(status=MonthStatus.APPROVED).select_related("city"):
         by_city[sheet.city.name] += staff_cost(
-            sheet.cost_model, sheet.exact_rate, sheet.hours, EU_FIGURES
+            sheet.cost_model, sheet.annual_costs, sheet.working_time_share, sheet.hours, EU_FIGURES
         )
     # Equal to the last of 28 significant digits but for the order of the sums: compare cents.
     assert {c.city: cents(c.cost) for c in summary.by_city} == {
