@@ -4,6 +4,7 @@ Everything is kept at full precision; only amounts a person reads are rounded, h
 minor unit of their currency (cents for EUR, none for KRW), by ``cents()``. A month's cost is
 multiplied out before its one division (``staff_cost``), so that it is the exact amount rounded
 once, to 28 significant digits: an amount that lies on a half-cent rounds up, as it should.
+reporting.pricing does the same arithmetic in SQL for totals.
 
 The cost model's figures (hours per day-equivalent, productive hours and working days of a
 full-time year) are the programme's (``CostFigures.of(programme)``), not constants here.

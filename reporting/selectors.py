@@ -1,18 +1,21 @@
 """Reads for staff time: what each person may see, and the figures reports and dashboards show.
 
-Totals come from the database (sums grouped by person and month, by activity, by day); Python
-only prices one row per approved person-month with the rate stored on it.
+Staff-cost totals come from the figures frozen on approved months, priced by the database
+(reporting.pricing); a report's person-months are streamed, one priced row per approved month,
+and its hours by activity and day-by-day lines come from the entries. The dashboards add up
+entries.
 """
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext
 
 from accounts.models import Role, User
@@ -20,6 +23,7 @@ from accounts.selectors import scopes_of
 from cities.models import City
 from mentoring.models import Programme
 
+from . import pricing
 from .costs import (
     EU_FIGURES,
     CostFigures,
@@ -99,6 +103,9 @@ def month_entries(sheet: TimesheetMonth) -> QuerySet:
 
 # Staff-cost figures ------------------------------------------------------------------------------
 
+# Rows fetched at a time while a report streams its person-months.
+ROWS_PER_FETCH = 2000
+
 
 @dataclass
 class PersonMonth:
@@ -176,17 +183,20 @@ class CityFigures:
 
 @dataclass
 class StaffCostSummary:
+    """The figures of a staff-cost report, priced in the database (reporting.pricing). The rows
+    they add up are ``person_months()``, the months left out ``months_not_counted()``, the hours
+    by activity ``hours_by_activity()``: the report streams them."""
+
     programme: Programme
     city: City | None
     first_month: date
     last_month: date
-    rows: list[PersonMonth]
-    by_activity: list[tuple[str, str, Decimal]]
     by_month: list[tuple[date, Decimal, Decimal]]
     by_city: list[CityFigures]
-    open_months: list[TimesheetMonth]
     split: CostSplit
     total_hours: Decimal = Decimal(0)
+    total_day_equivalents: Decimal = Decimal(0)
+    person_months: int = 0
 
     @property
     def currency(self) -> str:
@@ -200,10 +210,6 @@ class StaffCostSummary:
     def total_days(self) -> Decimal:
         return days_used(self.total_hours, self.figures)
 
-    @property
-    def total_day_equivalents(self) -> Decimal:
-        return sum((row.day_equivalents for row in self.rows), Decimal(0))
-
 
 def _period(programme, city, first_month, last_month) -> QuerySet:
     sheets = TimesheetMonth.objects.filter(
@@ -212,35 +218,68 @@ def _period(programme, city, first_month, last_month) -> QuerySet:
     return sheets.filter(city=city) if city is not None else sheets
 
 
+def _approved(programme, city, first_month, last_month) -> QuerySet:
+    return _period(programme, city, first_month, last_month).filter(status=MonthStatus.APPROVED)
+
+
 def staff_cost_summary(
     programme: Programme, *, city: City | None, first_month: date, last_month: date
 ) -> StaffCostSummary:
-    """Every figure of a staff-cost report, from approved months only."""
-    period = _period(programme, city, first_month, last_month)
-    approved = period.filter(status=MonthStatus.APPROVED)
-    figures = CostFigures.of(programme)
-    rows = [
-        PersonMonth(
-            sheet_id=s["pk"],
-            person_id=s["person_id"],
-            person=_person_label(s),
-            city_id=s["city_id"],
-            city=s["city__name"],
-            month=s["month"],
-            hours=s["hours"],
-            cost_model=s["cost_model"],
-            annual_costs=s["annual_costs"],
-            working_time_share=s["working_time_share"],
-            # From the exact frozen figures, not the stored rate column (see exact_rate).
-            rate=_exact_rate(s, figures),
-            submitted_at=s["submitted_at"],
-            approved_at=s["approved_at"],
-            approved_by=_person_label(s, "approved_by"),
-            figures=figures,
-            costs_currency=s["costs_currency"],
-            exchange_rate=s["exchange_rate"],
+    """The totals of a staff-cost report, from approved months only: by city, by month and in
+    all, priced in the database from the figures frozen on each month: one query however many
+    months (on SQLite, added up in Python from ``person_months()``)."""
+    if connection.vendor == "postgresql":
+        totals = pricing.priced_totals(
+            programme, city=city, first_month=first_month, last_month=last_month
         )
-        for s in approved.order_by("city__name", "person__full_name", "person_id", "month").values(
+    else:
+        totals = pricing.add_up(
+            person_months(programme, city=city, first_month=first_month, last_month=last_month)
+        )
+    figures = CostFigures.of(programme)
+    total = totals.total
+    return StaffCostSummary(
+        programme=programme,
+        city=city,
+        first_month=first_month,
+        last_month=last_month,
+        by_month=[(month, s.hours, s.cost) for month, s in sorted(totals.by_month.items())],
+        by_city=sorted(
+            (
+                CityFigures(
+                    city_id,
+                    name,
+                    figures,
+                    hours=s.hours,
+                    cost=s.cost,
+                    allowance_days=programme.staff_days_allowance,
+                )
+                for city_id, (name, s) in totals.by_city.items()
+            ),
+            key=lambda c: c.city,
+        ),
+        split=CostSplit(
+            direct=total.cost,
+            indirect_rate=programme.indirect_cost_rate,
+            reimbursement_rate=programme.reimbursement_rate,
+            grant_cap=programme.budget * programme.reimbursement_rate,
+        ),
+        total_hours=total.hours,
+        total_day_equivalents=total.day_equivalents,
+        person_months=total.person_months,
+    )
+
+
+def person_months(
+    programme: Programme, *, city: City | None, first_month: date, last_month: date
+) -> Iterator[PersonMonth]:
+    """Every approved month of the period, priced with the figures frozen on it, by city,
+    person and month: streamed from the database, for the report's pages and tables."""
+    figures = CostFigures.of(programme)
+    approved = _approved(programme, city, first_month, last_month)
+    for s in (
+        approved.order_by("city__name", "person__full_name", "person_id", "month")
+        .values(
             "pk",
             "person_id",
             "person__full_name",
@@ -262,53 +301,64 @@ def staff_cost_summary(
             "approved_by__email",
             "approved_by__erased_at",
         )
-    ]
+        .iterator(chunk_size=ROWS_PER_FETCH)
+    ):
+        yield PersonMonth(
+            sheet_id=s["pk"],
+            person_id=s["person_id"],
+            person=_person_label(s),
+            city_id=s["city_id"],
+            city=s["city__name"],
+            month=s["month"],
+            hours=s["hours"],
+            cost_model=s["cost_model"],
+            annual_costs=s["annual_costs"],
+            working_time_share=s["working_time_share"],
+            # From the exact frozen figures, not the stored rate column (see exact_rate).
+            rate=_exact_rate(s, figures),
+            submitted_at=s["submitted_at"],
+            approved_at=s["approved_at"],
+            approved_by=_person_label(s, "approved_by"),
+            figures=figures,
+            costs_currency=s["costs_currency"],
+            exchange_rate=s["exchange_rate"],
+        )
+
+
+def people_count(
+    programme: Programme, *, city: City | None, first_month: date, last_month: date
+) -> int:
+    """How many people have approved months in the period (one of two cities counts twice)."""
+    approved = _approved(programme, city, first_month, last_month)
+    return approved.values("city_id", "person_id").distinct().count()
+
+
+def hours_by_activity(
+    programme: Programme, *, city: City | None, first_month: date, last_month: date
+) -> list[tuple[str, str, Decimal]]:
+    """(activity, its label, approved hours) of the period: the one report figure that needs the
+    entries, as approved months freeze no hours per activity."""
     labels = dict(Activity.choices)
-    by_activity = [
+    approved = _approved(programme, city, first_month, last_month)
+    return [
         (a["activity"], str(labels.get(a["activity"], a["activity"])), a["hours"])
         for a in TimeEntry.objects.filter(timesheet__in=approved)
         .values("activity")
         .annotate(hours=Sum("hours"))
         .order_by("activity")
     ]
-    months: dict[date, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
-    cities: dict[int, CityFigures] = {}
-    for row in rows:
-        months[row.month][0] += row.hours
-        months[row.month][1] += row.cost
-        city_figures = cities.setdefault(
-            row.city_id,
-            CityFigures(
-                row.city_id, row.city, figures, allowance_days=programme.staff_days_allowance
-            ),
-        )
-        city_figures.hours += row.hours
-        city_figures.cost += row.cost
-    direct = sum((row.cost for row in rows), Decimal(0))
-    open_months = list(
-        period.exclude(status=MonthStatus.APPROVED)
-        .annotate(entry_count=Count("entries"))
-        .filter(entry_count__gt=0)
+
+
+def months_not_counted(
+    programme: Programme, *, city: City | None, first_month: date, last_month: date
+) -> QuerySet:
+    """Months of the period with time recorded but not approved: left out of the figures."""
+    return (
+        _period(programme, city, first_month, last_month)
+        .exclude(status=MonthStatus.APPROVED)
+        .filter(Exists(TimeEntry.objects.filter(timesheet=OuterRef("pk"))))
         .select_related("person", "city")
         .order_by("month", "city__name", "person__full_name")
-    )
-    return StaffCostSummary(
-        programme=programme,
-        city=city,
-        first_month=first_month,
-        last_month=last_month,
-        rows=rows,
-        by_activity=by_activity,
-        by_month=[(m, hours, cost) for m, (hours, cost) in sorted(months.items())],
-        by_city=sorted(cities.values(), key=lambda c: c.city),
-        open_months=open_months,
-        split=CostSplit(
-            direct=direct,
-            indirect_rate=programme.indirect_cost_rate,
-            reimbursement_rate=programme.reimbursement_rate,
-            grant_cap=programme.budget * programme.reimbursement_rate,
-        ),
-        total_hours=sum((row.hours for row in rows), Decimal(0)),
     )
 
 

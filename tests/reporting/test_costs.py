@@ -20,7 +20,7 @@ from reporting.costs import (
     share_of_allowance,
     staff_cost,
 )
-from reporting.selectors import staff_cost_summary
+from reporting.selectors import person_months, staff_cost_summary
 from tests.accounts.factories import CityOfficerFactory
 from tests.reporting.factories import approved_month, build_time_world, rate, record
 
@@ -168,10 +168,9 @@ def test_worked_example_through_the_services_and_the_report_figures():
             left -= min(per_day, left)
         approved_month(world, person, month)
 
-    summary = staff_cost_summary(
-        world.programme, city=world.city, first_month=month, last_month=month
-    )
-    by_person = {row.person: cents(row.cost) for row in summary.rows}
+    period = {"city": world.city, "first_month": month, "last_month": month}
+    summary = staff_cost_summary(world.programme, **period)
+    by_person = {row.person: cents(row.cost) for row in person_months(world.programme, **period)}
     assert by_person == {
         "Olga Officer": Decimal("3627.91"),
         "Carl Colleague": Decimal("4800.00"),
