@@ -1,9 +1,9 @@
 """Reads for staff time: what each person may see, and the figures reports and dashboards show.
 
-Staff-cost totals come from the figures frozen on approved months, priced by the database
-(reporting.pricing); a report's person-months are streamed, one priced row per approved month,
-and its hours by activity and day-by-day lines come from the entries. The dashboards add up
-entries.
+Totals come from the figures frozen on approved months: the staff costs priced by the database
+(reporting.pricing), the days used from their hours. Entries are read only where nothing is
+frozen yet (months not approved), for a report's hours by activity and its day-by-day lines. A
+report's person-months are streamed, one priced row per approved month.
 """
 
 from collections import defaultdict
@@ -384,49 +384,83 @@ def timesheet_days(sheet_ids: list[int]) -> dict[int, list[Mapping[str, Any]]]:
 
 
 # Dashboards -------------------------------------------------------------------------------------
+#
+# Approved hours are those frozen on approved months; recorded hours are those and the entries of
+# the months not approved yet (an approved month's entries are locked and add up to its hours).
+# Only the months not approved are read entry by entry, through the entries' timesheet index.
+
+NOT_APPROVED = (MonthStatus.OPEN, MonthStatus.SUBMITTED, MonthStatus.RETURNED)
 
 
-def days_by_city(programme: Programme) -> list[dict]:
-    """Hours and day-equivalents per city of the programme: approved, and recorded in all."""
-    totals = {
-        row["city_id"]: row
-        for row in TimeEntry.objects.filter(programme=programme)
-        .values("city_id")
-        .annotate(
-            recorded=Sum("hours"),
-            approved=Sum("hours", filter=Q(timesheet__status=MonthStatus.APPROVED)),
-        )
+def _hours_by(months: QuerySet, key: str) -> dict[int, tuple[Decimal, Decimal]]:
+    """(approved, recorded) hours of these months per ``key`` (city_id or person_id), for those
+    with any: two queries."""
+    approved = {
+        row[key]: row["hours"]
+        for row in months.filter(status=MonthStatus.APPROVED)
+        .values(key)
+        .annotate(hours=Sum("hours"))
         .order_by()
     }
-    result = []
+    pending = {
+        row[key]: row["hours"]
+        for row in TimeEntry.objects.filter(timesheet__in=months.filter(status__in=NOT_APPROVED))
+        .values(key)
+        .annotate(hours=Sum("hours"))
+        .order_by()
+    }
+    return {
+        k: (approved.get(k) or Decimal(0), (approved.get(k) or Decimal(0)) + pending.get(k, 0))
+        for k in approved.keys() | pending.keys()
+    }
+
+
+def programme_cities(programme: Programme, *, search: str = "") -> QuerySet:
+    """The cities taking part in the programme, by name; with ``search``, those whose name
+    contains it."""
+    cities = City.objects.filter(participations__programme=programme).order_by("name", "pk")
+    return cities.filter(name__icontains=search) if search else cities
+
+
+def days_by_city(programme: Programme, cities: list[City]) -> list[dict]:
+    """Approved and recorded hours and days of each of these cities of the programme."""
+    if not cities:
+        return []
+    hours = _hours_by(
+        TimesheetMonth.objects.filter(programme=programme, city__in=[c.pk for c in cities]),
+        "city_id",
+    )
     figures = CostFigures.of(programme)
-    for city in City.objects.filter(participations__programme=programme).order_by("name"):
-        row = totals.get(city.pk, {})
-        result.append(_days_row(city.pk, city.name, row, programme.staff_days_allowance, figures))
-    return result
+    return [
+        _days_row(city.pk, city.name, hours.get(city.pk), programme.staff_days_allowance, figures)
+        for city in cities
+    ]
+
+
+def programme_days(programme: Programme) -> dict:
+    """The approved days of all the programme's cities against all their allowances: from the
+    hours frozen on its approved months (recorded days would need every open month's entries)."""
+    hours = TimesheetMonth.objects.filter(
+        programme=programme, status=MonthStatus.APPROVED
+    ).aggregate(hours=Sum("hours"))["hours"] or Decimal(0)
+    approved = days_used(hours, CostFigures.of(programme))
+    allowance = programme.staff_days_allowance * programme.participations.count()
+    return {
+        "approved_hours": hours,
+        "approved_days": approved,
+        "allowance_days": allowance,
+        "share_of_allowance": share_of_allowance(approved, allowance),
+    }
 
 
 def days_by_person(programme: Programme, city: City) -> list[dict]:
     """The same per person of one city; the allowance is the city's, shared by its people."""
-    rows = (
-        TimeEntry.objects.filter(programme=programme, city=city)
-        .values("person_id", "person__full_name", "person__email", "person__erased_at")
-        .annotate(
-            recorded=Sum("hours"),
-            approved=Sum("hours", filter=Q(timesheet__status=MonthStatus.APPROVED)),
-        )
-        .order_by("person__full_name", "person__email")
-    )
+    hours = _hours_by(TimesheetMonth.objects.filter(programme=programme, city=city), "person_id")
+    people = User.objects.filter(pk__in=hours).order_by("full_name", "email")
     figures = CostFigures.of(programme)
     return [
-        _days_row(
-            row["person_id"],
-            _person_label(row),
-            row,
-            programme.staff_days_allowance,
-            figures,
-        )
-        for row in rows
+        _days_row(person.pk, str(person), hours[person.pk], programme.staff_days_allowance, figures)
+        for person in people
     ]
 
 
@@ -437,13 +471,15 @@ def _person_label(row: dict, field: str = "person") -> str:
     return row[f"{field}__full_name"] or row[f"{field}__email"] or ""
 
 
-def _days_row(key: int, label: str, row: dict, allowance: int, figures: CostFigures) -> dict:
-    recorded_hours = Decimal(row.get("recorded") or 0)
-    approved_hours = Decimal(row.get("approved") or 0)
-    return _days_figures(recorded_hours, approved_hours, allowance, figures) | {
-        "id": key,
-        "label": label,
-    }
+def _days_row(
+    key: int,
+    label: str,
+    hours: tuple[Decimal, Decimal] | None,
+    allowance: int,
+    figures: CostFigures,
+) -> dict:
+    approved, recorded = hours or (Decimal(0), Decimal(0))
+    return _days_figures(recorded, approved, allowance, figures) | {"id": key, "label": label}
 
 
 def _days_figures(
