@@ -1,7 +1,10 @@
 """Staff-cost arithmetic under the EU rules (see DOMAIN.md). Pure functions on Decimals.
 
 Everything is kept at full precision; only amounts a person reads are rounded, half-up to the
-minor unit of their currency (cents for EUR, none for KRW), by ``cents()``.
+minor unit of their currency (cents for EUR, none for KRW), by ``cents()``. A month's cost is
+multiplied out before its one division (``staff_cost``), so that it is the exact amount rounded
+once, to 28 significant digits: an amount that lies on a half-cent rounds up, as it should.
+reporting.pricing does the same arithmetic in SQL for totals.
 
 The cost model's figures (hours per day-equivalent, productive hours and working days of a
 full-time year) are the programme's (``CostFigures.of(programme)``), not constants here.
@@ -13,7 +16,7 @@ programme's hours per day-equivalent, and rounded half-up to the nearest half-da
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
 from documents.money import DEFAULT_CURRENCY, round_amount
@@ -25,6 +28,8 @@ from mentoring.models import (
 )
 
 HALF = Decimal("0.5")
+# Digits enough to multiply annual costs, a quantity and an exchange rate exactly.
+EXACT_DIGITS = 60
 
 
 def cents(amount: Decimal, currency: str = DEFAULT_CURRENCY) -> Decimal:
@@ -97,9 +102,25 @@ def billed_quantity(cost_model: str, hours: Decimal, figures: CostFigures) -> De
     return hours
 
 
-def staff_cost(cost_model: str, rate: Decimal, hours: Decimal, figures: CostFigures) -> Decimal:
-    """The cost of ``hours`` at ``rate``: per hour, or per day-equivalent in the daily model."""
-    return rate * billed_quantity(cost_model, hours, figures)
+def staff_cost(
+    cost_model: str,
+    annual_costs: Decimal,
+    working_time_share: Decimal,
+    hours: Decimal,
+    figures: CostFigures,
+    exchange_rate: Decimal | None = None,
+) -> Decimal:
+    """The cost of ``hours`` at the rate of ``rate_for`` (converted at ``exchange_rate`` when the
+    annual costs are in another currency): annual costs × billed quantity × exchange rate ÷ the
+    rate's divisor, the division last. The rate times the quantity would round twice: 10,946 a
+    year for 150.5 hours cost exactly 957.775, which rounds to 957.78, but the rate, 6.36395…
+    to 28 digits, times 150.5 makes 957.774999… and 957.77."""
+    quantity = billed_quantity(cost_model, hours, figures)
+    with localcontext(prec=EXACT_DIGITS):
+        product = annual_costs * quantity
+        if exchange_rate is not None:
+            product *= exchange_rate
+    return product / rate_divisor(cost_model, working_time_share, figures)
 
 
 def share_of_allowance(used_days: Decimal, allowance_days: Decimal | int) -> Decimal:
@@ -130,12 +151,21 @@ class Rates:
 
 @dataclass(frozen=True)
 class PricedHours:
-    """Hours priced at a rate under a cost model: the figures of one approved month."""
+    """Hours priced under a cost model from annual costs and a working-time share (and the
+    exchange rate of costs in another currency): the figures frozen on one approved month."""
 
     cost_model: str
-    rate: Decimal
+    annual_costs: Decimal
+    working_time_share: Decimal
     hours: Decimal
     figures: CostFigures
+    exchange_rate: Decimal | None = None
+
+    @property
+    def rate(self) -> Decimal:
+        """The hourly or daily rate, in the programme's currency."""
+        rate = rate_for(self.cost_model, self.annual_costs, self.working_time_share, self.figures)
+        return rate if self.exchange_rate is None else rate * self.exchange_rate
 
     @property
     def is_daily(self) -> bool:
@@ -151,7 +181,14 @@ class PricedHours:
 
     @property
     def cost(self) -> Decimal:
-        return staff_cost(self.cost_model, self.rate, self.hours, self.figures)
+        return staff_cost(
+            self.cost_model,
+            self.annual_costs,
+            self.working_time_share,
+            self.hours,
+            self.figures,
+            self.exchange_rate,
+        )
 
 
 @dataclass(frozen=True)

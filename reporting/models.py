@@ -197,6 +197,14 @@ class TimesheetMonth(models.Model):
         verbose_name = _("monthly timesheet")
         verbose_name_plural = _("monthly timesheets")
         ordering = ["-month", "person__full_name"]
+        indexes = [
+            # A programme's months by status and city, with their hours: the dashboards add up
+            # approved hours from the index alone and find the months not approved yet.
+            models.Index(
+                fields=["programme", "status", "city", "hours"],
+                name="timesheetmonth_status_hours",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "programme", "city", "month"], name="timesheetmonth_unique"

@@ -1,9 +1,10 @@
 """The staff-cost report: the PDF an auditor reads and the CSV and XLSX with the same figures.
 
-``produce_report`` is what the Celery task runs (through ``documents.jobs.run``). The figures
-come from ``selectors.staff_cost_summary`` (sums in the database, one priced row per approved
-person-month); the day-by-day lines are fetched one person at a time and written to the PDF
-parts and the CSV/XLSX as they come. The job runner stores the three files first and attaches
+``produce_report`` is what the Celery task runs (through ``documents.jobs.run``). The totals
+come from ``selectors.staff_cost_summary`` (priced in the database from the figures frozen on
+approved months); the priced person-months are streamed from ``selectors.person_months``, and
+the day-by-day lines are fetched one person at a time and written to the PDF parts and the
+CSV/XLSX as they come. The job runner stores the three files first and attaches
 them to the report together, in one transaction, at the very end: a build that dies half-way
 leaves the report without files, and running it again starts over.
 
@@ -14,7 +15,7 @@ reads the same whoever downloads it, wherever they are. CSV and XLSX write momen
 with the offset.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from datetime import date, tzinfo
 from decimal import Decimal
@@ -33,7 +34,7 @@ from documents.pdf import render_pdf, slots_html
 
 from . import selectors
 from .costs import cents, days_used
-from .models import StaffCostReport
+from .models import StaffCostReport, TimesheetMonth
 from .selectors import PersonMonth, StaffCostSummary
 from .timesheet_pdfs import activity_labels, city_zone, plain, priced, timesheet_pdfs
 
@@ -81,9 +82,13 @@ def produce_report(report: StaffCostReport, *, progress: Progress) -> jobs.Produ
             first_month=report.first_month,
             last_month=report.last_month,
         )
+        by_activity = selectors.hours_by_activity(**_period(summary))
+        open_months = list(selectors.months_not_counted(**_period(summary)))
         progress(FIGURES_DONE, _("Figures ready"))
         generated_at = clock.now()
-        tables = _Tables(report, summary, generated_at)
+        tables = _Tables(
+            report, summary, generated_at, by_activity=by_activity, open_months=open_months
+        )
         try:
             contents = _render(report, summary, tables, generated_at, progress)
         except BaseException:
@@ -124,7 +129,7 @@ def _render(
     progress(TIMESHEETS_DONE, _("Laying out the PDF"))
     pdf = render_pdf(
         PDF_TEMPLATE,
-        _pdf_context(report, summary, generated_at, parts),
+        _pdf_context(report, tables, parts),
         language=report.language,
         parts=laid_out,
     )
@@ -155,14 +160,17 @@ def _figures_context(summary: StaffCostSummary) -> dict:
     }
 
 
-def _pdf_context(report, summary: StaffCostSummary, generated_at, parts: list[str]) -> dict:
+def _pdf_context(report, tables: "_Tables", parts: list[str]) -> dict:
+    summary = tables.summary
     split = summary.split
     return _figures_context(summary) | {
         "report": report,
         "programme": report.programme,
         "summary": summary,
+        "by_activity": tables.by_activity,
+        "open_months": tables.open_months,
         "scope": _scope(report),
-        "generated_at": generated_at,
+        "generated_at": tables.generated_at,
         "zone": clock.zone_name(),
         "requested_by": report.requested_by,
         "split": split,
@@ -174,7 +182,17 @@ def _pdf_context(report, summary: StaffCostSummary, generated_at, parts: list[st
     }
 
 
-def _by_key(rows: list[PersonMonth], key) -> Iterator[tuple[object, list[PersonMonth]]]:
+def _period(summary: StaffCostSummary) -> dict:
+    """The programme, city and months of the summary, as the selectors take them."""
+    return {
+        "programme": summary.programme,
+        "city": summary.city,
+        "first_month": summary.first_month,
+        "last_month": summary.last_month,
+    }
+
+
+def _by_key(rows: Iterable[PersonMonth], key) -> Iterator[tuple[object, list[PersonMonth]]]:
     for value, group in groupby(rows, key=key):
         yield value, list(group)
 
@@ -197,14 +215,16 @@ def _timesheet_parts(
     them, 16 cities' two years made 1,130 pages, 6 minutes and 4 GB in WeasyPrint
     (bench/RESULTS.md). Each city's own report prints them.
 
-    Entries are fetched one person at a time: the database rows of one person's months are in
-    memory at once, and only the rendered HTML of the others.
+    The person-months are streamed, and entries are fetched one person at a time: the database
+    rows of one city's months and one person's entries are in memory at once, and only the
+    rendered HTML of the others.
     """
     labels = activity_labels()
     cities = {figures.city_id: figures for figures in summary.by_city}
-    people_total = len({(row.city_id, row.person_id) for row in summary.rows}) or 1
+    people_total = selectors.people_count(**_period(summary)) or 1
     done, shown = 0, FIGURES_DONE
-    for city_id, city_rows in _by_key(summary.rows, key=lambda row: row.city_id):
+    rows = selectors.person_months(**_period(summary))
+    for city_id, city_rows in _by_key(rows, key=lambda row: row.city_id):
         yield render_to_string(
             CITY_TEMPLATE,
             _figures_context(summary)
@@ -270,8 +290,17 @@ class _Tables:
     figure of ``costs.days_used``, as in the PDF and on the dashboards.
     """
 
-    def __init__(self, report: StaffCostReport, summary: StaffCostSummary, generated_at) -> None:
+    def __init__(
+        self,
+        report: StaffCostReport,
+        summary: StaffCostSummary,
+        generated_at,
+        *,
+        by_activity: list[tuple[str, str, Decimal]],
+        open_months: list[TimesheetMonth],
+    ) -> None:
         self.report, self.summary, self.generated_at = report, summary, generated_at
+        self.by_activity, self.open_months = by_activity, open_months
         self.csv = CsvDocument()
         self.xlsx = XlsxDocument()
         self._days_sheet = None
@@ -326,8 +355,12 @@ class _Tables:
             _("Cost (%(currency)s, full precision)") % {"currency": currency},
             _("Cost (%(currency)s)") % {"currency": currency},
         ]
-        rows = [
-            [
+        title = _("Person-months")
+        widths = (16, 24, 9, 8, 10, 9, 14, 10, 14, 10, 24, 24, 14)
+        self.csv.section(title, headers)
+        sheet = self.xlsx.sheet(title, headers, widths=widths)
+        for row in selectors.person_months(**_period(summary)):
+            values = [
                 row.city,
                 row.person,
                 _month(row.month),
@@ -342,38 +375,32 @@ class _Tables:
                 row.cost,
                 money(row.cost),
             ]
-            for row in summary.rows
+            self.csv.row(values)
+            sheet.row(values)
+        total = [
+            _("Total"),
+            "",
+            "",
+            summary.total_hours,
+            summary.total_day_equivalents,
+            "",
+            None,
+            "",
+            None,
+            None,
+            None,
+            split.direct,
+            money(split.direct),
         ]
-        rows.append(
-            [
-                _("Total"),
-                "",
-                "",
-                summary.total_hours,
-                summary.total_day_equivalents,
-                "",
-                None,
-                "",
-                None,
-                None,
-                None,
-                split.direct,
-                money(split.direct),
-            ]
-        )
-        self._both(
-            _("Person-months"),
-            headers,
-            rows,
-            widths=(16, 24, 9, 8, 10, 9, 14, 10, 14, 10, 24, 24, 14),
-        )
+        self.csv.row(total)
+        sheet.row(total)
 
         self._both(
             _("Totals by activity"),
             [_("Activity"), _("Hours"), _("Days used")],
             [
                 [label, hours, days_used(hours, summary.figures)]
-                for _value, label, hours in summary.by_activity
+                for _value, label, hours in self.by_activity
             ],
             widths=(32, 10, 14),
         )
@@ -420,7 +447,7 @@ class _Tables:
             [_("Person"), _("City"), _("Month"), _("Status")],
             [
                 [str(m.person), m.city.name, _month(m.month), str(m.get_status_display())]
-                for m in summary.open_months
+                for m in self.open_months
             ],
             widths=(24, 16, 9, 24),
         )

@@ -1,18 +1,21 @@
 """Reads for staff time: what each person may see, and the figures reports and dashboards show.
 
-Totals come from the database (sums grouped by person and month, by activity, by day); Python
-only prices one row per approved person-month with the rate stored on it.
+Totals come from the figures frozen on approved months: the staff costs priced by the database
+(reporting.pricing), the days used from their hours. Entries are read only where nothing is
+frozen yet (months not approved), for a report's hours by activity and its day-by-day lines. A
+report's person-months are streamed, one priced row per approved month.
 """
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext
 
 from accounts.models import Role, User
@@ -20,6 +23,7 @@ from accounts.selectors import scopes_of
 from cities.models import City
 from mentoring.models import Programme
 
+from . import pricing
 from .costs import (
     EU_FIGURES,
     CostFigures,
@@ -99,6 +103,9 @@ def month_entries(sheet: TimesheetMonth) -> QuerySet:
 
 # Staff-cost figures ------------------------------------------------------------------------------
 
+# Rows fetched at a time while a report streams its person-months.
+ROWS_PER_FETCH = 2000
+
 
 @dataclass
 class PersonMonth:
@@ -124,7 +131,14 @@ class PersonMonth:
 
     @cached_property
     def priced(self) -> PricedHours:
-        return PricedHours(self.cost_model, self.rate, self.hours, self.figures)
+        return PricedHours(
+            self.cost_model,
+            self.annual_costs,
+            self.working_time_share,
+            self.hours,
+            self.figures,
+            self.exchange_rate if self.costs_currency else None,
+        )
 
     @property
     def is_daily(self) -> bool:
@@ -169,17 +183,20 @@ class CityFigures:
 
 @dataclass
 class StaffCostSummary:
+    """The figures of a staff-cost report, priced in the database (reporting.pricing). The rows
+    they add up are ``person_months()``, the months left out ``months_not_counted()``, the hours
+    by activity ``hours_by_activity()``: the report streams them."""
+
     programme: Programme
     city: City | None
     first_month: date
     last_month: date
-    rows: list[PersonMonth]
-    by_activity: list[tuple[str, str, Decimal]]
     by_month: list[tuple[date, Decimal, Decimal]]
     by_city: list[CityFigures]
-    open_months: list[TimesheetMonth]
     split: CostSplit
     total_hours: Decimal = Decimal(0)
+    total_day_equivalents: Decimal = Decimal(0)
+    person_months: int = 0
 
     @property
     def currency(self) -> str:
@@ -193,10 +210,6 @@ class StaffCostSummary:
     def total_days(self) -> Decimal:
         return days_used(self.total_hours, self.figures)
 
-    @property
-    def total_day_equivalents(self) -> Decimal:
-        return sum((row.day_equivalents for row in self.rows), Decimal(0))
-
 
 def _period(programme, city, first_month, last_month) -> QuerySet:
     sheets = TimesheetMonth.objects.filter(
@@ -205,35 +218,68 @@ def _period(programme, city, first_month, last_month) -> QuerySet:
     return sheets.filter(city=city) if city is not None else sheets
 
 
+def _approved(programme, city, first_month, last_month) -> QuerySet:
+    return _period(programme, city, first_month, last_month).filter(status=MonthStatus.APPROVED)
+
+
 def staff_cost_summary(
     programme: Programme, *, city: City | None, first_month: date, last_month: date
 ) -> StaffCostSummary:
-    """Every figure of a staff-cost report, from approved months only."""
-    period = _period(programme, city, first_month, last_month)
-    approved = period.filter(status=MonthStatus.APPROVED)
-    figures = CostFigures.of(programme)
-    rows = [
-        PersonMonth(
-            sheet_id=s["pk"],
-            person_id=s["person_id"],
-            person=_person_label(s),
-            city_id=s["city_id"],
-            city=s["city__name"],
-            month=s["month"],
-            hours=s["hours"],
-            cost_model=s["cost_model"],
-            annual_costs=s["annual_costs"],
-            working_time_share=s["working_time_share"],
-            # From the exact frozen figures, not the stored rate column (see exact_rate).
-            rate=_exact_rate(s, figures),
-            submitted_at=s["submitted_at"],
-            approved_at=s["approved_at"],
-            approved_by=_person_label(s, "approved_by"),
-            figures=figures,
-            costs_currency=s["costs_currency"],
-            exchange_rate=s["exchange_rate"],
+    """The totals of a staff-cost report, from approved months only: by city, by month and in
+    all, priced in the database from the figures frozen on each month: one query however many
+    months (on SQLite, added up in Python from ``person_months()``)."""
+    if connection.vendor == "postgresql":
+        totals = pricing.priced_totals(
+            programme, city=city, first_month=first_month, last_month=last_month
         )
-        for s in approved.order_by("city__name", "person__full_name", "person_id", "month").values(
+    else:
+        totals = pricing.add_up(
+            person_months(programme, city=city, first_month=first_month, last_month=last_month)
+        )
+    figures = CostFigures.of(programme)
+    total = totals.total
+    return StaffCostSummary(
+        programme=programme,
+        city=city,
+        first_month=first_month,
+        last_month=last_month,
+        by_month=[(month, s.hours, s.cost) for month, s in sorted(totals.by_month.items())],
+        by_city=sorted(
+            (
+                CityFigures(
+                    city_id,
+                    name,
+                    figures,
+                    hours=s.hours,
+                    cost=s.cost,
+                    allowance_days=programme.staff_days_allowance,
+                )
+                for city_id, (name, s) in totals.by_city.items()
+            ),
+            key=lambda c: c.city,
+        ),
+        split=CostSplit(
+            direct=total.cost,
+            indirect_rate=programme.indirect_cost_rate,
+            reimbursement_rate=programme.reimbursement_rate,
+            grant_cap=programme.budget * programme.reimbursement_rate,
+        ),
+        total_hours=total.hours,
+        total_day_equivalents=total.day_equivalents,
+        person_months=total.person_months,
+    )
+
+
+def person_months(
+    programme: Programme, *, city: City | None, first_month: date, last_month: date
+) -> Iterator[PersonMonth]:
+    """Every approved month of the period, priced with the figures frozen on it, by city,
+    person and month: streamed from the database, for the report's pages and tables."""
+    figures = CostFigures.of(programme)
+    approved = _approved(programme, city, first_month, last_month)
+    for s in (
+        approved.order_by("city__name", "person__full_name", "person_id", "month")
+        .values(
             "pk",
             "person_id",
             "person__full_name",
@@ -255,53 +301,64 @@ def staff_cost_summary(
             "approved_by__email",
             "approved_by__erased_at",
         )
-    ]
+        .iterator(chunk_size=ROWS_PER_FETCH)
+    ):
+        yield PersonMonth(
+            sheet_id=s["pk"],
+            person_id=s["person_id"],
+            person=_person_label(s),
+            city_id=s["city_id"],
+            city=s["city__name"],
+            month=s["month"],
+            hours=s["hours"],
+            cost_model=s["cost_model"],
+            annual_costs=s["annual_costs"],
+            working_time_share=s["working_time_share"],
+            # From the exact frozen figures, not the stored rate column (see exact_rate).
+            rate=_exact_rate(s, figures),
+            submitted_at=s["submitted_at"],
+            approved_at=s["approved_at"],
+            approved_by=_person_label(s, "approved_by"),
+            figures=figures,
+            costs_currency=s["costs_currency"],
+            exchange_rate=s["exchange_rate"],
+        )
+
+
+def people_count(
+    programme: Programme, *, city: City | None, first_month: date, last_month: date
+) -> int:
+    """How many people have approved months in the period (one of two cities counts twice)."""
+    approved = _approved(programme, city, first_month, last_month)
+    return approved.values("city_id", "person_id").distinct().count()
+
+
+def hours_by_activity(
+    programme: Programme, *, city: City | None, first_month: date, last_month: date
+) -> list[tuple[str, str, Decimal]]:
+    """(activity, its label, approved hours) of the period: the one report figure that needs the
+    entries, as approved months freeze no hours per activity."""
     labels = dict(Activity.choices)
-    by_activity = [
+    approved = _approved(programme, city, first_month, last_month)
+    return [
         (a["activity"], str(labels.get(a["activity"], a["activity"])), a["hours"])
         for a in TimeEntry.objects.filter(timesheet__in=approved)
         .values("activity")
         .annotate(hours=Sum("hours"))
         .order_by("activity")
     ]
-    months: dict[date, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
-    cities: dict[int, CityFigures] = {}
-    for row in rows:
-        months[row.month][0] += row.hours
-        months[row.month][1] += row.cost
-        city_figures = cities.setdefault(
-            row.city_id,
-            CityFigures(
-                row.city_id, row.city, figures, allowance_days=programme.staff_days_allowance
-            ),
-        )
-        city_figures.hours += row.hours
-        city_figures.cost += row.cost
-    direct = sum((row.cost for row in rows), Decimal(0))
-    open_months = list(
-        period.exclude(status=MonthStatus.APPROVED)
-        .annotate(entry_count=Count("entries"))
-        .filter(entry_count__gt=0)
+
+
+def months_not_counted(
+    programme: Programme, *, city: City | None, first_month: date, last_month: date
+) -> QuerySet:
+    """Months of the period with time recorded but not approved: left out of the figures."""
+    return (
+        _period(programme, city, first_month, last_month)
+        .exclude(status=MonthStatus.APPROVED)
+        .filter(Exists(TimeEntry.objects.filter(timesheet=OuterRef("pk"))))
         .select_related("person", "city")
         .order_by("month", "city__name", "person__full_name")
-    )
-    return StaffCostSummary(
-        programme=programme,
-        city=city,
-        first_month=first_month,
-        last_month=last_month,
-        rows=rows,
-        by_activity=by_activity,
-        by_month=[(m, hours, cost) for m, (hours, cost) in sorted(months.items())],
-        by_city=sorted(cities.values(), key=lambda c: c.city),
-        open_months=open_months,
-        split=CostSplit(
-            direct=direct,
-            indirect_rate=programme.indirect_cost_rate,
-            reimbursement_rate=programme.reimbursement_rate,
-            grant_cap=programme.budget * programme.reimbursement_rate,
-        ),
-        total_hours=sum((row.hours for row in rows), Decimal(0)),
     )
 
 
@@ -327,49 +384,83 @@ def timesheet_days(sheet_ids: list[int]) -> dict[int, list[Mapping[str, Any]]]:
 
 
 # Dashboards -------------------------------------------------------------------------------------
+#
+# Approved hours are those frozen on approved months; recorded hours are those and the entries of
+# the months not approved yet (an approved month's entries are locked and add up to its hours).
+# Only the months not approved are read entry by entry, through the entries' timesheet index.
+
+NOT_APPROVED = (MonthStatus.OPEN, MonthStatus.SUBMITTED, MonthStatus.RETURNED)
 
 
-def days_by_city(programme: Programme) -> list[dict]:
-    """Hours and day-equivalents per city of the programme: approved, and recorded in all."""
-    totals = {
-        row["city_id"]: row
-        for row in TimeEntry.objects.filter(programme=programme)
-        .values("city_id")
-        .annotate(
-            recorded=Sum("hours"),
-            approved=Sum("hours", filter=Q(timesheet__status=MonthStatus.APPROVED)),
-        )
+def _hours_by(months: QuerySet, key: str) -> dict[int, tuple[Decimal, Decimal]]:
+    """(approved, recorded) hours of these months per ``key`` (city_id or person_id), for those
+    with any: two queries."""
+    approved = {
+        row[key]: row["hours"]
+        for row in months.filter(status=MonthStatus.APPROVED)
+        .values(key)
+        .annotate(hours=Sum("hours"))
         .order_by()
     }
-    result = []
+    pending = {
+        row[key]: row["hours"]
+        for row in TimeEntry.objects.filter(timesheet__in=months.filter(status__in=NOT_APPROVED))
+        .values(key)
+        .annotate(hours=Sum("hours"))
+        .order_by()
+    }
+    return {
+        k: (approved.get(k) or Decimal(0), (approved.get(k) or Decimal(0)) + pending.get(k, 0))
+        for k in approved.keys() | pending.keys()
+    }
+
+
+def programme_cities(programme: Programme, *, search: str = "") -> QuerySet:
+    """The cities taking part in the programme, by name; with ``search``, those whose name
+    contains it."""
+    cities = City.objects.filter(participations__programme=programme).order_by("name", "pk")
+    return cities.filter(name__icontains=search) if search else cities
+
+
+def days_by_city(programme: Programme, cities: list[City]) -> list[dict]:
+    """Approved and recorded hours and days of each of these cities of the programme."""
+    if not cities:
+        return []
+    hours = _hours_by(
+        TimesheetMonth.objects.filter(programme=programme, city__in=[c.pk for c in cities]),
+        "city_id",
+    )
     figures = CostFigures.of(programme)
-    for city in City.objects.filter(participations__programme=programme).order_by("name"):
-        row = totals.get(city.pk, {})
-        result.append(_days_row(city.pk, city.name, row, programme.staff_days_allowance, figures))
-    return result
+    return [
+        _days_row(city.pk, city.name, hours.get(city.pk), programme.staff_days_allowance, figures)
+        for city in cities
+    ]
+
+
+def programme_days(programme: Programme) -> dict:
+    """The approved days of all the programme's cities against all their allowances: from the
+    hours frozen on its approved months (recorded days would need every open month's entries)."""
+    hours = TimesheetMonth.objects.filter(
+        programme=programme, status=MonthStatus.APPROVED
+    ).aggregate(hours=Sum("hours"))["hours"] or Decimal(0)
+    approved = days_used(hours, CostFigures.of(programme))
+    allowance = programme.staff_days_allowance * programme.participations.count()
+    return {
+        "approved_hours": hours,
+        "approved_days": approved,
+        "allowance_days": allowance,
+        "share_of_allowance": share_of_allowance(approved, allowance),
+    }
 
 
 def days_by_person(programme: Programme, city: City) -> list[dict]:
     """The same per person of one city; the allowance is the city's, shared by its people."""
-    rows = (
-        TimeEntry.objects.filter(programme=programme, city=city)
-        .values("person_id", "person__full_name", "person__email", "person__erased_at")
-        .annotate(
-            recorded=Sum("hours"),
-            approved=Sum("hours", filter=Q(timesheet__status=MonthStatus.APPROVED)),
-        )
-        .order_by("person__full_name", "person__email")
-    )
+    hours = _hours_by(TimesheetMonth.objects.filter(programme=programme, city=city), "person_id")
+    people = User.objects.filter(pk__in=hours).order_by("full_name", "email")
     figures = CostFigures.of(programme)
     return [
-        _days_row(
-            row["person_id"],
-            _person_label(row),
-            row,
-            programme.staff_days_allowance,
-            figures,
-        )
-        for row in rows
+        _days_row(person.pk, str(person), hours[person.pk], programme.staff_days_allowance, figures)
+        for person in people
     ]
 
 
@@ -380,13 +471,15 @@ def _person_label(row: dict, field: str = "person") -> str:
     return row[f"{field}__full_name"] or row[f"{field}__email"] or ""
 
 
-def _days_row(key: int, label: str, row: dict, allowance: int, figures: CostFigures) -> dict:
-    recorded_hours = Decimal(row.get("recorded") or 0)
-    approved_hours = Decimal(row.get("approved") or 0)
-    return _days_figures(recorded_hours, approved_hours, allowance, figures) | {
-        "id": key,
-        "label": label,
-    }
+def _days_row(
+    key: int,
+    label: str,
+    hours: tuple[Decimal, Decimal] | None,
+    allowance: int,
+    figures: CostFigures,
+) -> dict:
+    approved, recorded = hours or (Decimal(0), Decimal(0))
+    return _days_figures(recorded, approved, allowance, figures) | {"id": key, "label": label}
 
 
 def _days_figures(
@@ -418,11 +511,17 @@ def days_totals(rows: list[dict], allowance: int, figures: CostFigures = EU_FIGU
 
 
 def month_costs(sheet: TimesheetMonth) -> PricedHours:
-    """An approved month's figures, from the exact frozen rate (see exact_rate)."""
-    rate = sheet.exact_rate
-    if rate is None or sheet.hours is None:
+    """An approved month's figures, from the exact figures frozen on it (see exact_rate)."""
+    if sheet.annual_costs is None or sheet.working_time_share is None or sheet.hours is None:
         raise ValueError("Only an approved month has costs.")
-    return PricedHours(sheet.cost_model, rate, sheet.hours, CostFigures.of(sheet.programme))
+    return PricedHours(
+        sheet.cost_model,
+        sheet.annual_costs,
+        sheet.working_time_share,
+        sheet.hours,
+        CostFigures.of(sheet.programme),
+        sheet.exchange_rate if sheet.costs_currency else None,
+    )
 
 
 def rate_figures(rate: StaffRate, figures: CostFigures = EU_FIGURES) -> Rates:

@@ -179,7 +179,10 @@ def make_for_sheet(sheet_id: int) -> int:
     summary = selectors.staff_cost_summary(
         sheet.programme, city=sheet.city, first_month=sheet.month, last_month=sheet.month
     )
-    row = next((row for row in summary.rows if row.sheet_id == sheet.pk), None)
+    months = selectors.person_months(
+        sheet.programme, city=sheet.city, first_month=sheet.month, last_month=sheet.month
+    )
+    row = next((row for row in months if row.sheet_id == sheet.pk), None)
     if row is None:
         return 0
     lines = selectors.timesheet_days([sheet.pk]).get(sheet.pk, [])

@@ -68,8 +68,7 @@ reporting:exchange_rates
     coordinator: tests/reporting/test_money.py
         ::test_the_exchange_rates_page_query_count_does_not_grow
 reporting:programme_dashboard
-    coordinator: tests/reporting/test_dashboards.py
-        ::test_programme_dashboard_query_count_does_not_grow
+    coordinator (a page of cities, and a search): here, test_the_staff_time_dashboard
 reporting:city_dashboard
     coordinator, officer: tests/reporting/test_dashboards.py
         ::test_city_dashboard_query_count_does_not_grow
@@ -155,7 +154,7 @@ from notifications.models import Notification
 from notifications.services import notify
 from reporting import services as time_services
 from reporting.models import StaffCostReport, TimeEntry
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import CityOfficerFactory, UserFactory
 from tests.actionplans.factories import build_plan_world, drafted_plan
 from tests.actionplans.factories import fresh as fresh_plan_person
 from tests.cities.factories import CityFactory
@@ -166,7 +165,7 @@ from tests.mentoring.factories import (
     ProgrammeFactory,
     SchemeFactory,
 )
-from tests.reporting.factories import build_time_world, record
+from tests.reporting.factories import approved_month, build_time_world, rate, record
 from tests.toolkits.factories import build_toolkit_world, draft, fresh, published, toolkit_with
 from toolkits import services as toolkit_services
 from toolkits.models import GoodPractice, PracticeImage, ToolkitEdition
@@ -681,3 +680,32 @@ def test_a_plan_pdf_download(client):
 
     sql = assert_download_pinned(client, url, grow, 4)
     assert not any("snapshot" in query for query in sql)
+
+
+# Staff time -------------------------------------------------------------------------------------
+
+
+def test_the_staff_time_dashboard(client):
+    """Session, user, memberships, the programme; the cities' count and page; their approved
+    hours (from the months) and the entries of their months not approved; the programme's
+    approved hours and its cities. As many with 2 cities as with 32, 25 to a page; searched
+    for by name, the same."""
+    world = build_time_world()
+    march, april = date(2017, 3, 1), date(2017, 4, 3)
+    record(world, world.officer, march, 8)
+    rate(world, world.officer, 2017, "41280")
+    approved_month(world, world.officer, march)
+    record(world, world.officer, april, 6)
+    client.force_login(world.coordinator)
+
+    def grow() -> None:
+        for index in range(30):
+            city = CityFactory(name=f"Town {index:02d}")
+            participation_add(programme=world.programme, city=city)
+            record(world, CityOfficerFactory(city=city).user, april, 5, city=city)
+
+    url = reverse("reporting:programme_dashboard", args=[world.programme.slug])
+    assert measure(client, url + "?q=ghent")[0] == 10
+    assert_pinned(client, url, grow, 10)
+    assert measure(client, url + "?q=town")[0] == 10
+    assert measure(client, url + "?q=town&page=2")[0] == 10

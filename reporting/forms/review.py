@@ -145,6 +145,23 @@ class RateFilterForm(forms.Form):
         return rates
 
 
+class CitySearchForm(forms.Form):
+    """The dashboard's search for a city by name: a text field, so that it works without
+    JavaScript and never lists hundreds of cities."""
+
+    q = forms.CharField(
+        label=_("City"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
+        help_text=_("A part of its name."),
+    )
+
+    def text(self) -> str:
+        """The text searched for; nothing while the field is empty or invalid."""
+        return self.cleaned_data["q"] if self.is_bound and self.is_valid() else ""
+
+
 class StaffRateForm(forms.Form):
     """A person's annual costs for a year. On an existing rate only the figures change: the
     person, city and year name the rate."""

@@ -41,6 +41,7 @@ from ..costs import EU_FIGURES, CostFigures
 from ..forms.review import (
     ApprovalFilterForm,
     ApproveSelectedForm,
+    CitySearchForm,
     ExchangeRateForm,
     RateFilterForm,
     ReopenForm,
@@ -53,6 +54,7 @@ from ..models import Activity, ExchangeRate, MonthStatus, StaffRate, TimesheetMo
 GET_AND_POST = require_http_methods(["GET", "HEAD", "POST"])
 APPROVALS_PER_PAGE = 100
 RATES_PER_PAGE = 50
+DASHBOARD_CITIES_PER_PAGE = 25
 
 
 def _client_ip(request: HttpRequest) -> str | None:
@@ -568,18 +570,25 @@ def _chart(rows: list[dict], allowance: int) -> dict:
 @login_required
 @require_safe
 def programme_dashboard(request: HttpRequest, programme: str) -> HttpResponse:
-    """Days used against the allowance, per city of the programme: for its coordinators."""
+    """Days used against the allowance: the programme's approved days, and per city (a page of
+    them, found by name) approved and recorded days. For the programme's coordinators."""
     programme = get_visible_or_404(Programme.objects.all(), slug=programme)
     if not permissions.can_view_programme_staff_time(request.user, programme):
         raise PermissionDenied
-    rows = selectors.days_by_city(programme)
+    search = CitySearchForm(request.GET or None)
+    cities = selectors.programme_cities(programme, search=search.text())
+    page = paginate(request, cities, DASHBOARD_CITIES_PER_PAGE)
+    rows = selectors.days_by_city(programme, list(page))
     allowance = programme.staff_days_allowance
     context = {
         "programme": programme,
+        "search": search,
+        "page": page,
+        "query": query_without_page(request),
         "rows": rows,
         "chart": _chart(rows, allowance),
         "allowance": allowance,
-        "totals": selectors.days_totals(rows, allowance * len(rows), CostFigures.of(programme)),
+        "totals": selectors.programme_days(programme),
     }
     return render(request, "reporting/review/programme_dashboard.html", context)
 

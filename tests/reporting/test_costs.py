@@ -20,7 +20,7 @@ from reporting.costs import (
     share_of_allowance,
     staff_cost,
 )
-from reporting.selectors import staff_cost_summary
+from reporting.selectors import person_months, staff_cost_summary
 from tests.accounts.factories import CityOfficerFactory
 from tests.reporting.factories import approved_month, build_time_world, rate, record
 
@@ -37,21 +37,37 @@ def test_hourly_rates_and_costs_of_the_worked_example():
     for annual, hours, shown_rate, shown_cost in PEOPLE:
         rate_ = hourly_rate(Decimal(annual), Decimal(1), EU)
         assert rate_.quantize(Decimal("0.0001")) == shown_rate
-        assert cents(staff_cost(CostModel.HOURLY, rate_, Decimal(hours), EU)) == shown_cost
+        cost = staff_cost(CostModel.HOURLY, Decimal(annual), Decimal(1), Decimal(hours), EU)
+        assert cents(cost) == shown_cost
 
 
 def test_rounding_the_rate_first_would_give_the_classic_discrepancy():
-    full = staff_cost(
-        CostModel.HOURLY, hourly_rate(Decimal(52000), Decimal(1), EU), Decimal(120), EU
-    )
+    full = staff_cost(CostModel.HOURLY, Decimal(52000), Decimal(1), Decimal(120), EU)
     early = cents(cents(hourly_rate(Decimal(52000), Decimal(1), EU)) * 120)
     assert cents(full) == Decimal("3627.91")
     assert early == Decimal("3627.60")
 
 
+def test_an_amount_on_a_half_cent_rounds_up():
+    """10,946 a year for 150.5 hours is exactly 957.775: the full-precision rate (rounded to 28
+    digits) times the hours would make 957.774999…, shown as 957.77."""
+    cost = staff_cost(CostModel.HOURLY, Decimal(10946), Decimal(1), Decimal("150.5"), EU)
+    assert cost == Decimal("957.775")
+    assert cents(cost) == Decimal("957.78")
+    assert cents(hourly_rate(Decimal(10946), Decimal(1), EU) * Decimal("150.5")) == Decimal(
+        "957.77"
+    )
+    # The same in another currency, and at a part-time share.
+    converted = staff_cost(
+        CostModel.HOURLY, Decimal(21892), Decimal(1), Decimal("150.5"), EU, Decimal("0.5")
+    )
+    part_time = staff_cost(CostModel.HOURLY, Decimal(5473), Decimal("0.5"), Decimal("150.5"), EU)
+    assert converted == part_time == Decimal("957.775")
+
+
 def test_split_of_the_worked_example():
     direct = sum(
-        staff_cost(CostModel.HOURLY, hourly_rate(Decimal(a), Decimal(1), EU), Decimal(h), EU)
+        staff_cost(CostModel.HOURLY, Decimal(a), Decimal(1), Decimal(h), EU)
         for a, h, _, _ in PEOPLE
     )
     split = CostSplit(direct, Decimal("0.07"), Decimal("0.90"))
@@ -65,7 +81,8 @@ def test_split_of_the_worked_example():
 def test_daily_model_check():
     rate_ = daily_rate(Decimal(52000), Decimal(1), EU)
     assert rate_.quantize(Decimal("0.0001")) == Decimal("241.8605")
-    assert cents(staff_cost(CostModel.DAILY, rate_, Decimal(120), EU)) == Decimal("3627.91")
+    cost = staff_cost(CostModel.DAILY, Decimal(52000), Decimal(1), Decimal(120), EU)
+    assert cents(cost) == Decimal("3627.91")
 
 
 @pytest.mark.parametrize(
@@ -93,13 +110,17 @@ def test_part_time_rate_is_pro_rata():
 def test_the_divisor_and_the_billed_quantity_follow_the_cost_model():
     assert rate_divisor(CostModel.HOURLY, Decimal("0.5"), EU) == Decimal(860)
     assert rate_divisor(CostModel.DAILY, Decimal("0.5"), EU) == Decimal("107.5")
-    daily = PricedHours(
-        CostModel.DAILY, daily_rate(Decimal(52000), Decimal(1), EU), Decimal(120), EU
-    )
+    daily = PricedHours(CostModel.DAILY, Decimal(52000), Decimal(1), Decimal(120), EU)
     assert (daily.is_daily, daily.quantity, daily.day_equivalents) == (True, 15, 15)
+    assert daily.rate == daily_rate(Decimal(52000), Decimal(1), EU)
     assert cents(daily.cost) == Decimal("3627.91")
-    hourly = PricedHours(CostModel.HOURLY, Decimal(24), Decimal("7.5"), EU)
-    assert (hourly.is_daily, hourly.quantity, hourly.cost) == (False, Decimal("7.5"), 180)
+    hourly = PricedHours(CostModel.HOURLY, Decimal(41280), Decimal(1), Decimal("7.5"), EU)
+    assert (hourly.is_daily, hourly.quantity, hourly.rate) == (False, Decimal("7.5"), 24)
+    assert hourly.cost == 180
+    converted = PricedHours(
+        CostModel.HOURLY, Decimal(41280), Decimal(1), Decimal("7.5"), EU, Decimal("0.5")
+    )
+    assert (converted.rate, converted.cost) == (12, 90)
 
 
 def test_rates_of_a_persons_annual_costs():
@@ -147,10 +168,9 @@ def test_worked_example_through_the_services_and_the_report_figures():
             left -= min(per_day, left)
         approved_month(world, person, month)
 
-    summary = staff_cost_summary(
-        world.programme, city=world.city, first_month=month, last_month=month
-    )
-    by_person = {row.person: cents(row.cost) for row in summary.rows}
+    period = {"city": world.city, "first_month": month, "last_month": month}
+    summary = staff_cost_summary(world.programme, **period)
+    by_person = {row.person: cents(row.cost) for row in person_months(world.programme, **period)}
     assert by_person == {
         "Olga Officer": Decimal("3627.91"),
         "Carl Colleague": Decimal("4800.00"),

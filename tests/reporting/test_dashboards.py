@@ -1,5 +1,7 @@
-"""Days-used dashboards: the figures are the sums of the entries, the chart and the table show
-the same numbers, the chart needs no inline style or script, and query counts stay flat."""
+"""Days-used dashboards: the figures are the sums of the entries (approved months' as frozen on
+them), the chart and the table show the same numbers, the chart needs no inline style or script,
+a programme's cities are found by name and paged, and query counts stay flat (the programme's:
+tests/test_query_counts.py)."""
 
 import re
 from datetime import date, timedelta
@@ -64,6 +66,11 @@ def table_rows(html: str) -> dict[str, list[str]]:
     return rows
 
 
+def facts(html: str) -> dict[str, str]:
+    """The page's facts list: term → value."""
+    return dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]*)</dd>", html))
+
+
 def days(hours) -> Decimal:
     """Days used as reporting.costs.days_used defines them: to the nearest half-day, half-up."""
     halves = (Decimal(hours) / 4).quantize(Decimal(1), rounding=ROUND_HALF_UP)
@@ -75,7 +82,8 @@ def hours_of(**filters) -> Decimal:
 
 
 def test_programme_figures_are_the_sums_of_the_entries(client, world):
-    rows = table_rows(get(client, world.coordinator, programme_url(world)))
+    html = get(client, world.coordinator, programme_url(world))
+    rows = table_rows(html)
     ghent = {"programme": world.programme, "city": world.city}
     approved = hours_of(**ghent, timesheet__status=MonthStatus.APPROVED)
     recorded = hours_of(**ghent)
@@ -83,7 +91,12 @@ def test_programme_figures_are_the_sums_of_the_entries(client, world):
     assert rows["Ghent"] == [str(days(approved)), str(days(recorded)), "30", "8%"]
     gdansk = hours_of(programme=world.programme, city=world.other_city)
     assert rows["Gdańsk"] == ["0.0", str(days(gdansk)), "30", "0%"]
-    assert rows["All cities"] == ["2.5", "5.5", "60", "4%"]
+    # All cities: the approved days against both cities' allowances.
+    assert facts(html) == {
+        "Approved days": "2.5",
+        "Allowance of all cities (days)": "60",
+        "Approved, % of allowance": "4%",
+    }
 
 
 def test_city_figures_are_the_sums_of_each_persons_entries(client, world):
@@ -206,15 +219,47 @@ def count(client, url) -> int:
     return len(captured)
 
 
-def test_programme_dashboard_query_count_does_not_grow(client, world):
-    client.force_login(world.coordinator)
-    small = count(client, programme_url(world))
-    for index in range(4):
-        city = CityFactory(name=f"City {index}")
-        ParticipationFactory(programme=world.programme, city=city)
-        officer = CityOfficerFactory(city=city).user
-        record(world, officer, MARCH, 5, city=city)
-    assert count(client, programme_url(world)) == small
+def more_cities(world, n: int) -> None:
+    for index in range(n):
+        ParticipationFactory(programme=world.programme, city=CityFactory(name=f"Town {index:02d}"))
+
+
+def test_the_cities_are_paged_and_found_by_name_without_javascript(client, world):
+    more_cities(world, 30)  # With Ghent and Gdańsk, 32 cities: 25 on a page.
+    url = programme_url(world)
+    html = get(client, world.coordinator, url)
+    assert list(table_rows(html)) == ["Gdańsk", "Ghent", *(f"Town {i:02d}" for i in range(23))]
+    assert "Page 1 of 2" in html
+    assert list(table_rows(get(client, world.coordinator, f"{url}?page=2"))) == [
+        f"Town {i:02d}" for i in range(23, 30)
+    ]
+    # A plain form: the browser sends ?q=..., no script needed.
+    form = re.search(r'<form method="get"[^>]*role="search".*?</form>', html, re.S).group(0)
+    assert re.search(r'<input type="search" name="q"[^>]*id="id_q"', form)
+    assert '<button type="submit">' in form
+    found = get(client, world.coordinator, f"{url}?q=GHE")
+    assert table_rows(found) == {"Ghent": ["2.5", "5.0", "30", "8%"]}
+    # The programme's figures stay those of all its cities.
+    assert facts(found)["Allowance of all cities (days)"] == str(32 * 30)
+    towns = get(client, world.coordinator, f"{url}?q=town&page=2")
+    assert list(table_rows(towns)) == [f"Town {i:02d}" for i in range(25, 30)]
+    assert "?q=town&amp;page=1" in towns
+    nothing = get(client, world.coordinator, f"{url}?q=Atlantis")
+    assert "No city of the programme has this in its name." in nothing
+
+
+@pytest.mark.parametrize(
+    "query", ["q=" + "a" * 3000, "page=-1", "page=abc", "page=99999999999999999999"]
+)
+def test_a_search_that_cannot_be_valid_shows_the_page_with_the_field_error(client, world, query):
+    html = get(client, world.coordinator, f"{programme_url(world)}?{query}")
+    assert set(table_rows(html)) == {"Gdańsk", "Ghent"}
+    if query.startswith("q="):
+        assert "Ensure this value has at most 100 characters" in html
+
+
+def test_a_nul_in_the_search_is_refused_as_every_nul_is(client, world):
+    get(client, world.coordinator, f"{programme_url(world)}?q=%00", status=400)
 
 
 @pytest.mark.parametrize("who", ["coordinator", "officer"])

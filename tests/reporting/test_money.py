@@ -18,7 +18,7 @@ from mentoring.services.programmes import programme_update
 from reporting import services
 from reporting.costs import CostFigures, days_used, rate_for
 from reporting.models import ExchangeRate, MonthStatus, TimesheetMonth
-from reporting.selectors import staff_cost_summary
+from reporting.selectors import person_months, staff_cost_summary
 from tests.reporting.factories import approved_month, build_time_world, fresh, rate, record
 
 pytestmark = pytest.mark.django_db
@@ -147,8 +147,9 @@ def test_the_approved_month_keeps_the_exchange_rate_it_was_approved_with(world):
     )
     sheet = TimesheetMonth.objects.get(pk=sheet.pk)
     assert sheet.exact_rate == expected_rate
-    summary = staff_cost_summary(world.programme, city=None, first_month=MARCH, last_month=MARCH)
-    [row] = summary.rows
+    period = {"city": None, "first_month": MARCH, "last_month": MARCH}
+    summary = staff_cost_summary(world.programme, **period)
+    [row] = person_months(world.programme, **period)
     assert (row.costs_currency, row.rate) == ("ZAR", expected_rate)
     assert row.cost == expected_rate * 24  # full precision, rounded only where shown
     assert str(summary.split.direct.quantize(Decimal("0.01"))) == "587.85"

@@ -13,7 +13,7 @@ from mentoring.models import CostModel
 from reporting import services
 from reporting.costs import EU_FIGURES, cents, daily_rate, hourly_rate, staff_cost
 from reporting.models import MonthStatus, TimeEntry, TimesheetAction, TimesheetMonth
-from reporting.selectors import staff_cost_summary
+from reporting.selectors import person_months
 from tests.accounts.factories import CityOfficerFactory, CitySupervisorFactory
 from tests.reporting.factories import approved_month, build_time_world, fresh, rate, record
 
@@ -186,7 +186,9 @@ def test_approval_stores_the_rate_and_figures_in_force(world):
     assert sheet.working_time_share == Decimal("0.5")
     # 41,280 ÷ (1,720 × 0.5) = 48 an hour, kept at full precision.
     assert sheet.rate == hourly_rate(Decimal(41280), Decimal("0.5"), EU_FIGURES) == Decimal(48)
-    cost = staff_cost(sheet.cost_model, sheet.exact_rate, sheet.hours, EU_FIGURES)
+    cost = staff_cost(
+        sheet.cost_model, sheet.annual_costs, sheet.working_time_share, sheet.hours, EU_FIGURES
+    )
     assert cents(cost) == Decimal("960.00")
     log = sheet.log.get(action=TimesheetAction.APPROVED)
     assert log.actor == world.supervisor
@@ -206,7 +208,9 @@ def test_approval_in_the_daily_model_stores_the_daily_rate(world):
     # Computed from the exact annual costs, not the rounded rate column.
     assert sheet.exact_rate == daily_rate(Decimal(52000), Decimal(1), EU_FIGURES)
     # 20 hours = 2.5 day-equivalents at €241.8605.
-    cost = staff_cost(sheet.cost_model, sheet.exact_rate, sheet.hours, EU_FIGURES)
+    cost = staff_cost(
+        sheet.cost_model, sheet.annual_costs, sheet.working_time_share, sheet.hours, EU_FIGURES
+    )
     assert cents(cost) == Decimal("604.65")
 
 
@@ -221,10 +225,8 @@ def test_a_later_change_of_the_rate_leaves_approved_months_alone(world):
     assert march.rate == Decimal(24)
     assert march.annual_costs == Decimal("41280.00")
     assert april.rate == Decimal(35)
-    summary = staff_cost_summary(
-        world.programme, city=world.city, first_month=MARCH, last_month=APRIL
-    )
-    assert [cents(row.cost) for row in summary.rows] == [Decimal("192.00"), Decimal("280.00")]
+    rows = person_months(world.programme, city=world.city, first_month=MARCH, last_month=APRIL)
+    assert [cents(row.cost) for row in rows] == [Decimal("192.00"), Decimal("280.00")]
 
 
 def test_approval_keeps_the_annual_cap_across_cities(world):
@@ -352,7 +354,9 @@ def test_a_reopened_month_is_corrected_and_approved_again_with_the_new_rate(worl
     assert sheet.hours == Decimal(10)
     assert sheet.rate == Decimal(35)
     assert sheet.annual_costs == Decimal("60200.00")
-    cost = staff_cost(sheet.cost_model, sheet.rate, sheet.hours, EU_FIGURES)
+    cost = staff_cost(
+        sheet.cost_model, sheet.annual_costs, sheet.working_time_share, sheet.hours, EU_FIGURES
+    )
     assert cents(cost) == Decimal("350.00")
     assert sheet.log.filter(action=TimesheetAction.APPROVED).count() == 2
 
