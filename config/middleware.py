@@ -92,9 +92,13 @@ def bad_request(reason: str) -> HttpResponse:
 # written nothing, so running it again cannot do anything twice.
 READ_ONLY_SQL = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "SET", "SHOW", "BEGIN", "COMMIT")
 RETRY_ATTRIBUTE = "_tandem_database_connection_lost"
-# How many times a request is run again: a connection lost once is replaced; one lost again and
-# again means the database is going away, and the person gets the error.
-RERUNS = 2
+# How many times a request is run again. A rerun happens only when a connection was lost and
+# the database then answered a new one (one that cannot be opened ends the reruns at once), so a
+# database going away costs no wait; a few reruns let a page through connections cut again and
+# again (a failover, or the crawl of tests/test_faults.py cutting every connection each second,
+# where a page slowed by a busy machine met three cuts in a row); one cut more often than that
+# keeps its error.
+RERUNS = 5
 
 
 def _note_lost_connection(sender, request=None, **kwargs) -> None:

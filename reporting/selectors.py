@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from accounts.models import Role, User
 from accounts.selectors import scopes_of
 from cities.models import City
+from cities.selectors import cities_matching
 from mentoring.models import Programme
 
 from . import pricing
@@ -417,9 +418,9 @@ def _hours_by(months: QuerySet, key: str) -> dict[int, tuple[Decimal, Decimal]]:
 
 def programme_cities(programme: Programme, *, search: str = "") -> QuerySet:
     """The cities taking part in the programme, by name; with ``search``, those whose name
-    contains it."""
+    contains it, whatever its accents or script (``cities_matching``: gdansk finds Gdańsk)."""
     cities = City.objects.filter(participations__programme=programme).order_by("name", "pk")
-    return cities.filter(name__icontains=search) if search else cities
+    return cities_matching(cities, search) if search else cities
 
 
 def days_by_city(programme: Programme, cities: list[City]) -> list[dict]:

@@ -901,6 +901,7 @@ EXPECTATIONS: dict[str, Endpoint] = {
     # A) is seen by Gdańsk's officers, the scheme's expert and coordinators, and hidden (404)
     # from everyone else; toolkits are edited by the scheme's expert and coordinators -------
     "toolkits:catalogue": Endpoint(get=EVERYONE_OK),
+    "toolkits:city_suggestions": Endpoint(get=EVERYONE_OK, query="?q=gh"),
     "toolkits:practice": Endpoint(kwargs=published_kw, get=EVERYONE_OK),
     "toolkits:toolkits": Endpoint(get=EVERYONE_OK),
     "toolkits:toolkit": Endpoint(kwargs=toolkit_kw, get=EVERYONE_OK),

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cities.forms import CityNameField
 from mentoring.models import Commitment
 
 from . import selectors
@@ -48,6 +49,17 @@ class TargetGroupFilter(django_filters.ModelChoiceFilter):
     field_class = TargetGroupField
 
 
+class CityNameFilter(django_filters.Filter):
+    """A city typed by name (``cities.forms.CityNameField``) rather than chosen among the
+    hundreds with a published practice; the slug that links made when it was a select carry
+    (``?city=gdansk``) names its city too."""
+
+    field_class = CityNameField
+
+    def filter(self, qs, value):
+        return qs if value is None else qs.filter(city__in=value)
+
+
 class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
@@ -69,13 +81,7 @@ class PracticeFilter(django_filters.FilterSet):
     country = django_filters.ChoiceFilter(
         label=_("Country"), field_name="city__country", empty_label=_("Any country")
     )
-    city = django_filters.ModelChoiceFilter(
-        label=_("City"),
-        field_name="city",
-        to_field_name="slug",
-        queryset=lambda request: selectors.cities_with_practices(),
-        empty_label=_("Any city"),
-    )
+    city = CityNameFilter(label=_("City"), help_text=_("Part of its name."))
     commitment = CommitmentFilter(
         label=_("Commitment"),
         field_name="commitments",
@@ -110,10 +116,13 @@ class PracticeFilter(django_filters.FilterSet):
         model = GoodPractice
         fields = ["q", "theme", "country", "city", "commitment", "target_group", "year"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, suggest_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         # Read once: the form both validates and lists the choices.
         self.filters["country"].extra["choices"] = selectors.countries_with_practices()
+        self.form.fields["city"].limit_to(
+            selectors.cities_with_practices(), suggest_url=suggest_url
+        )
         self.form.label_suffix = ""
 
     def filter_words(self, queryset, name, value):

@@ -8,6 +8,7 @@ app_name = "toolkits"
 
 urlpatterns = [
     path("practices/", catalogue.catalogue, name="catalogue"),
+    path("practices/cities.json", catalogue.city_names, name="city_suggestions"),
     path("practices/<slug:slug>/", catalogue.practice, name="practice"),
     path("toolkits/", catalogue.toolkits, name="toolkits"),
     path("toolkits/<slug:slug>/", catalogue.toolkit, name="toolkit"),

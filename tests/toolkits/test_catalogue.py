@@ -245,7 +245,13 @@ class TestFilters:
         draft(world, title="Draft in Gdańsk")
         html = client.get(CATALOGUE).content.decode()
         assert option_labels(html, "country") == ["Any country", "Latvia", "Portugal"]
-        assert option_labels(html, "city") == ["Any city", "Lisbon", "Rīga"]
+        # The city is typed (hundreds have practices): suggested from the published ones only.
+        assert '<select name="city"' not in html
+        suggest = reverse("toolkits:city_suggestions")
+        assert client.get(suggest, {"q": "lis"}).json() == {"names": ["Lisbon"]}
+        assert client.get(suggest, {"q": "rī"}).json() == {"names": ["Rīga"]}
+        assert client.get(suggest, {"q": "gda"}).json() == {"names": []}
+        assert found(client, city="Gdańsk") == []
 
     def test_a_country_without_practices_is_refused(self, client, practices):
         response = client.get(CATALOGUE, {"country": "FR"})
@@ -253,8 +259,18 @@ class TestFilters:
         assert 'aria-invalid="true"' in response.content.decode()
 
     def test_by_city(self, client, world, practices):
+        # The slug that links carry, as when the filter was a select; a name, in full or in
+        # part, whatever its case.
         assert found(client, city=world.city.slug) == ["Theme A in Gdańsk"]
         assert found(client, city=world.other_city.slug) == ["Theme B in Rīga"]
+        assert found(client, city="Rīga") == ["Theme B in Rīga"]
+        assert found(client, city="RĪG") == ["Theme B in Rīga"]
+
+    def test_city_suggestions_are_open_to_visitors_and_refuse_nonsense(self, client, practices):
+        url = reverse("toolkits:city_suggestions")
+        assert client.get(url, {"q": "gda"}).json() == {"names": ["Gdańsk"]}
+        assert client.get(url, {"q": ""}).json() == {"names": []}
+        assert client.get(url, {"q": "x" * 500}).status_code == 400
 
     def test_by_commitment_named_with_its_framework(self, client, practices):
         assert found(client, commitment=charter_commitment(4).pk) == ["Theme B in Rīga"]
@@ -456,3 +472,21 @@ def test_a_status_change_does_not_recompute_the_vector(world):
 
     assert vector_updates(status=PracticeStatus.IN_REVIEW) == 0
     assert vector_updates(title="Tram priority") == 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    [CATALOGUE, CATALOGUE + "?city=gda", "SUGGEST?q=c"],
+    ids=["plain", "city", "suggestions"],
+)
+def test_the_same_with_2_and_32_cities_with_practices(client, world, url):
+    """The city is typed: no option per city, however many have a published practice."""
+    url = url.replace("SUGGEST", reverse("toolkits:city_suggestions"))
+    bulk_published(world, 2)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    for number in range(30):
+        bulk_published(world, 1, city=CityFactory(name=f"City {number:02d}", country="PT"))
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url).status_code == 200
+    assert len(large) == len(small)

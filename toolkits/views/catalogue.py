@@ -9,10 +9,13 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from cities.forms import NameQueryForm
+from cities.selectors import cities_matching
 from config.views import paginate, query_without_page
 
 from .. import permissions, selectors
@@ -20,6 +23,8 @@ from ..filters import PracticeFilter
 from ..models import Toolkit, ToolkitEdition
 
 PRACTICES_PER_PAGE = 20
+# Names a search box suggests at once (static/js/name-suggest.js).
+SUGGESTIONS = 12
 
 
 def _pdf_languages() -> list[tuple[str, str]]:
@@ -30,12 +35,28 @@ def _pdf_languages() -> list[tuple[str, str]]:
 @require_safe
 def catalogue(request: HttpRequest) -> HttpResponse:
     filterset = PracticeFilter(
-        request.GET or None, queryset=selectors.published_practices(), request=request
+        request.GET or None,
+        queryset=selectors.published_practices(),
+        request=request,
+        suggest_url=reverse("toolkits:city_suggestions"),
     )
     page = paginate(request, filterset.qs, PRACTICES_PER_PAGE)
     context = {"filter": filterset, "page": page, "query": query_without_page(request)}
     status = 400 if filterset.is_bound and not filterset.is_valid() else 200
     return render(request, "toolkits/catalogue/catalogue.html", context, status=status)
+
+
+@require_safe
+def city_names(request: HttpRequest) -> JsonResponse:
+    """``{"names": [...]}``: the names of the cities with a published practice (those the
+    catalogue filters by, open to everyone as the catalogue is) that ``?q=`` is part of, the
+    ones starting with it first; 400 with the field's message for text no name could have."""
+    form = NameQueryForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    cities = cities_matching(selectors.cities_with_practices(), form.cleaned_data["q"])
+    names = list(dict.fromkeys(cities.values_list("name", flat=True)[: SUGGESTIONS * 2]))
+    return JsonResponse({"names": names[:SUGGESTIONS]})
 
 
 @require_safe
