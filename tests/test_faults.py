@@ -45,7 +45,7 @@ from config.celery_app import app as celery_app
 from config.settings import base
 from documents import jobs as jobs_module
 from documents.models import JobStatus, OutboxMessage, StoredFile
-from reporting.models import StaffCostReport
+from reporting.models import StaffCostReport, TimesheetPdf
 from tests.accounts.factories import CoordinatorFactory
 from tests.actionplans.factories import build_plan_world, drafted_plan, fresh
 from tests.reporting.factories import approved_month, build_time_world, rate, record
@@ -712,6 +712,8 @@ def test_a_job_whose_worker_group_is_killed_shows_interrupted_then_the_sweep_fin
     assert (report.status, report.attempts) == (JobStatus.DONE, 2), report.error
     assert runs.read_text().splitlines() == ["start 1"], "the killed run never went on"
     files = {report.pdf_id, report.csv_id, report.xlsx_id} - {None}
+    # The approved month's pages, laid out once at its approval for every report to reuse.
+    files |= set(TimesheetPdf.objects.values_list("file_id", flat=True))
     assert set(StoredFile.objects.values_list("pk", flat=True)) == files, "no orphan file"
     on_disk = [path for path in Path(media_root).rglob("*") if path.is_file()]
     assert len(on_disk) == len(files), "no half file left in storage"

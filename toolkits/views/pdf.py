@@ -60,6 +60,12 @@ def _serve_or_follow(rendering: Rendering) -> HttpResponse:
     return redirect("toolkits:rendering", pk=rendering.pk)
 
 
+def _asked(rendering: Rendering) -> Rendering:
+    """The rendering just asked for, read again: a job run at once (without a worker) may have
+    stored its file since."""
+    return Rendering.objects.select_related("pdf").get(pk=rendering.pk)
+
+
 @may_be_public
 @require_safe
 def edition_pdf(request: HttpRequest, slug: str, number: int, language: str) -> HttpResponse:
@@ -73,7 +79,9 @@ def edition_pdf(request: HttpRequest, slug: str, number: int, language: str) -> 
         edition = get_object_or_404(
             ToolkitEdition.objects.defer("snapshot"), toolkit__slug=slug, number=number
         )
-        rendering = services.edition_rendering(edition, language=language, by=_person(request))
+        rendering = _asked(
+            services.edition_rendering(edition, language=language, by=_person(request))
+        )
     return _serve_or_follow(rendering)
 
 
@@ -87,7 +95,9 @@ def practice_pdf(request: HttpRequest, slug: str, language: str) -> HttpResponse
         raise Http404
     rendering = selectors.stored_rendering(services.practice_rendering_hash(practice, language))
     if rendering is None:
-        rendering = services.practice_rendering(practice, language=language, by=_person(request))
+        rendering = _asked(
+            services.practice_rendering(practice, language=language, by=_person(request))
+        )
     return _serve_or_follow(rendering)
 
 
