@@ -809,3 +809,25 @@ def test_erasing_a_person_removes_the_layouts_that_show_their_name(
     ]
     report = request_report(world, django_capture_on_commit_callbacks, city=world.city)
     assert "Olga Officer" not in pdf_text(report.pdf)
+
+
+def test_the_command_lays_out_the_approved_months_not_laid_out_yet(
+    world, django_capture_on_commit_callbacks, layouts
+):
+    """After an upgrade, or data loaded without the services: the months the world approved
+    in a way that laid nothing out are laid out by the command, once."""
+    from django.core.management import call_command
+
+    from reporting.models import TimesheetPdf
+
+    approved = TimesheetMonth.objects.filter(status="approved")
+    assert approved.exists() and not TimesheetPdf.objects.exists()
+    call_command("lay_out_timesheets", verbosity=0)
+    assert set(TimesheetPdf.objects.values_list("sheet_id", flat=True)) == set(
+        approved.values_list("pk", flat=True)
+    )
+    made = len(layouts)
+    call_command("lay_out_timesheets", verbosity=0)
+    assert len(layouts) == made, "nothing laid out twice"
+    request_report(world, django_capture_on_commit_callbacks, city=world.city)
+    assert len(layouts) == made, "the report reuses them"
