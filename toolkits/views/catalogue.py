@@ -14,8 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from cities.forms import NameQueryForm
-from cities.selectors import cities_matching
+from cities import suggestions
 from config.views import paginate, query_without_page
 
 from .. import permissions, selectors
@@ -23,8 +22,6 @@ from ..filters import PracticeFilter
 from ..models import Toolkit, ToolkitEdition
 
 PRACTICES_PER_PAGE = 20
-# Names a search box suggests at once (static/js/name-suggest.js).
-SUGGESTIONS = 12
 
 
 def _pdf_languages() -> list[tuple[str, str]]:
@@ -48,15 +45,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def city_names(request: HttpRequest) -> JsonResponse:
-    """``{"names": [...]}``: the names of the cities with a published practice (those the
-    catalogue filters by, open to everyone as the catalogue is) that ``?q=`` is part of, the
-    ones starting with it first; 400 with the field's message for text no name could have."""
-    form = NameQueryForm(request.GET)
-    if not form.is_valid():
-        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
-    cities = cities_matching(selectors.cities_with_practices(), form.cleaned_data["q"])
-    names = list(dict.fromkeys(cities.values_list("name", flat=True)[: SUGGESTIONS * 2]))
-    return JsonResponse({"names": names[:SUGGESTIONS]})
+    """The names of the cities with a published practice (those the catalogue filters by, open
+    to everyone as the catalogue is) that ``?q=`` is part of (``cities.suggestions``)."""
+    return suggestions.city_names(request, selectors.cities_with_practices())
 
 
 @require_safe
