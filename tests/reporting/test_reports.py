@@ -821,7 +821,8 @@ def test_the_command_lays_out_the_approved_months_not_laid_out_yet(
     from reporting.models import TimesheetPdf
 
     approved = TimesheetMonth.objects.filter(status="approved")
-    assert approved.exists() and not TimesheetPdf.objects.exists()
+    assert approved.exists()
+    assert not TimesheetPdf.objects.exists()
     call_command("lay_out_timesheets", verbosity=0)
     assert set(TimesheetPdf.objects.values_list("sheet_id", flat=True)) == set(
         approved.values_list("pk", flat=True)
