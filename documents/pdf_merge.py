@@ -8,7 +8,7 @@ pikepdf (QPDF) is imported where it is used: only PDF work needs it.
 import hashlib
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 
@@ -360,14 +360,16 @@ def _name_tree_items(tree) -> Iterable[tuple[str, Any]]:
         yield from _name_tree_items(kid)
 
 
-def _reachable(root) -> set:
-    """The structure elements reachable from the root, by object id."""
+def _elements(root) -> Iterator[Any]:
+    """The root, then every structure element reachable from it, each once (marked-content and
+    object references are leaves, not elements)."""
     import pikepdf
 
     seen: set = set()
     stack = [root]
     while stack:
         node = stack.pop()
+        yield node
         kids = node.get("/K")
         if kids is None:
             continue
@@ -381,7 +383,13 @@ def _reachable(root) -> set:
                         continue
                     seen.add(kid.objgen)
                 stack.append(kid)
-    return seen
+
+
+def _reachable(root) -> set:
+    """The structure elements reachable from the root, by object id."""
+    elements = _elements(root)
+    next(elements)  # the root itself
+    return {element.objgen for element in elements if element.is_indirect}
 
 
 def _rename_ids(root, prefix: str) -> None:
@@ -389,10 +397,7 @@ def _rename_ids(root, prefix: str) -> None:
     that parts laid out apart never share one."""
     import pikepdf
 
-    stack = [root]
-    seen: set = set()
-    while stack:
-        node = stack.pop()
+    for node in _elements(root):
         if "/ID" in node:
             node.ID = pikepdf.String(prefix + str(node.ID))
         attributes = node.get("/A")
@@ -401,19 +406,6 @@ def _rename_ids(root, prefix: str) -> None:
                 attribute.Headers = pikepdf.Array(
                     [pikepdf.String(prefix + str(header)) for header in attribute.Headers]
                 )
-        kids = node.get("/K")
-        if kids is None:
-            continue
-        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
-            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") not in (
-                pikepdf.Name.MCR,
-                pikepdf.Name.OBJR,
-            ):
-                if kid.is_indirect:
-                    if kid.objgen in seen:
-                        continue
-                    seen.add(kid.objgen)
-                stack.append(kid)
     if "/IDTree" in root:
         items = list(_name_tree_items(root.IDTree))
         names = pikepdf.Array()
