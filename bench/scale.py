@@ -104,8 +104,16 @@ def scaled(n: int, scale: float, least: int = 1) -> int:
 
 
 def sizes_for(scale: float) -> dict:
+    """What is seeded at a scale. The ten schemes are the programme's frame, not its size: a
+    tenth of the data is a tenth of the cities, pairings, events, entries and practices in the
+    same ten schemes, so that a page that shows each scheme (the home dashboard) or a search
+    that finds each scheme's topics (the catalogue's) shows the same at every scale, and the
+    growth from a tenth to the whole measures the data's weight rather than what is shown.
+    (With one scheme at a tenth, its practices took only every other topic and the catalogue
+    search found nothing.)"""
     sizes = {key: scaled(value, scale) for key, value in AT_SCALE_1.items()}
     sizes["cities"] = max(sizes["cities"], 5)
+    sizes["schemes"] = AT_SCALE_1["schemes"]
     return sizes
 
 
