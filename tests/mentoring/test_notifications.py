@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from accounts.models import Role
+from accounts.models import Role, User
 from accounts.services import membership_grant
 from mentoring import notifications
 from mentoring.models import Event, Pairing, PairingStatus, StandardEventKind
@@ -22,8 +22,8 @@ from mentoring.services.events import (
     report_save,
 )
 from mentoring.services.pairings import pairing_create, pairing_transition
-from notifications.models import Notification
-from notifications.services import run_reminders
+from notifications.models import Delivery, Notification
+from notifications.services import preference_set, run_reminders, send_digests
 from tests.accounts.factories import UserFactory
 from tests.cities.factories import CityFactory
 from tests.mentoring.event_factories import World, build_world, fresh, kind_of
@@ -409,3 +409,62 @@ def test_no_deadline_sends_no_report_reminders(world):
     for day in (date(2017, 10, 5), date(2017, 10, 11), date(2017, 11, 4), date(2017, 11, 10)):
         assert notifications.reports_due(at(day)) == 0
     assert told("report_due") == []
+
+
+# Choices of every step --------------------------------------------------------
+
+# Each step (pairing, event, report), who chose the portal only, who the morning digest, and who
+# still hears of it at once.
+CHOOSING = {
+    "pairing_proposed": (
+        lambda world: propose(world),
+        "unrelated_officer",
+        "other_city_officer",
+        ["expert"],
+    ),
+    "event_planned": (
+        lambda world: plan_visit(world),
+        "host_officer",
+        "other_city_officer",
+        ["expert"],
+    ),
+    "report_published": (
+        lambda world: report_save(
+            event=world.held, findings="The markets buy local.", by=fresh(world["expert"])
+        ),
+        "host_officer",
+        "other_city_officer",
+        [],
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(CHOOSING))
+def test_who_chose_the_portal_or_the_digest_is_not_e_mailed_at_once(
+    world, kind, django_capture_on_commit_callbacks
+):
+    step, portal, digest, at_once = CHOOSING[kind]
+    preference_set(user=world[portal], kind=f"mentoring.{kind}", delivery=Delivery.PORTAL)
+    preference_set(user=world[digest], kind=f"mentoring.{kind}", delivery=Delivery.DIGEST)
+    User.objects.filter(pk=world[digest].pk).update(time_zone="Europe/Brussels")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        step(world)
+    assert told(kind) == names(world, portal, digest, *at_once)
+    assert addresses() == mailed_to(world, *at_once)
+    rows = Notification.objects.filter(kind=f"mentoring.{kind}")
+    in_portal = rows.get(recipient=world[portal])
+    digested = rows.get(recipient=world[digest])
+    assert (in_portal.delivery, in_portal.emailed_at) == (Delivery.PORTAL, None)
+    assert (digested.delivery, digested.emailed_at) == (Delivery.DIGEST, None)
+
+    # The next morning the digest brings it, to the one who chose the digest only.
+    rows.update(created_at=at(date(2026, 3, 10)))
+    mail.outbox.clear()
+    assert send_digests(at(date(2026, 3, 11))) == 1
+    (message,) = mail.outbox
+    assert message.to == [world[digest].email]
+    assert "digest" in message.subject
+    assert digested.link in message.body
+    assert rows.get(recipient=world[digest]).emailed_at is not None
+    assert rows.get(recipient=world[portal]).emailed_at is None
