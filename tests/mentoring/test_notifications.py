@@ -12,7 +12,7 @@ from django.db import transaction
 from accounts.models import Role, User
 from accounts.services import membership_grant
 from mentoring import notifications
-from mentoring.models import Event, Pairing, PairingStatus, StandardEventKind
+from mentoring.models import Event, EventReport, Pairing, PairingStatus, StandardEventKind
 from mentoring.services import participation_add
 from mentoring.services.events import (
     RecommendationInput,
@@ -411,7 +411,7 @@ def test_no_deadline_sends_no_report_reminders(world):
     assert told("report_due") == []
 
 
-# Choices of every step --------------------------------------------------------
+# Choices and rollbacks of every step --------------------------------------------------------
 
 # Each step (pairing, event, report), who chose the portal only, who the morning digest, and who
 # still hears of it at once.
@@ -468,3 +468,80 @@ def test_who_chose_the_portal_or_the_digest_is_not_e_mailed_at_once(
     assert digested.link in message.body
     assert rows.get(recipient=world[digest]).emailed_at is not None
     assert rows.get(recipient=world[portal]).emailed_at is None
+
+
+def _proposed(world) -> Pairing:
+    pairing = propose(world)
+    Notification.objects.all().delete()
+    return pairing
+
+
+def _planned(world) -> Event:
+    event = plan_visit(world)
+    Notification.objects.all().delete()
+    return event
+
+
+# Each step: what it starts from (made and told before the transaction), the step, and what
+# shows that the step was rolled back.
+ROLLED_BACK = {
+    "pairing_activated": (
+        _proposed,
+        lambda pairing, world: pairing_transition(
+            pairing=pairing, to=PairingStatus.ACTIVE, by=fresh(world["expert"])
+        ),
+        lambda pairing: Pairing.objects.get(pk=pairing.pk).status == PairingStatus.PROPOSED,
+    ),
+    "pairing_withdrawn": (
+        _proposed,
+        lambda pairing, world: pairing_transition(
+            pairing=pairing, to=PairingStatus.WITHDRAWN, reason="The mayor changed her mind."
+        ),
+        lambda pairing: Pairing.objects.get(pk=pairing.pk).status == PairingStatus.PROPOSED,
+    ),
+    "event_moved": (
+        _planned,
+        lambda event, world: event_update(
+            event=event, starts_on=date(2018, 2, 13), ends_on=date(2018, 2, 15)
+        ),
+        lambda event: Event.objects.get(pk=event.pk).starts_on == date(2018, 2, 6),
+    ),
+    "event_changed": (
+        _planned,
+        lambda event, world: event_update(event=event, agenda="Day 1: the market halls"),
+        lambda event: Event.objects.get(pk=event.pk).agenda == "",
+    ),
+    "event_cancelled": (
+        _planned,
+        lambda event, world: event_transition(
+            event=event, to="cancelled", reason="The venue is flooded."
+        ),
+        lambda event: Event.objects.get(pk=event.pk).status == "planned",
+    ),
+    "report_published": (
+        lambda world: world.held,
+        lambda event, world: report_save(
+            event=event, findings="The markets buy local.", by=fresh(world["expert"])
+        ),
+        lambda event: not EventReport.objects.filter(event=event).exists(),
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(ROLLED_BACK))
+def test_nothing_is_told_when_a_step_rolls_back(world, kind, django_capture_on_commit_callbacks):
+    start, step, unchanged = ROLLED_BACK[kind]
+    subject = start(world)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError):
+            then_fail(lambda: step(subject, world))
+    assert callbacks == []
+    assert Notification.objects.count() == 0
+    assert mail.outbox == []
+    assert unchanged(subject)
+    # The same step, committed, is told: the rollback, not the step, told nobody.
+    with django_capture_on_commit_callbacks(execute=True):
+        step(subject, world)
+    assert told(kind)
+    assert mail.outbox
