@@ -114,6 +114,8 @@ audit:log, audit:history
 the bell (the header's count of unread notifications, on every page)
     officer, coordinator, with 0 and 30 notifications (home): here,
         test_the_bell_costs_no_query_however_many_notifications
+    officer, coordinator, with 0 and 15 unread (events list), officer (month grid): here,
+        test_the_bell_costs_no_query_on_other_pages
 
 toolkits:edition_pdf (anyone; streamed and with X-Accel-Redirect, the snapshot growing to
         hundreds of KB): here, test_an_edition_pdf_download_reads_one_row_whatever_the_snapshot
@@ -480,6 +482,35 @@ def test_the_bell_costs_no_query_however_many_notifications(client, demo, demo_u
     assert (small, large) == (pinned, pinned)
     assert f"<span data-bell-number>{unread}</span>" in few
     assert f"<span data-bell-number>{unread + 15}</span>" in many
+
+
+# Other pages than home: the event list and the month grid cost the same with no unread
+# notification (the bell hidden) as with many: the count rides on the user's query there too.
+# The grid is the officer's (the demo's supervisor and coordinator may not open one); the events
+# list's numbers are SEARCHES' below.
+BELL_PAGES = [
+    (OFFICER, lambda: reverse("mentoring:events"), 11),
+    (COORDINATOR, lambda: reverse("mentoring:events"), 9),
+    (OFFICER, lambda: reverse("reporting:grid", args=["cities-grow", 2017, 3]), 7),
+]
+
+
+@pytest.mark.parametrize(
+    ("email", "page", "pinned"), BELL_PAGES, ids=["events", "events-coord", "grid"]
+)
+def test_the_bell_costs_no_query_on_other_pages(client, demo, demo_user, email, page, pinned):
+    person = demo_user(email)
+    person.notifications.all().delete()  # those of the demo's history
+    client.force_login(person)
+    url = page()
+    none, before = measure(client, url)
+    tell_many(person, 30)
+    many, after = measure(client, url)
+    assert (none, many) == (pinned, pinned), (
+        f"{url}: {none} queries with no notification, {many} with 15 unread"
+    )
+    assert "<span data-bell-number>0</span>" in before
+    assert "<span data-bell-number>15</span>" in after
 
 
 def test_the_notifications_list(client, demo, demo_user):

@@ -9,10 +9,10 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from accounts.models import Role
+from accounts.models import Role, User
 from accounts.services import membership_grant
 from mentoring import notifications
-from mentoring.models import Event, Pairing, PairingStatus, StandardEventKind
+from mentoring.models import Event, EventReport, Pairing, PairingStatus, StandardEventKind
 from mentoring.services import participation_add
 from mentoring.services.events import (
     RecommendationInput,
@@ -22,8 +22,8 @@ from mentoring.services.events import (
     report_save,
 )
 from mentoring.services.pairings import pairing_create, pairing_transition
-from notifications.models import Notification
-from notifications.services import run_reminders
+from notifications.models import Delivery, Notification
+from notifications.services import preference_set, run_reminders, send_digests
 from tests.accounts.factories import UserFactory
 from tests.cities.factories import CityFactory
 from tests.mentoring.event_factories import World, build_world, fresh, kind_of
@@ -409,3 +409,139 @@ def test_no_deadline_sends_no_report_reminders(world):
     for day in (date(2017, 10, 5), date(2017, 10, 11), date(2017, 11, 4), date(2017, 11, 10)):
         assert notifications.reports_due(at(day)) == 0
     assert told("report_due") == []
+
+
+# Choices and rollbacks of every step --------------------------------------------------------
+
+# Each step (pairing, event, report), who chose the portal only, who the morning digest, and who
+# still hears of it at once.
+CHOOSING = {
+    "pairing_proposed": (
+        lambda world: propose(world),
+        "unrelated_officer",
+        "other_city_officer",
+        ["expert"],
+    ),
+    "event_planned": (
+        lambda world: plan_visit(world),
+        "host_officer",
+        "other_city_officer",
+        ["expert"],
+    ),
+    "report_published": (
+        lambda world: report_save(
+            event=world.held, findings="The markets buy local.", by=fresh(world["expert"])
+        ),
+        "host_officer",
+        "other_city_officer",
+        [],
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(CHOOSING))
+def test_who_chose_the_portal_or_the_digest_is_not_e_mailed_at_once(
+    world, kind, django_capture_on_commit_callbacks
+):
+    step, portal, digest, at_once = CHOOSING[kind]
+    preference_set(user=world[portal], kind=f"mentoring.{kind}", delivery=Delivery.PORTAL)
+    preference_set(user=world[digest], kind=f"mentoring.{kind}", delivery=Delivery.DIGEST)
+    User.objects.filter(pk=world[digest].pk).update(time_zone="Europe/Brussels")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        step(world)
+    assert told(kind) == names(world, portal, digest, *at_once)
+    assert addresses() == mailed_to(world, *at_once)
+    rows = Notification.objects.filter(kind=f"mentoring.{kind}")
+    in_portal = rows.get(recipient=world[portal])
+    digested = rows.get(recipient=world[digest])
+    assert (in_portal.delivery, in_portal.emailed_at) == (Delivery.PORTAL, None)
+    assert (digested.delivery, digested.emailed_at) == (Delivery.DIGEST, None)
+
+    # The next morning the digest brings it, to the one who chose the digest only.
+    rows.update(created_at=at(date(2026, 3, 10)))
+    mail.outbox.clear()
+    assert send_digests(at(date(2026, 3, 11))) == 1
+    (message,) = mail.outbox
+    assert message.to == [world[digest].email]
+    assert "digest" in message.subject
+    assert digested.link in message.body
+    assert rows.get(recipient=world[digest]).emailed_at is not None
+    assert rows.get(recipient=world[portal]).emailed_at is None
+
+
+def _proposed(world) -> Pairing:
+    pairing = propose(world)
+    Notification.objects.all().delete()
+    return pairing
+
+
+def _planned(world) -> Event:
+    event = plan_visit(world)
+    Notification.objects.all().delete()
+    return event
+
+
+# Each step: what it starts from (made and told before the transaction), the step, and what
+# shows that the step was rolled back.
+ROLLED_BACK = {
+    "pairing_activated": (
+        _proposed,
+        lambda pairing, world: pairing_transition(
+            pairing=pairing, to=PairingStatus.ACTIVE, by=fresh(world["expert"])
+        ),
+        lambda pairing: Pairing.objects.get(pk=pairing.pk).status == PairingStatus.PROPOSED,
+    ),
+    "pairing_withdrawn": (
+        _proposed,
+        lambda pairing, world: pairing_transition(
+            pairing=pairing, to=PairingStatus.WITHDRAWN, reason="The mayor changed her mind."
+        ),
+        lambda pairing: Pairing.objects.get(pk=pairing.pk).status == PairingStatus.PROPOSED,
+    ),
+    "event_moved": (
+        _planned,
+        lambda event, world: event_update(
+            event=event, starts_on=date(2018, 2, 13), ends_on=date(2018, 2, 15)
+        ),
+        lambda event: Event.objects.get(pk=event.pk).starts_on == date(2018, 2, 6),
+    ),
+    "event_changed": (
+        _planned,
+        lambda event, world: event_update(event=event, agenda="Day 1: the market halls"),
+        lambda event: Event.objects.get(pk=event.pk).agenda == "",
+    ),
+    "event_cancelled": (
+        _planned,
+        lambda event, world: event_transition(
+            event=event, to="cancelled", reason="The venue is flooded."
+        ),
+        lambda event: Event.objects.get(pk=event.pk).status == "planned",
+    ),
+    "report_published": (
+        lambda world: world.held,
+        lambda event, world: report_save(
+            event=event, findings="The markets buy local.", by=fresh(world["expert"])
+        ),
+        lambda event: not EventReport.objects.filter(event=event).exists(),
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(ROLLED_BACK))
+def test_nothing_is_told_when_a_step_rolls_back(world, kind, django_capture_on_commit_callbacks):
+    start, step, unchanged = ROLLED_BACK[kind]
+    subject = start(world)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError):
+            then_fail(lambda: step(subject, world))
+    assert callbacks == []
+    assert Notification.objects.count() == 0
+    assert mail.outbox == []
+    assert unchanged(subject)
+    # The same step, committed, is told: the rollback, not the step, told nobody.
+    with django_capture_on_commit_callbacks(execute=True):
+        step(subject, world)
+    assert told(kind)
+    assert mail.outbox
