@@ -94,9 +94,11 @@ def part_pages(part: bytes) -> int:
         return len(pdf.pages)
 
 
-def slots_html(pages: int) -> str:
-    """The HTML that leaves a part's pages empty in the document: one slot block each."""
-    return render_to_string("documents/pdf_slots.html", {"slots": range(pages)})
+def slots_html(pages: int, *, section: str = "") -> str:
+    """The HTML that leaves a part's pages empty in the document: one slot block each. With a
+    ``section``, the running header names it over the part's pages (as a heading of the
+    document names its section), for a part that begins a section of its own."""
+    return render_to_string("documents/pdf_slots.html", {"slots": range(pages), "section": section})
 
 
 def slot_pages(document) -> list[int]:

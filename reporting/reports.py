@@ -30,7 +30,7 @@ from config.slugs import slug_from
 from documents import jobs
 from documents.exports import XLSX_TYPE, CsvDocument, XlsxDocument
 from documents.money import Money
-from documents.pdf import render_pdf, slots_html
+from documents.pdf import part_pages, render_html, render_part, render_pdf, slots_html
 
 from . import selectors
 from .costs import cents, days_used
@@ -40,6 +40,8 @@ from .timesheet_pdfs import activity_labels, city_zone, plain, priced, timesheet
 
 PDF_TEMPLATE = "reporting/pdf/staff_cost_report.html"
 CITY_TEMPLATE = "reporting/pdf/city.html"
+# A city of an all-cities report, laid out apart: its figures and its people's months.
+CITY_PART_TEMPLATE = "reporting/pdf/city_part.html"
 PERSON_TEMPLATE = "reporting/pdf/person.html"
 PDF_TYPE = "application/pdf"
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -213,7 +215,10 @@ def _timesheet_parts(
     them, in order, for render_pdf to put in place. An all-cities report leaves the day lines
     out of its PDF (months keep their totals, costs and signatures, one after the other): with
     them, 16 cities' two years made 1,130 pages, 6 minutes and 4 GB in WeasyPrint
-    (bench/RESULTS.md). Each city's own report prints them.
+    (bench/RESULTS.md). Each city's own report prints them. Each of its cities is laid out
+    apart, as a part of its own (CITY_PART_TEMPLATE), so that WeasyPrint holds one city's
+    boxes at a time rather than every city's: its memory grows with the largest city, not
+    with the programme.
 
     The person-months are streamed, and entries are fetched one person at a time: the database
     rows of one city's months and one person's entries are in memory at once, and only the
@@ -225,17 +230,16 @@ def _timesheet_parts(
     done, shown = 0, FIGURES_DONE
     rows = selectors.person_months(**_period(summary))
     for city_id, city_rows in _by_key(rows, key=lambda row: row.city_id):
-        yield render_to_string(
-            CITY_TEMPLATE,
-            _figures_context(summary)
-            | {
-                "city": cities[city_id],
-                "priced": [priced(row) for row in city_rows],
-                "uses_daily": any(row.is_daily for row in city_rows),
-                "uses_hourly": any(not row.is_daily for row in city_rows),
-                "converted": any(row.costs_currency for row in city_rows),
-            },
-        )
+        city = _figures_context(summary) | {
+            "city": cities[city_id],
+            "priced": [priced(row) for row in city_rows],
+            "uses_daily": any(row.is_daily for row in city_rows),
+            "uses_hourly": any(not row.is_daily for row in city_rows),
+            "converted": any(row.costs_currency for row in city_rows),
+        }
+        if with_days:
+            yield render_to_string(CITY_TEMPLATE, city)
+        people = []
         for _person_id, rows in _by_key(city_rows, key=lambda row: row.person_id):
             lines = selectors.timesheet_days([row.sheet_id for row in rows])
             for row in rows:
@@ -249,14 +253,12 @@ def _timesheet_parts(
                 laid_out.extend(content for content, _pages in pages)
                 yield slots_html(sum(count for _content, count in pages))
             else:
-                yield render_to_string(
-                    PERSON_TEMPLATE,
+                people.append(
                     {
-                        "currency": summary.currency,
                         "person": rows[0].person,
                         "city": rows[0].city,
                         "months": [priced(row) for row in rows],
-                    },
+                    }
                 )
             done += 1
             percent = FIGURES_DONE + (TIMESHEETS_DONE - FIGURES_DONE) * done // people_total
@@ -267,6 +269,16 @@ def _timesheet_parts(
                     _("Timesheets: %(done)s of %(total)s people")
                     % {"done": done, "total": people_total},
                 )
+        if not with_days:
+            part = render_part(
+                render_html(
+                    CITY_PART_TEMPLATE,
+                    city | {"people": people, "person_template": PERSON_TEMPLATE},
+                    language=language,
+                )
+            )
+            laid_out.append(part)
+            yield slots_html(part_pages(part), section=cities[city_id].city)
 
 
 # CSV and XLSX -----------------------------------------------------------------------------------

@@ -711,11 +711,44 @@ def test_a_city_report_is_one_tagged_pdf_over_every_page(world, django_capture_o
             assert page.startswith(item.title), item.title
 
 
-def test_the_all_cities_report_is_tagged_over_every_page(world, django_capture_on_commit_callbacks):
+def test_the_all_cities_report_is_tagged_over_every_page(
+    world, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Each city is laid out apart (WeasyPrint holds one city's boxes at a time, not every
+    city's) and the result is one tagged document whose running header names the city over its
+    pages and whose page numbers run over all; the cities are bookmarks under the report."""
+    import pikepdf
+
+    from reporting import reports
     from tests.pdf_structure import check_structure
 
+    laid_out = []
+    render_part = reports.render_part
+
+    def counting(html):
+        laid_out.append(html)
+        return render_part(html)
+
+    monkeypatch.setattr(reports, "render_part", counting)
     report = request_report(world, django_capture_on_commit_callbacks)
-    check_structure(pdf_bytes(report.pdf))
+    assert [("Gdańsk" in html, "Ghent" in html) for html in laid_out] == [
+        (True, False),
+        (False, True),
+    ], "one layout per city, in the report's order"
+    content = pdf_bytes(report.pdf)
+    counted = check_structure(content)
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
+    total = len(pages)
+    assert counted["pages"] == total
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} / {total}" in text, number
+    for city in ("Gdańsk", "Ghent"):
+        [first] = [n for n, text in enumerate(pages) if text.startswith(f"{city}\nDays used")]
+        header = f"Staff-cost report · {world.programme.name} {city}\n"
+        assert header in pages[first], "the running header names the city, not Summary"
+    with pikepdf.open(io.BytesIO(content)) as pdf, pdf.open_outline() as outline:
+        titles = [item.title for item in outline.root[0].children]
+    assert titles[-3:] == ["Gdańsk", "Ghent", "Totals"] or titles[-2:] == ["Gdańsk", "Ghent"]
 
 
 def test_a_second_report_reuses_the_months_laid_out(
