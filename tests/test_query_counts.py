@@ -260,7 +260,7 @@ def test_the_coordinators_home_stays_the_same_size_with_many_pairings(client, de
 
 
 @pytest.mark.parametrize(
-    ("email", "pinned"), [(OFFICER, 9), (SUPERVISOR, 9), (EXPERT, 8), (PARTNER, 8)]
+    ("email", "pinned"), [(OFFICER, 10), (SUPERVISOR, 10), (EXPERT, 9), (PARTNER, 9)]
 )
 def test_pairings_for_other_roles(client, demo, demo_user, email, pinned):
     client.force_login(demo_user(email))
@@ -392,8 +392,8 @@ SEARCHES = [
     (lambda p: reverse("mentoring:events") + "?city=gdansk", 10, 11),
     (lambda p: reverse("mentoring:events") + f"?city={gdansk().pk}", 10, 11),
     (lambda p: reverse("mentoring:events") + f"?pairing={p.pk}", 10, 11),
-    (lambda p: reverse("mentoring:pairings"), 8, 9),
-    (lambda p: reverse("mentoring:pairings") + "?city=gdansk", 9, 10),
+    (lambda p: reverse("mentoring:pairings"), 9, 10),
+    (lambda p: reverse("mentoring:pairings") + "?city=gdansk", 10, 11),
     (lambda p: reverse("mentoring:city_suggestions") + "?q=gda", 4, 4),
 ]
 

@@ -10,7 +10,12 @@ from django.utils.translation import gettext as _
 
 from cities.models import City
 from config import stale
-from config.views import add_service_errors, paginate, query_without_page, render_form
+from config.views import (
+    add_service_errors,
+    paginate_keys_first,
+    query_without_page,
+    render_form,
+)
 from documents.exports import FORMATS, export_response
 
 from ..filters import PairingFilter
@@ -76,7 +81,7 @@ def pairing_list(request: HttpRequest) -> HttpResponse:
         )
     context = {
         "filter": filterset,
-        "page": paginate(request, pairings),
+        "page": paginate_keys_first(request, pairings),
         "query": query_without_page(request),
         "several_programmes": programme_context(request.user).several,
         "programme": filterset.form.cleaned_data.get("programme") if filterset.is_valid() else None,
