@@ -244,12 +244,19 @@ class SlugRedirectMiddleware:
         if not isinstance(exception, SlugMoved) or request.resolver_match is None:
             return None
         match = request.resolver_match
-        kwargs = {
-            name: exception.new if value == exception.old else value
-            for name, value in match.kwargs.items()
-        }
-        location = reverse(match.view_name, args=match.args, kwargs=kwargs)
-        if query := request.META.get("QUERY_STRING"):
+        if exception.query:  # the path stays; the query names the object anew
+            location = request.path
+            params = request.GET.copy()
+            params[exception.query] = exception.new
+            query = params.urlencode()
+        else:
+            kwargs = {
+                name: exception.new if value == exception.old else value
+                for name, value in match.kwargs.items()
+            }
+            location = reverse(match.view_name, args=match.args, kwargs=kwargs)
+            query = request.META.get("QUERY_STRING")
+        if query:
             location = f"{location}?{query}"
         if request.method in ("GET", "HEAD"):
             return HttpResponsePermanentRedirect(location)

@@ -93,11 +93,12 @@ def _history_of(model: type[models.Model]):
 
 
 class SlugMoved(Exception):
-    """The address named an object by a slug it had before."""
+    """The address named an object by a slug it had before: in its path, or, with ``query``,
+    as the value of that parameter of its query (``?programme=<old slug>``)."""
 
-    def __init__(self, old: str, new: str):
+    def __init__(self, old: str, new: str, *, query: str = ""):
         super().__init__(f"{old} is now {new}")
-        self.old, self.new = old, new
+        self.old, self.new, self.query = old, new, query
 
 
 class OldSlug(models.Model):
@@ -138,16 +139,16 @@ class KeepsOldSlugs(models.Model):
         return cls._meta.get_field("old_slugs").related_model
 
 
-def raise_if_moved(queryset: QuerySet, *, slug: str, **lookup) -> None:
+def raise_if_moved(queryset: QuerySet, *, slug: str, query: str = "", **lookup) -> None:
     """Raise SlugMoved when ``slug`` is an old slug of an object of the queryset (matching the
-    rest of the lookup); return when it is not."""
+    rest of the lookup); return when it is not. ``query``: the query parameter that named it."""
     try:
         queryset.model._meta.get_field("old_slugs")
     except Exception:  # noqa: BLE001 - a model without a history has no old slugs
         return
     current = queryset.filter(old_slugs__slug=slug, **lookup).values_list("slug", flat=True).first()
     if current is not None:
-        raise SlugMoved(slug, current)
+        raise SlugMoved(slug, current, query=query)
 
 
 class SlugFromNameForm:

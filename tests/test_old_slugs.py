@@ -207,3 +207,37 @@ def test_an_old_slug_is_no_key_for_what_one_may_not_see(client, world):
     client.force_login(UserFactory())
     response = client.get(reverse("portal:city_detail", kwargs={"slug": "old-city"}))
     assert response.status_code == 404
+
+
+# Lists that span programmes name one in their query (?programme=<slug>): a link made before the
+# rename leads to the same list, filtered by the same programme under its new slug.
+PROGRAMME_LISTS = [
+    "mentoring:pairings",
+    "mentoring:events",
+    "reporting:reports",
+    "actionplans:plans",
+    "audit:log",
+]
+
+
+@pytest.mark.parametrize("name", PROGRAMME_LISTS)
+def test_an_old_programme_slug_in_a_lists_query_answers_301(client, world, name):
+    second = ProgrammeFactory(slug="second-programme", starts_on=date(2018, 1, 1))
+    membership_grant(user=world["person"], role=Role.COORDINATOR, programme=second)
+    rename(world)
+    client.force_login(world["person"])
+    response = client.get(reverse(name) + "?programme=old-programme&page=2")
+    assert response.status_code == 301, response.status_code
+    assert response["Location"] == reverse(name) + "?programme=new-programme&page=2"
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_an_old_programme_slug_in_a_query_is_no_key_for_others(client, world):
+    """Someone outside the renamed programme learns nothing from its old slug: no redirect."""
+    rename(world)
+    stranger = UserFactory()
+    other = ProgrammeFactory(slug="their-programme")
+    membership_grant(user=stranger, role=Role.COORDINATOR, programme=other)
+    client.force_login(stranger)
+    response = client.get(reverse("mentoring:pairings") + "?programme=old-programme")
+    assert response.status_code != 301

@@ -3,6 +3,8 @@ another (or for all): the one way every list of the app defaults to the current 
 
 from django.http import HttpRequest, QueryDict
 
+from config.slugs import raise_if_moved
+
 from ..forms.programmes import ProgrammeChoiceForm
 from ..models import Programme
 from ..selectors.programmes import programme_context
@@ -15,6 +17,14 @@ def filters_for_current_programme(request: HttpRequest) -> QueryDict | None:
     context = programme_context(request.user)
     if context.several and context.current is not None and "programme" not in data:
         data["programme"] = context.current.slug
+    asked = data.get("programme")
+    if asked and all(programme.slug != asked for programme in context.programmes):
+        # A link made before the programme's slug changed: the same list with the new one (301).
+        raise_if_moved(
+            Programme.objects.filter(pk__in=[p.pk for p in context.programmes]),
+            slug=asked,
+            query="programme",
+        )
     return data or None
 
 
