@@ -142,6 +142,14 @@ def _render(
 # The PDF ----------------------------------------------------------------------------------------
 
 
+def share_label(programme) -> str:
+    """The funder's part of the co-financing, named after the programme's funder ("Share of
+    AMIF"), or "Funder's share" when none is named: a programme is not always funded by the EU."""
+    if programme.funder:
+        return _("Share of %(funder)s") % {"funder": programme.funder}
+    return _("Funder's share")
+
+
 def _percent(share: Decimal) -> str:
     """0.07 → "7", 0.075 → "7.5" (localised)."""
     return plain(share * 100)
@@ -180,6 +188,7 @@ def _pdf_context(report, tables: "_Tables", parts: list[str]) -> dict:
         "reimbursement_percent": _percent(split.reimbursement_rate),
         "own_percent": _percent(split.own_contribution_rate),
         "eu_share_capped": split.eu_share_capped,
+        "share_label": share_label(report.programme),
         "parts": parts,
     }
 
@@ -445,7 +454,7 @@ class _Tables:
                 [_("Direct staff costs"), None, money(split.direct)],
                 [_("Indirect costs (flat rate)"), split.indirect_rate, money(split.indirect)],
                 [_("Total eligible costs"), None, money(split.total)],
-                [_("EU share"), split.reimbursement_rate, money(split.eu_share)],
+                [share_label(summary.programme), split.reimbursement_rate, money(split.eu_share)],
                 [
                     _("Own contribution"),
                     split.own_contribution_rate,

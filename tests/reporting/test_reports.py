@@ -169,7 +169,7 @@ SPLIT_LABELS = {
     "direct": "Direct staff costs",
     "indirect": "Indirect costs (flat rate)",
     "total": "Total eligible costs",
-    "eu_share": "EU share",
+    "eu_share": "Share of AMIF",
     "own_contribution": "Own contribution",
 }
 
@@ -406,7 +406,7 @@ def test_the_worked_example_of_the_domain_to_the_cent(django_capture_on_commit_c
         assert amount in text
     assert "3,627.60" not in text  # never the rate rounded first
     assert "Indirect costs, flat rate of 7%" in text
-    assert "EU share, 90%" in text
+    assert "Share of AMIF, 90%" in text  # the programme's funder, not the EU whoever funds it
     assert "120 hours × 30.2326 = €3,627.91" in text
 
 
@@ -865,3 +865,18 @@ def test_the_command_lays_out_the_approved_months_not_laid_out_yet(
     assert len(layouts) == made, "nothing laid out twice"
     request_report(world, django_capture_on_commit_callbacks, city=world.city)
     assert len(layouts) == made, "the report reuses them"
+
+
+@pytest.mark.parametrize(
+    ("funder", "label"),
+    [
+        ("AMIF", "Share of AMIF"),
+        ("Lotto Foundation", "Share of Lotto Foundation"),
+        ("", "Funder's share"),
+    ],
+)
+def test_the_funders_share_is_named_after_the_programmes_funder(funder, label):
+    from mentoring.models import Programme
+    from reporting.reports import share_label
+
+    assert share_label(Programme(funder=funder)) == label
