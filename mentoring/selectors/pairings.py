@@ -70,11 +70,13 @@ HOME_PAIRINGS_PER_SCHEME = 10
 
 def coordinated_overview(programmes: QuerySet) -> list[dict]:
     """For the coordinator's home page: each programme with its number of cities, its schemes
-    (facilitator, pairings) and its pairings per status, in five queries however many programmes.
+    (facilitator, pairings) and its pairings per status, in seven queries however many programmes.
     """
     # The first pairings of each scheme, and how many there are: the page stays the same size
-    # however many pairings a programme has (the pairing list shows them all).
-    first_pairings = Pairing.objects.select_related("mentor", "implementing").order_by("pk")
+    # however many pairings a programme has (the pairing list shows them all). Their cities
+    # are read for those pairings only (two queries): joined in the query that numbers each
+    # scheme's pairings, they were read for every pairing (5.6 against 1 ms at 2,000).
+    first_pairings = Pairing.objects.prefetch_related("mentor", "implementing").order_by("pk")
     schemes = (
         Scheme.objects.select_related("facilitator")
         .annotate(pairing_count=Count("pairings"))
