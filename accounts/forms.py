@@ -1,11 +1,14 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from config.named_choice import NamedChoiceField
 from config.zones import time_zone_names, validate_time_zone
 
 from .models import User
+from .selectors import people_called, people_matching, person_label
 
 
 class AcceptInvitationForm(forms.Form):
@@ -83,3 +86,32 @@ class TimeZoneForm(forms.Form):
         if value:
             validate_time_zone(value)
         return value
+
+
+class PersonChoiceField(NamedChoiceField):
+    """Exactly one person of those ``limit_to`` is given, typed by full name or e-mail address
+    (whatever the case), or as a suggestion labels them, "Name (address)"; a name two people
+    share is refused with both labels. A select of the labels up to
+    ``config.named_choice.SELECT_UP_TO`` people, a box beyond, whose suggestions
+    (``person_names`` at ``suggest_url``) come from the same people."""
+
+    default_error_messages = {
+        "unknown": _("Nobody who may be chosen here is called “%(text)s”."),
+        "ambiguous": _(
+            "Several people are called “%(text)s”: %(labels)s. Type the e-mail address of the one "
+            "you mean."
+        ),
+        "number": _("Nobody who may be chosen here has the number %(number)s."),
+    }
+
+    def labels(self, people: list) -> dict[int, str]:
+        return {user.pk: person_label(user) for user in people}
+
+    def label_of(self, user: User) -> str:
+        return person_label(user)
+
+    def called(self, people: QuerySet, text: str) -> QuerySet:
+        return people_called(people, text)
+
+    def near(self, people: QuerySet, text: str) -> QuerySet:
+        return people_matching(people, text)

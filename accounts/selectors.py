@@ -1,11 +1,12 @@
 """Who acts for what: the one place that turns a person's memberships into querysets."""
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 
 from config import clock
 
@@ -184,3 +185,48 @@ def invitation_waits_for_queue(invitation: Invitation) -> bool:
     from .tasks import send_invitation
 
     return waiting_for_queue(send_invitation, invitation.pk)
+
+
+# People chosen by typing ------------------------------------------------------------------------
+
+# "Olga Nowak (olga@gdansk.example)": how a suggestion names a person (``person_label``).
+PERSON_LABEL = re.compile(r"^.* \((?P<email>[^\s()]+@[^\s()]+)\)$")
+
+
+def person_label(user: User) -> str:
+    """A person as a box suggests them and a select lists them: name and e-mail address, which
+    tells apart two people of the same name (the address alone for a person without a name)."""
+    return f"{user} ({user.email})" if user.full_name else user.email
+
+
+def _person_conditions(text: str) -> tuple[Q, Q]:
+    """(names them in full, names part of them): the full name or the e-mail address, whatever
+    the case, or the label a suggestion gave them."""
+    exact = Q(email__iexact=text) | Q(full_name__iexact=text)
+    contains = Q(email__icontains=text) | Q(full_name__icontains=text)
+    if labelled := PERSON_LABEL.match(text):
+        exact |= Q(email__iexact=labelled["email"])
+        contains |= Q(email__iexact=labelled["email"])
+    return exact, contains
+
+
+def people_called(people: QuerySet, text: str) -> QuerySet:
+    """The people among ``people`` that ``text`` names in full (several for a shared name)."""
+    text = " ".join(text.split())
+    if not text:
+        return people.none()
+    return people.filter(_person_conditions(text)[0])
+
+
+def people_matching(people: QuerySet, text: str) -> QuerySet:
+    """The people among ``people`` whose name or address contains ``text``, whatever the case:
+    those whose name or address starts with it first, then by name. What a box suggests."""
+    text = " ".join(text.split())
+    if not text:
+        return people.none()
+    starts = Case(
+        When(Q(full_name__istartswith=text) | Q(email__istartswith=text), then=Value(0)),
+        default=Value(1),
+    )
+    found = people.filter(_person_conditions(text)[1])
+    return found.order_by(starts, "full_name", "email", "pk")

@@ -4,10 +4,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from config.named_choice import NamedChoiceField
 from config.slugs import SlugFromNameForm
 
 from .models import City
-from .selectors import cities_named
+from .selectors import cities_called, cities_matching, cities_named, city_labels, labels_among
 from .timezones import time_zone_names
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
@@ -123,7 +124,35 @@ class CityNameField(forms.CharField):
         return self.shown.get(data, data)
 
 
-class NameQueryForm(forms.Form):
-    """What a search box sends for suggestions as one types: ``?q=`` and part of a name."""
+class CityChoiceField(NamedChoiceField):
+    """Exactly one city of those ``limit_to`` is given, typed by name, where ``CityNameField``
+    filters a list by part of a name: the name in full, whatever its case, accents and script
+    (``cities_called``: gdansk is Gdańsk), or the label a suggestion gives a name two cities
+    share ("Valencia (ES)"); a name both of them have is refused with their labels. A select
+    up to ``config.named_choice.SELECT_UP_TO`` cities, a box with suggestions beyond
+    (``cities.suggestions.city_names`` at ``suggest_url`` answers with the same labels)."""
 
-    q = forms.CharField(max_length=120, required=False, strip=True)
+    default_error_messages = {
+        "unknown": _("No city of this programme is called “%(text)s”."),
+        "ambiguous": _(
+            "Several cities of this programme are called “%(text)s”: %(labels)s. Type the one "
+            "you mean as written here."
+        ),
+        "number": _("No city of this programme has the number %(number)s."),
+    }
+    box_help = _("Type the city's name.")
+
+    def limit_to(self, cities: QuerySet, *, suggest_url: str = "") -> None:
+        super().limit_to(cities.order_by("name", "pk"), suggest_url=suggest_url)
+
+    def labels(self, cities: list) -> dict[int, str]:
+        return city_labels((city.pk, city.name, city.country.code) for city in cities)
+
+    def label_of(self, city: City) -> str:
+        return labels_among(self.queryset, [city])[city.pk]
+
+    def called(self, cities: QuerySet, text: str) -> QuerySet:
+        return cities_called(cities, text)
+
+    def near(self, cities: QuerySet, text: str) -> QuerySet:
+        return cities_matching(cities, text)

@@ -1,23 +1,26 @@
 """The answer of a search box's suggestions (static/js/name-suggest.js), the same for every list
-that finds a city by name: each view passes exactly the cities its list may show, so nobody
-discovers a name by typing that the list would not show them."""
+and form that finds a city by name: each view passes exactly the cities its list may show or its
+form accepts, so nobody discovers a name by typing that they could not use."""
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
 
-from .forms import NameQueryForm
-from .selectors import cities_matching
+from config.named_choice import SUGGESTIONS, suggestions_response
 
-# Names a box suggests at once.
-SUGGESTIONS = 12
+from .selectors import cities_matching, city_labels
 
 
 def city_names(request: HttpRequest, cities: QuerySet) -> JsonResponse:
     """``{"names": [...]}``: the names among ``cities`` that ``?q=`` is part of, the ones
-    starting with it first; 400 with the field's message for text no name could have."""
-    form = NameQueryForm(request.GET)
-    if not form.is_valid():
-        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
-    found = cities_matching(cities, form.cleaned_data["q"])
-    names = list(dict.fromkeys(found.values_list("name", flat=True)[: SUGGESTIONS * 2]))
-    return JsonResponse({"names": names[:SUGGESTIONS]})
+    starting with it first; a name two cities share comes with their countries ("Valencia
+    (ES)", ``city_labels``), as the boxes accept it back. 400 with the field's message for text
+    no name could have.
+
+    Cities of the same name are found together and sorted next to each other, so the rows read
+    (twice as many as are shown) hold every city that shares a name with one shown."""
+
+    def labels(text: str) -> list[str]:
+        found = cities_matching(cities, text).values_list("pk", "name", "country")
+        return list(city_labels(found[: SUGGESTIONS * 2]).values())
+
+    return suggestions_response(request, labels)

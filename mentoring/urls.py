@@ -30,6 +30,16 @@ urlpatterns = [
         name="participation_add",
     ),
     path(
+        "programmes/<slug:slug>/cities/add/names.json",
+        suggestions.participation_city_names,
+        name="participation_city_suggestions",
+    ),
+    path(
+        "programmes/<slug:slug>/cities/names.json",
+        suggestions.programme_city_names,
+        name="programme_city_suggestions",
+    ),
+    path(
         "programmes/<slug:slug>/cities/<int:city_pk>/remove/",
         programmes.participation_remove_view,
         name="participation_remove",
@@ -49,6 +59,11 @@ urlpatterns = [
     path("events/<int:pk>/edit/", events.event_update_view, name="event_update"),
     path("events/<int:pk>/status/", events.event_status_view, name="event_status"),
     path("events/<int:pk>/attendance/", events.attendance_view, name="event_attendance"),
+    path(
+        "events/<int:pk>/attendance/people.json",
+        suggestions.attendance_people,
+        name="attendance_people",
+    ),
     path(
         "events/<int:pk>/attendance/<int:attendance_pk>/delete/",
         events.attendance_delete_view,

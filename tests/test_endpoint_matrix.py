@@ -639,6 +639,15 @@ EXPECTATIONS: dict[str, Endpoint] = {
         get=COORDINATOR_ONLY,
     ),
     "mentoring:participation_add": Endpoint(kwargs=programme_kw, get=COORDINATOR_ONLY),
+    # The names its form's box suggests: the cities that could join, to whoever may add one.
+    "mentoring:participation_city_suggestions": Endpoint(
+        kwargs=programme_kw, get=COORDINATOR_ONLY, query="?q=gd"
+    ),
+    # The names the boxes of the programme's forms suggest (a pairing's cities, an event's
+    # host, an attendee's city): its cities, to whoever sees the programme.
+    "mentoring:programme_city_suggestions": Endpoint(
+        kwargs=programme_kw, get=signed_in(OK, other_coordinator=NOT_FOUND), query="?q=gda"
+    ),
     # The programme's frame (issue 15): its coordinators only; choosing "no framework" is the
     # POST that must change nothing for anyone else.
     "portal:frame": Endpoint(
@@ -735,6 +744,15 @@ EXPECTATIONS: dict[str, Endpoint] = {
         ),
     ),
     "mentoring:event_attendance": Endpoint(kwargs=event_kw, get=EVENT_READERS),
+    # The people the attendance form's box suggests: to those who may record attendance there
+    # (an officer gets their own city's people: tests/mentoring/test_pickers.py).
+    "mentoring:attendance_people": Endpoint(
+        kwargs=event_kw,
+        get=signed_in(
+            FORBIDDEN, officer=OK, expert=OK, coordinator=OK, other_coordinator=NOT_FOUND
+        ),
+        query="?q=o",
+    ),
     "mentoring:attendance_delete": Endpoint(
         kwargs=lambda w: {"pk": w.event.pk, "attendance_pk": w.attendance.pk},
         get=GET_REFUSED,

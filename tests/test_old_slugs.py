@@ -44,6 +44,8 @@ SLUG_URLS = {
     "mentoring:event_kind_create": ("slug", "programme", {}),
     "mentoring:event_kind_edit": ("slug", "programme", {"pk": "event_kind"}),
     "mentoring:participation_add": ("slug", "programme", {}),
+    "mentoring:participation_city_suggestions": ("slug", "programme", {}),
+    "mentoring:programme_city_suggestions": ("slug", "programme", {}),
     "mentoring:participation_remove": ("slug", "programme", {"city_pk": "city"}),
     "mentoring:calendar_programme_feed": ("slug", "programme", {"token": "token"}),
     "matching:matching": ("slug", "programme", {}),

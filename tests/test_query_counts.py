@@ -31,6 +31,11 @@ mentoring:events
         events: here, test_searching_by_name_costs_the_same_with_more_cities
 mentoring:pairings (searching a city by name), mentoring:city_suggestions
     coordinator, officer: here, test_searching_by_name_costs_the_same_with_more_cities
+mentoring:pairing_create, mentoring:programme_city_suggestions,
+        mentoring:participation_city_suggestions (a programme of many cities)
+    coordinator: here, test_choosing_a_city_costs_the_same_with_more_cities
+mentoring:attendance_people (the people an attendance form may record)
+    coordinator, officer: here, test_the_people_suggested_cost_the_same_with_more_people
 mentoring:event, mentoring:event_attendance, mentoring:event_report
     coordinator, expert, officers: tests/mentoring/test_events.py
         ::test_query_count_does_not_grow_with_rows
@@ -409,6 +414,66 @@ def test_searching_by_name_costs_the_same_with_more_cities(
     client.force_login(demo_user(email))
     grow = lambda: more_cities_of_gdansk(demo, pairing, 6)  # noqa: E731
     assert_pinned(client, url(pairing), grow, coordinator if email == COORDINATOR else officer)
+
+
+# Choosing one city or person among hundreds in a form (issue 19) -------------------------------
+
+
+def more_cities_in(programme, n: int) -> None:
+    """n more cities taking part in ``programme``, and n that could join it."""
+    first = City.objects.count()
+    for index in range(first, first + n):
+        participation_add(programme=programme, city=CityFactory(name=f"Gdańsk district {index}"))
+        CityFactory(name=f"Gdańsk suburb {index}")
+
+
+# Session, person, memberships, the schemes one may manage (with the programme), the scheme
+# select's options, and each city box's one query that tells whether its cities are few enough
+# for a select: none reads the cities to list them. The suggestions: session, person,
+# memberships, the programme, the names.
+CHOICES = [
+    (lambda p: reverse("mentoring:pairing_create") + f"?programme={p.slug}", 7),
+    (lambda p: reverse("mentoring:programme_city_suggestions", args=[p.slug]) + "?q=gda", 5),
+    (lambda p: reverse("mentoring:participation_city_suggestions", args=[p.slug]) + "?q=gda", 5),
+]
+
+
+@pytest.mark.parametrize(("url", "pinned"), CHOICES)
+def test_choosing_a_city_costs_the_same_with_more_cities(client, demo, demo_user, url, pinned):
+    """Past ``SELECT_UP_TO`` cities a form's city is a box: as many queries with 40 more cities
+    as with 80 more, and no option per city."""
+    client.force_login(demo_user(COORDINATOR))
+    more_cities_in(demo, 40)
+    small, few = measure(client, url(demo))
+    more_cities_in(demo, 40)
+    large, many = measure(client, url(demo))
+    assert (small, large) == (pinned, pinned), f"{url(demo)}: {small} queries, then {large}"
+    for html in (few, many):
+        assert html.count("<option") < 10
+        assert "district 3<" not in html
+
+
+@pytest.mark.parametrize("email", [COORDINATOR, OFFICER])
+def test_the_people_suggested_cost_the_same_with_more_people(client, demo, demo_user, email):
+    """Session, person, memberships, the event, then the people (at most a dozen, whatever the
+    number of candidates); the permission asks nothing more."""
+    from mentoring.models import Event
+
+    event = Event.objects.get(title="Mentoring visit: Rotterdam in Gdańsk")
+    client.force_login(demo_user(email))
+    url = reverse("mentoring:attendance_people", args=[event.pk]) + "?q=olek"
+
+    def grow() -> None:
+        for index in range(40):
+            membership_grant(
+                user=UserFactory(full_name=f"Olek {index}"), role=Role.OFFICER, city=gdansk()
+            )
+
+    small, few = measure(client, url)
+    grow()
+    large, many = measure(client, url)
+    assert (small, large) == (5, 5), f"{url}: {small} queries, then {large}"
+    assert len(json.loads(many)["names"]) == 12 > len(json.loads(few)["names"])
 
 
 # Toolkits ---------------------------------------------------------------------------------------

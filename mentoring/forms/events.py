@@ -7,7 +7,8 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from cities.forms import CityNameField
+from accounts.forms import PersonChoiceField
+from cities.forms import CityChoiceField, CityNameField
 from cities.models import City
 from cities.timezones import time_zone_names
 
@@ -42,9 +43,8 @@ class EventForm(forms.Form):
         label=_("Kind"), queryset=EventKind.objects.none(), to_field_name="code"
     )
     title = forms.CharField(label=_("Title"), max_length=200)
-    host_city = forms.ModelChoiceField(
+    host_city = CityChoiceField(
         label=_("Host city"),
-        queryset=City.objects.none(),
         required=False,
         help_text=_(
             "Required for kinds a city hosts in person; the event's times are then in the host "
@@ -93,7 +93,14 @@ class EventForm(forms.Form):
         label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
 
-    def __init__(self, *args, programme: Programme, pairing: Pairing | None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        programme: Programme,
+        pairing: Pairing | None,
+        suggest_url: str = "",
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         excluded = EventScope.PROGRAMME if pairing else EventScope.PAIRING
         kinds = programme.event_kinds.exclude(scope=excluded)
@@ -102,11 +109,17 @@ class EventForm(forms.Form):
         self.fields["kind"].widget.attrs["data-usual-days"] = json.dumps(
             {kind.code: kind.usual_days for kind in kinds}
         )
+        # A pairing's two cities are a select; a programme's, typed by name when they are many
+        # (``CityChoiceField``), with suggestions of the programme's cities (``suggest_url``).
         if pairing is not None:
             hosts = City.objects.filter(pk__in=[pairing.mentor_id, pairing.implementing_id])
+            self.fields["host_city"].error_messages.update(
+                unknown=_("Neither city of this pairing is called “%(text)s”."),
+                number=_("Neither city of this pairing has the number %(number)s."),
+            )
         else:
             hosts = City.objects.filter(participations__programme=programme)
-        self.fields["host_city"].queryset = hosts
+        self.fields["host_city"].limit_to(hosts, suggest_url=suggest_url)
         self.fields["time_zone"].choices = [
             ("", _("The host city's zone")),
             *((name, name) for name in time_zone_names()),
@@ -120,7 +133,7 @@ class EventForm(forms.Form):
         return {
             "kind": event.kind.code,
             "title": event.title,
-            "host_city": event.host_city_id,
+            "host_city": event.host_city,
             "starts_on": start.date(),
             "start_time": start.time(),
             "ends_on": end.date(),
@@ -150,14 +163,20 @@ class EventStatusForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    user = forms.ModelChoiceField(
+    """Who took part. The person is one of ``people`` (those who may be recorded at the event)
+    and the city one of ``cities``: selects while they are few, typed by name with suggestions
+    (``people_suggest_url``, ``city_suggest_url``) when they are many."""
+
+    user = PersonChoiceField(
         label=_("Person"),
-        queryset=None,
         required=False,
-        help_text=_("Someone with a Tandem account. Leave empty to name a guest instead."),
+        help_text=_(
+            "Someone with a Tandem account: their name or e-mail address. Leave empty to name a "
+            "guest instead."
+        ),
     )
     guest_name = forms.CharField(label=_("Guest's name"), max_length=150, required=False)
-    city = forms.ModelChoiceField(label=_("For city"), queryset=None, required=False)
+    city = CityChoiceField(label=_("For city"), required=False)
     organisation = forms.ModelChoiceField(
         label=_("For expert organisation"),
         queryset=ExpertOrganisation.objects.all(),
@@ -173,16 +192,24 @@ class AttendanceForm(forms.Form):
         help_text=Attendance._meta.get_field("days").help_text,
     )
 
-    def __init__(self, *args, people: QuerySet, cities: QuerySet, for_anyone: bool, **kwargs):
+    def __init__(
+        self,
+        *args,
+        people: QuerySet,
+        cities: QuerySet,
+        for_anyone: bool,
+        people_suggest_url: str = "",
+        city_suggest_url: str = "",
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = people
-        self.fields["user"].label_from_instance = lambda user: f"{user} ({user.email})"
-        self.fields["city"].queryset = cities
         if not for_anyone:
             # Officers record their own city's people only.
             del self.fields["organisation"]
             del self.fields["organisation_name"]
             self.fields["city"].required = True
+        self.fields["user"].limit_to(people, suggest_url=people_suggest_url)
+        self.fields["city"].limit_to(cities, suggest_url=city_suggest_url)
 
 
 class ReportForm(forms.Form):

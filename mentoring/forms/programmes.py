@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cities.forms import CityChoiceField
 from cities.models import City
 from config.slugs import SlugFromNameForm
 
@@ -142,28 +143,42 @@ class EventKindForm(forms.ModelForm):
 
 
 class ParticipationForm(forms.Form):
-    city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.none())
+    """A city that does not take part yet: a select of them while there are few, else typed by
+    name with suggestions from ``suggest_url`` (``CityChoiceField``)."""
 
-    def __init__(self, *args, programme: Programme, **kwargs):
+    city = CityChoiceField(
+        label=_("City"),
+        error_messages={
+            "unknown": _("No city that could join this programme is called “%(text)s”."),
+            "ambiguous": _(
+                "Several cities that could join this programme are called “%(text)s”: "
+                "%(labels)s. Type the one you mean as written here."
+            ),
+            "number": _("No city that could join this programme has the number %(number)s."),
+        },
+    )
+
+    def __init__(self, *args, programme: Programme, suggest_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["city"].queryset = City.objects.exclude(participations__programme=programme)
+        self.fields["city"].limit_to(
+            City.objects.exclude(participations__programme=programme), suggest_url=suggest_url
+        )
 
 
 class PairingForm(forms.Form):
-    """Mentor and implementing city in one of the programme's schemes; the service checks rules."""
+    """Mentor and implementing city in one of the programme's schemes; the service checks rules.
+    The cities are the programme's: typed by name in a large programme (``CityChoiceField``)."""
 
     scheme = forms.ModelChoiceField(label=_("Scheme"), queryset=Scheme.objects.none())
-    mentor = forms.ModelChoiceField(label=_("Mentor city"), queryset=City.objects.none())
-    implementing = forms.ModelChoiceField(
-        label=_("Implementing city"), queryset=City.objects.none()
-    )
+    mentor = CityChoiceField(label=_("Mentor city"))
+    implementing = CityChoiceField(label=_("Implementing city"))
 
-    def __init__(self, *args, schemes, cities, **kwargs):
+    def __init__(self, *args, schemes, cities, suggest_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scheme"].queryset = schemes
         self.fields["scheme"].label_from_instance = scheme_label
-        self.fields["mentor"].queryset = cities
-        self.fields["implementing"].queryset = cities
+        self.fields["mentor"].limit_to(cities, suggest_url=suggest_url)
+        self.fields["implementing"].limit_to(cities, suggest_url=suggest_url)
 
 
 def scheme_label(scheme: Scheme) -> str:
@@ -176,15 +191,13 @@ def scheme_label(scheme: Scheme) -> str:
 
 
 class PairingCitiesForm(forms.Form):
-    mentor = forms.ModelChoiceField(label=_("Mentor city"), queryset=City.objects.none())
-    implementing = forms.ModelChoiceField(
-        label=_("Implementing city"), queryset=City.objects.none()
-    )
+    mentor = CityChoiceField(label=_("Mentor city"))
+    implementing = CityChoiceField(label=_("Implementing city"))
 
-    def __init__(self, *args, cities, **kwargs):
+    def __init__(self, *args, cities, suggest_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mentor"].queryset = cities
-        self.fields["implementing"].queryset = cities
+        self.fields["mentor"].limit_to(cities, suggest_url=suggest_url)
+        self.fields["implementing"].limit_to(cities, suggest_url=suggest_url)
 
 
 class PairingStatusForm(forms.Form):

@@ -62,6 +62,7 @@ from ..services.events import (
     report_version,
 )
 from .scoping import filters_for_current_programme
+from .suggestions import programme_city_suggestions
 
 EVENTS_PER_PAGE = 50
 
@@ -203,7 +204,12 @@ def event_create_view(request: HttpRequest) -> HttpResponse:
     programme, pairing = target
     if not can_create_event(user, programme, pairing):
         raise PermissionDenied
-    form = EventForm(_posted(request), programme=programme, pairing=pairing)
+    form = EventForm(
+        _posted(request),
+        programme=programme,
+        pairing=pairing,
+        suggest_url=programme_city_suggestions(programme),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             event = event_create(programme=programme, pairing=pairing, by=user, **form.cleaned_data)
@@ -244,6 +250,7 @@ def event_update_view(request: HttpRequest, pk: int) -> HttpResponse:
         initial=EventForm.initial_for(event),
         programme=event.programme,
         pairing=event.pairing,
+        suggest_url=programme_city_suggestions(event.programme),
     )
     stale.track(form, event)
     if request.method == "POST" and form.is_valid():
@@ -303,11 +310,15 @@ def attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
             if city_ids is None
             else City.objects.filter(pk__in=city_ids)
         )
+        # An officer chooses among their own cities: a select, never a box.
+        city_suggestions = programme_city_suggestions(event.programme) if city_ids is None else ""
         form = AttendanceForm(
             _posted(request),
             people=attendance_candidates(event, city_ids=city_ids),
             cities=cities,
             for_anyone=city_ids is None,
+            people_suggest_url=reverse("mentoring:attendance_people", kwargs={"pk": event.pk}),
+            city_suggest_url=city_suggestions,
         )
         if request.method == "POST" and form.is_valid():
             try:

@@ -26,6 +26,7 @@ from ..selectors.pairings import next_statuses, pairings_for
 from ..selectors.programmes import current_programme, programme_context, programmes_for
 from ..services.pairings import pairing_create, pairing_transition, pairing_update
 from .scoping import filters_for_current_programme
+from .suggestions import programme_city_suggestions
 
 
 def _visible_schemes(user):
@@ -123,7 +124,8 @@ def pairing_create_view(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         initial={"scheme": request.GET.get("scheme")},
         schemes=Scheme.objects.filter(pk__in=scheme_ids).select_related("programme"),
-        cities=City.objects.filter(participations__programme__schemes__in=scheme_ids).distinct(),
+        cities=City.objects.filter(participations__programme=programme),
+        suggest_url=programme_city_suggestions(programme),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -146,14 +148,17 @@ def pairing_create_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def pairing_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    pairing = get_object_or_404(Pairing.objects.select_related("scheme__programme"), pk=pk)
+    pairing = get_object_or_404(
+        Pairing.objects.select_related("scheme__programme", "mentor", "implementing"), pk=pk
+    )
     if not can_manage_pairing(request.user, pairing):
         raise PermissionDenied
-    cities = City.objects.filter(participations__programme=pairing.scheme.programme)
+    programme = pairing.scheme.programme
     form = PairingCitiesForm(
         request.POST or None,
-        cities=cities,
-        initial={"mentor": pairing.mentor_id, "implementing": pairing.implementing_id},
+        cities=City.objects.filter(participations__programme=programme),
+        suggest_url=programme_city_suggestions(programme),
+        initial={"mentor": pairing.mentor, "implementing": pairing.implementing},
     )
     stale.track(form, pairing)
     if request.method == "POST" and form.is_valid():

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -139,7 +140,13 @@ def event_kind_edit(request: HttpRequest, slug: str, pk: int | None = None) -> H
 @login_required
 def participation_add_view(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _managed_programme(request, slug)
-    form = ParticipationForm(request.POST or None, programme=programme)
+    form = ParticipationForm(
+        request.POST or None,
+        programme=programme,
+        suggest_url=reverse(
+            "mentoring:participation_city_suggestions", kwargs={"slug": programme.slug}
+        ),
+    )
     if request.method == "POST" and form.is_valid():
         city = form.cleaned_data["city"]
         participation_add(programme=programme, city=city)

@@ -1,5 +1,6 @@
-// Suggestions for the search boxes that stand for a select of hundreds (a city among a large
-// programme's cities). As one types, the names the server finds fill a <datalist> tied to the
+// Suggestions for the boxes that stand for a select of hundreds: the lists' filters (a city
+// among a large programme's cities) and the forms that choose one city or person
+// (config/named_choice.py). As one types, the names the server finds fill a <datalist> tied to the
 // box (data-suggest: an address answering {"names": [...]} for ?q=, from exactly what the list
 // may show), which the browser offers as it offers its own suggestions: to the mouse, the
 // keyboard and screen readers alike. Choosing one only fills the box; the form is sent as

@@ -98,3 +98,41 @@ def test_the_event_lists_city_box_suggests_names_as_one_types(page, demo, settin
     assert for_column
     rows = zip(for_column, hosts, strict=True)
     assert all("Gdańsk" in pair or host == "Gdańsk" for pair, host in rows)
+
+
+def test_in_a_large_programme_a_pairings_cities_are_typed_with_suggestions(page, demo, settings):  # noqa: F811
+    """Past a select's worth of cities the form's city fields are boxes: the names come from the
+    programme's cities as one types (a datalist the browser offers); the form sends the text."""
+    from cities.models import City
+    from config.named_choice import SELECT_UP_TO
+    from mentoring.services import participation_add
+    from tests.cities.factories import CityFactory
+
+    for index in range(SELECT_UP_TO):
+        participation_add(programme=demo, city=CityFactory(name=f"Gdańsk district {index:02d}"))
+    valencia = CityFactory(name="Valencia", slug="valencia", country="ES")
+    participation_add(programme=demo, city=valencia)
+    participation_add(programme=demo, city=CityFactory(name="Valencia", country="VE"))
+    scheme = demo.schemes.get(code="C")
+    sign_in(page, "coordinator@example.org", settings.DEMO_PASSWORD)
+    page.goto(reverse("mentoring:pairing_create") + f"?programme={demo.slug}")
+    page.get_by_label("Scheme").select_option(value=str(scheme.pk))
+    mentor = page.get_by_label("Mentor city")
+    mentor.press_sequentially("barc")
+    page.locator('datalist#id_mentor-suggestions option[value="Barcelona"]').wait_for(
+        state="attached"
+    )
+    mentor.fill("Barcelona")
+    implementing = page.get_by_label("Implementing city")
+    implementing.press_sequentially("valen")
+    page.locator('datalist#id_implementing-suggestions option[value="Valencia (ES)"]').wait_for(
+        state="attached"
+    )
+    implementing.fill("Valencia")  # both are called so: the form asks which
+    page.get_by_role("button", name="Propose").click()
+    page.get_by_text("Several cities of this programme are called “Valencia”").wait_for()
+    page.get_by_label("Implementing city").fill("Valencia (ES)")
+    page.get_by_role("button", name="Propose").click()
+    page.get_by_role("heading", name="Barcelona → Valencia").wait_for()
+    pairing = Pairing.objects.get(scheme=scheme, implementing=valencia)
+    assert pairing.mentor == City.objects.get(slug="barcelona")

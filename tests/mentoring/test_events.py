@@ -600,7 +600,7 @@ def test_plan_with_a_malformed_pairing_is_not_found(client, world):
         ({"kind": "party"}, "Select a valid choice."),
         ({"starts_on": "the fourth"}, "Enter a valid date."),
         ({"title": ""}, "This field is required."),
-        ({"host_city": "999999"}, "Select a valid choice."),
+        ({"host_city": "999999"}, "Neither city of this pairing has the number 999999."),
     ],
 )
 def test_planning_form_shows_each_rule(client, world, changes, message):

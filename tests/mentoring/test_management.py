@@ -268,7 +268,8 @@ class TestPairings:
             },
         )
         assert response.status_code == 400
-        assert "Select a valid choice" in response.content.decode()
+        message = f"No city of this programme has the number {outsider.pk}."
+        assert message in response.content.decode()
 
     def test_an_expert_manages_pairings_of_their_scheme_only(self, as_user, demo):
         client = as_user("expert@example.org")
