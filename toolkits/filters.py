@@ -6,10 +6,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cities.forms import CityNameField
-from mentoring.models import Commitment
 
 from . import selectors
-from .models import GoodPractice, TargetGroup
+from .models import GoodPractice
 
 
 class ThemeField(forms.ModelChoiceField):
@@ -85,23 +84,13 @@ class PracticeFilter(django_filters.FilterSet):
     commitment = CommitmentFilter(
         label=_("Commitment"),
         field_name="commitments",
-        queryset=lambda request: (
-            Commitment.objects.filter(good_practices__status="published")
-            .distinct()
-            .select_related("framework")
-            .order_by("framework__name", "number")
-        ),
+        queryset=lambda request: selectors.commitments_with_practices(),
         empty_label=_("Any commitment"),
     )
     target_group = TargetGroupFilter(
         label=_("Target group"),
         field_name="target_groups",
-        queryset=lambda request: (
-            TargetGroup.objects.filter(practices__status="published")
-            .distinct()
-            .select_related("programme")
-            .order_by("programme__name", "position", "pk")
-        ),
+        queryset=lambda request: selectors.target_groups_with_practices(),
         empty_label=_("Any target group"),
     )
     year = YearFilter(
