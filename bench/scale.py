@@ -1109,7 +1109,10 @@ def measure_staff(args) -> dict:
     print("Staff costs: totals against raw SQL…", flush=True)
     totals = staff_costs.measure_totals(programme, args.runs)
     reports = []
-    for case in ("city", "city-tables"):
+    # The first city report lays out the approved months it finds no layout of (the seed writes
+    # months as approved without the service that lays them out on approval); the second finds
+    # them all, as a report does when months were approved in the portal.
+    for case in ("city", "city-again", "city-tables"):
         print(f"Staff costs: report job, {case}…", flush=True)
         reports.append(
             staff_costs.run_child(
