@@ -1076,6 +1076,10 @@ def measure_pages(args) -> list[dict]:
     return measured
 
 
+def _times(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}×"
+
+
 def compare(results: dict, earlier_file: str) -> list[dict]:
     """Each page's warm GET against the same page of an earlier run (a tenth of the data)."""
     earlier = json.loads(Path(earlier_file).read_text())
@@ -1091,6 +1095,11 @@ def compare(results: dict, earlier_file: str) -> list[dict]:
                     "then_ms": before["in_process"]["ms"],
                     "now_ms": page["in_process"]["ms"],
                     "growth": page["in_process"]["ms"] / before["in_process"]["ms"],
+                    # The same, of the ratio to the floor of each run: what is left of the
+                    # growth when the machine's pace differs between the two runs.
+                    "ratio_growth": (page["ratio"] / before["ratio"])
+                    if page.get("ratio") and before.get("ratio")
+                    else None,
                     "then_queries": before["in_process"]["queries"],
                     "now_queries": page["in_process"]["queries"],
                 }
@@ -1237,13 +1246,16 @@ def markdown(results: dict) -> str:
     if results.get("compared"):
         out += [
             "Growth with the data: each page's warm GET against the same page of the earlier "
-            "run named by `--compare`.",
+            "run named by `--compare`; then the growth of its ratio to the floor of each run, "
+            "which leaves out how the machine's pace differed between the two runs.",
             "",
-            "| page | then | now | growth | queries then → now |",
-            "|---|---:|---:|---:|---:|",
+            "| page | then | now | growth | growth of the ratio to the floor "
+            "| queries then → now |",
+            "|---|---:|---:|---:|---:|---:|",
             *(
                 f"| {row['name']} | {row['then_ms']:,.1f} ms (scale {row['then_scale']}) "
                 f"| {row['now_ms']:,.1f} ms | {row['growth']:.2f}× "
+                f"| {_times(row.get('ratio_growth'))} "
                 f"| {row['then_queries']} → {row['now_queries']} |"
                 for row in results["compared"]
             ),
