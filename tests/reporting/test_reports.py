@@ -644,20 +644,25 @@ def test_a_korean_city_and_chinese_descriptions_print_with_their_glyphs(
 # Approved months laid out once (issue 19) ---------------------------------------------------------
 
 
-@pytest.fixture
-def layouts(monkeypatch):
-    """Counts the months laid out (WeasyPrint runs for a timesheet), by sheet."""
-    from reporting import timesheet_pdfs
-
+def counted_parts(monkeypatch, module) -> list[str]:
+    """The HTML of each part ``module`` lays out apart (``render_part``), in order."""
     made = []
-    lay_out = timesheet_pdfs.render_part
+    lay_out = module.render_part
 
     def counting(html):
         made.append(html)
         return lay_out(html)
 
-    monkeypatch.setattr(timesheet_pdfs, "render_part", counting)
+    monkeypatch.setattr(module, "render_part", counting)
     return made
+
+
+@pytest.fixture
+def layouts(monkeypatch):
+    """Counts the months laid out (WeasyPrint runs for a timesheet), by sheet."""
+    from reporting import timesheet_pdfs
+
+    return counted_parts(monkeypatch, timesheet_pdfs)
 
 
 def pdf_bytes(stored: StoredFile) -> bytes:
@@ -722,14 +727,7 @@ def test_the_all_cities_report_is_tagged_over_every_page(
     from reporting import reports
     from tests.pdf_structure import check_structure
 
-    laid_out = []
-    render_part = reports.render_part
-
-    def counting(html):
-        laid_out.append(html)
-        return render_part(html)
-
-    monkeypatch.setattr(reports, "render_part", counting)
+    laid_out = counted_parts(monkeypatch, reports)
     report = request_report(world, django_capture_on_commit_callbacks)
     assert [("Gdańsk" in html, "Ghent" in html) for html in laid_out] == [
         (True, False),
