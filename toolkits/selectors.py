@@ -261,16 +261,26 @@ def stored_edition_pdf(slug: str, number: int, language: str) -> Rendering | Non
         rendering_id, content_hash, edition_id, edition_hash, pdf_id, *stored = row
         if content_hash != rendering_hash("edition", edition_hash, language):
             continue
-        rendering = Rendering.from_db(
-            connection.alias,
-            ["id", "content_hash", "edition_id", "language", "pdf_id"],
-            [rendering_id, content_hash, edition_id, language, pdf_id],
+        rendering = _loaded(
+            Rendering,
+            id=rendering_id,
+            content_hash=content_hash,
+            edition_id=edition_id,
+            language=language,
+            pdf_id=pdf_id,
         )
-        rendering.pdf = StoredFile.from_db(
-            connection.alias, ["id", *STORED_FILE_COLUMNS], [pdf_id, *stored]
+        rendering.pdf = _loaded(
+            StoredFile, id=pdf_id, **dict(zip(STORED_FILE_COLUMNS, stored, strict=True))
         )
         return rendering
     return None
+
+
+def _loaded(model, **values):
+    """An instance of ``model`` as the ORM makes it from a row holding only these fields (the
+    others deferred): ``from_db`` takes the values in the order of the model's fields."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(connection.alias, names, [values[name] for name in names])
 
 
 STORED_FILE_COLUMNS = ("file", "filename", "content_type", "sha256")

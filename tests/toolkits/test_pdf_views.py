@@ -516,3 +516,21 @@ def test_the_table_issues_the_same_queries_for_one_edition_or_many(
     with django_assert_num_queries(few):
         response = client.get(url)
     assert len(response.context["rows"]) == 4 * 3
+
+
+def test_the_written_out_lookup_of_an_editions_pdf_reads_what_the_orm_reads(
+    client, edition, django_capture_on_commit_callbacks
+):
+    """``selectors.stored_edition_pdf`` builds its models from a row of its own SQL: every field
+    it loads holds the same value as the ORM's, for the rendering and for its file."""
+    from toolkits.selectors import stored_edition_pdf
+
+    download(client, edition_url(edition), django_capture_on_commit_callbacks)
+    found = stored_edition_pdf(edition.toolkit.slug, edition.number, "en")
+    stored = Rendering.objects.select_related("pdf").get(pk=found.pk)
+    for name in ("id", "edition_id", "language", "content_hash", "pdf_id"):
+        assert getattr(found, name) == getattr(stored, name), name
+    for name in ("id", "file", "filename", "content_type", "sha256"):
+        assert getattr(found.pdf, name) == getattr(stored.pdf, name), name
+    assert stored_edition_pdf(edition.toolkit.slug, edition.number + 1, "en") is None
+    assert stored_edition_pdf(edition.toolkit.slug, edition.number, "de") is None
