@@ -14,10 +14,21 @@ were, in milliseconds. The copy is used only where it gives the same start:
 
 Otherwise it seeds for real, as before. tests/test_demo_copy.py checks that a copy holds what a
 seeding writes.
+
+Under pytest-xdist on PostgreSQL the rows are also shared between the worker processes of one run
+(a file per variant in the temporary folder, named after the run): the first worker to need a
+variant seeds it, the others wait for it and copy, then move the tables' sequences past the rows.
+Each worker has its own test database made by the same migrations, so "the same start" compares
+alike; a file never outlives its run, so a change to the seeding is always seen.
 """
 
+import fcntl
 import hashlib
+import os
+import pickle
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
@@ -27,8 +38,8 @@ from django.utils import timezone
 # Rows per INSERT: well under SQLite's and PostgreSQL's limits on parameters per statement.
 _PARAMETERS_PER_INSERT = 900
 # Settings that do not reach the seeding: some test modules give each test its own media folder,
-# and the demo stores no file.
-_SETTINGS_NOT_SEEN = {"MEDIA_ROOT"}
+# and the demo stores no file; each xdist worker names its own test database.
+_SETTINGS_NOT_SEEN = {"MEDIA_ROOT", "DATABASES"}
 
 
 @dataclass(frozen=True)
@@ -66,8 +77,56 @@ def seed_demo(**options) -> None:
             return
         _seed(options)
         return
-    _seed(options)
-    _kept[key] = _added(before, _database())
+    shared = _shared_file(key)
+    if shared is None:
+        _seed(options)
+        _kept[key] = _added(before, _database())
+        return
+    with open(shared.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another worker seeding this variant: wait for its rows
+        if shared.exists():
+            _kept[key] = pickle.loads(shared.read_bytes())  # noqa: S301 - written by this run
+            if _kept[key] is not None:
+                _insert(_kept[key])
+                _move_sequences(_kept[key])
+                stats["copied"] += 1
+                return
+            _seed(options)
+            return
+        _seed(options)
+        _kept[key] = _added(before, _database())
+        partial = shared.with_suffix(f".{os.getpid()}")
+        partial.write_bytes(pickle.dumps(_kept[key]))
+        partial.replace(shared)
+
+
+def _shared_file(key) -> Path | None:
+    """Where this run's workers share a variant's rows, or None outside xdist or PostgreSQL."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if not run or connection.vendor != "postgresql":
+        return None
+    folder = Path(tempfile.gettempdir()) / f"tandem-demo-copy-{run}"
+    folder.mkdir(exist_ok=True)
+    return folder / hashlib.sha256(repr(key).encode()).hexdigest()
+
+
+def _move_sequences(added: tuple[_Rows, ...]) -> None:
+    """Rows copied from another worker's seeding keep their ids; this database's sequences have
+    not counted them, so each is moved to its table's highest id."""
+    qn = connection.ops.quote_name
+    pks = {table.name: table.pk for table in _all_tables()}
+    with connection.cursor() as cursor:
+        for rows in added:
+            pk = pks.get(rows.table)
+            if pk is None:
+                continue
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [qn(rows.table), pk])
+            (sequence,) = cursor.fetchone()
+            if sequence:
+                cursor.execute(
+                    f"SELECT setval(%s, MAX({qn(pk)})) FROM {qn(rows.table)}",  # noqa: S608
+                    [sequence],
+                )
 
 
 def _seed(options) -> None:
@@ -80,9 +139,12 @@ def _all_tables() -> list[_Table]:
     if _tables is None:
         with connection.cursor() as cursor:
             names = sorted(connection.introspection.table_names(cursor))
+            # Not the migrations' record: seeding never writes it, and the time each migration
+            # was applied differs from one worker's test database to the next.
             _tables = [
                 _Table(name, connection.introspection.get_primary_key_column(cursor, name))
                 for name in names
+                if name != "django_migrations"
             ]
     return _tables
 

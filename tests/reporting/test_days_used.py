@@ -129,7 +129,20 @@ def test_every_citys_days_used_agree_in_every_file_and_dashboard(
     )
     assert {city: programme_page[city] for city in approved} == approved
 
-    for city in City.objects.filter(participations__programme=programme).order_by("name"):
+    cities = list(City.objects.filter(participations__programme=programme).order_by("name"))
+    for city in cities:
+        dashboard = _dashboard_days(
+            client, reverse("reporting:city_dashboard", args=[programme.slug, city.pk])
+        )
+        assert dashboard[f"All of {city.name}"] == approved[city.name], city.name
+
+    # A city's own report (PDF, CSV, XLSX) for the cities at the edges: the most and the fewest
+    # days, and one whose days end in a half. The all-cities report above already shows every
+    # city's figure through the same code; laying out all 16 reports took a minute of the suite.
+    most = max(cities, key=lambda c: approved[c.name])
+    fewest = min(cities, key=lambda c: approved[c.name])
+    half = next((c for c in cities if approved[c.name] % 1), most)
+    for city in dict.fromkeys([most, fewest, half]):
         expected = approved[city.name]
         report = _report(programme, city, coordinator, django_capture_on_commit_callbacks)
         shown = {
@@ -137,8 +150,5 @@ def test_every_citys_days_used_agree_in_every_file_and_dashboard(
             "pdf city page": _pdf_city_page_days(report),
             "csv": _csv_days(report)[city.name],
             "xlsx": _xlsx_days(report)[city.name],
-            "city dashboard": _dashboard_days(
-                client, reverse("reporting:city_dashboard", args=[programme.slug, city.pk])
-            )[f"All of {city.name}"],
         }
         assert shown == dict.fromkeys(shown, expected), city.name
