@@ -128,6 +128,23 @@ def _digest_link_url(officer: User) -> str:
     return reverse("notifications:one_click", args=[preference_token(officer, DIGEST)])
 
 
+def _import_preview_url(programme: Programme) -> str:
+    """The preview of a cities import with one error cell (its country)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents import imports
+    from documents.importing import run_start
+
+    content = "Name,Country,Latitude,Longitude\nGdańsk,PL,54.352,18.6466\nNowhere,XX,1,1\n"
+    run = run_start(
+        kind=imports.get("cities"),
+        target=programme,
+        user=User.objects.get(email=ROLES["coordinator"]),
+        upload=SimpleUploadedFile("cities.csv", content.encode()),
+    )
+    return reverse("documents:import_run", args=[run.pk])
+
+
 def _pages(programme: Programme) -> list[Page]:
     """About sixty pages: each role's home and navigation, the public pages, forms, a month grid,
     a plan, a staff-cost report and the notifications."""
@@ -222,6 +239,9 @@ def _pages(programme: Programme) -> list[Page]:
         Page("anonymous", _digest_link_url(officer)),
         Page("coordinator", reverse("accounts:person_erase", args=[officer.pk])),
         Page("coordinator", reverse("audit:history", args=["mentoring.pairing", pairing.pk])),
+        Page("coordinator", reverse("documents:import", args=["cities", programme.slug])),
+        Page("coordinator", reverse("documents:import", args=["attendance", event.pk])),
+        Page("coordinator", _import_preview_url(programme)),
     ]
     return list(dict.fromkeys(pages))
 
