@@ -20,6 +20,8 @@ from config.slugs import KeepsOldSlugs, OldSlug
 from documents.money import DEFAULT_CURRENCY, currency_choices
 from documents.workflow import Transition, Workflow
 
+from .licences import NOT_PUBLISHED, licence_choices, licence_of
+
 
 class CostModel(models.TextChoices):
     HOURLY = "hourly", _("Hourly rate (annual costs ÷ the productive hours of a year)")
@@ -176,6 +178,19 @@ class Programme(KeepsOldSlugs):
         ),
     )
 
+    open_data_licence = models.CharField(
+        _("open data licence"),
+        max_length=20,
+        choices=licence_choices,
+        blank=True,
+        default=NOT_PUBLISHED,
+        help_text=_(
+            "The licence under which anyone may download and reuse what the programme publishes "
+            "anyway (its schemes, cities, pairings, past events, published practices and "
+            "toolkits), without personal data. Until one is chosen there is no open data."
+        ),
+    )
+
     class Meta:
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
@@ -206,6 +221,11 @@ class Programme(KeepsOldSlugs):
 
     def get_absolute_url(self) -> str:
         return reverse("portal:programme", kwargs={"slug": self.slug})
+
+    @property
+    def licence(self):
+        """The open licence its data is published under (mentoring.licences), or None."""
+        return licence_of(self.open_data_licence)
 
     @property
     def reimbursement_rate(self) -> Decimal:

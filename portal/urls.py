@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cities, frame, invitations, programmes, slugs
+from .views import cities, frame, invitations, open_data, programmes, slugs
 
 app_name = "portal"
 
@@ -42,4 +42,8 @@ urlpatterns = [
     path("cities/<slug:slug>/", cities.city_detail, name="city_detail"),
     path("cities/<slug:slug>/edit/", cities.city_edit, name="city_edit"),
     path("slugs/<str:kind>/", slugs.slug_suggestion, name="slug_suggestion"),
+    path("open-data/", open_data.open_data_index, name="open_data_index"),
+    path("open-data/<slug:slug>/", open_data.open_data, name="open_data"),
+    path("open-data/<slug:slug>/data.zip", open_data.open_data_zip, name="open_data_zip"),
+    path("open-data/<slug:slug>/data.json", open_data.open_data_json, name="open_data_json"),
 ]

@@ -22,6 +22,7 @@ from accounts.models import User
 from actionplans import permissions as plan_permissions
 from actionplans.models import ActionPlan, Section
 from mentoring.models import Event, Pairing, Programme
+from mentoring.services.programmes import programme_update
 from portal.navigation import navigation_for
 from reporting import services as reporting_services
 from reporting.models import TimesheetMonth
@@ -167,6 +168,10 @@ def _pages(programme: Programme) -> list[Page]:
         by=supervisor,
     )
 
+    # CITIES-GROW publishes open data: its dataset page is public.
+    programme.open_data_licence = "CC-BY-4.0"
+    programme_update(programme=programme)
+
     pages = [
         Page("anonymous", reverse("home")),
         Page("anonymous", reverse("account_login")),
@@ -175,6 +180,8 @@ def _pages(programme: Programme) -> list[Page]:
         Page("anonymous", reverse("toolkits:practice", args=[practice.slug])),
         Page("anonymous", reverse("toolkits:toolkits")),
         Page("anonymous", reverse("toolkits:toolkit", args=[toolkit.slug])),
+        Page("anonymous", reverse("portal:open_data_index")),
+        Page("anonymous", reverse("portal:open_data", args=[programme.slug])),
     ]
     for role, email in ROLES.items():
         if email is None or role == "Riga officer":

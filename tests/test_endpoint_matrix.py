@@ -46,7 +46,12 @@ from mentoring.models import (
 )
 from mentoring.services import participation_add
 from mentoring.services.events import calendar_token_regenerate
-from mentoring.services.programmes import organisation_save, programme_create, scheme_save
+from mentoring.services.programmes import (
+    organisation_save,
+    programme_create,
+    programme_update,
+    scheme_save,
+)
 from notifications.emails import preference_token
 from notifications.models import Notification
 from notifications.services import notify
@@ -154,6 +159,9 @@ class World:
 
     def __init__(self):
         self.programme = Programme.objects.get(slug="cities-grow")
+        # CITIES-GROW publishes open data (the other programme does not: no dataset).
+        self.programme.open_data_licence = "CC-BY-4.0"
+        programme_update(programme=self.programme)
         self.scheme = Scheme.objects.get(programme=self.programme, code="A")
         self.gdansk = City.objects.get(slug="gdansk")
         self.riga = City.objects.get(slug="riga")
@@ -847,6 +855,11 @@ EXPECTATIONS: dict[str, Endpoint] = {
     "portal:slug_suggestion": Endpoint(
         kwargs=lambda world: {"kind": "city"}, get=ANY_COORDINATOR, query="?name=%EC%84%9C%EC%9A%B8"
     ),
+    # Open data: public, for a programme with an open licence ---------------------------------
+    "portal:open_data_index": Endpoint(get=EVERYONE_OK),
+    "portal:open_data": Endpoint(kwargs=programme_kw, get=EVERYONE_OK),
+    "portal:open_data_zip": Endpoint(kwargs=programme_kw, get=EVERYONE_OK),
+    "portal:open_data_json": Endpoint(kwargs=programme_kw, get=EVERYONE_OK),
     # Staff time. Officers record their own time (the grid and entries are always the signed-in
     # person's own); supervisors sign their city's months; rates and costs are seen by the
     # person, their city's supervisors and coordinators --------------------------------------
@@ -1252,7 +1265,13 @@ BEARER_URLS = {
     "mentoring:calendar_person_feed",
     "mentoring:calendar_programme_feed",
 }
-MAY_BE_PUBLIC = {"toolkits:edition_pdf", "toolkits:practice_pdf", "toolkits:practice_image"}
+MAY_BE_PUBLIC = {
+    "toolkits:edition_pdf",
+    "toolkits:practice_pdf",
+    "toolkits:practice_image",
+    "portal:open_data_zip",
+    "portal:open_data_json",
+}
 
 
 def _cache_fault(name: str, role: str, response) -> str | None:

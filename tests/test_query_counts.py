@@ -82,6 +82,8 @@ toolkits:catalogue
         ::test_the_same_with_10_and_500_practices
 toolkits:practice
     anyone, officer; a draft: tests/toolkits/test_practice_page.py::TestQueryCount
+portal:open_data_index
+    anyone (more programmes with open data): here, test_open_data
 toolkits:toolkits, toolkits:toolkit
     anyone, expert, coordinator: tests/toolkits/test_toolkit_pages.py::TestQueryCounts
 toolkits:my_practices, toolkits:review_queue
@@ -126,6 +128,8 @@ toolkits:edition_pdf (anyone; streamed and with X-Accel-Redirect, the snapshot g
         hundreds of KB): here, test_an_edition_pdf_download_reads_one_row_whatever_the_snapshot
 toolkits:practice_pdf (anyone, more images): here, test_a_practice_pdf_download
 reporting:report_download (coordinator, more reports): here, test_a_report_download
+portal:open_data, portal:open_data_zip, portal:open_data_json (anyone, more past events and
+        published practices; built anew and kept): here, test_open_data
 actionplans:version_pdf (expert, a longer version): here, test_a_plan_pdf_download
 
 Not lists: forms (*_create, *_edit), POST-only steps and job status pages (report, rendering,
@@ -142,21 +146,23 @@ from decimal import Decimal
 
 import pytest
 from auditlog.context import set_actor
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import Role
+from accounts.models import Role, User
 from accounts.services import invitation_create, membership_grant
 from actionplans import services as plan_services
 from actionplans.models import PlanVersion, Section
 from cities.models import City
 from config import clock
 from config.pagination import cursor_of
-from mentoring.models import Scheme
+from mentoring.models import EventKind, Scheme
 from mentoring.selectors.pairings import HOME_PAIRINGS_PER_SCHEME
 from mentoring.services import participation_add
-from mentoring.services.events import calendar_token_regenerate
+from mentoring.services.events import calendar_token_regenerate, event_create
+from mentoring.services.programmes import programme_update
 from notifications.models import Notification
 from notifications.services import notify
 from reporting import services as time_services
@@ -173,7 +179,14 @@ from tests.mentoring.factories import (
     SchemeFactory,
 )
 from tests.reporting.factories import approved_month, build_time_world, rate, record
-from tests.toolkits.factories import build_toolkit_world, draft, fresh, published, toolkit_with
+from tests.toolkits.factories import (
+    build_toolkit_world,
+    draft,
+    fresh,
+    practice_fields,
+    published,
+    toolkit_with,
+)
 from toolkits import services as toolkit_services
 from toolkits.models import GoodPractice, PracticeImage, ToolkitEdition
 
@@ -805,3 +818,64 @@ def test_the_staff_time_dashboard(client):
     assert_pinned(client, url, grow, 10)
     assert measure(client, url + "?q=town")[0] == 10
     assert measure(client, url + "?q=town&page=2")[0] == 10
+
+
+# Open data --------------------------------------------------------------------------------------
+
+
+def more_open_data(programme, n: int) -> None:
+    """n more past events and n more published practices (through the services)."""
+    officer, expert = User.objects.get(email=OFFICER), User.objects.get(email=EXPERT)
+    kind = EventKind.objects.get(programme=programme, code="webinar")
+    scheme = Scheme.objects.get(programme=programme, code="A")
+    for index in range(n):
+        event_create(
+            programme=programme,
+            kind=kind,
+            title=f"Webinar {index}",
+            starts_on=date(2017, 2, 1 + index),
+            time_zone="Europe/Brussels",
+            online_url="https://example.org/webinar",
+        )
+        practice = toolkit_services.practice_create(
+            city=gdansk(),
+            author=officer,
+            scheme=scheme,
+            **practice_fields(programme=programme, title=f"Open practice {index}"),
+        )
+        toolkit_services.practice_submit(practice, by=fresh(officer))
+        toolkit_services.practice_publish(practice, by=fresh(expert))
+    ProgrammeFactory(name=f"More open data {n}", open_data_licence="ODbL-1.0")
+    cache.clear()
+
+
+def test_open_data(client, demo):
+    """The index, the dataset page and both downloads, each built anew (nothing kept), cost the
+    same with 2 and 8 more events, practices and programmes."""
+    demo.open_data_licence = "CC-BY-4.0"
+    programme_update(programme=demo)
+    urls = {
+        reverse("portal:open_data_index"): 1,
+        reverse("portal:open_data", args=[demo.slug]): 17,
+        reverse("portal:open_data_zip", args=[demo.slug]): 17,
+        reverse("portal:open_data_json", args=[demo.slug]): 17,
+    }
+    more_open_data(demo, 2)
+    small, large = {}, {}
+    for url in urls:
+        cache.clear()
+        small[url] = measure_download(client, url)
+    more_open_data(demo, 6)
+    for url in urls:
+        cache.clear()
+        large[url] = measure_download(client, url)
+    assert {url: count for url, (count, _sql, _size) in small.items()} == urls
+    assert {url: count for url, (count, _sql, _size) in large.items()} == urls
+    # The files and the index get longer; the dataset page shows only the new row counts.
+    page = reverse("portal:open_data", args=[demo.slug])
+    grown = [url for url in urls if url != page]
+    assert all(large[url][2] > small[url][2] for url in grown), "the added rows do not show"
+    # Kept: the next download reads only the programme and the data's state.
+    zip_url = reverse("portal:open_data_zip", args=[demo.slug])
+    measure_download(client, zip_url)
+    assert measure_download(client, zip_url)[0] == 7

@@ -11,7 +11,7 @@ from functools import cache
 from urllib.parse import urlsplit
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.urls import reverse
 from django_countries import countries
 
@@ -423,3 +423,56 @@ def managed_toolkits(user: User) -> QuerySet:
         )
         .order_by("scheme__programme__name", "scheme__code", "title", "pk")
     )
+
+
+# Open data (portal's open data pages): what the catalogue shows, without people -----------------
+
+
+def open_practices(programme) -> QuerySet[GoodPractice]:
+    """The programme's published practices, oldest first, without the fields that name people
+    (author, contact) or serve only the search. Three queries (target groups, commitments)."""
+    return (
+        GoodPractice.objects.filter(status=PracticeStatus.PUBLISHED, scheme__programme=programme)
+        .select_related("city", "scheme")
+        .prefetch_related("target_groups", "commitments")
+        .defer("search_vector", "contact_name", "contact_email", "author")
+        .order_by("pk")
+    )
+
+
+def open_toolkits(programme) -> QuerySet[Toolkit]:
+    """The programme's published toolkits with their number of editions and their latest
+    edition (``latest_editions``, one, snapshot included). Two queries."""
+    newest = (
+        ToolkitEdition.objects.filter(toolkit=OuterRef("toolkit")).order_by("-number").values("pk")
+    )
+    latest = ToolkitEdition.objects.filter(pk=Subquery(newest[:1])).defer("published_by")
+    return (
+        published_toolkits()
+        .filter(scheme__programme=programme)
+        .select_related("scheme")
+        .annotate(edition_count=Count("editions"))
+        .prefetch_related(Prefetch("editions", queryset=latest, to_attr="latest_editions"))
+        .order_by("pk")
+    )
+
+
+def open_catalogue_state(programme) -> list:
+    """What the programme's published practices and toolkits are now, as counts and last
+    changes (for telling whether its dataset changed). Two queries."""
+    practices = (
+        GoodPractice.objects.filter(status=PracticeStatus.PUBLISHED, scheme__programme=programme)
+        .order_by()
+        .aggregate(count=Count("pk"), ids=Sum("pk"), last=Max("updated_at"))
+    )
+    editions = (
+        ToolkitEdition.objects.filter(toolkit__scheme__programme=programme)
+        .order_by()
+        .aggregate(
+            count=Count("pk"),
+            ids=Sum("pk"),
+            last=Max("published_on"),
+            changed=Max("toolkit__updated_at"),
+        )
+    )
+    return [practices, editions]

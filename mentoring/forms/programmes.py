@@ -43,6 +43,7 @@ class ProgrammeForm(SlugFromNameForm, forms.ModelForm):
             "remind_approval_after_days",
             "report_due_days",
             "reminder_days_before",
+            "open_data_licence",
         ]
         widgets = {
             "starts_on": DATE,
@@ -62,6 +63,7 @@ class ProgrammeForm(SlugFromNameForm, forms.ModelForm):
         "remind_approval_after_days",
         "report_due_days",
         "reminder_days_before",
+        "open_data_licence",
     )
 
     def __init__(self, *args, **kwargs):

@@ -19,6 +19,7 @@ from config.views import paginate, query_without_page
 
 from .. import permissions, selectors
 from ..filters import PracticeFilter
+from ..linked_data import practice_json_ld
 from ..models import Toolkit, ToolkitEdition
 
 PRACTICES_PER_PAGE = 20
@@ -65,6 +66,7 @@ def practice(request: HttpRequest, slug: str) -> HttpResponse:
         "can_edit": permissions.can_edit_practice(user, practice),
         "can_submit": permissions.can_submit_practice(user, practice),
         "can_review": permissions.PRACTICE_WORKFLOW.allowed(user, practice, "publish")[0],
+        "json_ld": practice_json_ld(practice),
     }
     return render(request, "toolkits/catalogue/practice.html", context)
 
