@@ -21,6 +21,8 @@ PROGRAMME = {
     "staff_days_allowance": 30,
     "cost_model": "hourly",
     "indirect_cost_rate": Decimal("0.0700"),
+    # So that the demo shows the open-data pages: the programme publishes under CC BY 4.0.
+    "open_data_licence": "CC-BY-4.0",
 }
 
 EXPERTS = {

@@ -100,7 +100,7 @@ def test_anyone_finds_the_programme_and_its_tables_without_signing_in(client, li
 
 
 def test_a_programme_without_a_licence_has_no_open_data(client, demo):
-    assert demo.open_data_licence == ""
+    Programme.objects.filter(pk=demo.pk).update(open_data_licence="")
     assert demo.name not in client.get(reverse("portal:open_data_index")).content.decode()
     for name in ("portal:open_data", "portal:open_data_zip", "portal:open_data_json"):
         assert client.get(reverse(name, args=[demo.slug])).status_code == 404
@@ -320,6 +320,7 @@ def test_a_published_practice_page_carries_schema_org_metadata(client, licensed)
 
 
 def test_the_metadata_names_no_licence_the_programme_did_not_choose(client, demo):
+    Programme.objects.update(open_data_licence="")
     practice = GoodPractice.objects.filter(status=PracticeStatus.PUBLISHED).first()
     (data,) = json_ld_blocks(client.get(practice.get_absolute_url()).content.decode())
     assert "license" not in data
