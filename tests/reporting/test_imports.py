@@ -1,0 +1,192 @@
+"""Paper timesheets kept before Tandem, brought in by a city's officers and supervisors: each month
+arrives signed and waiting for approval, keeps the forms' rules, never changes a month Tandem
+holds, and counts in reports only once a supervisor approves it, priced as any month."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from reporting import selectors, services
+from reporting.models import MonthStatus, TimeEntry, TimesheetAction, TimesheetMonth
+from reporting.services import HistoricalEntry
+from tests.reporting.factories import approved_month, build_time_world, fresh, rate, record
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2018, 9, 20)
+MARCH = date(2017, 3, 1)
+
+
+@pytest.fixture
+def world():
+    return build_time_world()
+
+
+def line(world, row, day, hours, activity="action_planning", person=None, **kw):
+    return HistoricalEntry(
+        row=row,
+        person=fresh(person or world.colleague),
+        programme=world.programme,
+        day=day,
+        activity=activity,
+        hours=Decimal(str(hours)),
+        **kw,
+    )
+
+
+def march(world, person=None):
+    return [
+        line(world, 2, date(2017, 3, 6), 4, person=person, description="Needs survey"),
+        line(world, 3, date(2017, 3, 6), 3, "consultation", person=person),
+        line(world, 4, date(2017, 3, 7), 7.5, person=person),
+    ]
+
+
+def run(world, lines, *, by=None, dry_run=False, source="ghent-2017.csv"):
+    return services.months_import(
+        city=world.city,
+        entries=lines,
+        by=fresh(by or world.officer),
+        source=source,
+        sha256="ab" * 32,
+        dry_run=dry_run,
+        today=TODAY,
+    )
+
+
+def test_a_month_arrives_signed_on_paper_marked_imported_and_waiting_for_approval(world):
+    check = run(world, march(world))
+    assert check.outcomes == {2: "create", 3: "create", 4: "create"}
+    assert not check.errors
+    sheet = TimesheetMonth.objects.get(person=world.colleague, month=MARCH)
+    assert sheet.status == MonthStatus.SUBMITTED
+    assert sheet.is_imported
+    assert sheet.is_locked
+    assert (sheet.imported_by, sheet.imported_from) == (world.officer, "ghent-2017.csv")
+    assert sheet.imported_sha256 == "ab" * 32
+    assert sheet.submitted_at is None  # the person signed on paper, not in Tandem
+    assert sorted(e.hours for e in sheet.entries.all()) == [3, 4, Decimal("7.5")]
+    (step,) = sheet.log.all()
+    assert step.action == TimesheetAction.IMPORTED
+    assert step.details["hours"] == "14.5"
+    assert step.details["file"] == "ghent-2017.csv"
+    assert sheet in selectors.approval_queue(fresh(world.supervisor))
+
+
+def test_a_preview_writes_nothing(world):
+    check = run(world, march(world), dry_run=True)
+    assert check.outcomes == {2: "create", 3: "create", 4: "create"}
+    assert not TimesheetMonth.objects.exists()
+    assert not TimeEntry.objects.exists()
+
+
+def test_bad_rows_write_nothing_and_each_bad_cell_says_why(world):
+    lines = [
+        *march(world),
+        line(world, 5, date(2017, 3, 8), 25),  # more than a day
+        line(world, 6, date(2017, 3, 9), 2.25),  # not in half hours
+        line(world, 7, date(2016, 9, 30), 2),  # before the programme
+        line(world, 8, date(2017, 3, 7), 1),  # the same day and activity twice
+        line(world, 9, date(2017, 3, 10), 6),  # two lines of one day over the programme's cap
+        line(world, 10, date(2017, 3, 10), 6, "consultation"),
+        line(world, 11, date(2017, 4, 3), 2, person=world.other_officer),  # not of Ghent
+    ]
+    with pytest.raises(ValidationError):
+        run(world, lines)
+    assert not TimesheetMonth.objects.exists()
+    assert not TimeEntry.objects.exists()
+    check = run(world, lines, dry_run=True)
+    assert {row: sorted(cells) for row, cells in check.errors.items()} == {
+        5: ["hours"],
+        6: ["hours"],
+        7: ["day"],
+        8: ["activity"],
+        9: ["hours"],
+        10: ["hours"],
+        11: ["person"],
+    }
+    assert check.errors[11]["person"] == ["Only officers of Ghent record time for it."]
+    assert check.errors[5]["hours"] == ["A day has 24 hours."]
+    assert {check.outcomes[row] for row in (2, 3, 4)} == {"create"}
+    assert not TimesheetMonth.objects.exists()
+
+
+def test_a_month_already_kept_in_tandem_is_never_changed(world):
+    record(world, world.colleague, date(2017, 3, 6), 4, description="Needs survey")
+    check = run(world, march(world), dry_run=True)
+    assert set(check.errors) == {2, 3, 4}
+    assert "already kept in Tandem" in check.errors[2]["day"][0]
+    assert TimeEntry.objects.count() == 1
+
+
+def test_importing_the_same_file_again_changes_nothing(world):
+    run(world, march(world))
+    sheet = TimesheetMonth.objects.get(month=MARCH)
+    check = run(world, march(world), by=world.supervisor, source="again.xlsx")
+    assert check.outcomes == {2: "unchanged", 3: "unchanged", 4: "unchanged"}
+    assert TimeEntry.objects.count() == 3
+    assert sheet.log.count() == 1
+    sheet.refresh_from_db()
+    assert (sheet.imported_from, sheet.imported_by) == ("ghent-2017.csv", world.officer)
+    # A changed figure in an imported month is refused, not written over.
+    changed = march(world)
+    changed[2] = line(world, 4, date(2017, 3, 7), 6)
+    check = run(world, changed, dry_run=True)
+    assert check.outcomes == {2: "unchanged", 3: "unchanged", 4: "error"}
+    assert "ghent-2017.csv" in check.errors[4]["day"][0]
+
+
+def test_only_months_that_have_ended_are_imported(world):
+    check = run(world, [line(world, 2, date(2018, 9, 3), 4)], dry_run=True)
+    assert check.errors[2]["day"] == [
+        "Only months that have ended are imported; record the time of September 2018 in Tandem."
+    ]
+
+
+def test_only_the_citys_officers_and_supervisors_import(world):
+    for outsider in (world.other_officer, world.other_supervisor, world.coordinator):
+        with pytest.raises(ValidationError, match="Only officers and supervisors of Ghent"):
+            run(world, march(world), by=outsider)
+    run(world, march(world), by=world.supervisor)
+    assert TimesheetMonth.objects.get().imported_by == world.supervisor
+
+
+def _summary(world):
+    return selectors.staff_cost_summary(
+        world.programme, city=world.city, first_month=MARCH, last_month=MARCH
+    )
+
+
+def test_an_imported_month_counts_only_once_approved_priced_as_a_month_kept_by_hand(world):
+    rate(world, world.colleague, 2017, "41280")
+    rate(world, world.officer, 2017, "41280")
+    run(world, march(world))
+    imported = TimesheetMonth.objects.get(person=world.colleague)
+    assert _summary(world).total_hours == 0
+    assert _summary(world).split.direct == 0
+    assert imported in selectors.months_not_counted(
+        world.programme, city=world.city, first_month=MARCH, last_month=MARCH
+    )
+
+    services.month_approve(imported, by=fresh(world.supervisor))
+    imported.refresh_from_db()
+    assert imported.status == MonthStatus.APPROVED
+    assert imported.hours == Decimal("14.5")
+    assert imported.annual_costs == Decimal("41280")
+    assert imported.rate is not None
+    after_import = _summary(world)
+    assert after_import.total_hours == Decimal("14.5")
+    assert after_import.person_months == 1
+
+    # The same hours kept by hand, by another officer with the same rate.
+    for entry in march(world, person=world.officer):
+        record(world, world.officer, entry.day, entry.hours, entry.activity)
+    by_hand = approved_month(world, world.officer, MARCH)
+    assert selectors.month_costs(by_hand).cost == selectors.month_costs(imported).cost
+    both = _summary(world)
+    assert both.total_hours == Decimal(29)
+    assert both.person_months == 2
+    assert both.split.direct == 2 * after_import.split.direct
+    assert after_import.split.direct.quantize(Decimal("0.01")) == Decimal("348.00")
