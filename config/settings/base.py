@@ -311,6 +311,19 @@ TANDEM_MAP_ATTRIBUTION = env("TANDEM_MAP_ATTRIBUTION", default="© OpenStreetMap
 # The largest image a practice may carry, in bytes.
 TANDEM_MAX_IMAGE_BYTES = env.int("TANDEM_MAX_IMAGE_BYTES", default=5 * 1024 * 1024)
 
+# Imports from spreadsheets (documents.imports): the largest file, the most rows and columns one
+# import reads, what an XLSX may unpack to (in all, and as a multiple of its size: a zip bomb is
+# refused before it is unpacked), and from how many rows the preview and the import run as a
+# background job instead of in the request.
+TANDEM_IMPORT_MAX_BYTES = env.int("TANDEM_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+TANDEM_IMPORT_MAX_ROWS = env.int("TANDEM_IMPORT_MAX_ROWS", default=20_000)
+TANDEM_IMPORT_MAX_COLUMNS = env.int("TANDEM_IMPORT_MAX_COLUMNS", default=100)
+TANDEM_IMPORT_MAX_UNPACKED_BYTES = env.int(
+    "TANDEM_IMPORT_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024
+)
+TANDEM_IMPORT_MAX_PACKING_RATIO = env.int("TANDEM_IMPORT_MAX_PACKING_RATIO", default=100)
+TANDEM_IMPORT_BACKGROUND_ROWS = env.int("TANDEM_IMPORT_BACKGROUND_ROWS", default=500)
+
 # Content-Security-Policy (django-csp), in every environment so that development and the tests
 # see what production enforces: scripts, styles and fonts come from the portal itself only, no
 # inline script or style, no plugins, no framing. Images may also be data: URIs (the two-factor
