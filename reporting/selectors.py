@@ -98,6 +98,15 @@ def reports_visible_to(user: User) -> QuerySet:
     ).select_related("programme", "city", "requested_by", "pdf", "csv", "xlsx")
 
 
+def imported_entries(city: City) -> QuerySet:
+    """The entries of the city's months imported from paper, as the import reads them back."""
+    return (
+        TimeEntry.objects.filter(city=city, timesheet__imported_at__isnull=False)
+        .select_related("person", "programme")
+        .order_by("person__email", "programme__slug", "day", "activity", "pk")
+    )
+
+
 def month_entries(sheet: TimesheetMonth) -> QuerySet:
     return sheet.entries.select_related("event").order_by("day", "activity", "pk")
 

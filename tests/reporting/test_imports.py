@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.http import Http404
 
+from documents import imports
 from reporting import selectors, services
 from reporting.models import MonthStatus, TimeEntry, TimesheetAction, TimesheetMonth
 from reporting.services import HistoricalEntry
@@ -190,3 +192,103 @@ def test_an_imported_month_counts_only_once_approved_priced_as_a_month_kept_by_h
     assert both.person_months == 2
     assert both.split.direct == 2 * after_import.split.direct
     assert after_import.split.direct.quantize(Decimal("0.01")) == Decimal("348.00")
+
+
+# The ``timesheets`` kind of documents.imports -----------------------------------------------------
+
+KIND = imports.get("timesheets")
+HEADER = "E-mail address,Programme,Date,Activity,Hours,Description\n"
+
+
+def table(text: str, name="ghent.csv"):
+    return imports.read(text.encode(), filename=name, kind=KIND)
+
+
+def csv_rows(world, *lines: str) -> str:
+    return HEADER + "".join(line.format(c=world.colleague.email) + "\n" for line in lines)
+
+
+@pytest.fixture
+def paper(world):
+    return csv_rows(
+        world,
+        "{c},,2017-03-06,action_planning,4,Needs survey",
+        "{c},,2017-03-06,Consultation or webinar,3,",
+        '{c},,2017-03-07,action_planning,"7,5",',
+    )
+
+
+def examined(world, text, by=None):
+    user = fresh(by or world.officer)
+    return imports.examine(KIND, table(text), user=user, target=KIND.target(user, "ghent"))
+
+
+def test_the_kind_previews_imports_and_reimports_as_unchanged(world, paper):
+    world.city.slug = "ghent"
+    world.city.save()
+    results = examined(world, paper)
+    assert [(r.number, r.outcome, r.errors) for r in results] == [
+        (2, "create", {}),
+        (3, "create", {}),
+        (4, "create", {}),
+    ]
+    assert not TimesheetMonth.objects.exists()
+    user = fresh(world.officer)
+    imports.apply(KIND, table(paper), user=user, target=world.city, source="ghent.csv")
+    sheet = TimesheetMonth.objects.get()
+    assert sheet.imported_from == "ghent.csv"
+    assert sheet.entries.count() == 3
+    assert {r.outcome for r in examined(world, paper, by=world.supervisor)} == {"unchanged"}
+
+
+def test_the_template_and_the_export_round_trip(world, paper):
+    world.city.slug = "ghent"
+    world.city.save()
+    blank, _name, _type = imports.template_file(KIND, "xlsx")
+    example = imports.read(blank, filename="t.xlsx", kind=KIND)
+    assert example.rows[0]["date"] == "2017-03-06"
+    imports.apply(KIND, table(paper), user=fresh(world.officer), target=world.city, source="a.csv")
+    for fmt in ("csv", "xlsx"):
+        rows = KIND.export(user=fresh(world.officer), target=world.city)
+        content, name, _type = imports.template_file(KIND, fmt, rows=rows)
+        again = imports.read(content, filename=name, kind=KIND)
+        user = fresh(world.supervisor)
+        results = imports.examine(KIND, again, user=user, target=world.city)
+        assert [r.outcome for r in results] == ["unchanged"] * 3, [r.errors for r in results]
+    assert TimeEntry.objects.count() == 3
+
+
+def test_every_bad_cell_is_named_and_nothing_is_written(world):
+    world.city.slug = "ghent"
+    world.city.save()
+    text = csv_rows(
+        world,
+        "nobody@example.org,,2017-03-06,action_planning,4,",
+        "{c},Elsewhere,2017-03-32,dancing,lots,",
+        "{c},,2017-03-08,action_planning,=2+2,",
+        "{c},,2017-03-09,action_planning,30,",
+        "{c},,2017-03-10,action_planning,,",
+    )
+    results = examined(world, text)
+    assert [sorted(r.errors) for r in results] == [
+        ["email"],
+        ["activity", "date", "hours", "programme"],
+        ["hours"],
+        ["hours"],
+        ["hours"],
+    ]
+    assert results[0].errors["email"] == ["No officer of Ghent signs in with this e-mail address."]
+    assert "formula" in results[2].errors["hours"][-1]
+    assert results[4].errors["hours"] == ["This column needs a value."]
+    out = imports.apply(KIND, table(text), user=fresh(world.officer), target=world.city, source="x")
+    assert {r.outcome for r in out} == {"error"}
+    assert not TimesheetMonth.objects.exists()
+
+
+def test_another_citys_people_do_not_find_the_city(world):
+    world.city.slug = "ghent"
+    world.city.save()
+    for outsider in (world.other_officer, world.other_supervisor, world.coordinator):
+        with pytest.raises(Http404):
+            KIND.target(fresh(outsider), "ghent")
+    assert KIND.target(fresh(world.supervisor), "ghent") == world.city
