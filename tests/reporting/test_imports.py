@@ -2,17 +2,20 @@
 arrives signed and waiting for approval, keeps the forms' rules, never changes a month Tandem
 holds, and counts in reports only once a supervisor approves it, priced as any month."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.urls import reverse
 
 from documents import imports
 from reporting import selectors, services
 from reporting.models import MonthStatus, TimeEntry, TimesheetAction, TimesheetMonth
 from reporting.services import HistoricalEntry
+from reporting.timesheet_pdfs import month_html
 from tests.reporting.factories import approved_month, build_time_world, fresh, rate, record
 
 pytestmark = pytest.mark.django_db
@@ -292,3 +295,35 @@ def test_another_citys_people_do_not_find_the_city(world):
         with pytest.raises(Http404):
             KIND.target(fresh(outsider), "ghent")
     assert KIND.target(fresh(world.supervisor), "ghent") == world.city
+
+
+# The pages ----------------------------------------------------------------------------------------
+
+
+def words_of(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+def test_the_supervisor_reads_where_the_month_came_from_and_approves_it_as_any(client, world):
+    rate(world, world.colleague, 2017, "41280")
+    run(world, march(world))
+    sheet = TimesheetMonth.objects.get()
+    client.force_login(world.supervisor)
+    queue = words_of(client.get(reverse("reporting:approvals")))
+    assert "On paper, imported from ghent-2017.csv on" in queue
+    words = words_of(client.get(sheet.get_absolute_url()))
+    assert "Signed on paper by Carl Colleague: imported from ghent-2017.csv by Olga Officer" in (
+        words
+    )
+    assert "Not signed by the person yet." not in words
+    response = client.post(reverse("reporting:month_approve", args=[sheet.pk]))
+    assert response.status_code == 302
+    sheet.refresh_from_db()
+    assert sheet.status == MonthStatus.APPROVED
+    (row,) = selectors.person_months(
+        world.programme, city=world.city, first_month=MARCH, last_month=MARCH
+    )
+    assert row.imported_from == "ghent-2017.csv"
+    html = month_html(row, [], currency="EUR", language="en")
+    assert "imported from ghent-2017.csv by Olga Officer" in html
+    assert "Signed by Carl Colleague on" not in html
