@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("matching.urls")),
     path("audit/", include("audit.urls")),
     path("notifications/", include("notifications.urls")),
+    path("imports/", include("documents.urls")),
     # The pages that combine apps, last: their paths must not shadow the apps' own.
     path("", include("portal.urls")),
     # Django's language switcher, which also keeps a signed-in person's choice for their e-mails.

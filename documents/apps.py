@@ -7,4 +7,11 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 - registers the font check
+        from . import (
+            checks,  # noqa: F401 - registers the font check
+            jobs,
+        )
+        from .models import ImportRun
+        from .tasks import run_import
+
+        jobs.register(ImportRun, run_import)

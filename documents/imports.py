@@ -52,6 +52,7 @@ import io
 import zipfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -536,8 +537,20 @@ def examine(kind: ImportKind, table: Table, *, user, target) -> list[RowResult]:
         result.number = number
         for key, text in row.items():
             if text.startswith("="):
+                result.errors.pop(key, None)  # the kind's reading of a formula says nothing
                 result.add_error(key, formula)
     return results
+
+
+@contextmanager
+def rolled_back() -> Iterator[None]:
+    """A transaction that is always rolled back: ``examine`` may run the services that
+    ``apply`` runs, row after row, so that the preview holds exactly the rules the forms hold
+    (and sees what earlier rows of the file would do), and nothing stays written. What the
+    services queue after the commit (e-mails, notifications) is dropped with it."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 def counts(results: Iterable[RowResult]) -> dict[str, int]:

@@ -187,3 +187,55 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task}{tuple(self.args)}"
+
+
+class ImportStage(models.TextChoices):
+    PREVIEW = "preview", _("Preview")
+    APPLY = "apply", _("Import")
+
+
+class ImportRun(BackgroundJob):
+    """One upload of a spreadsheet to import (documents.imports): who imported which file into
+    what, its preview's counts, and whether it was applied. Its job previews the file, and once
+    the person confirms, reads it again and imports it (``stage``). The upload is private to
+    the person who made it; the history of a target shows who imported what from which file."""
+
+    kind = models.CharField(_("kind of import"), max_length=40)
+    target = models.CharField(_("imported into (identifier)"), max_length=200)
+    target_label = models.CharField(_("imported into"), max_length=300)
+    upload = models.ForeignKey(
+        StoredFile, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded file")
+    )
+    filename = models.CharField(_("file name"), max_length=200)
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64)
+    stage = models.CharField(
+        _("stage"), max_length=10, choices=ImportStage.choices, default=ImportStage.PREVIEW
+    )
+    preview = models.ForeignKey(
+        StoredFile,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("preview (every row's outcome)"),
+    )
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created = models.PositiveIntegerField(_("rows to create"), default=0)
+    updated = models.PositiveIntegerField(_("rows to update"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged rows"), default=0)
+    errors = models.PositiveIntegerField(_("rows with errors"), default=0)
+    changed_since_preview = models.BooleanField(
+        _("changed since the preview"),
+        default=False,
+        help_text=_("The data changed between the preview and the import: the import decided."),
+    )
+    applied_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta(BackgroundJob.Meta):
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["kind", "target"], name="import_run_kind_target")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.filename}"

@@ -4,8 +4,10 @@ starts."""
 from celery import shared_task
 from celery.signals import worker_ready
 from django.db import connections
+from django.utils.translation import gettext_lazy as _
 
 from . import jobs
+from .models import ImportRun
 
 
 @shared_task(ignore_result=True)
@@ -23,3 +25,14 @@ def sweep_when_a_worker_starts(**kwargs) -> None:
         jobs.sweep()
     finally:
         connections.close_all()
+
+
+# Preview or import an uploaded spreadsheet (documents.importing): a run started again after a
+# crash reads the file again and decides again; an import is all or nothing.
+run_import = jobs.job_task(
+    "documents.tasks.run_import",
+    model=ImportRun,
+    produce="documents.importing.produce",
+    too_long=_("The import took too long. Split the file into smaller ones."),
+    failed=_("The import could not be run: %(error)s"),
+)
