@@ -4,7 +4,6 @@ this module reads the cells and says on which cell each refusal belongs."""
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -164,9 +163,6 @@ class TimesheetImport(imports.ImportKind):
             }
             for entry in selectors.imported_entries(target)
         ]
-
-    def back_url(self, target: City) -> str:
-        return reverse("reporting:approvals")
 
     def describe(self, target: City) -> str:
         return target.name

@@ -8,10 +8,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.urls import reverse
 
 from documents import imports
+from documents.models import ImportRun
 from reporting import selectors, services
 from reporting.models import MonthStatus, TimeEntry, TimesheetAction, TimesheetMonth
 from reporting.services import HistoricalEntry
@@ -327,3 +329,29 @@ def test_the_supervisor_reads_where_the_month_came_from_and_approves_it_as_any(c
     html = month_html(row, [], currency="EUR", language="en")
     assert "imported from ghent-2017.csv by Olga Officer" in html
     assert "Signed by Carl Colleague on" not in html
+
+
+def test_an_officer_uploads_previews_and_confirms_through_the_import_pages(client, world, paper):
+    world.city.slug = "ghent"
+    world.city.save()
+    page = reverse("documents:import", args=["timesheets", "ghent"])
+    client.force_login(world.officer)
+    assert page in client.get(reverse("reporting:my_time")).content.decode()
+    upload = SimpleUploadedFile("ghent-2017.csv", paper.encode(), content_type="text/csv")
+    response = client.post(page, {"file": upload})
+    assert response.status_code == 302
+    run = ImportRun.objects.get()
+    assert (run.created, run.errors) == (3, 0)
+    assert not TimesheetMonth.objects.exists()
+    confirmed = client.post(reverse("documents:import_run_confirm", args=[run.pk]))
+    assert confirmed.status_code == 302
+    sheet = TimesheetMonth.objects.get()
+    assert (sheet.imported_from, sheet.imported_by) == ("ghent-2017.csv", world.officer)
+    # The supervisor finds the import from the approval queue; other cities do not find it.
+    client.force_login(world.supervisor)
+    assert page in client.get(reverse("reporting:approvals")).content.decode()
+    for outsider in (world.other_officer, world.other_supervisor, world.coordinator):
+        client.force_login(outsider)
+        assert client.get(page).status_code == 404
+        assert client.post(page, {"file": upload}).status_code == 404
+    assert ImportRun.objects.count() == 1
