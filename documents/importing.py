@@ -89,6 +89,7 @@ def run_start(*, kind: imports.ImportKind, target, user, upload) -> ImportRun:
             requested_by=user,
         )
         _go(run, in_background=len(table.rows) > settings.TANDEM_IMPORT_BACKGROUND_ROWS)
+    run.refresh_from_db()
     return run
 
 

@@ -31,7 +31,9 @@ from accounts.services import invitation_create, invitation_token
 from actionplans import services as plan_services
 from actionplans.models import Action, ActionPlan, Indicator, Measurement, PlanComment, PlanPdf
 from cities.models import City
-from documents import jobs
+from documents import imports, jobs
+from documents.importing import run_start
+from documents.models import ImportRun
 from mentoring.models import (
     Attendance,
     CalendarToken,
@@ -178,6 +180,7 @@ class World:
         self._practices()
         self._plans()
         self._notifications()
+        self._imports()
 
     def user(self, role: str, city: str = "gdansk") -> User:
         return self.people[person(role, city)]
@@ -302,6 +305,22 @@ class World:
             recipient=self.officer, event="matrix.approved"
         )
         self.preference_token = preference_token(self.officer, "actionplans.approved")
+
+    def _imports(self):
+        """A previewed import of cities by the coordinator, and a failed one to retry."""
+        kind = imports.get("cities")
+        self.import_run = run_start(
+            kind=kind, target=self.programme, user=self.coordinator, upload=cities_csv()
+        )
+        self.failed_import = run_start(
+            kind=kind, target=self.programme, user=self.coordinator, upload=cities_csv()
+        )
+        jobs.fail(self.failed_import, "matrix test")
+
+
+def cities_csv() -> SimpleUploadedFile:
+    content = b"Name,Country,Latitude,Longitude\nMatrixburg,PL,50.1,19.1\n"
+    return SimpleUploadedFile("cities.csv", content, content_type="text/csv")
 
 
 def png(name: str = "picture.png") -> SimpleUploadedFile:
@@ -449,6 +468,18 @@ def rendering_kw(world):
 
 def rendering_url(world):
     return reverse("toolkits:rendering", kwargs=rendering_kw(world))
+
+
+IMPORTERS = signed_in(FORBIDDEN, coordinator=OK, other_coordinator=NOT_FOUND)
+IMPORT_OWNER = signed_in(NOT_FOUND, coordinator=OK)
+
+
+def import_kw(world):
+    return {"kind": "cities", "ident": world.programme.slug}
+
+
+def import_run_url(world):
+    return reverse("documents:import_run", args=[world.import_run.pk])
 
 
 PLAN_PEOPLE = ("officer", "supervisor", "expert", "coordinator")
@@ -897,6 +928,48 @@ EXPECTATIONS: dict[str, Endpoint] = {
         get=signed_in(NOT_FOUND, officer=OK, supervisor=OK, coordinator=OK),
     ),
     # Staff-cost reports: coordinators and the city's supervisors.
+    # Imports from spreadsheets: the programme's coordinators import its cities (the other
+    # programme's coordinator does not see it: 404); a run is its uploader's alone ------------
+    "documents:import": Endpoint(
+        kwargs=import_kw,
+        get=IMPORTERS,
+        post=Post(
+            expected={**IMPORTERS, "coordinator": To("/imports/runs/")},
+            files=lambda w: {"file": cities_csv()},
+            rows=lambda w: [City.objects.all(), ImportRun.objects.all()],
+        ),
+    ),
+    "documents:import_template": Endpoint(
+        kwargs=lambda w: {**import_kw(w), "fmt": "xlsx"}, get=IMPORTERS
+    ),
+    "documents:import_current": Endpoint(
+        kwargs=lambda w: {**import_kw(w), "fmt": "csv"}, get=IMPORTERS
+    ),
+    "documents:import_run": Endpoint(kwargs=lambda w: {"pk": w.import_run.pk}, get=IMPORT_OWNER),
+    "documents:import_run_status": Endpoint(
+        kwargs=lambda w: {"pk": w.import_run.pk}, get=IMPORT_OWNER
+    ),
+    "documents:import_run_confirm": Endpoint(
+        kwargs=lambda w: {"pk": w.import_run.pk},
+        get=GET_REFUSED,
+        post=Post(
+            expected={**IMPORT_OWNER, "coordinator": To(import_run_url)},
+            rows=lambda w: [City.objects.all(), ImportRun.objects.all()],
+        ),
+    ),
+    "documents:import_run_retry": Endpoint(
+        kwargs=lambda w: {"pk": w.failed_import.pk},
+        get=GET_REFUSED,
+        post=Post(
+            expected={
+                **IMPORT_OWNER,
+                "coordinator": To(
+                    lambda w: reverse("documents:import_run", args=[w.failed_import.pk])
+                ),
+            },
+            rows=lambda w: [City.objects.all(), ImportRun.objects.all()],
+        ),
+    ),
     "reporting:reports": Endpoint(get={**REPORT_PEOPLE_LIST, "other_coordinator": OK}),
     "reporting:report": Endpoint(kwargs=report_kw, get=REPORT_READERS),
     "reporting:report_status": Endpoint(kwargs=report_kw, get=REPORT_READERS),
