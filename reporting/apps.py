@@ -19,3 +19,7 @@ class ReportingConfig(AppConfig):
         from .selectors import programme_has_approved_months
 
         register_pricing_in_use(programme_has_approved_months)
+
+        from . import imports
+
+        imports.register()

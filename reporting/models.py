@@ -192,6 +192,24 @@ class TimesheetMonth(models.Model):
         blank=True,
         help_text=_("Units of the programme's currency for one unit of the costs' currency."),
     )
+    # A month kept on paper before the city used Tandem, brought in from a file: signed by the
+    # person on paper, it waits for a supervisor's approval in Tandem like any signed month.
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    imported_from = models.CharField(_("imported from the file"), max_length=255, blank=True)
+    imported_sha256 = models.CharField(
+        _("checksum of the imported file"),
+        max_length=64,
+        blank=True,
+        help_text=_("SHA-256 of the file, when known."),
+    )
 
     class Meta:
         verbose_name = _("monthly timesheet")
@@ -230,6 +248,16 @@ class TimesheetMonth(models.Model):
                 condition=Q(costs_currency="") | Q(exchange_rate__gt=0),
                 name="timesheetmonth_other_currency_has_its_exchange_rate",
             ),
+            models.CheckConstraint(
+                condition=Q(
+                    imported_at__isnull=True,
+                    imported_by__isnull=True,
+                    imported_from="",
+                    imported_sha256="",
+                )
+                | (Q(imported_at__isnull=False, imported_by__isnull=False) & ~Q(imported_from="")),
+                name="timesheetmonth_import_names_who_when_and_file",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -262,6 +290,11 @@ class TimesheetMonth(models.Model):
         return self.costs_currency or self.programme.currency
 
     @property
+    def is_imported(self) -> bool:
+        """Brought in from a paper timesheet kept before the city used Tandem."""
+        return self.imported_at is not None
+
+    @property
     def is_locked(self) -> bool:
         """Entries of a submitted or approved month cannot change."""
         return self.status in (MonthStatus.SUBMITTED, MonthStatus.APPROVED)
@@ -272,6 +305,7 @@ class TimesheetAction(models.TextChoices):
     APPROVED = "approved", _("Approved")
     RETURNED = "returned", _("Returned for changes")
     REOPENED = "reopened", _("Reopened")
+    IMPORTED = "imported", _("Imported, signed on paper")
 
 
 class TimesheetLog(models.Model):

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
@@ -96,6 +97,19 @@ register(
     )
 )
 
+register(
+    Kind(
+        "reporting.months_imported",
+        group=GROUP,
+        label=_("Paper timesheets are imported and wait for your approval"),
+        message=_(
+            "%(by)s imported %(count)s paper timesheets of %(city)s from %(file)s; they wait "
+            "for your approval."
+        ),
+        action=_("Open the months waiting for approval"),
+    )
+)
+
 REPORTS = _("Staff-cost reports")
 
 register(
@@ -179,6 +193,29 @@ def month_step(sheet: TimesheetMonth, step: TimesheetLog) -> int:
         programme=sheet.programme.name,
         key=f"{kind}:{step.pk}",
         actor=step.actor,
+    )
+
+
+def months_imported(city, steps: list[TimesheetLog], *, by: User) -> int:
+    """Tell the city's supervisors once per import that its months wait for them; call inside
+    the import's transaction."""
+    first = steps[0]
+    return notify(
+        "reporting.months_imported",
+        recipients=User.objects.filter(
+            memberships__role=Role.SUPERVISOR, memberships__city_id=city.pk
+        ).distinct(),
+        about=first.month,
+        link=reverse("reporting:approvals"),
+        params={
+            "by": by.get_full_name(),
+            "count": len(steps),
+            "city": city.name,
+            "file": first.details.get("file", ""),
+        },
+        programme=first.month.programme.name,
+        key=f"reporting.months_imported:{first.pk}",
+        actor=by,
     )
 
 

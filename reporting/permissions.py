@@ -90,6 +90,19 @@ def can_reopen_month(user: User, month: TimesheetMonth) -> Allowed:
     return False, gettext("Only a coordinator of the programme can reopen a month.")
 
 
+def can_import_months(user: User, city) -> Allowed:
+    """Officers and supervisors of a city bring in its timesheets kept on paper before Tandem."""
+    if is_officer_of(user, city.pk) or is_supervisor_of(user, city.pk):
+        return True, ""
+    return False, gettext("Only officers and supervisors of %(city)s import its timesheets.") % {
+        "city": city
+    }
+
+
+def _imports_month(user: User, month: TimesheetMonth) -> Allowed:
+    return can_import_months(user, month.city)
+
+
 def month_locked_message(month: TimesheetMonth) -> str:
     """Why a submitted or approved month cannot change."""
     label = date_format(month.month, "YEAR_MONTH_FORMAT")
@@ -103,7 +116,8 @@ def month_locked_message(month: TimesheetMonth) -> str:
 
 
 # The signatures of a month: the person signs, a supervisor approves or returns, a coordinator
-# reopens an approved month.
+# reopens an approved month. A month signed on paper before Tandem arrives by import, signed, and
+# waits for a supervisor's approval like any other.
 MONTH_WORKFLOW = Workflow(
     field="status",
     wrong_state=lambda month, _transition: month_locked_message(month),
@@ -139,6 +153,17 @@ MONTH_WORKFLOW = Workflow(
             allowed=can_reopen_month,
             wrong_state=lambda month, _t: gettext("Only an approved month can be reopened."),
             state_first=True,
+        ),
+        Transition(
+            "import",
+            {MonthStatus.OPEN},
+            MonthStatus.SUBMITTED,
+            _("Import a paper timesheet"),
+            allowed=_imports_month,
+            wrong_state=lambda month, _t: (
+                gettext("%(month)s is already in Tandem; an import never changes it.")
+                % {"month": date_format(month.month, "YEAR_MONTH_FORMAT")}
+            ),
         ),
     ],
 )

@@ -44,6 +44,9 @@ def export(person: User) -> dict[str, Any]:
                 "month": m.month,
                 "status": m.status,
                 "signed_by_you_at": m.submitted_at,
+                "imported_from_paper": (
+                    {"file": m.imported_from, "at": m.imported_at} if m.imported_at else None
+                ),
                 "approved_by_the_city_supervisor_at": m.approved_at,
                 "supervisor_comment": m.return_comment,
                 "approved_hours": m.hours,

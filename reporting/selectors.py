@@ -56,7 +56,7 @@ def months_visible_to(user: User) -> QuerySet:
         Q(person=user)
         | Q(city__in=scopes.city_ids(Role.SUPERVISOR))
         | Q(programme__in=scopes.coordinated)
-    ).select_related("person", "programme", "city", "approved_by")
+    ).select_related("person", "programme", "city", "approved_by", "imported_by")
 
 
 def approval_queue(user: User) -> QuerySet:
@@ -98,6 +98,15 @@ def reports_visible_to(user: User) -> QuerySet:
     ).select_related("programme", "city", "requested_by", "pdf", "csv", "xlsx")
 
 
+def imported_entries(city: City) -> QuerySet:
+    """The entries of the city's months imported from paper, as the import reads them back."""
+    return (
+        TimeEntry.objects.filter(city=city, timesheet__imported_at__isnull=False)
+        .select_related("person", "programme")
+        .order_by("person__email", "programme__slug", "day", "activity", "pk")
+    )
+
+
 def month_entries(sheet: TimesheetMonth) -> QuerySet:
     return sheet.entries.select_related("event").order_by("day", "activity", "pk")
 
@@ -128,6 +137,10 @@ class PersonMonth:
     approved_by: str
     figures: CostFigures
     costs_currency: str = ""
+    # A month signed on paper and imported: from which file, by whom, when.
+    imported_from: str = ""
+    imported_by: str = ""
+    imported_at: object = None
     exchange_rate: Decimal | None = None
 
     @cached_property
@@ -301,6 +314,12 @@ def person_months(
             "approved_by__full_name",
             "approved_by__email",
             "approved_by__erased_at",
+            "imported_from",
+            "imported_at",
+            "imported_by_id",
+            "imported_by__full_name",
+            "imported_by__email",
+            "imported_by__erased_at",
         )
         .iterator(chunk_size=ROWS_PER_FETCH)
     ):
@@ -323,6 +342,9 @@ def person_months(
             figures=figures,
             costs_currency=s["costs_currency"],
             exchange_rate=s["exchange_rate"],
+            imported_from=s["imported_from"],
+            imported_by=_person_label(s, "imported_by") if s["imported_by_id"] else "",
+            imported_at=s["imported_at"],
         )
 
 

@@ -219,6 +219,7 @@ def _pages(programme: Programme) -> list[Page]:
                 "reporting:city_dashboard", kwargs={"programme": programme.slug, "city": gdansk.pk}
             ),
         ),
+        Page("supervisor", reverse("documents:import", args=["timesheets", gdansk.slug])),
         Page("expert", reverse("actionplans:versions", args=[plan.pk])),
         *(
             Page("expert", reverse("actionplans:version", args=[plan.pk, version.number]))

@@ -1,8 +1,13 @@
 """Writes for staff time, one module per area: entries and the month grid (time), signatures
-(months), rates and report requests. Every rule of the timesheet lives here, with a message on
-the field it concerns; views, the demo seeder, benchmarks and tests all come through these
-functions, as `reporting.services.<name>`."""
+(months), paper months brought in (history), rates and report requests. Every rule of the
+timesheet lives here, with a message on the field it concerns; views, the demo seeder,
+benchmarks and tests all come through these functions, as `reporting.services.<name>`."""
 
+from .history import (
+    HistoricalEntry,
+    HistoryCheck,
+    months_import,
+)
 from .months import (
     month_approve,
     month_reopen,
@@ -38,6 +43,8 @@ from .time import (
 __all__ = [
     "DAY_LIMIT",
     "HALF_HOUR",
+    "HistoricalEntry",
+    "HistoryCheck",
     "days_of_month",
     "exchange_rate_save",
     "first_of_month",
@@ -46,6 +53,7 @@ __all__ = [
     "grid_stale_message",
     "month_approve",
     "month_grid_save",
+    "months_import",
     "month_reopen",
     "month_return",
     "month_submit",

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.models import Role, User
 from accounts.selectors import scopes_of, today_for
 from cities.models import City
+from cities.selectors import cities_of
 from config import stale
 from config.views import (
     add_service_errors,
@@ -274,6 +275,8 @@ def approvals(request: HttpRequest) -> HttpResponse:
         "ticked": set(request.POST.getlist("months")) if form.is_bound else set(),
         "result": result,
         "programme": filter_form.cleaned_data.get("programme") if filter_form.is_valid() else None,
+        # Paper months from before Tandem come in through an import per city.
+        "import_cities": cities_of(user, Role.SUPERVISOR),
     }
     status = 400 if form.errors or (filter_form.is_bound and filter_form.errors) else 200
     return render(request, "reporting/review/approvals.html", context, status=status)
@@ -614,5 +617,6 @@ def city_dashboard(request: HttpRequest, programme: str, city: int) -> HttpRespo
         "chart": _chart([*people, total], allowance),
         "allowance": allowance,
         "can_view_programme": permissions.can_view_programme_staff_time(request.user, programme),
+        "can_import": permissions.can_import_months(request.user, city)[0],
     }
     return render(request, "reporting/review/city_dashboard.html", context)

@@ -20,6 +20,8 @@ MAY = {
     ("approve", MonthStatus.SUBMITTED): {"supervisor"},
     ("return", MonthStatus.SUBMITTED): {"supervisor"},
     ("reopen", MonthStatus.APPROVED): {"coordinator"},
+    # A paper month arrives signed, brought in by the city's officers or supervisors.
+    ("import", MonthStatus.OPEN): {"officer", "colleague", "supervisor"},
 }
 
 
@@ -93,6 +95,18 @@ def test_each_step_is_offered_to_its_role_in_its_states_only(world):
             MonthStatus.APPROVED,
             "supervisor",
             "Only a submitted timesheet can be returned.",
+        ),
+        (
+            "import",
+            MonthStatus.OPEN,
+            "coordinator",
+            "Only officers and supervisors of Ghent import its timesheets.",
+        ),
+        (
+            "import",
+            MonthStatus.SUBMITTED,
+            "officer",
+            "March 2017 is already in Tandem; an import never changes it.",
         ),
         # Reopening asks the state first.
         ("reopen", MonthStatus.SUBMITTED, "outsider", "Only an approved month can be reopened."),
