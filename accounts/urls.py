@@ -2,7 +2,7 @@ from django.urls import path
 
 from config import converters  # noqa: F401  registers the <token:>, <signed:> and <key:> converters
 
-from .views import invitations, preferences, privacy
+from .views import api, invitations, preferences, privacy
 
 app_name = "accounts"
 
@@ -14,4 +14,9 @@ urlpatterns = [
     path("account/data/", privacy.my_data, name="my_data"),
     path("account/data/export.json", privacy.my_data_export, name="my_data_export"),
     path("people/<int:pk>/erase/", privacy.person_erase, name="person_erase"),
+]
+
+# Under /api/v1/ (config/urls.py), in the "api" namespace.
+api_urlpatterns = [
+    path("me/", api.MeView.as_view(), name="me"),
 ]

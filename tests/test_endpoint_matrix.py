@@ -14,7 +14,7 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -24,10 +24,11 @@ from django.db import transaction
 from django.test import Client
 from django.test.utils import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from PIL import Image
 
 from accounts.models import Invitation, Membership, Role, User
-from accounts.services import invitation_create, invitation_token
+from accounts.services import invitation_create, invitation_token, token_create
 from actionplans import services as plan_services
 from actionplans.models import Action, ActionPlan, Indicator, Measurement, PlanComment, PlanPdf
 from cities.models import City
@@ -99,6 +100,7 @@ NOT_FOUND = 404
 NOT_ALLOWED = 405
 BAD_REQUEST = 400
 LOGIN = "login"  # 302 to the sign-in page
+UNAUTHORISED = 401  # the API, without a token
 
 
 @dataclass(frozen=True)
@@ -516,6 +518,11 @@ def newcomer_city(world) -> City:
 SIGNED_IN_HOME = roles(To("/"), anonymous=OK)  # allauth sends signed-in people home
 
 EXPECTATIONS: dict[str, Endpoint] = {
+    # The read API's schema and documentation page: public, they hold no data (config/api) ----
+    "api:schema": Endpoint(get=EVERYONE_OK),
+    "api:docs": Endpoint(get=EVERYONE_OK),
+    # API endpoints are asked with a token of each role's person (``_client``); anonymous: 401.
+    "api:me": Endpoint(get=roles(OK, anonymous=UNAUTHORISED)),
     # Home and language ---------------------------------------------------------------------
     "home": Endpoint(get=EVERYONE_OK),
     "set_language": Endpoint(get=roles(To("/"))),
@@ -1133,9 +1140,18 @@ EXPECTATIONS: dict[str, Endpoint] = {
 ADMIN_NAMESPACE = "admin:"
 
 
-def _client(world, role: str, city: str) -> Client:
-    client = Client()
+def _client(world, role: str, city: str, name: str = "") -> Client:
+    """The role's person signed in; for the API ("api:..."), a client with a token of theirs
+    instead, as a partner system asks."""
     email = person(role, city)
+    if name.startswith("api:"):
+        if email is None:
+            return Client()
+        secret = token_create(
+            owner=world.people[email], name="Matrix", expires_at=timezone.now() + timedelta(days=1)
+        ).secret
+        return Client(headers={"Authorization": f"Bearer {secret}"})
+    client = Client()
     if email is not None:
         client.force_login(world.people[email])
     return client
@@ -1201,7 +1217,7 @@ def test_get(name, world, db):
     for role in ROLES:
         savepoint = transaction.savepoint()
         url = reverse(name, kwargs=endpoint.kwargs(world)) + endpoint.query
-        response = _client(world, role, endpoint.city).get(url)
+        response = _client(world, role, endpoint.city, name).get(url)
         got = _outcome(response)
         transaction.savepoint_rollback(savepoint)
         expected = endpoint.get[role]
@@ -1229,7 +1245,7 @@ def test_post(name, world, db):
         data = post.data(world)
         if post.files:
             data = {**data, **post.files(world)}
-        got = _outcome(_client(world, role, endpoint.city).post(url, data))
+        got = _outcome(_client(world, role, endpoint.city, name).post(url, data))
         changed = rows_of(*post.rows(world)) != before
         transaction.savepoint_rollback(savepoint)
         expected = post.expected[role]
