@@ -6,12 +6,14 @@ from accounts.urls import api_urlpatterns as accounts_api
 from accounts.views.preferences import set_language
 from config import converters  # noqa: F401  registers <token:>, <signed:>, <key:> before any app
 from config.api import views as api_views
+from mentoring.urls import api_urlpatterns as mentoring_api
 from portal.views.home import home
 
 # The read API (config/api/): its schema and documentation, then each app's api_urlpatterns.
 api_v1 = [
     *api_views.urlpatterns,
     *accounts_api,
+    *mentoring_api,
 ]
 
 urlpatterns = [
