@@ -294,3 +294,95 @@ class ErasureRecord(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.person_id} · {self.at:%Y-%m-%d %H:%M}"
+
+
+# Personal API tokens (issue 18) ------------------------------------------------------------------
+
+
+class ApiScope(models.TextChoices):
+    """What a token may do. The API is read-only: reading is the one scope there is."""
+
+    READ = "read", _("Read")
+
+
+class ApiToken(models.Model):
+    """A personal token for the read API (``config.api``): it acts as its owner, seeing exactly
+    what they see in the browser. The secret is shown once when it is made; only its SHA-256 is
+    kept (``config.tokens``). The prefix is the public start of the secret, by which the owner
+    recognises it in their list and in the request log."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("owner"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
+    key_hash = models.CharField(_("key's SHA-256"), max_length=64, unique=True, editable=False)
+    scopes = models.JSONField(_("scopes"), default=list)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="apitoken_expires_after_creation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_expired(self, now: datetime | None = None) -> bool:
+        return self.expires_at <= (now or timezone.now())
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and not self.is_expired()
+
+
+class ApiRequest(models.Model):
+    """One request to the API: who, with which token (none for a browser session or an
+    anonymous reader of public data), what was asked and the answer's status. Kept for
+    TANDEM_API_LOG_KEEP_DAYS (``accounts.tasks.forget_old_api_requests``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    token = models.ForeignKey(
+        ApiToken,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name=_("token"),
+    )
+    method = models.CharField(_("method"), max_length=10)
+    path = models.CharField(_("path"), max_length=500)
+    status = models.PositiveSmallIntegerField(_("status"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("API request")
+        verbose_name_plural = _("API requests")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["at"], name="apirequest_at"),
+            models.Index(fields=["user", "at"], name="apirequest_user_at"),
+            models.Index(fields=["token", "at"], name="apirequest_token_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} {self.status}"

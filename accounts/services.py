@@ -1,9 +1,13 @@
-"""Writes for people, roles and invitations."""
+"""Writes for people, roles, invitations and personal API tokens."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -11,9 +15,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from config.tokens import secret_hash
 from documents.jobs import send_after_commit
 
-from .models import ROLE_SCOPE, Invitation, Membership, User
+from .models import ROLE_SCOPE, ApiRequest, ApiScope, ApiToken, Invitation, Membership, User
 from .permissions import can_invite
 
 INVITATION_SALT = "tandem.accounts.invitation"
@@ -180,3 +185,97 @@ def user_time_zone_set(*, user: User, time_zone: str) -> User:
     with transaction.atomic():
         user.save(update_fields=["time_zone"])
     return user
+
+
+# Personal API tokens ---------------------------------------------------------------------------
+
+# A token's secret: "tdm_" (so that secret scanners and people recognise it), the public prefix
+# (shown in the person's list), then 256 bits of randomness. Only its SHA-256 is stored.
+TOKEN_START = "tdm_"  # noqa: S105  the public start of every secret
+
+
+@dataclass(frozen=True)
+class NewToken:
+    token: ApiToken
+    secret: str  # shown once, never stored
+
+
+def token_create(
+    *,
+    owner: User,
+    name: str,
+    expires_at: datetime,
+    scopes: tuple[str, ...] = (ApiScope.READ,),
+    now: datetime | None = None,
+) -> NewToken:
+    """A personal API token for ``owner``, valid until ``expires_at`` (at most
+    TANDEM_API_TOKEN_MAX_DAYS ahead). The secret is returned once and never kept."""
+    now = now or timezone.now()
+    errors: dict[str, list[str]] = {}
+    if not owner.is_active:
+        raise ValidationError(_("An inactive account cannot have API tokens."))
+    if expires_at <= now:
+        errors["expires_at"] = [_("Choose an expiry in the future.")]
+    elif expires_at > now + timedelta(days=settings.TANDEM_API_TOKEN_MAX_DAYS):
+        errors["expires_at"] = [
+            _("A token is valid for at most %(days)s days.")
+            % {"days": settings.TANDEM_API_TOKEN_MAX_DAYS}
+        ]
+    unknown = set(scopes) - set(ApiScope.values)
+    if unknown or not scopes:
+        errors["scopes"] = [_("Choose among the scopes offered.")]
+    if errors:
+        raise ValidationError(errors)
+    prefix = secrets.token_hex(4)
+    secret = f"{TOKEN_START}{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken(
+        owner=owner,
+        name=name.strip(),
+        prefix=prefix,
+        key_hash=secret_hash(secret),
+        scopes=sorted(set(scopes)),
+        created_at=now,
+        expires_at=expires_at,
+    )
+    token.full_clean()
+    with transaction.atomic():
+        token.save()
+    return NewToken(token=token, secret=secret)
+
+
+def token_revoke(*, token: ApiToken, by: User) -> ApiToken:
+    """Revoke a token at once: every later request with it is refused (401). Only its owner
+    revokes it; revoking it again changes nothing."""
+    if token.owner_id != by.pk:
+        raise PermissionDenied(_("Only its owner can revoke a token."))
+    with transaction.atomic():
+        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+    token.refresh_from_db(fields=["revoked_at"])
+    return token
+
+
+def token_used(token: ApiToken, *, now: datetime | None = None) -> None:
+    """Note when the token was last used (one UPDATE by primary key)."""
+    token.last_used_at = now or timezone.now()
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=token.last_used_at)
+
+
+def api_request_log(
+    *, user: User | None, token: ApiToken | None, method: str, path: str, status: int
+) -> ApiRequest:
+    return ApiRequest.objects.create(
+        user=user if user is not None and user.is_authenticated else None,
+        token=token,
+        method=method[:10],
+        path=path[:500],
+        status=status,
+    )
+
+
+def api_requests_forget(now: datetime | None = None) -> int:
+    """Remove the log of API requests older than TANDEM_API_LOG_KEEP_DAYS."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.TANDEM_API_LOG_KEEP_DAYS)
+    deleted, _counts = ApiRequest.objects.filter(at__lt=cutoff).delete()
+    return deleted

@@ -18,3 +18,11 @@ def send_invitation(invitation_id: int) -> None:
     if invitation is None:  # withdrawn or accepted while the e-mail waited for the queue
         return
     invitation_send(invitation=invitation, base_url=settings.SITE_URL)
+
+
+@shared_task(ignore_result=True)
+def forget_old_api_requests() -> None:
+    """Daily: the log of API requests older than TANDEM_API_LOG_KEEP_DAYS goes."""
+    from .services import api_requests_forget
+
+    api_requests_forget()

@@ -2,11 +2,22 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.urls import api_urlpatterns as accounts_api
 from accounts.views.preferences import set_language
 from config import converters  # noqa: F401  registers <token:>, <signed:>, <key:> before any app
+from config.api import views as api_views
+from mentoring.urls import api_urlpatterns as mentoring_api
 from portal.views.home import home
 
+# The read API (config/api/): its schema and documentation, then each app's api_urlpatterns.
+api_v1 = [
+    *api_views.urlpatterns,
+    *accounts_api,
+    *mentoring_api,
+]
+
 urlpatterns = [
+    path("api/v1/", include((api_v1, "api"))),
     path("", home, name="home"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),

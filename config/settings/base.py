@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_countries",
     "accounts",
     "documents",
@@ -55,6 +58,8 @@ MIDDLEWARE = [
     # First: a path, query or form with a NUL or another control character is a 400 before
     # anything (sessions, lookups, views) reads it.
     "config.middleware.RejectControlCharactersMiddleware",
+    # Every request to the API is logged once, whatever its answer (outside the retry below).
+    "accounts.api.ApiRequestLogMiddleware",
     # A request whose database connection was lost before it wrote anything runs once more.
     "config.middleware.RetryOnLostConnectionMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -245,6 +250,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.tasks.send_reminders",
         "schedule": env.float("TANDEM_REMINDER_SWEEP_SECONDS", default=60 * 60.0),
     },
+    "forget-old-api-requests": {
+        "task": "accounts.tasks.forget_old_api_requests",
+        "schedule": 24 * 60 * 60.0,
+    },
     "forget-old-notifications": {
         "task": "notifications.tasks.forget_old_notifications",
         "schedule": 24 * 60 * 60.0,
@@ -347,3 +356,55 @@ CONTENT_SECURITY_POLICY = {
 # Two-factor authentication: people holding one of these roles must set up an authenticator app
 # before they can use the portal (production turns it on for coordinators and supervisors).
 TANDEM_2FA_REQUIRED_ROLES = env.list("TANDEM_2FA_REQUIRED_ROLES", default=[])
+
+# The read API (issue 18; config/api.py tells how it is laid out) -------------------------------
+
+TANDEM_API_PREFIX = "/api/v1/"
+TANDEM_API_PAGE_SIZE = env.int("TANDEM_API_PAGE_SIZE", default=50)
+# Requests per token (or per signed-in person on the documentation page), and per address for
+# anonymous readers of public data: "<number>/<second|minute|hour|day>".
+TANDEM_API_RATE = env("TANDEM_API_RATE", default="120/minute")
+TANDEM_API_ANONYMOUS_RATE = env("TANDEM_API_ANONYMOUS_RATE", default="30/minute")
+# A personal token lives at most this long; the log of API requests is kept this long.
+TANDEM_API_TOKEN_MAX_DAYS = env.int("TANDEM_API_TOKEN_MAX_DAYS", default=365)
+TANDEM_API_LOG_KEEP_DAYS = env.int("TANDEM_API_LOG_KEEP_DAYS", default=90)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.api.BearerTokenAuthentication",
+        # Reading only: a session needs no CSRF token for GET, HEAD and OPTIONS.
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["config.api.ReadScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],  # nothing is written through the API
+    "DEFAULT_PAGINATION_CLASS": "config.api.ApiPagination",
+    "PAGE_SIZE": TANDEM_API_PAGE_SIZE,
+    "DEFAULT_FILTER_BACKENDS": ["config.api.FilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["config.api.RequestRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Tandem API",
+    "DESCRIPTION": (
+        "Read-only access to what a person sees in Tandem: send a personal token as "
+        "“Authorization: Bearer <token>” (create one under Your API tokens). Lists are paged "
+        "(?page, ?page_size) and ordered by ?ordering, then by id; dates are ISO 8601; amounts "
+        "are exact decimal strings with their currency."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False},
+    # Choices of the same field name in several models, named in the schema by their model.
+    "ENUM_NAME_OVERRIDES": {
+        "PairingStatusEnum": "mentoring.models.PairingStatus",
+        "EventStatusEnum": "mentoring.models.EventStatus",
+    },
+}
