@@ -344,3 +344,27 @@ def test_an_import_that_fails_halfway_writes_nothing(programme, coordinator, mon
     assert "could not be run" in run.error
     assert (City.objects.count(), Participation.objects.count()) == before
     assert not City.objects.filter(slug__in=["alpha", "beta"]).exists()
+
+
+def test_staff_look_up_runs_in_the_admin_and_cannot_change_them(programme, coordinator, client):
+    from accounts.models import User
+
+    run = run_start(
+        kind=KIND,
+        target=programme,
+        user=coordinator,
+        upload=upload(HEADER.encode() + b"X,BE,1,2\n"),
+    )
+    client.force_login(User.objects.create_superuser(email="staff@example.org", password="x"))
+    listing = client.get(reverse("admin:documents_importrun_changelist"))
+    assert listing.status_code == 200
+    assert "cities.csv" in listing.content.decode()
+    detail = client.get(reverse("admin:documents_importrun_change", args=[run.pk]))
+    assert detail.status_code == 200
+    assert 'name="_save"' not in detail.content.decode()
+    assert client.get(reverse("admin:documents_importrun_add")).status_code == 403
+    deleted = client.post(
+        reverse("admin:documents_importrun_delete", args=[run.pk]), {"post": "yes"}
+    )
+    assert deleted.status_code == 403
+    assert ImportRun.objects.filter(pk=run.pk).exists()
