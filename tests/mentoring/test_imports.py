@@ -174,7 +174,7 @@ def test_a_services_rule_is_on_the_cells_it_is_about_where_the_file_has_them(
         assert messages == ["Give a venue, an online link, or both."]
 
 
-def test_a_rule_on_the_pairing_is_on_the_scheme_and_the_implementing_city(programme):
+def test_a_rule_on_the_pairing_is_on_the_scheme_and_the_implementing_city():
     """A ValidationError on a model field that two columns hold goes on both."""
     from django.core.exceptions import ValidationError
 
