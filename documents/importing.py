@@ -60,8 +60,20 @@ def _read(run: ImportRun) -> tuple[imports.ImportKind, object, imports.Table]:
     allowed, reason = kind.allowed(user, target)
     if not allowed:
         raise ValidationError(reason)
-    with run.upload.file.open("rb") as file:
-        table = imports.read(file.read(), filename=run.filename, kind=kind)
+    try:
+        with run.upload.file.open("rb") as file:
+            content = file.read()
+    except OSError:
+        # The storage is unreachable or the file went missing: the run can be retried once the
+        # storage is back; the upload is never taken for an empty or different file.
+        logger.exception("ImportRun %s: the stored upload cannot be read", run.pk)
+        raise ValidationError(
+            _(
+                "The uploaded file cannot be read from the portal's storage at the moment. "
+                "Retry in a while; if it fails again, upload the file again."
+            )
+        ) from None
+    table = imports.read(content, filename=run.filename, kind=kind)
     return kind, target, table
 
 

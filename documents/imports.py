@@ -103,17 +103,24 @@ class RowResult:
         self.errors.setdefault(key, []).append(str(message))
         self.outcome = ERROR
 
-    def add_validation_error(self, error: ValidationError, *, fields: dict[str, str] | None = None):
+    def add_validation_error(
+        self, error: ValidationError, *, fields: dict[str, str | tuple[str, ...]] | None = None
+    ):
         """A service's or model's ValidationError on the cells it concerns: ``fields`` maps a
-        model field to the column that holds it (a field of the same name as a column needs no
-        entry); the rest goes to the row as a whole."""
+        model field to the column, or the columns, that hold it (a rule about a venue or an
+        online link is on both cells; a field of the same name as a column needs no entry).
+        A message goes on each of its columns the file has, and on the row as a whole when the
+        file has none of them (or it is about no field)."""
         fields = fields or {}
         columns = set(self.values)
         if hasattr(error, "error_dict"):
             for name, messages in error.message_dict.items():
-                key = fields.get(name, name)
+                keys = fields.get(name, name)
+                keys = [keys] if isinstance(keys, str) else list(keys)
+                present = [key for key in keys if key and key in columns] or [""]
                 for message in messages:
-                    self.add_error(key if key in columns else "", message)
+                    for key in present:
+                        self.add_error(key, message)
         else:
             for message in error.messages:
                 self.add_error("", message)

@@ -24,8 +24,9 @@ class RowImport(imports.ImportKind):
     the outcome and (unless it is "unchanged") calls the services; ``examine`` does that in a
     transaction that is rolled back, ``apply`` for real."""
 
-    # Model field -> column, for a service's ValidationError on a field of another name.
-    fields: dict[str, str] = {}
+    # Model field -> the column (or columns) a service's ValidationError on it is shown on,
+    # for a field of another name (documents.imports.RowResult.add_validation_error).
+    fields: dict[str, str | tuple[str, ...]] = {}
 
     def row(self, result: imports.RowResult, *, user: User, target) -> str:
         raise NotImplementedError

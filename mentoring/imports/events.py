@@ -113,7 +113,15 @@ class EventImport(ProgrammeImport):
         Column("venue", gettext_lazy("Venue"), example=""),
         Column("online_url", gettext_lazy("Online link"), example=""),
     ]
-    fields = {"kind": "kind", "pairing": "implementing_city", "end_time": "end_time"}
+    # The services' rules on the cells they are about: a rule on the pairing concerns the
+    # scheme and the implementing city, "a venue, an online link, or both" both cells, the
+    # moments the days and times that make them.
+    fields = {
+        "pairing": ("scheme", "implementing_city"),
+        "venue": ("venue", "online_url"),
+        "starts_at": ("starts_on", "start_time"),
+        "ends_at": ("ends_on", "end_time"),
+    }
 
     def row(self, result, *, user, target: Programme) -> str:
         values = result.values

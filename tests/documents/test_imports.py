@@ -4,6 +4,8 @@ nothing, confirming all or nothing, a stale preview, a large file as a job, the 
 
 import io
 import zipfile
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -13,9 +15,11 @@ from cities.models import City
 from documents import imports
 from documents.importing import run_confirm, run_start
 from documents.models import ImportRun
-from mentoring.models import Participation
+from mentoring.models import Participation, Programme
+from tests.accounts.factories import CityOfficerFactory, CoordinatorFactory
+from tests.cities.factories import CityFactory
+from tests.mentoring.factories import ParticipationFactory, ProgrammeFactory
 
-COORDINATOR = "coordinator@example.org"
 HEADER = "Name,Country,Latitude,Longitude\n"
 
 
@@ -26,8 +30,24 @@ def upload(content: bytes, name: str = "cities.csv"):
 
 
 @pytest.fixture
-def coordinator(demo, client, demo_user):
-    user = demo_user(COORDINATOR)
+def programme(db):
+    """A programme with one city, Gdańsk (what the cities import needs; not the whole demo)."""
+    programme = ProgrammeFactory(name="CITIES-GROW", slug="cities-grow")
+    gdansk = CityFactory(
+        name="Gdańsk",
+        slug="gdansk",
+        country="PL",
+        latitude=Decimal("54.35200"),
+        longitude=Decimal("18.64660"),
+        languages=["pl"],
+    )
+    ParticipationFactory(programme=programme, city=gdansk)
+    return programme
+
+
+@pytest.fixture
+def coordinator(programme, client):
+    user = CoordinatorFactory(programme=programme).user
     client.force_login(user)
     return user
 
@@ -115,22 +135,22 @@ def test_a_file_over_the_size_limit_is_refused(settings):
         imports.read(b"x" * 101, filename="x.csv", kind=KIND)
 
 
-def test_xlsx_values_are_text_and_formulas_are_refused_on_their_cell(demo, demo_user):
+def test_xlsx_values_are_text_and_formulas_are_refused_on_their_cell(programme, coordinator):
     content = xlsx([["Name", "Country", "Latitude", "Longitude"], ["Ghent", "BE", 51.0543, "=1+2"]])
     table = imports.read(content, filename="x.xlsx", kind=KIND)
     assert table.rows == [
         {"name": "Ghent", "country": "BE", "latitude": "51.0543", "longitude": "=1+2"}
     ]
-    results = imports.examine(KIND, table, user=demo_user(COORDINATOR), target=demo)
+    results = imports.examine(KIND, table, user=coordinator, target=programme)
     assert results[0].outcome == "error"
     assert "formula" in results[0].errors["longitude"][0]
 
 
 def test_templates_have_the_headers_in_the_persons_language_and_an_example(
-    demo, coordinator, client
+    programme, coordinator, client
 ):
     response = client.get(
-        reverse("documents:import_template", args=["cities", demo.slug, "xlsx"]),
+        reverse("documents:import_template", args=["cities", programme.slug, "xlsx"]),
         HTTP_ACCEPT_LANGUAGE="en",
     )
     workbook = load_workbook(io.BytesIO(response.content), read_only=True)
@@ -138,14 +158,14 @@ def test_templates_have_the_headers_in_the_persons_language_and_an_example(
     assert rows[0][:2] == ("Name", "Country")
     assert rows[1][0] == "Gdańsk"
     assert workbook.sheetnames[1] == "Columns"
-    csv = client.get(reverse("documents:import_template", args=["cities", demo.slug, "csv"]))
+    csv = client.get(reverse("documents:import_template", args=["cities", programme.slug, "csv"]))
     assert csv.content.decode("utf-8-sig").startswith("Name,Country,Latitude")
 
 
 # The flow -------------------------------------------------------------------------------------
 
 
-def test_bad_rows_write_nothing_and_every_bad_cell_is_named(demo, coordinator, client):
+def test_bad_rows_write_nothing_and_every_bad_cell_is_named(programme, coordinator, client):
     before = City.objects.count()
     content = (
         HEADER
@@ -154,7 +174,7 @@ def test_bad_rows_write_nothing_and_every_bad_cell_is_named(demo, coordinator, c
         + "Farville,BE,95,4\n"  # out of range (the model's rule)
         + "Goodville,BE,50.5,4.5\n"
     ).encode()
-    response = post(client, demo, content)
+    response = post(client, programme, content)
     run = ImportRun.objects.get()
     assert response.status_code == 302
     assert (run.errors, run.created) == (3, 1)
@@ -170,10 +190,10 @@ def test_bad_rows_write_nothing_and_every_bad_cell_is_named(demo, coordinator, c
 
 
 def test_preview_then_confirm_imports_and_the_same_file_again_changes_nothing(
-    demo, coordinator, client
+    programme, coordinator, client
 ):
     content = (HEADER + "Gdańsk,PL,54.352,18.6466\nNewtown,BE,50.5,4.5\n").encode()
-    post(client, demo, content)
+    post(client, programme, content)
     run = ImportRun.objects.get()
     assert (run.created, run.updated, run.unchanged) == (1, 0, 1)
     assert not City.objects.filter(name="Newtown").exists()
@@ -181,19 +201,19 @@ def test_preview_then_confirm_imports_and_the_same_file_again_changes_nothing(
     run.refresh_from_db()
     assert run.applied_at is not None
     city = City.objects.get(name="Newtown")
-    assert Participation.objects.filter(programme=demo, city=city).exists()
-    post(client, demo, content)
+    assert Participation.objects.filter(programme=programme, city=city).exists()
+    post(client, programme, content)
     again = ImportRun.objects.exclude(pk=run.pk).get()
     assert (again.created, again.updated, again.unchanged, again.errors) == (0, 0, 2, 0)
-    history = client.get(page(demo)).content.decode()
+    history = client.get(page(programme)).content.decode()
     assert history.count("cities.csv") == 2
 
 
-def test_a_stale_preview_is_decided_by_the_new_examination(demo, coordinator, client, demo_user):
+def test_a_stale_preview_is_decided_by_the_new_examination(programme, coordinator):
     content = (HEADER + "Newtown,BE,50.5,4.5\n").encode()
-    run = run_start(kind=KIND, target=demo, user=coordinator, upload=upload(content))
+    run = run_start(kind=KIND, target=programme, user=coordinator, upload=upload(content))
     # Someone creates the city between the preview and the confirmation.
-    run_start(kind=KIND, target=demo, user=coordinator, upload=upload(content))
+    run_start(kind=KIND, target=programme, user=coordinator, upload=upload(content))
     second = ImportRun.objects.exclude(pk=run.pk).get()
     run_confirm(second, by=coordinator)
     run = run_confirm(run, by=coordinator)
@@ -204,12 +224,12 @@ def test_a_stale_preview_is_decided_by_the_new_examination(demo, coordinator, cl
 
 
 def test_a_large_file_is_previewed_as_a_background_job(
-    demo, coordinator, client, settings, django_capture_on_commit_callbacks
+    programme, coordinator, client, settings, django_capture_on_commit_callbacks
 ):
     settings.TANDEM_IMPORT_BACKGROUND_ROWS = 1
     content = (HEADER + "Newtown,BE,50.5,4.5\nOtherton,BE,50.6,4.6\n").encode()
     with django_capture_on_commit_callbacks(execute=True):
-        post(client, demo, content)
+        post(client, programme, content)
     run = ImportRun.objects.get()
     assert run.status == "done"
     assert run.created == 2
@@ -218,12 +238,133 @@ def test_a_large_file_is_previewed_as_a_background_job(
 
 
 def test_scoping_other_coordinator_404_officer_403_and_runs_are_private(
-    demo, client, demo_user, coordinator
+    programme, client, coordinator
 ):
-    post(client, demo, (HEADER + "Newtown,BE,50.5,4.5\n").encode())
+    post(client, programme, (HEADER + "Newtown,BE,50.5,4.5\n").encode())
     run = ImportRun.objects.get()
-    officer = demo_user("officer.gdansk@example.org")
+    officer = CityOfficerFactory(city=City.objects.get(slug="gdansk")).user
     client.force_login(officer)
-    assert client.get(page(demo)).status_code == 403
+    assert client.get(page(programme)).status_code == 403
     assert client.get(reverse("documents:import_run", args=[run.pk])).status_code == 404
-    assert client.get(reverse("documents:import", args=["nothing", demo.slug])).status_code == 404
+    assert (
+        client.get(reverse("documents:import", args=["nothing", programme.slug])).status_code == 404
+    )
+    client.force_login(CoordinatorFactory().user)  # of another programme
+    assert client.get(page(programme)).status_code == 404
+
+
+# Failures: a background run says why, Retry runs it again; a failed import writes nothing -------
+
+
+def test_a_background_import_that_fails_says_why_and_retry_imports_it(
+    programme, coordinator, client, settings, django_capture_on_commit_callbacks
+):
+    """A file over TANDEM_IMPORT_BACKGROUND_ROWS is previewed and imported as a job. Between
+    the preview and the import its stored upload cannot be read (moved away, as when the
+    storage is not mounted): the job fails, its page says why and offers Retry, and nothing is
+    written. Once the file is back, Retry imports it."""
+    settings.TANDEM_IMPORT_BACKGROUND_ROWS = 1
+    content = (HEADER + "Newtown,BE,50.5,4.5\nOtherton,BE,50.6,4.6\n").encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, programme, content)
+    run = ImportRun.objects.get()
+    assert (run.status, run.created) == ("done", 2)
+    stored = Path(run.upload.file.path)
+    away = stored.with_name(stored.name + ".away")
+    stored.rename(away)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("documents:import_run_confirm", args=[run.pk]))
+    run.refresh_from_db()
+    assert run.status == "failed"
+    assert run.applied_at is None
+    assert not City.objects.filter(name__in=["Newtown", "Otherton"]).exists()
+    html = client.get(reverse("documents:import_run", args=[run.pk])).content.decode()
+    assert "cannot be read from the portal" in html
+    retry = reverse("documents:import_run_retry", args=[run.pk])
+    assert f'action="{retry}"' in html
+
+    away.rename(stored)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(retry)
+    run.refresh_from_db()
+    assert run.status == "done"
+    assert run.applied_at is not None
+    assert (run.created, run.errors) == (2, 0)
+    assert City.objects.filter(name__in=["Newtown", "Otherton"]).count() == 2
+    html = client.get(reverse("documents:import_run", args=[run.pk])).content.decode()
+    assert "Imported." in html
+    assert f'action="{retry}"' not in html
+
+
+class UncheckedCities(imports.ImportKind):
+    """A kind that checks nothing before it writes (unlike the real ones, whose apply runs
+    the rules its examine ran): what the framework's all-or-nothing has to hold against."""
+
+    key = "unchecked-cities"
+    label = "Unchecked cities"
+    columns = [
+        imports.Column("name", "Name", required=True),
+        imports.Column("slug", "Slug", required=True),
+    ]
+
+    def target(self, user, ident):
+        return Programme.objects.get(slug=ident)
+
+    def allowed(self, user, target):
+        return True, ""
+
+    def examine(self, rows, *, user, target):
+        return [
+            imports.RowResult(index + 2, dict(row), outcome=imports.CREATE)
+            for index, row in enumerate(rows)
+        ]
+
+    def apply(self, rows, *, user, target, source):
+        for row in rows:
+            city = City.objects.create(
+                name=row["name"], slug=row["slug"], country="BE", latitude=50, longitude=4
+            )
+            Participation.objects.create(programme=target, city=city)
+
+
+def test_an_import_that_fails_halfway_writes_nothing(programme, coordinator, monkeypatch):
+    """The database refuses the third row (its slug is Gdańsk's) after the first two were
+    written: the run fails, says why, and neither of them stays."""
+    kind = UncheckedCities()
+    monkeypatch.setitem(imports._KINDS, kind.key, kind)
+    content = b"Name,Slug\nAlpha,alpha\nBeta,beta\nGamma,gdansk\n"
+    run = run_start(kind=kind, target=programme, user=coordinator, upload=upload(content))
+    assert (run.status, run.created) == ("done", 3)
+    before = (City.objects.count(), Participation.objects.count())
+
+    run = run_confirm(run, by=coordinator)
+    assert run.status == "failed"
+    assert run.applied_at is None
+    assert "could not be run" in run.error
+    assert (City.objects.count(), Participation.objects.count()) == before
+    assert not City.objects.filter(slug__in=["alpha", "beta"]).exists()
+
+
+def test_staff_look_up_runs_in_the_admin_and_cannot_change_them(programme, coordinator, client):
+    from accounts.models import User
+
+    run = run_start(
+        kind=KIND,
+        target=programme,
+        user=coordinator,
+        upload=upload(HEADER.encode() + b"X,BE,1,2\n"),
+    )
+    client.force_login(User.objects.create_superuser(email="staff@example.org", password="x"))
+    listing = client.get(reverse("admin:documents_importrun_changelist"))
+    assert listing.status_code == 200
+    assert "cities.csv" in listing.content.decode()
+    detail = client.get(reverse("admin:documents_importrun_change", args=[run.pk]))
+    assert detail.status_code == 200
+    assert 'name="_save"' not in detail.content.decode()
+    assert client.get(reverse("admin:documents_importrun_add")).status_code == 403
+    deleted = client.post(
+        reverse("admin:documents_importrun_delete", args=[run.pk]), {"post": "yes"}
+    )
+    assert deleted.status_code == 403
+    assert ImportRun.objects.filter(pk=run.pk).exists()

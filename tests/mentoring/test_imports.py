@@ -10,6 +10,9 @@ from documents import imports
 from documents.importing import results_of, run_confirm, run_start
 from documents.models import ImportRun, OutboxMessage
 from mentoring.models import Event, EventStatus
+from tests.accounts.factories import CoordinatorFactory
+from tests.cities.factories import CityFactory
+from tests.mentoring.factories import ParticipationFactory, ProgrammeFactory, SchemeFactory
 
 COORDINATOR = "coordinator@example.org"
 
@@ -19,6 +22,22 @@ def coordinator(demo, client, demo_user):
     user = demo_user(COORDINATOR)
     client.force_login(user)
     return user
+
+
+@pytest.fixture
+def programme(db):
+    """A programme (2016-10 to 2018-09, the standard kinds of event) with scheme A and two
+    cities, Gdańsk and Riga: what a new row of people or events needs, not the whole demo."""
+    programme = ProgrammeFactory()
+    SchemeFactory(programme=programme, code="A")
+    for name in ("Gdańsk", "Riga"):
+        ParticipationFactory(programme=programme, city=CityFactory(name=name, country="PL"))
+    return programme
+
+
+@pytest.fixture
+def its_coordinator(programme):
+    return CoordinatorFactory(programme=programme).user
 
 
 def round_trip(client, kind: str, ident: str, fmt: str) -> ImportRun:
@@ -56,9 +75,7 @@ def upload(text: str, name="rows.csv"):
     return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
 
 
-def test_people_are_invited_once_and_their_emails_go_after_the_commit(
-    demo, coordinator, django_capture_on_commit_callbacks
-):
+def test_people_are_invited_once_and_their_emails_go_after_the_commit(programme, its_coordinator):
     text = (
         "E-mail address,Full name,Role,City,Scheme\n"
         "new.one@example.net,New One,City officer,Gdańsk,\n"
@@ -66,13 +83,17 @@ def test_people_are_invited_once_and_their_emails_go_after_the_commit(
         "bad-address,,officer,Gdańsk,\n"
         "x@example.net,,officer,Atlantis,\n"
     )
-    run = run_start(kind=imports.get("people"), target=demo, user=coordinator, upload=upload(text))
+    run = run_start(
+        kind=imports.get("people"), target=programme, user=its_coordinator, upload=upload(text)
+    )
     assert (run.created, run.errors) == (2, 2)
     assert not Invitation.objects.filter(email="new.one@example.net").exists()
     good = "\n".join(text.splitlines()[:3]) + "\n"
-    run = run_start(kind=imports.get("people"), target=demo, user=coordinator, upload=upload(good))
+    run = run_start(
+        kind=imports.get("people"), target=programme, user=its_coordinator, upload=upload(good)
+    )
     outbox = OutboxMessage.objects.count()
-    run = run_confirm(run, by=coordinator)
+    run = run_confirm(run, by=its_coordinator)
     assert run.applied_at is not None
     assert (
         Invitation.objects.filter(
@@ -82,26 +103,30 @@ def test_people_are_invited_once_and_their_emails_go_after_the_commit(
     )
     assert OutboxMessage.objects.count() == outbox + 2
     again = run_start(
-        kind=imports.get("people"), target=demo, user=coordinator, upload=upload(good)
+        kind=imports.get("people"), target=programme, user=its_coordinator, upload=upload(good)
     )
     assert again.unchanged == 2
 
 
-def test_events_are_created_in_their_zone_and_a_bad_row_names_its_cells(demo, coordinator):
+def test_events_are_created_in_their_zone_and_a_bad_row_names_its_cells(programme, its_coordinator):
     text = (
         "Title,Kind,First day,Last day,Starts at,Ends at,Time zone,Host city,Scheme,"
         "Implementing city,Online link\n"
         "Imported webinar,webinar,2017-05-04,2017-05-04,10:00,12:00,Asia/Seoul,,,,https://meet.example.org/w\n"
         "Broken,no-such-kind,2017-13-01,,25:00,,,,A,,\n"
     )
-    run = run_start(kind=imports.get("events"), target=demo, user=coordinator, upload=upload(text))
+    run = run_start(
+        kind=imports.get("events"), target=programme, user=its_coordinator, upload=upload(text)
+    )
     assert (run.created, run.errors) == (1, 1), [r.errors for r in results_of(run)]
     broken = results_of(run)[1]
     assert set(broken.errors) >= {"kind", "starts_on", "start_time", "implementing_city"}
     good = "\n".join(text.splitlines()[:2]) + "\n"
     run = run_confirm(
-        run_start(kind=imports.get("events"), target=demo, user=coordinator, upload=upload(good)),
-        by=coordinator,
+        run_start(
+            kind=imports.get("events"), target=programme, user=its_coordinator, upload=upload(good)
+        ),
+        by=its_coordinator,
     )
     event = Event.objects.get(title="Imported webinar")
     assert event.time_zone == "Asia/Seoul"
@@ -119,3 +144,43 @@ def test_attendance_import_is_for_whoever_may_record_it(demo, client, demo_user)
     )
     client.force_login(demo_user(COORDINATOR))
     assert client.get(reverse("documents:import", args=["attendance", event.pk])).status_code == 200
+
+
+EVENT = "Title,Kind,First day{more}\nNo place,webinar,2017-05-04{cells}\n"
+
+
+@pytest.mark.parametrize(
+    ("more", "cells", "on"),
+    [
+        (",Venue,Online link", ",,", {"venue", "online_url"}),
+        (",Online link", ",", {"online_url"}),
+        ("", "", {""}),  # neither column: on the row
+    ],
+)
+def test_a_services_rule_is_on_the_cells_it_is_about_where_the_file_has_them(
+    programme, its_coordinator, more, cells, on
+):
+    """The events service refuses an event without a venue and without an online link; the
+    preview shows that on both cells (or the one the file has), on the row only without
+    either column."""
+    text = EVENT.format(more=more, cells=cells)
+    run = run_start(
+        kind=imports.get("events"), target=programme, user=its_coordinator, upload=upload(text)
+    )
+    (result,) = results_of(run)
+    assert result.outcome == "error"
+    assert set(result.errors) == on
+    for messages in result.errors.values():
+        assert messages == ["Give a venue, an online link, or both."]
+
+
+def test_a_rule_on_the_pairing_is_on_the_scheme_and_the_implementing_city():
+    """A ValidationError on a model field that two columns hold goes on both."""
+    from django.core.exceptions import ValidationError
+
+    result = imports.RowResult(2, {"title": "Visit", "scheme": "A", "implementing_city": "Riga"})
+    result.add_validation_error(
+        ValidationError({"pairing": ["This pairing belongs to another programme."]}),
+        fields=imports.get("events").fields,
+    )
+    assert set(result.errors) == {"scheme", "implementing_city"}
