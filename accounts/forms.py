@@ -133,4 +133,7 @@ class ApiTokenForm(forms.Form):
         days = sorted({d for d in (7, 30, 90, 180, 365) if d <= longest} | {longest})
         field = self.fields["valid_for"]
         field.choices = [(d, _("%(days)s days") % {"days": d}) for d in days]
+        field.error_messages["invalid_choice"] = _(
+            "Choose one of the durations offered: a token is valid for at most %(days)s days."
+        ) % {"days": longest}
         field.initial = 90 if 90 in days else days[-1]

@@ -241,6 +241,10 @@ def _pages(programme: Programme) -> list[Page]:
         Page("officer", reverse("accounts:my_data")),
         Page("officer", reverse("accounts:settings")),
         Page("officer", reverse("accounts:api_tokens")),
+        # Not the API documentation (/api/v1/docs/): Swagger UI's own markup fails axe (nested
+        # interactive controls in each operation's summary, unlabelled selects of the "Try it
+        # out" parameters, the contrast of its badges), which the portal cannot fix without
+        # patching Swagger UI. tests/api/test_browser_docs.py checks it renders under the CSP.
         Page("officer", reverse("accounts:api_token_revoke", args=[_api_token(officer).pk])),
         Page("officer", reverse("notifications:list")),
         Page("officer", reverse("notifications:list") + "?show=unread"),

@@ -652,7 +652,7 @@ EXPECTATIONS: dict[str, Endpoint] = {
     "accounts:api_tokens": Endpoint(
         get=SIGNED_IN_OK,
         post=Post(
-            expected=signed_in(OK),
+            expected=signed_in(To("/account/api-tokens/")),
             data=lambda w: {"name": "Matrix system", "valid_for": "30"},
             rows=lambda w: [ApiToken.objects.all()],
         ),

@@ -1,5 +1,11 @@
 """The person's personal API tokens: the list, a new token (its secret shown once) and
-revoking one (``accounts.services.token_create``, ``token_revoke``)."""
+revoking one (``accounts.services.token_create``, ``token_revoke``).
+
+A new token's secret is shown once, by the page the creation redirects to: the view keeps it in
+the (server-side) session only until that page takes it out. Reloading that page, or going back
+to it, shows the list without the secret, and never posts the form again (which would have made
+a second token).
+"""
 
 from datetime import timedelta
 
@@ -16,14 +22,17 @@ from config.views import add_service_errors
 
 from ..forms import ApiTokenForm
 from ..selectors import api_tokens_of
-from ..services import token_create, token_revoke
+from ..services import NewToken, token_create, token_revoke
+
+# Where the secret of the token just created waits, in the session, for the page that shows it.
+NEW_TOKEN_SESSION_KEY = "accounts.new_api_token"  # noqa: S105  a session key's name
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def api_tokens(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST if request.method == "POST" else None)
-    created = None
+    created = _new_token_once(request) if request.method == "GET" else None
     status = 200
     if form.is_bound:
         if form.is_valid():
@@ -38,7 +47,11 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
                     error = ValidationError({"valid_for": error.error_dict.pop("expires_at")})
                 add_service_errors(form, error)
             else:
-                form = ApiTokenForm()
+                request.session[NEW_TOKEN_SESSION_KEY] = {
+                    "pk": created.token.pk,
+                    "secret": created.secret,
+                }
+                return redirect("accounts:api_tokens")
         if form.errors:
             status = 400
     context = {
@@ -48,6 +61,15 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         "now": timezone.now(),
     }
     return render(request, "accounts/api_tokens.html", context, status=status)
+
+
+def _new_token_once(request: HttpRequest) -> NewToken | None:
+    """The token created just before, with its secret, taken out of the session: shown once."""
+    new = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
+    if not new:
+        return None
+    token = api_tokens_of(request.user).filter(pk=new["pk"]).first()
+    return NewToken(token=token, secret=new["secret"]) if token else None
 
 
 @login_required

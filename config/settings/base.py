@@ -389,11 +389,13 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tandem API",
+    # Markdown, as OpenAPI says: the code spans keep "<token>" from being read as an HTML tag.
     "DESCRIPTION": (
         "Read-only access to what a person sees in Tandem: send a personal token as "
-        "“Authorization: Bearer <token>” (create one under Your API tokens). Lists are paged "
-        "(?page, ?page_size) and ordered by ?ordering, then by id; dates are ISO 8601; amounts "
-        "are exact decimal strings with their currency."
+        "`Authorization: Bearer <token>` (create one under "
+        "[Your API tokens](/account/api-tokens/)). Lists are paged (`?page`, `?page_size`) "
+        "and ordered by `?ordering`, then by id; dates are ISO 8601; amounts are exact decimal "
+        "strings with their currency."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -11,13 +11,14 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.services import membership_grant, token_create
-from mentoring.models import EventReport, Pairing
+from mentoring.models import Event, EventReport, EventStatus, Pairing
 from mentoring.selectors import cities_visible_to, pairings_for
 from mentoring.selectors.events import events_concerning
+from mentoring.services.events import RecommendationInput, report_save
 from tests.accounts.factories import UserFactory
 from tests.mentoring.factories import ProgrammeFactory
 from tests.test_faults import free_port
-from tests.test_query_counts import more_gdansk_pairings_and_team
+from tests.test_query_counts import more_cities_of_gdansk, more_gdansk_pairings_and_team
 
 PEOPLE = (
     "coordinator@example.org",
@@ -120,4 +121,43 @@ def test_list_query_counts_do_not_grow(demo, email, path, pinned):
     more_gdansk_pairings_and_team(demo, 6)
     large, many = measure(client, path)
     assert many > few
+    assert (small, large) == (pinned, pinned)
+
+
+def more_events_with_reports(programme, n: int) -> None:
+    """n more cities mentoring Gdańsk, each with a visit (and one more visit of a pairing of
+    Gdańsk's), and a webinar it hosts (tests.test_query_counts.more_cities_of_gdansk); every
+    event held, with a report of two recommendations."""
+    pairing = Pairing.objects.filter(scheme__programme=programme, implementing__slug="gdansk")
+    before = set(Event.objects.values_list("pk", flat=True))
+    more_cities_of_gdansk(programme, pairing.first(), n)
+    for event in Event.objects.exclude(pk__in=before):
+        Event.objects.filter(pk=event.pk).update(status=EventStatus.HELD)
+        event.refresh_from_db()
+        report_save(
+            event=event,
+            findings="What the visit found.",
+            recommendations=[RecommendationInput("First."), RecommendationInput("Second.")],
+        )
+
+
+# token, its last use, the person's scopes, count, page, the request log; + the event filter's
+# kinds (events), + the reports' recommendations, in one query (visit reports). Each page holds
+# every row (page_size=200), so that a query per row would show.
+@pytest.mark.parametrize(
+    ("email", "path", "pinned"),
+    [
+        ("coordinator@example.org", "/api/v1/events/?page_size=200", 7),
+        ("officer.gdansk@example.org", "/api/v1/events/?page_size=200", 7),
+        ("officer.gdansk@example.org", "/api/v1/events/?concerning=true&page_size=200", 7),
+        ("coordinator@example.org", "/api/v1/visit-reports/?page_size=200", 7),
+        ("officer.gdansk@example.org", "/api/v1/visit-reports/?page_size=200", 7),
+    ],
+)
+def test_event_and_report_query_counts_do_not_grow(demo, email, path, pinned):
+    client = bearer(User.objects.get(email=email))
+    small, few = measure(client, path)
+    more_events_with_reports(demo, 4)
+    large, many = measure(client, path)
+    assert few < many <= 200
     assert (small, large) == (pinned, pinned)
