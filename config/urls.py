@@ -7,10 +7,12 @@ from accounts.views.preferences import set_language
 from config import converters  # noqa: F401  registers <token:>, <signed:>, <key:> before any app
 from config.api import views as api_views
 from portal.views.home import home
+from toolkits.urls import api_urlpatterns as toolkits_api
 
 # The read API (config/api/): its schema and documentation, then each app's api_urlpatterns.
 api_v1 = [
     *api_views.urlpatterns,
+    *toolkits_api,
     *accounts_api,
 ]
 

@@ -926,6 +926,13 @@ EXPECTATIONS: dict[str, Endpoint] = {
     # A) is seen by Gdańsk's officers, the scheme's expert and coordinators, and hidden (404)
     # from everyone else; toolkits are edited by the scheme's expert and coordinators -------
     "toolkits:catalogue": Endpoint(get=EVERYONE_OK),
+    # The read API's practices and toolkits are public as the catalogue is (toolkits/api.py).
+    "api:practice-list": Endpoint(get=EVERYONE_OK),
+    "api:practice-detail": Endpoint(
+        kwargs=lambda w: {"pk": w.published_practice.pk}, get=EVERYONE_OK
+    ),
+    "api:toolkit-list": Endpoint(get=EVERYONE_OK),
+    "api:toolkit-detail": Endpoint(kwargs=lambda w: {"pk": w.toolkit.pk}, get=EVERYONE_OK),
     "toolkits:city_suggestions": Endpoint(get=EVERYONE_OK, query="?q=gh"),
     "toolkits:practice": Endpoint(kwargs=published_kw, get=EVERYONE_OK),
     "toolkits:toolkits": Endpoint(get=EVERYONE_OK),

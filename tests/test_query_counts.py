@@ -97,6 +97,8 @@ toolkits:toolkit_practices, toolkits:edition_publish
         ::test_the_practices_page_issues_the_same_queries_for_5_and_50_practices
 toolkits:toolkit_factors
     expert: here, test_toolkit_factors
+api:practice-list, api:toolkit-list (the read API)
+    anyone, officer, expert: here, test_the_api_practices_and_toolkits
 toolkits:toolkit_renderings
     coordinator: tests/toolkits/test_pdf_views.py
         ::test_the_table_issues_the_same_queries_for_one_edition_or_many
@@ -164,6 +166,7 @@ from reporting.models import StaffCostReport, TimeEntry
 from tests.accounts.factories import CityOfficerFactory, UserFactory
 from tests.actionplans.factories import build_plan_world, drafted_plan
 from tests.actionplans.factories import fresh as fresh_plan_person
+from tests.api.bearer import reader
 from tests.cities.factories import CityFactory
 from tests.documents.factories import finished_with
 from tests.mentoring.factories import (
@@ -513,6 +516,40 @@ def test_practice_images(client, toolkit_world):
 
     url = reverse("toolkits:practice_images", kwargs={"slug": practice.slug})
     assert_pinned(client, url, grow, 6)
+
+
+# The read API's practices and toolkits: the token's person (its token, its use noted, the request
+# logged), the filters' choices (the catalogue's), the count and the page, their tags.
+# Practices: (for a person: the token, its use, their memberships) the filters' choices, the count,
+# the page, its target groups, its commitments with their frameworks, the log's row. Toolkits:
+# (the same three for a person) the count, the page of toolkits, their editions, the log's row.
+@pytest.mark.parametrize(
+    ("who", "pinned"), [("anonymous", [7, 4]), ("officer", [10, 7]), ("expert", [10, 7])]
+)
+def test_the_api_practices_and_toolkits(toolkit_world, who, pinned):
+    world = toolkit_world
+    client = reader(getattr(world, who, None))
+    published(world)
+    draft(world)
+    first = toolkit_with(world, [published(world, title="In a toolkit")])
+    toolkit_services.edition_publish(first, by=fresh(world.expert))
+
+    def grow() -> None:
+        for index in range(6):
+            practice = published(world, title=f"Practice {index}")
+            draft(world, title=f"Draft {index}")
+            toolkit = toolkit_with(world, [practice], title=f"Toolkit {index}")
+            toolkit_services.edition_publish(toolkit, by=fresh(world.expert))
+
+    practices = reverse("api:practice-list") + "?page_size=200"
+    toolkits = reverse("api:toolkit-list") + "?page_size=200"
+    small = [measure(client, practices), measure(client, toolkits)]
+    grow()
+    large = [measure(client, practices), measure(client, toolkits)]
+    assert [count for count, _body in small] == [count for count, _body in large] == pinned
+    assert all(
+        len(after) > len(before) for (_c, before), (_d, after) in zip(small, large, strict=True)
+    )
 
 
 # Notifications ----------------------------------------------------------------------------------
