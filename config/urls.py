@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from accounts.urls import api_urlpatterns as accounts_api
 from accounts.views.preferences import set_language
+from actionplans.urls import api_urlpatterns as actionplans_api
 from config import converters  # noqa: F401  registers <token:>, <signed:>, <key:> before any app
 from config.api import views as api_views
 from portal.views.home import home
@@ -13,6 +14,7 @@ from toolkits.urls import api_urlpatterns as toolkits_api
 api_v1 = [
     *api_views.urlpatterns,
     *toolkits_api,
+    *actionplans_api,
     *accounts_api,
 ]
 

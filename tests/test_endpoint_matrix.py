@@ -1031,6 +1031,11 @@ EXPECTATIONS: dict[str, Endpoint] = {
     # Action plans: Gdańsk's plan (in implementation) is seen by the pairing's two cities, the
     # scheme's expert and coordinators; everyone else gets 404, as if it did not exist ----------
     "actionplans:plans": Endpoint(get=SIGNED_IN_OK),
+    # The read API's plans: the list is each person's; a plan only for those who see it.
+    "api:action-plan-list": Endpoint(get=roles(OK, anonymous=UNAUTHORISED)),
+    "api:action-plan-detail": Endpoint(
+        kwargs=plan_kw, get={**PLAN_READERS, "anonymous": UNAUTHORISED}
+    ),
     "actionplans:plan": Endpoint(kwargs=plan_kw, get=PLAN_READERS),
     # Gdańsk has its plan already: those who see it are sent to it.
     "actionplans:plan_create": Endpoint(

@@ -105,6 +105,8 @@ toolkits:toolkit_renderings
 actionplans:plans
     coordinator: tests/actionplans/test_overview.py::test_the_plans_page_query_count_does_not_grow
     coordinator, officer (also ?stage= and a later page): here, test_the_plans_overview
+api:action-plan-list (the read API)
+    coordinator, officer: here, test_the_api_plans
 actionplans:plan
     author, expert: tests/actionplans/test_edit_views.py
         ::test_the_plan_page_makes_as_many_queries_for_2_as_for_20_rows
@@ -148,7 +150,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import Role
+from accounts.models import Role, User
 from accounts.services import invitation_create, membership_grant
 from actionplans import services as plan_services
 from actionplans.models import PlanVersion, Section
@@ -708,6 +710,16 @@ def test_the_plans_overview(client, demo_with_plans, demo_user, monkeypatch, ema
     page_two, rows = measure(client, plans + "?page=2")
     assert page_two == pinned
     assert "Page 2 of 2" in rows
+
+
+# The read API's plans: the token, its use, the memberships (and an officer's cities'
+# programmes), the count, the page of plans, their actions, indicators, measurements, the log.
+@pytest.mark.parametrize(("email", "pinned"), [(COORDINATOR, 9), (OFFICER, 10)])
+def test_the_api_plans(demo_with_plans, email, pinned):
+    client = reader(User.objects.get(email=email))
+    grow = lambda: more_plans(demo_with_plans, 6)  # noqa: E731
+    plans = reverse("api:action-plan-list") + "?page_size=200"
+    assert_pinned(client, plans, grow, pinned)
 
 
 # Downloads of stored files ----------------------------------------------------------------------
