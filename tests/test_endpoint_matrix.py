@@ -905,6 +905,17 @@ EXPECTATIONS: dict[str, Endpoint] = {
     ),
     # Staff-cost reports: coordinators and the city's supervisors.
     "reporting:reports": Endpoint(get={**REPORT_PEOPLE_LIST, "other_coordinator": OK}),
+    # The read API's staff time: cities' officers and supervisors (their city) and coordinators
+    # (their programmes'); reports as the reports list and a report's page (reporting/api.py).
+    "api:staff-time-list": Endpoint(
+        get=roles(OK, anonymous=UNAUTHORISED, partner=FORBIDDEN, expert=FORBIDDEN)
+    ),
+    "api:staff-cost-report-list": Endpoint(
+        get={**REPORT_PEOPLE_LIST, "anonymous": UNAUTHORISED, "other_coordinator": OK}
+    ),
+    "api:staff-cost-report-detail": Endpoint(
+        kwargs=report_kw, get={**REPORT_READERS, "anonymous": UNAUTHORISED}
+    ),
     "reporting:report": Endpoint(kwargs=report_kw, get=REPORT_READERS),
     "reporting:report_status": Endpoint(kwargs=report_kw, get=REPORT_READERS),
     "reporting:report_download": Endpoint(

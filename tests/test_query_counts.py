@@ -74,6 +74,8 @@ reporting:exchange_rates
         ::test_the_exchange_rates_page_query_count_does_not_grow
 reporting:programme_dashboard
     coordinator (a page of cities, and a search): here, test_the_staff_time_dashboard
+api:staff-time-list, api:staff-cost-report-list (the read API)
+    coordinator, supervisor: here, test_the_api_staff_time_and_reports
 reporting:city_dashboard
     coordinator, officer: tests/reporting/test_dashboards.py
         ::test_city_dashboard_query_count_does_not_grow
@@ -854,3 +856,46 @@ def test_the_staff_time_dashboard(client):
     assert_pinned(client, url, grow, 10)
     assert measure(client, url + "?q=town")[0] == 10
     assert measure(client, url + "?q=town&page=2")[0] == 10
+
+
+# The read API's staff time: the token, its use, the memberships (a supervisor's also their
+# cities' programmes), the programme's cities, the priced totals (one query), the log's row;
+# reports: the same, then the count, the page with its files, the log's row.
+@pytest.mark.parametrize(("who", "pinned"), [("coordinator", [6, 6]), ("supervisor", [7, 7])])
+def test_the_api_staff_time_and_reports(who, pinned):
+    world = build_time_world()
+    march = date(2017, 3, 1)
+    for person in (world.officer, world.colleague):
+        record(world, person, march, 8)
+        rate(world, person, 2017, "41280")
+        approved_month(world, person, march)
+
+    def report() -> None:
+        made = StaffCostReport.objects.create(
+            programme=world.programme,
+            city=world.city,
+            first_month=march,
+            last_month=march,
+            requested_by=world.coordinator,
+        )
+        finished_with(made, field="csv", filename="r.csv", content_type="text/csv")
+
+    report()
+
+    def grow() -> None:
+        for month in (date(2017, 4, 3), date(2017, 5, 2)):
+            for person in (world.officer, world.colleague):
+                record(world, person, month, 6)
+                approved_month(world, person, month.replace(day=1))
+        for index in range(5):
+            participation_add(programme=world.programme, city=CityFactory(name=f"Town {index}"))
+            report()
+
+    client = reader(getattr(world, who))
+    urls = [reverse("api:staff-time-list"), reverse("api:staff-cost-report-list")]
+    small = [measure(client, url) for url in urls]
+    grow()
+    large = [measure(client, url) for url in urls]
+    assert [count for count, _body in small] == [count for count, _body in large] == pinned
+    assert len(large[1][1]) > len(small[1][1])
+    assert small[0][1] != large[0][1]
