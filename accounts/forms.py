@@ -115,3 +115,22 @@ class PersonChoiceField(NamedChoiceField):
 
     def near(self, people: QuerySet, text: str) -> QuerySet:
         return people_matching(people, text)
+
+
+class ApiTokenForm(forms.Form):
+    """A new personal API token: a name to recognise it by and how long it stays valid."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. the system that will use it."),
+    )
+    valid_for = forms.TypedChoiceField(label=_("Valid for"), coerce=int)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        longest = settings.TANDEM_API_TOKEN_MAX_DAYS
+        days = sorted({d for d in (7, 30, 90, 180, 365) if d <= longest} | {longest})
+        field = self.fields["valid_for"]
+        field.choices = [(d, _("%(days)s days") % {"days": d}) for d in days]
+        field.initial = 90 if 90 in days else days[-1]

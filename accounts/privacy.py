@@ -31,7 +31,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import ErasureRecord, Invitation, Membership, Role, User
+from .models import ApiRequest, ApiToken, ErasureRecord, Invitation, Membership, Role, User
 from .selectors import memberships_of
 
 logger = logging.getLogger(__name__)
@@ -228,6 +228,58 @@ register(
             Row("invitations", gettext_lazy("Invitations addressed to them"), 20),
             Row("email_addresses", gettext_lazy("Sign-in e-mail addresses"), 30),
             Row("two_factor_methods", gettext_lazy("Two-factor authentication methods"), 40),
+        ),
+    )
+)
+
+
+# Personal API tokens and the log of the person's API requests ------------------------------------
+
+
+def _api_export(person: User) -> dict[str, Any]:
+    """The tokens without their secret (which is not kept), and the requests made as them."""
+    return {
+        "api_tokens": [
+            {
+                "name": t.name,
+                "starts_with": f"tdm_{t.prefix}",
+                "scopes": t.scopes,
+                "created_at": t.created_at,
+                "expires_at": t.expires_at,
+                "last_used_at": t.last_used_at,
+                "revoked_at": t.revoked_at,
+            }
+            for t in ApiToken.objects.filter(owner=person).order_by("created_at", "pk")
+        ],
+        "api_requests": [
+            {"method": r.method, "path": r.path, "status": r.status, "at": r.at}
+            for r in ApiRequest.objects.filter(user=person).order_by("at", "pk").iterator()
+        ],
+    }
+
+
+def _api_deleted(person: User) -> dict[str, int]:
+    return {
+        "api_tokens": ApiToken.objects.filter(owner=person).count(),
+        "api_requests": ApiRequest.objects.filter(user=person).count(),
+    }
+
+
+def _api_erase(person: User, *, old_email: str) -> None:
+    ApiRequest.objects.filter(user=person).delete()
+    ApiToken.objects.filter(owner=person).delete()
+
+
+register(
+    PersonalDataPart(
+        name="api",
+        order=5,
+        export=_api_export,
+        deleted=_api_deleted,
+        erase=_api_erase,
+        deleted_rows=(
+            Row("api_tokens", gettext_lazy("Personal API tokens"), 45),
+            Row("api_requests", gettext_lazy("The log of their requests to the API"), 46),
         ),
     )
 )

@@ -230,3 +230,10 @@ def people_matching(people: QuerySet, text: str) -> QuerySet:
     )
     found = people.filter(_person_conditions(text)[1])
     return found.order_by(starts, "full_name", "email", "pk")
+
+
+def api_tokens_of(user: User) -> QuerySet:
+    """The person's own API tokens, newest first (revoked and expired ones included)."""
+    from .models import ApiToken
+
+    return ApiToken.objects.filter(owner=user).order_by("-created_at", "-pk")

@@ -1,13 +1,17 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
+from cities.filters import CityFilter
 from cities.forms import CityNameField
 
-from .models import Pairing, PairingStatus, Programme, Scheme
+from .models import CommitmentFramework, EventReport, Pairing, PairingStatus, Programme, Scheme
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class CityNameFilter(django_filters.Filter):
     """A city typed by name (``cities.forms.CityNameField``), found as mentor or implementing."""
 
@@ -77,5 +81,45 @@ class PairingFilter(django_filters.FilterSet):
         ]
         self.form.fields["city"].limit_to(cities, suggest_url=suggest_url)
 
-    def filter_country(self, queryset, name, value):
+    def filter_country(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(Q(mentor__country=value) | Q(implementing__country=value))
+
+
+class CityListFilter(CityFilter):
+    """The city filters, and which commitment framework a city signed (mentoring's)."""
+
+    signed = django_filters.ModelChoiceFilter(
+        label=_("Signed"),
+        field_name="framework_signatures__framework",
+        queryset=CommitmentFramework.objects.order_by("name"),
+        empty_label=_("Any framework or none"),
+    )
+
+    class Meta(CityFilter.Meta):
+        fields = [*CityFilter.Meta.fields, "signed"]
+
+
+class ReportFilter(django_filters.FilterSet):
+    """The API's filters of visit reports: an event's, or a programme's (by its slug, as the
+    lists name programmes)."""
+
+    event = django_filters.NumberFilter(label=_("Event"), field_name="event_id")
+    programme = django_filters.CharFilter(
+        label=_("Programme"), field_name="event__programme__slug", help_text=_("Its slug.")
+    )
+
+    class Meta:
+        model = EventReport
+        fields = ["event", "programme"]
+
+
+class SchemeFilter(django_filters.FilterSet):
+    """The API's filter of schemes: a programme's, by its slug, as the lists name programmes."""
+
+    programme = django_filters.CharFilter(
+        label=_("Programme"), field_name="programme__slug", help_text=_("Its slug.")
+    )
+
+    class Meta:
+        model = Scheme
+        fields = ["programme"]

@@ -1,7 +1,9 @@
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
 from config import converters  # noqa: F401  registers the <token:>, <signed:> and <key:> converters
 
+from . import api
 from .views import events, pairings, programmes, suggestions
 
 app_name = "mentoring"
@@ -83,3 +85,13 @@ urlpatterns = [
         name="calendar_programme_feed",
     ),
 ]
+
+# The read API, under /api/v1/ in the "api" namespace (config/urls.py, config/api/).
+router = SimpleRouter()
+router.register("programmes", api.ProgrammeViewSet, basename="programme")
+router.register("schemes", api.SchemeViewSet, basename="scheme")
+router.register("cities", api.CityViewSet, basename="city")
+router.register("pairings", api.PairingViewSet, basename="pairing")
+router.register("events", api.EventViewSet, basename="event")
+router.register("visit-reports", api.ReportViewSet, basename="visit-report")
+api_urlpatterns = router.urls

@@ -215,6 +215,8 @@ def _pages(programme: Programme) -> list[Page]:
         Page("coordinator", reverse("toolkits:toolkit_edit", args=[toolkit.slug])),
         Page("officer", reverse("accounts:my_data")),
         Page("officer", reverse("accounts:settings")),
+        Page("officer", reverse("accounts:api_tokens")),
+        Page("officer", reverse("accounts:api_token_revoke", args=[_api_token(officer).pk])),
         Page("officer", reverse("notifications:list")),
         Page("officer", reverse("notifications:list") + "?show=unread"),
         Page("officer", reverse("notifications:preferences")),
@@ -224,6 +226,19 @@ def _pages(programme: Programme) -> list[Page]:
         Page("coordinator", reverse("audit:history", args=["mentoring.pairing", pairing.pk])),
     ]
     return list(dict.fromkeys(pages))
+
+
+def _api_token(person):
+    """A token of the person's, so that their tokens page lists one and can revoke it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.services import token_create
+
+    return token_create(
+        owner=person, name="Partner system", expires_at=timezone.now() + timedelta(days=30)
+    ).token
 
 
 # axe-core in Chromium ------------------------------------------------------------------------

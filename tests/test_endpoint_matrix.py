@@ -27,7 +27,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from PIL import Image
 
-from accounts.models import Invitation, Membership, Role, User
+from accounts.models import ApiToken, Invitation, Membership, Role, User
 from accounts.services import invitation_create, invitation_token, token_create
 from actionplans import services as plan_services
 from actionplans.models import Action, ActionPlan, Indicator, Measurement, PlanComment, PlanPdf
@@ -176,6 +176,9 @@ class World:
         )
         self.invitation_token = invitation_token(self.invitation)
         self.calendar_token = calendar_token_regenerate(user=self.officer).secret
+        self.api_token = token_create(
+            owner=self.officer, name="Matrix", expires_at=timezone.now() + timedelta(days=30)
+        ).token
         self._time()
         self._practices()
         self._plans()
@@ -517,12 +520,34 @@ def newcomer_city(world) -> City:
 
 SIGNED_IN_HOME = roles(To("/"), anonymous=OK)  # allauth sends signed-in people home
 
+API_READERS = roles(OK, anonymous=UNAUTHORISED)
+API_PROGRAMME = roles(OK, anonymous=UNAUTHORISED, other_coordinator=NOT_FOUND)
+API_MENTORING = ("programme", "scheme", "city", "pairing", "event", "visit-report")
+
 EXPECTATIONS: dict[str, Endpoint] = {
     # The read API's schema and documentation page: public, they hold no data (config/api) ----
     "api:schema": Endpoint(get=EVERYONE_OK),
     "api:docs": Endpoint(get=EVERYONE_OK),
     # API endpoints are asked with a token of each role's person (``_client``); anonymous: 401.
     "api:me": Endpoint(get=roles(OK, anonymous=UNAUTHORISED)),
+    # Mentoring's lists span the reader's programmes; an object of CITIES-GROW is not found by
+    # another programme's coordinator; a visit report only by those its event concerns.
+    **{f"api:{kind}-list": Endpoint(get=API_READERS) for kind in API_MENTORING},
+    "api:programme-detail": Endpoint(kwargs=lambda w: {"pk": w.programme.pk}, get=API_PROGRAMME),
+    "api:scheme-detail": Endpoint(kwargs=lambda w: {"pk": w.scheme.pk}, get=API_PROGRAMME),
+    "api:city-detail": Endpoint(kwargs=lambda w: {"pk": w.gdansk.pk}, get=API_PROGRAMME),
+    "api:pairing-detail": Endpoint(kwargs=lambda w: {"pk": w.pairing.pk}, get=API_PROGRAMME),
+    "api:event-detail": Endpoint(kwargs=lambda w: {"pk": w.event.pk}, get=API_PROGRAMME),
+    "api:visit-report-detail": Endpoint(
+        kwargs=lambda w: {"pk": w.event.report.pk},
+        get=roles(
+            OK,
+            anonymous=UNAUTHORISED,
+            partner=NOT_FOUND,
+            other_officer=NOT_FOUND,
+            other_coordinator=NOT_FOUND,
+        ),
+    ),
     # Home and language ---------------------------------------------------------------------
     "home": Endpoint(get=EVERYONE_OK),
     "set_language": Endpoint(get=roles(To("/"))),
@@ -569,6 +594,23 @@ EXPECTATIONS: dict[str, Endpoint] = {
     # every programme the person is in may erase them, never themselves.
     "accounts:settings": Endpoint(get=SIGNED_IN_OK),
     "accounts:my_data": Endpoint(get=SIGNED_IN_OK),
+    # API tokens: one's own; another person's token is not found.
+    "accounts:api_tokens": Endpoint(
+        get=SIGNED_IN_OK,
+        post=Post(
+            expected=signed_in(OK),
+            data=lambda w: {"name": "Matrix system", "valid_for": "30"},
+            rows=lambda w: [ApiToken.objects.all()],
+        ),
+    ),
+    "accounts:api_token_revoke": Endpoint(
+        kwargs=lambda w: {"pk": w.api_token.pk},
+        get=signed_in(NOT_FOUND, officer=OK),
+        post=Post(
+            expected=signed_in(NOT_FOUND, officer=To("/account/api-tokens/")),
+            rows=lambda w: [ApiToken.objects.filter(pk=w.api_token.pk)],
+        ),
+    ),
     "accounts:my_data_export": Endpoint(get=SIGNED_IN_OK),
     "accounts:person_erase": Endpoint(
         kwargs=lambda w: {"pk": w.officer.pk},

@@ -389,4 +389,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False},
+    # Choices of the same field name in several models, named in the schema by their model.
+    "ENUM_NAME_OVERRIDES": {
+        "PairingStatusEnum": "mentoring.models.PairingStatus",
+        "EventStatusEnum": "mentoring.models.EventStatus",
+    },
 }

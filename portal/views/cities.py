@@ -1,7 +1,6 @@
 """The city pages: a city with its pairings in the programmes one sees, its team and its staff
 time, and the city forms (a new city joins one of its creator's programmes)."""
 
-import django_filters
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,9 +8,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from cities.filters import CityFilter
 from cities.forms import CityForm
 from cities.models import City
 from cities.permissions import can_create_city, can_manage_city, can_view_city_team
@@ -26,6 +23,7 @@ from config.views import (
     render_form,
 )
 from documents.exports import FORMATS, export_response
+from mentoring.filters import CityListFilter
 from mentoring.forms.frames import SignaturesForm
 from mentoring.models import CommitmentFramework, Programme
 from mentoring.selectors import (
@@ -39,20 +37,6 @@ from mentoring.services import city_create_in_programme
 from mentoring.services.frames import city_signatures_set
 from mentoring.views.scoping import filters_for_current_programme
 from reporting.permissions import can_view_city_staff_time
-
-
-class CityListFilter(CityFilter):
-    """The city filters, and which commitment framework a city signed (mentoring's)."""
-
-    signed = django_filters.ModelChoiceFilter(
-        label=gettext_lazy("Signed"),
-        field_name="framework_signatures__framework",
-        queryset=CommitmentFramework.objects.order_by("name"),
-        empty_label=gettext_lazy("Any framework or none"),
-    )
-
-    class Meta(CityFilter.Meta):
-        fields = [*CityFilter.Meta.fields, "signed"]
 
 
 @login_required

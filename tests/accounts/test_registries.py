@@ -9,6 +9,7 @@ from accounts import demo, privacy
 def test_every_app_with_personal_data_describes_its_part():
     assert [part.name for part in privacy.parts()] == [
         "accounts",
+        "api",
         "reporting",
         "mentoring",
         "toolkits",
