@@ -68,6 +68,7 @@ def ids(rows) -> list[int]:
 
 
 def test_each_person_lists_the_practices_their_pages_show_them(world):
+    """About 7 s: nine people, each paging through the list and asking for every practice."""
     for role in ROLES:
         _lists_what_the_pages_show(world, role)
 
