@@ -1,7 +1,9 @@
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
 from config import converters  # noqa: F401  registers the <token:>, <signed:> and <key:> converters
 
+from . import api
 from .views import edit, overview, workflow
 
 app_name = "actionplans"
@@ -41,3 +43,8 @@ urlpatterns = [
     path("plans/pdfs/<int:pk>/status/", overview.pdf_status, name="pdf_status"),
     path("plans/pdfs/<int:pk>/retry/", overview.pdf_retry, name="pdf_retry"),
 ]
+
+# The read API, under /api/v1/ in the "api" namespace (config/urls.py, config/api/).
+router = SimpleRouter()
+router.register("action-plans", api.PlanViewSet, basename="action-plan")
+api_urlpatterns = router.urls

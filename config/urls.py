@@ -4,14 +4,20 @@ from django.urls import include, path
 
 from accounts.urls import api_urlpatterns as accounts_api
 from accounts.views.preferences import set_language
+from actionplans.urls import api_urlpatterns as actionplans_api
 from config import converters  # noqa: F401  registers <token:>, <signed:>, <key:> before any app
 from config.api import views as api_views
 from mentoring.urls import api_urlpatterns as mentoring_api
 from portal.views.home import home
+from reporting.urls import api_urlpatterns as reporting_api
+from toolkits.urls import api_urlpatterns as toolkits_api
 
 # The read API (config/api/): its schema and documentation, then each app's api_urlpatterns.
 api_v1 = [
     *api_views.urlpatterns,
+    *toolkits_api,
+    *actionplans_api,
+    *reporting_api,
     *accounts_api,
     *mentoring_api,
 ]

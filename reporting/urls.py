@@ -1,7 +1,9 @@
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
 from config import converters  # noqa: F401  registers the <token:>, <signed:> and <key:> converters
 
+from . import api
 from .views import reports, review, time
 
 app_name = "reporting"
@@ -39,3 +41,9 @@ urlpatterns = [
     path("reports/<int:pk>/retry/", reports.report_retry, name="report_retry"),
     path("reports/<int:pk>/<key:fmt>/", reports.report_download, name="report_download"),
 ]
+
+# The read API, under /api/v1/ in the "api" namespace (config/urls.py, config/api/).
+router = SimpleRouter()
+router.register("staff-time", api.StaffTimeViewSet, basename="staff-time")
+router.register("staff-cost-reports", api.StaffCostReportViewSet, basename="staff-cost-report")
+api_urlpatterns = router.urls

@@ -1073,6 +1073,17 @@ EXPECTATIONS: dict[str, Endpoint] = {
         kwargs=lambda w: {**timesheet_import_kw(w), "fmt": "csv"}, get=TIMESHEET_IMPORTERS
     ),
     "reporting:reports": Endpoint(get={**REPORT_PEOPLE_LIST, "other_coordinator": OK}),
+    # The read API's staff time: cities' officers and supervisors (their city) and coordinators
+    # (their programmes'); reports as the reports list and a report's page (reporting/api.py).
+    "api:staff-time-list": Endpoint(
+        get=roles(OK, anonymous=UNAUTHORISED, partner=FORBIDDEN, expert=FORBIDDEN)
+    ),
+    "api:staff-cost-report-list": Endpoint(
+        get={**REPORT_PEOPLE_LIST, "anonymous": UNAUTHORISED, "other_coordinator": OK}
+    ),
+    "api:staff-cost-report-detail": Endpoint(
+        kwargs=report_kw, get={**REPORT_READERS, "anonymous": UNAUTHORISED}
+    ),
     "reporting:report": Endpoint(kwargs=report_kw, get=REPORT_READERS),
     "reporting:report_status": Endpoint(kwargs=report_kw, get=REPORT_READERS),
     "reporting:report_download": Endpoint(
@@ -1094,6 +1105,13 @@ EXPECTATIONS: dict[str, Endpoint] = {
     # A) is seen by Gdańsk's officers, the scheme's expert and coordinators, and hidden (404)
     # from everyone else; toolkits are edited by the scheme's expert and coordinators -------
     "toolkits:catalogue": Endpoint(get=EVERYONE_OK),
+    # The read API's practices and toolkits are public as the catalogue is (toolkits/api.py).
+    "api:practice-list": Endpoint(get=EVERYONE_OK),
+    "api:practice-detail": Endpoint(
+        kwargs=lambda w: {"pk": w.published_practice.pk}, get=EVERYONE_OK
+    ),
+    "api:toolkit-list": Endpoint(get=EVERYONE_OK),
+    "api:toolkit-detail": Endpoint(kwargs=lambda w: {"pk": w.toolkit.pk}, get=EVERYONE_OK),
     "toolkits:city_suggestions": Endpoint(get=EVERYONE_OK, query="?q=gh"),
     "toolkits:practice": Endpoint(kwargs=published_kw, get=EVERYONE_OK),
     "toolkits:toolkits": Endpoint(get=EVERYONE_OK),
@@ -1192,6 +1210,11 @@ EXPECTATIONS: dict[str, Endpoint] = {
     # Action plans: Gdańsk's plan (in implementation) is seen by the pairing's two cities, the
     # scheme's expert and coordinators; everyone else gets 404, as if it did not exist ----------
     "actionplans:plans": Endpoint(get=SIGNED_IN_OK),
+    # The read API's plans: the list is each person's; a plan only for those who see it.
+    "api:action-plan-list": Endpoint(get=roles(OK, anonymous=UNAUTHORISED)),
+    "api:action-plan-detail": Endpoint(
+        kwargs=plan_kw, get={**PLAN_READERS, "anonymous": UNAUTHORISED}
+    ),
     "actionplans:plan": Endpoint(kwargs=plan_kw, get=PLAN_READERS),
     # Gdańsk has its plan already: those who see it are sent to it.
     "actionplans:plan_create": Endpoint(

@@ -74,6 +74,8 @@ reporting:exchange_rates
         ::test_the_exchange_rates_page_query_count_does_not_grow
 reporting:programme_dashboard
     coordinator (a page of cities, and a search): here, test_the_staff_time_dashboard
+api:staff-time-list, api:staff-cost-report-list (the read API)
+    coordinator, supervisor: here, test_the_api_staff_time_and_reports
 reporting:city_dashboard
     coordinator, officer: tests/reporting/test_dashboards.py
         ::test_city_dashboard_query_count_does_not_grow
@@ -99,12 +101,16 @@ toolkits:toolkit_practices, toolkits:edition_publish
         ::test_the_practices_page_issues_the_same_queries_for_5_and_50_practices
 toolkits:toolkit_factors
     expert: here, test_toolkit_factors
+api:practice-list, api:toolkit-list (the read API)
+    anyone, officer, expert: here, test_the_api_practices_and_toolkits
 toolkits:toolkit_renderings
     coordinator: tests/toolkits/test_pdf_views.py
         ::test_the_table_issues_the_same_queries_for_one_edition_or_many
 actionplans:plans
     coordinator: tests/actionplans/test_overview.py::test_the_plans_page_query_count_does_not_grow
     coordinator, officer (also ?stage= and a later page): here, test_the_plans_overview
+api:action-plan-list (the read API)
+    coordinator, officer: here, test_the_api_plans
 actionplans:plan
     author, expert: tests/actionplans/test_edit_views.py
         ::test_the_plan_page_makes_as_many_queries_for_2_as_for_20_rows
@@ -170,6 +176,7 @@ from reporting.models import StaffCostReport, TimeEntry
 from tests.accounts.factories import CityOfficerFactory, UserFactory
 from tests.actionplans.factories import build_plan_world, drafted_plan
 from tests.actionplans.factories import fresh as fresh_plan_person
+from tests.api.bearer import reader
 from tests.cities.factories import CityFactory
 from tests.documents.factories import finished_with
 from tests.mentoring.factories import (
@@ -528,6 +535,40 @@ def test_practice_images(client, toolkit_world):
     assert_pinned(client, url, grow, 6)
 
 
+# The read API's practices and toolkits: the token's person (its token, its use noted, the request
+# logged), the filters' choices (the catalogue's), the count and the page, their tags.
+# Practices: (for a person: the token, its use, their memberships) the filters' choices, the count,
+# the page, its target groups, its commitments with their frameworks, the log's row. Toolkits:
+# (the same three for a person) the count, the page of toolkits, their editions, the log's row.
+@pytest.mark.parametrize(
+    ("who", "pinned"), [("anonymous", [7, 4]), ("officer", [10, 7]), ("expert", [10, 7])]
+)
+def test_the_api_practices_and_toolkits(toolkit_world, who, pinned):
+    world = toolkit_world
+    client = reader(getattr(world, who, None))
+    published(world)
+    draft(world)
+    first = toolkit_with(world, [published(world, title="In a toolkit")])
+    toolkit_services.edition_publish(first, by=fresh(world.expert))
+
+    def grow() -> None:
+        for index in range(6):
+            practice = published(world, title=f"Practice {index}")
+            draft(world, title=f"Draft {index}")
+            toolkit = toolkit_with(world, [practice], title=f"Toolkit {index}")
+            toolkit_services.edition_publish(toolkit, by=fresh(world.expert))
+
+    practices = reverse("api:practice-list") + "?page_size=200"
+    toolkits = reverse("api:toolkit-list") + "?page_size=200"
+    small = [measure(client, practices), measure(client, toolkits)]
+    grow()
+    large = [measure(client, practices), measure(client, toolkits)]
+    assert [count for count, _body in small] == [count for count, _body in large] == pinned
+    assert all(
+        len(after) > len(before) for (_c, before), (_d, after) in zip(small, large, strict=True)
+    )
+
+
 # Notifications ----------------------------------------------------------------------------------
 
 
@@ -684,6 +725,16 @@ def test_the_plans_overview(client, demo_with_plans, demo_user, monkeypatch, ema
     page_two, rows = measure(client, plans + "?page=2")
     assert page_two == pinned
     assert "Page 2 of 2" in rows
+
+
+# The read API's plans: the token, its use, the memberships (and an officer's cities'
+# programmes), the count, the page of plans, their actions, indicators, measurements, the log.
+@pytest.mark.parametrize(("email", "pinned"), [(COORDINATOR, 9), (OFFICER, 10)])
+def test_the_api_plans(demo_with_plans, email, pinned):
+    client = reader(User.objects.get(email=email))
+    grow = lambda: more_plans(demo_with_plans, 6)  # noqa: E731
+    plans = reverse("api:action-plan-list") + "?page_size=200"
+    assert_pinned(client, plans, grow, pinned)
 
 
 # Downloads of stored files ----------------------------------------------------------------------
@@ -879,3 +930,46 @@ def test_open_data(client, demo):
     zip_url = reverse("portal:open_data_zip", args=[demo.slug])
     measure_download(client, zip_url)
     assert measure_download(client, zip_url)[0] == 7
+
+
+# The read API's staff time: the token, its use, the memberships (a supervisor's also their
+# cities' programmes), the programme's cities, the priced totals (one query), the log's row;
+# reports: the same, then the count, the page with its files, the log's row.
+@pytest.mark.parametrize(("who", "pinned"), [("coordinator", [6, 6]), ("supervisor", [7, 7])])
+def test_the_api_staff_time_and_reports(who, pinned):
+    world = build_time_world()
+    march = date(2017, 3, 1)
+    for person in (world.officer, world.colleague):
+        record(world, person, march, 8)
+        rate(world, person, 2017, "41280")
+        approved_month(world, person, march)
+
+    def report() -> None:
+        made = StaffCostReport.objects.create(
+            programme=world.programme,
+            city=world.city,
+            first_month=march,
+            last_month=march,
+            requested_by=world.coordinator,
+        )
+        finished_with(made, field="csv", filename="r.csv", content_type="text/csv")
+
+    report()
+
+    def grow() -> None:
+        for month in (date(2017, 4, 3), date(2017, 5, 2)):
+            for person in (world.officer, world.colleague):
+                record(world, person, month, 6)
+                approved_month(world, person, month.replace(day=1))
+        for index in range(5):
+            participation_add(programme=world.programme, city=CityFactory(name=f"Town {index}"))
+            report()
+
+    client = reader(getattr(world, who))
+    urls = [reverse("api:staff-time-list"), reverse("api:staff-cost-report-list")]
+    small = [measure(client, url) for url in urls]
+    grow()
+    large = [measure(client, url) for url in urls]
+    assert [count for count, _body in small] == [count for count, _body in large] == pinned
+    assert len(large[1][1]) > len(small[1][1])
+    assert small[0][1] != large[0][1]

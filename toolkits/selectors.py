@@ -15,7 +15,7 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Query
 from django.urls import reverse
 from django_countries import countries
 
-from accounts.models import User
+from accounts.models import Role, User
 from accounts.selectors import scopes_of
 from cities.models import City
 from documents.models import StoredFile
@@ -46,6 +46,21 @@ def published_practices() -> QuerySet[GoodPractice]:
     return GoodPractice.objects.filter(status=PracticeStatus.PUBLISHED).select_related(
         "city", "scheme__programme"
     )
+
+
+def practices_visible_to(user: User) -> QuerySet[GoodPractice]:
+    """Published practices for everyone; for a signed-in person also the unpublished ones their
+    pages show them: their cities' (as officers, "My practices") and those of the schemes they
+    review (the review queue): the rule of permissions.can_view_practice, as a filter."""
+    visible = Q(status=PracticeStatus.PUBLISHED)
+    if user.is_authenticated:
+        scopes = scopes_of(user)
+        visible |= (
+            Q(city__in=scopes.city_ids(Role.OFFICER))
+            | Q(scheme__in=scopes.facilitated)
+            | Q(scheme__programme__in=scopes.coordinated)
+        )
+    return GoodPractice.objects.filter(visible).select_related("city", "scheme__programme")
 
 
 def search_practices(practices: QuerySet[GoodPractice], text: str) -> QuerySet[GoodPractice]:

@@ -1,7 +1,9 @@
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
 from config import converters  # noqa: F401  registers the <token:>, <signed:> and <key:> converters
 
+from . import api
 from .views import catalogue, manage, pdf, practices
 
 app_name = "toolkits"
@@ -48,3 +50,9 @@ urlpatterns = [
     path("renderings/<int:pk>/retry/", pdf.rendering_retry, name="rendering_retry"),
     path("renderings/<int:pk>/redo/", pdf.rendering_redo, name="rendering_redo"),
 ]
+
+# The read API, under /api/v1/ in the "api" namespace (config/urls.py, config/api/).
+router = SimpleRouter()
+router.register("practices", api.PracticeViewSet, basename="practice")
+router.register("toolkits", api.ToolkitViewSet, basename="toolkit")
+api_urlpatterns = router.urls

@@ -170,3 +170,26 @@ class ReportRequestForm(forms.Form):
                 for message in messages:
                     self.add_error(field, message)
         return cleaned
+
+
+class StaffTimePeriodForm(forms.Form):
+    """The months the read API's staff-time totals add up (each programme's own period when
+    left empty), as a report's request names them."""
+
+    first_month = MonthField(
+        label=_("From month"),
+        required=False,
+        help_text=_("Year and month, e.g. 2017-01. Empty: the programme's first month."),
+    )
+    last_month = MonthField(
+        label=_("To month"),
+        required=False,
+        help_text=_("Empty: the programme's last month."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first_month"), data.get("last_month")
+        if first and last and last < first:
+            self.add_error("last_month", _("The last month comes before the first."))
+        return data
