@@ -62,6 +62,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import exceptions, serializers
+from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.throttling import SimpleRateThrottle
@@ -151,8 +152,7 @@ class ReadScope(BasePermission):
     required_scope = "read"
 
     def has_permission(self, request, view) -> bool:
-        if request.method not in SAFE_METHODS:
-            return False
+        _read_only(request)
         if not (request.user and request.user.is_authenticated):
             return False
         return _token_allows(request, getattr(view, "required_scope", self.required_scope))
@@ -163,9 +163,15 @@ class PublicRead(BasePermission):
     its scope. The view's queryset must give anonymous readers only the public rows."""
 
     def has_permission(self, request, view) -> bool:
-        if request.method not in SAFE_METHODS:
-            return False
+        _read_only(request)
         return _token_allows(request, getattr(view, "required_scope", ReadScope.required_scope))
+
+
+def _read_only(request) -> None:
+    """Any write is 405 Method Not Allowed, whoever asks: the permission runs before DRF looks
+    for the method's handler, so without this a write would get 401 or 403 instead."""
+    if request.method not in SAFE_METHODS:
+        raise MethodNotAllowed(request.method)
 
 
 def _token_allows(request, scope: str) -> bool:

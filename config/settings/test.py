@@ -22,3 +22,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 STATIC_ROOT = None  # static files come from the finders; nothing is collected for tests
 WHITENOISE_USE_FINDERS = True
 TANDEM_MAP_TILES_URL = ""  # no tile server in tests: the map draws cities and pairings only
+# The API's request rates count in the cache for the whole test process, and the tests make far
+# more requests a minute than any reader may; tests/api/test_tokens.py sets a low rate to see 429.
+TANDEM_API_RATE = TANDEM_API_ANONYMOUS_RATE = "1000000/minute"

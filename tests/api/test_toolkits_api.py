@@ -247,5 +247,27 @@ def test_nothing_is_written_through_the_api(world):
     before = GoodPractice.objects.count()
     for client in (reader(world.officer), reader(None)):
         response = client.post(PRACTICES, {"title": "New"})
-        assert response.status_code in (401, 403, 405)
+        assert response.status_code == 405
     assert GoodPractice.objects.count() == before
+
+
+def test_every_write_to_every_api_address_is_405_whoever_asks(world):
+    """Before the permission says who may read: a partner system learns the API reads only."""
+    from django.urls import get_resolver
+
+    api = get_resolver().namespace_dict["api"][1]
+    lists = sorted(
+        "/api/v1/" + str(pattern.pattern).lstrip("^").rstrip("$").replace("\\", "")
+        for pattern in api.url_patterns
+        if "<" not in str(pattern.pattern) and "(?P" not in str(pattern.pattern)
+    )
+    assert "/api/v1/practices/" in lists
+    assert len(lists) >= 10, lists
+    wrong = []
+    for client in (reader(world.officer), reader(None)):
+        for url in lists:
+            for method in ("post", "put", "patch", "delete"):
+                status = getattr(client, method)(url, {}).status_code
+                if status != 405:
+                    wrong.append(f"{method.upper()} {url}: {status}")
+    assert not wrong, wrong
