@@ -55,6 +55,9 @@ SLUG_URLS = {
     "reporting:exchange_rates": ("programme", "programme", {}),
     "reporting:exchange_rate_edit": ("programme", "programme", {"pk": "exchange_rate"}),
     "reporting:city_dashboard": ("programme", "programme", {"city": "city"}),
+    "portal:open_data": ("slug", "programme", {}),
+    "portal:open_data_zip": ("slug", "programme", {}),
+    "portal:open_data_json": ("slug", "programme", {}),
     "portal:city_detail": ("slug", "city", {}),
     "portal:city_edit": ("slug", "city", {}),
 }
@@ -95,7 +98,9 @@ def test_every_slug_url_is_in_the_table():
 
 @pytest.fixture
 def world():
-    programme = ProgrammeFactory(slug="old-programme", starts_on=date(2016, 10, 1))
+    programme = ProgrammeFactory(
+        slug="old-programme", starts_on=date(2016, 10, 1), open_data_licence="CC-BY-4.0"
+    )
     city = CityFactory(slug="old-city")
     ParticipationFactory(programme=programme, city=city)
     scheme = SchemeFactory(programme=programme)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from config.middleware import may_be_public
+from config.slugs import raise_if_moved
 from mentoring.models import Programme
 from mentoring.selectors import open_data as selectors
 
@@ -21,6 +22,8 @@ def _programme_or_404(slug: str) -> Programme:
     """The programme if it publishes open data; 404 for one without a licence or no such."""
     programme = selectors.open_data_programme(slug)
     if programme is None:
+        # A link made before the programme was renamed moves to its new address (301).
+        raise_if_moved(selectors.open_data_programmes(), slug=slug)
         raise Http404
     return programme
 
