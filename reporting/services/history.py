@@ -233,7 +233,7 @@ def _judge_kept_month(check: HistoryCheck, sheet: TimesheetMonth, lines) -> None
             "person": sheet.person,
             "month": _label(sheet.month),
             "file": sheet.imported_from,
-            "date": date_format(sheet.imported_at, "DATE_FORMAT"),
+            "date": date_format(sheet.imported_at, "DATE_FORMAT") if sheet.imported_at else "",
         }
     else:
         stored = []
