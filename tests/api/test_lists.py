@@ -16,7 +16,7 @@ from mentoring.selectors import cities_visible_to, pairings_for
 from mentoring.selectors.events import events_concerning
 from mentoring.services.events import RecommendationInput, report_save
 from tests.accounts.factories import UserFactory
-from tests.mentoring.factories import ProgrammeFactory
+from tests.mentoring.factories import ProgrammeFactory, SchemeFactory
 from tests.test_faults import free_port
 from tests.test_query_counts import more_cities_of_gdansk, more_gdansk_pairings_and_team
 
@@ -160,4 +160,30 @@ def test_event_and_report_query_counts_do_not_grow(demo, email, path, pinned):
     more_events_with_reports(demo, 4)
     large, many = measure(client, path)
     assert few < many <= 200
+    assert (small, large) == (pinned, pinned)
+
+
+def _more_programmes_and_schemes(demo, coordinator: User, n: int) -> None:
+    """n more programmes the coordinator coordinates, each with a scheme, and n more schemes of
+    the demo programme."""
+    for _ in range(n):
+        programme = ProgrammeFactory()
+        membership_grant(user=coordinator, role=Role.COORDINATOR, programme=programme)
+        SchemeFactory(programme=programme)
+        SchemeFactory(programme=demo)
+
+
+@pytest.mark.parametrize(
+    # token, its last use, the person's scopes, count, page (with what each row names, in the
+    # same query), the request log
+    ("path", "pinned"),
+    [("/api/v1/programmes/", 6), ("/api/v1/schemes/", 6)],
+)
+def test_programme_and_scheme_query_counts_do_not_grow(demo, path, pinned):
+    coordinator = User.objects.get(email="coordinator@example.org")
+    client = bearer(coordinator)
+    small, few = measure(client, path)
+    _more_programmes_and_schemes(demo, coordinator, 4)
+    large, many = measure(client, path)
+    assert many > few
     assert (small, large) == (pinned, pinned)
