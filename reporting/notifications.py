@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -302,26 +303,26 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
 def months_waiting_for_approval(now: datetime) -> int:
     """A signed month waiting longer than the programme's days: its supervisors; after twice as
     long, the programme's coordinators. Once per signature (a month signed again after being
-    returned waits anew)."""
+    returned waits anew). A month imported from paper waits from its import."""
     sheets = (
-        TimesheetMonth.objects.filter(
+        TimesheetMonth.objects.annotate(waiting_since=Coalesce("submitted_at", "imported_at"))
+        .filter(
             status=MonthStatus.SUBMITTED,
             programme__remind_approval_after_days__gt=0,
-            submitted_at__isnull=False,
-            submitted_at__lt=now,
+            waiting_since__isnull=False,
+            waiting_since__lt=now,
         )
         .select_related("person", "programme", "city")
         .order_by("pk")
     )
     told = 0
     for sheet in sheets:
-        if sheet.submitted_at is None:  # excluded above; for the type checker
-            continue
+        since: datetime = sheet.waiting_since
         days = timedelta(days=sheet.programme.remind_approval_after_days)
-        waited = now - sheet.submitted_at
-        signed = sheet.submitted_at.isoformat()
-        # The day it was signed in the city (where its supervisors are).
-        signed_on = sheet.submitted_at.astimezone(sheet.city.zone).date()
+        waited = now - since
+        signed = since.isoformat()
+        # The day it was signed (or imported) in the city (where its supervisors are).
+        signed_on = since.astimezone(sheet.city.zone).date()
         params = _params(sheet, signed_date=signed_on.isoformat())
         steps = [("reporting.remind_approval", days, supervisors_of)]
         steps.append(("reporting.approval_overdue", 2 * days, coordinators_of))

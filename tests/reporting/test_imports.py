@@ -3,7 +3,7 @@ arrives signed and waiting for approval, keeps the forms' rules, never changes a
 holds, and counts in reports only once a supervisor approves it, priced as any month."""
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -12,8 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.urls import reverse
 
+from config import clock
 from documents import imports
 from documents.models import ImportRun
+from notifications.models import Notification
+from notifications.services import run_reminders
 from reporting import selectors, services
 from reporting.models import MonthStatus, TimeEntry, TimesheetAction, TimesheetMonth
 from reporting.services import HistoricalEntry
@@ -355,3 +358,16 @@ def test_an_officer_uploads_previews_and_confirms_through_the_import_pages(clien
         assert client.get(page).status_code == 404
         assert client.post(page, {"file": upload}).status_code == 404
     assert ImportRun.objects.count() == 1
+
+
+def test_an_imported_month_reminds_its_supervisors_when_it_waits_for_approval(world):
+    """Like a month signed in the portal, it waits from the moment it arrived (its import)."""
+    with clock.fixed_at(datetime(2018, 9, 20, 9, tzinfo=UTC)):
+        run(world, march(world))
+    after = world.programme.remind_approval_after_days
+    run_reminders(datetime(2018, 9, 20 + after - 1, 9, tzinfo=UTC))
+    told = Notification.objects.filter(kind="reporting.remind_approval")
+    assert not told.exists()
+    run_reminders(datetime(2018, 9, 20 + after, 9, tzinfo=UTC))
+    run_reminders(datetime(2018, 9, 20 + after, 10, tzinfo=UTC))
+    assert [n.recipient for n in told] == [world.supervisor]
