@@ -117,6 +117,7 @@ class Role(models.TextChoices):
     OFFICER = "officer", _("City officer")
     SUPERVISOR = "supervisor", _("City supervisor")
     PARTNER = "partner", _("Partner")
+    CONTROLLER = "controller", _("Controller")
 
 
 # Which scope each role needs: a coordinator or partner acts for a programme, an expert for a
@@ -124,6 +125,9 @@ class Role(models.TextChoices):
 ROLE_SCOPE: dict[str, str] = {
     Role.COORDINATOR: "programme",
     Role.PARTNER: "programme",
+    # A controller (first-level controller or auditor) of a programme sees nothing by this
+    # alone: claims.ControlAssignment gives them a city's claim for a period, for a time.
+    Role.CONTROLLER: "programme",
     Role.EXPERT: "scheme",
     Role.OFFICER: "city",
     Role.SUPERVISOR: "city",

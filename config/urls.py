@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("mentoring.urls")),
     path("time/", include("reporting.urls")),
+    path("claims/", include("claims.urls")),
     path("", include("toolkits.urls")),
     path("", include("actionplans.urls")),
     path("", include("matching.urls")),

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "toolkits",
     "actionplans",
     "reporting",
+    "claims",
     "matching",
     "auditlog",
     "audit",
