@@ -1321,6 +1321,10 @@ EXPECTATIONS: dict[str, Endpoint] = {
             rows=lambda w: [PlanPdf.objects.filter(pk=w.pdf.pk)],
         ),
     ),
+    # Claims (issue 16): the city's claim pages ------------------------------------------------
+    # Claims: verification by controllers -------------------------------------------------------
+    # Claims: set-up, audits and budget burn ----------------------------------------------------
+    # Claims: evidence packs --------------------------------------------------------------------
 }
 
 
