@@ -28,10 +28,16 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import ApiToken, Invitation, Membership, Role, User
-from accounts.services import invitation_create, invitation_token, token_create
+from accounts.services import (
+    invitation_create,
+    invitation_token,
+    membership_grant,
+    token_create,
+)
 from actionplans import services as plan_services
 from actionplans.models import Action, ActionPlan, Indicator, Measurement, PlanComment, PlanPdf
 from cities.models import City
+from claims.models import ControlAssignment, ReportingPeriod
 from documents import imports, jobs
 from documents.importing import run_start
 from documents.models import ImportRun
@@ -74,6 +80,8 @@ ROLES = (
     "expert",
     "coordinator",
     "other_coordinator",
+    "controller",
+    "former_controller",
 )
 
 # The demo people behind the roles. "officer" and "supervisor" act for the object's city
@@ -88,6 +96,10 @@ PEOPLE = {
     "expert": "expert@example.org",
     "coordinator": "coordinator@example.org",
     "other_coordinator": "coordinator.elsewhere@example.org",
+    # The demo's first-level controller, assigned to Gdańsk's (and Rotterdam's and Athens')
+    # claims of the first two periods; and one whose assignment to Gdańsk ended yesterday.
+    "controller": "controller@example.org",
+    "former_controller": "controller.former@example.org",
 }
 
 
@@ -122,9 +134,14 @@ class To:
 
 
 def roles(default, **overrides) -> dict:
-    """Every role gets ``default`` unless named."""
+    """Every role gets ``default`` unless named. A controller holds no role but that one, which
+    opens only the claims an assignment covers: elsewhere, unless named, they get what another
+    city's officer gets (a stranger to the object), and so does a former controller."""
     unknown = set(overrides) - set(ROLES)
     assert not unknown, unknown
+    stranger = overrides.get("other_officer", default)
+    overrides.setdefault("controller", stranger)
+    overrides.setdefault("former_controller", overrides["controller"])
     return {role: overrides.get(role, default) for role in ROLES}
 
 
@@ -171,6 +188,7 @@ class World:
         self.people = {user.email: user for user in people}
         self.coordinator = self.user("coordinator")
         self._other_programme()
+        self._controllers()
         self.expert = self.user("expert")
         self.officer = self.user("officer")
         self.supervisor = self.user("supervisor")
@@ -197,6 +215,24 @@ class World:
 
     def user(self, role: str, city: str = "gdansk") -> User:
         return self.people[person(role, city)]
+
+    def _controllers(self):
+        """The demo's controller, and another whose assignment to Gdańsk's first claim ended."""
+        self.controller = self.user("controller")
+        former = User.objects.create_user(email=PEOPLE["former_controller"], password="x-matrix")  # noqa: S106
+        self.people[former.email] = former
+        membership_grant(user=former, role=Role.CONTROLLER, programme=self.programme)
+        self.claim_period = ReportingPeriod.objects.get(programme=self.programme, number=1)
+        today = timezone.localdate()
+        ControlAssignment.objects.create(
+            controller=former,
+            programme=self.programme,
+            city=self.gdansk,
+            period=self.claim_period,
+            starts_on=today - timedelta(days=90),
+            ends_on=today - timedelta(days=1),
+            assigned_by=self.coordinator,
+        )
 
     def _other_programme(self):
         """Another programme, its coordinator, and the organisation facilitating its scheme."""
@@ -1326,6 +1362,48 @@ EXPECTATIONS: dict[str, Endpoint] = {
     # Claims: set-up, audits and budget burn ----------------------------------------------------
     # Claims: evidence packs --------------------------------------------------------------------
 }
+
+
+# A controller holds the controller role of CITIES-GROW and nothing else (issue 16). The pages
+# another city's officer reaches as a participant of the programme, or as an officer, refuse
+# them: 404 where the object is not theirs to know of, 403 where the page belongs to a role
+# they do not hold. Whether the assignment runs or has ended makes no difference here.
+CONTROLLER_REFUSED: dict[str, tuple[int, int | None]] = {
+    "api:city-detail": (NOT_FOUND, None),
+    "api:event-detail": (NOT_FOUND, None),
+    "api:pairing-detail": (NOT_FOUND, None),
+    "api:programme-detail": (NOT_FOUND, None),
+    "api:scheme-detail": (NOT_FOUND, None),
+    "api:staff-time-list": (FORBIDDEN, None),
+    "documents:import": (NOT_FOUND, NOT_FOUND),
+    "documents:import_current": (NOT_FOUND, None),
+    "documents:import_template": (NOT_FOUND, None),
+    "mentoring:attendance_people": (NOT_FOUND, None),
+    "mentoring:attendance_delete": (NOT_ALLOWED, NOT_FOUND),
+    "mentoring:event": (NOT_FOUND, None),
+    "mentoring:event_attendance": (NOT_FOUND, None),
+    "mentoring:event_report": (NOT_FOUND, None),
+    "mentoring:event_status": (NOT_FOUND, NOT_FOUND),
+    "mentoring:event_update": (NOT_FOUND, None),
+    "mentoring:programme_city_suggestions": (NOT_FOUND, None),
+    "portal:city_detail": (NOT_FOUND, None),
+    "portal:pairing": (FORBIDDEN, None),
+    "portal:programme": (FORBIDDEN, None),
+    "reporting:entry_create": (FORBIDDEN, None),
+    "reporting:grid": (FORBIDDEN, None),
+    "reporting:my_time": (FORBIDDEN, None),
+    "toolkits:my_practices": (FORBIDDEN, None),
+    "toolkits:practice_create": (FORBIDDEN, None),
+}
+for _name, (_get, _post) in CONTROLLER_REFUSED.items():
+    _endpoint = EXPECTATIONS[_name]
+    if _get != _endpoint.get["controller"]:
+        _endpoint.get = {**_endpoint.get, "controller": _get, "former_controller": _get}
+    if _post is not None and _endpoint.post is not None:
+        _expected = {**_endpoint.post.expected, "controller": _post, "former_controller": _post}
+        _endpoint.post = Post(
+            _expected, _endpoint.post.data, _endpoint.post.rows, _endpoint.post.files
+        )
 
 
 # The tests ---------------------------------------------------------------------------------------
