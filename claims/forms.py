@@ -218,6 +218,8 @@ class LineForm(forms.Form):
         if line.kind == LineKind.REAL:
             line.cost_option = None
             line.quantity = None
+        elif line.cost_option is not None:
+            line.category = line.cost_option.category  # the service checks the option
         return line
 
 
