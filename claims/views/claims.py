@@ -415,8 +415,11 @@ def claim_submit_page(request: AuthedRequest, pk: int) -> HttpResponse:
     if not ok:
         return _refused(request, claim, reason)
     if request.method != "POST":
-        form = SignForm(initial={"version": claim.version})
         state_ok, state_reason = permissions.CLAIM_WORKFLOW.allowed(request.user, claim, "submit")
+        if state_ok:
+            # What is shown is what is signed: the approved months as they are now.
+            claim = claim_open(period=claim.period, city=claim.city, by=request.user)
+        form = SignForm(initial={"version": claim.version})
         errors = [] if state_ok else [state_reason]
         context = _submit_context(request, claim, form, errors)
         return render(request, "claims/submit.html", context)

@@ -307,6 +307,19 @@ def test_the_supervisor_signs_then_the_officer_can_no_longer_edit(client, world)
     assert ClaimLine.objects.filter(pk=line.pk).exists()
 
 
+def test_the_page_to_sign_brings_in_months_approved_since_the_claim_was_opened(client, world):
+    claim = open_claim(world)
+    travel_line(world, claim)
+    rate(world.time, world.officer, 2017, "43000")
+    record(world.time, world.officer, date(2017, 1, 9), 4)
+    approved_month(world.time, world.officer, date(2017, 1, 1))
+    signed_in(client, world.supervisor)
+    page = text_of(client.get(reverse("claims:submit", args=[claim.pk])))
+    # Staff 562.50 + 100.00; office 15 % = 99.375; travel 250.00.
+    assert "€1,011.88" in page
+    assert "The claim has 5 lines." in page
+
+
 def test_a_signature_from_an_outdated_page_is_refused(client, world):
     claim = open_claim(world)
     travel_line(world, claim)
