@@ -169,3 +169,84 @@ def budgets_of(programme: Programme, city_id: int | None = None) -> QuerySet:
 
 
 CATEGORY_ORDER = [c.value for c in Category]
+
+
+# The city's claim pages ------------------------------------------------------------------------
+
+
+def figures_of_claims(claims: list[Claim]) -> dict[int, ClaimFigures]:
+    """The figures of several claims (a list page), their lines read in one query."""
+    by_claim: dict[int, list[ClaimLine]] = {claim.pk: [] for claim in claims}
+    lines = ClaimLine.objects.filter(claim_id__in=list(by_claim)).order_by(
+        "category", "kind", "month", "invoice_date", "pk"
+    )
+    for line in lines:
+        by_claim[line.claim_id].append(line)
+    return {claim.pk: claim_figures(claim, by_claim[claim.pk]) for claim in claims}
+
+
+@dataclass(frozen=True)
+class CumulativeRow:
+    """One category of a city's budget: what the earlier claims and this one claimed of it."""
+
+    category: str
+    label: str
+    budget: Decimal | None
+    earlier: Decimal
+    this_claim: Decimal
+    burn: arithmetic.Burn
+
+    @property
+    def to_date(self) -> Decimal:
+        return self.burn.claimed
+
+
+def cumulative_of(figures: ClaimFigures) -> list[CumulativeRow]:
+    """Per category: the city's budget, what its earlier claims of the programme claimed, this
+    claim, and the running total against the budget (earlier claims certified count as
+    certified; this one as it stands)."""
+    claim = figures.claim
+    earlier = list(
+        Claim.objects.filter(
+            programme_id=claim.programme_id,
+            city_id=claim.city_id,
+            period__number__lt=claim.period.number,
+        )
+        .select_related("programme")
+        .order_by("period__number")
+    )
+    earlier_figures = figures_of_claims(earlier)
+    budgets = {
+        budget.category: budget.amount for budget in budgets_of(claim.programme, claim.city_id)
+    }
+    warning = rules_of(claim.programme).burn_warning_percent
+    labels = dict(Category.choices)
+    rows = []
+    for category in CATEGORY_ORDER:
+        claimed = [earlier_figures[c.pk].totals.claimed.get(category, Decimal(0)) for c in earlier]
+        certified = [
+            earlier_figures[c.pk].totals.certified.get(category, Decimal(0))
+            for c in earlier
+            if c.status == "certified"
+        ]
+        this = figures.totals.claimed.get(category, Decimal(0))
+        running = arithmetic.cumulative([*claimed, this])
+        if category not in budgets and not running[-1]:
+            continue
+        budget = budgets.get(category)
+        rows.append(
+            CumulativeRow(
+                category=category,
+                label=str(labels[category]),
+                budget=budget,
+                earlier=running[-2] if len(running) > 1 else Decimal(0),
+                this_claim=this,
+                burn=arithmetic.Burn(
+                    budget=budget or Decimal(0),
+                    claimed=running[-1],
+                    certified=sum(certified, Decimal(0)),
+                    warning_percent=warning,
+                ),
+            )
+        )
+    return rows

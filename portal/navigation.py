@@ -74,6 +74,7 @@ def _items_for(membership) -> list[NavItem]:
                 reverse("reporting:programme_dashboard", kwargs={"programme": programme.slug}),
             ),
             NavItem("reports", _("Staff-cost reports"), reverse("reporting:reports")),
+            NavItem("claims", _("Claims"), reverse("claims:list")),
             NavItem("plans", _("Action plans"), reverse("actionplans:plans")),
             NavItem("reviews", _("Practice reviews"), reverse("toolkits:review_queue")),
             NavItem("toolkits", _("Toolkits"), reverse("toolkits:toolkit_workspace")),
@@ -100,6 +101,7 @@ def _items_for(membership) -> list[NavItem]:
         return [
             NavItem("city", _("My city"), membership.city.get_absolute_url()),
             NavItem("time", _("My time"), reverse("reporting:my_time")),
+            NavItem("claims", _("Claims"), reverse("claims:list")),
             NavItem("plans", _("Action plans"), reverse("actionplans:plans")),
             NavItem("practices", _("Our good practices"), reverse("toolkits:my_practices")),
             NavItem("pairings", _("Pairings"), reverse("mentoring:pairings")),
@@ -113,8 +115,12 @@ def _items_for(membership) -> list[NavItem]:
             NavItem("plans", _("Action plans"), reverse("actionplans:plans")),
             NavItem("rates", _("Staff rates"), reverse("reporting:rates")),
             NavItem("reports", _("Staff-cost reports"), reverse("reporting:reports")),
+            NavItem("claims", _("Claims"), reverse("claims:list")),
             NavItem("events", _("Events"), reverse("mentoring:events")),
         ]
+    if role == Role.CONTROLLER:
+        # Controllers see the claims their running assignments cover, and nothing else.
+        return [NavItem("claims", _("Claims"), reverse("claims:list"))]
     # Partners read what the programme publishes.
     return [
         NavItem(

@@ -37,10 +37,11 @@ from accounts.services import (
 from actionplans import services as plan_services
 from actionplans.models import Action, ActionPlan, Indicator, Measurement, PlanComment, PlanPdf
 from cities.models import City
-from claims.models import ControlAssignment, ReportingPeriod
+from claims.models import Category, Claim, ClaimLine, ControlAssignment, LineKind, ReportingPeriod
+from claims.services import claim_open, line_save
 from documents import imports, jobs
 from documents.importing import run_start
-from documents.models import ImportRun
+from documents.models import ImportRun, StoredFile
 from mentoring.models import (
     Attendance,
     CalendarToken,
@@ -68,6 +69,7 @@ from reporting.tasks import build_staff_cost_report
 from toolkits import services as toolkit_services
 from toolkits.models import GoodPractice, PracticeImage, PracticeStatus, Rendering, Toolkit
 
+from .claims.factories import RECEIPT_PDF
 from .demo_copy import seed_demo
 from .toolkits.factories import practice_fields
 
@@ -212,6 +214,7 @@ class World:
         self._plans()
         self._notifications()
         self._imports()
+        self._claim_pages()
 
     def user(self, role: str, city: str = "gdansk") -> User:
         return self.people[person(role, city)]
@@ -222,13 +225,12 @@ class World:
         former = User.objects.create_user(email=PEOPLE["former_controller"], password="x-matrix")  # noqa: S106
         self.people[former.email] = former
         membership_grant(user=former, role=Role.CONTROLLER, programme=self.programme)
-        self.claim_period = ReportingPeriod.objects.get(programme=self.programme, number=1)
         today = timezone.localdate()
         ControlAssignment.objects.create(
             controller=former,
             programme=self.programme,
             city=self.gdansk,
-            period=self.claim_period,
+            period=ReportingPeriod.objects.get(programme=self.programme, number=1),
             starts_on=today - timedelta(days=90),
             ends_on=today - timedelta(days=1),
             assigned_by=self.coordinator,
@@ -365,6 +367,34 @@ class World:
             kind=kind, target=self.programme, user=self.coordinator, upload=cities_csv()
         )
         jobs.fail(self.failed_import, "matrix test")
+
+    def _claim_pages(self):
+        """Gdańsk's claims of CITIES-GROW: a draft for the demo's third period (October 2017 to
+        March 2018, with the officer's approved October and a travel line with its receipt),
+        and the demo's claim for the second period, submitted."""
+        self.claim_period = ReportingPeriod.objects.get(programme=self.programme, number=3)
+        self.claim = claim_open(period=self.claim_period, city=self.gdansk, by=self.officer)
+        self.claim_line = self._travel_line(self.claim)
+        self.submitted_claim = Claim.objects.get(
+            programme=self.programme, city=self.gdansk, period__number=2
+        )
+
+    def _travel_line(self, claim) -> ClaimLine:
+        receipt = StoredFile.store(RECEIPT_PDF, filename="ticket.pdf", content_type=PDF)
+        line = ClaimLine(
+            kind=LineKind.REAL,
+            category=Category.TRAVEL,
+            supplier="Matrix Rail",
+            invoice_number="M-1",
+            net_amount=Decimal("120.00"),
+            currency=self.programme.currency,
+            receipt=receipt,
+            receipt_name="ticket.pdf",
+        )
+        return line_save(claim=claim, line=line, by=self.officer)
+
+
+PDF = "application/pdf"
 
 
 def cities_csv() -> SimpleUploadedFile:
@@ -590,6 +620,47 @@ def pdf_kw(world):
 
 def pdf_url(world):
     return reverse("actionplans:pdf", kwargs=pdf_kw(world))
+
+
+def claim_kw(world):
+    return {"pk": world.claim.pk}
+
+
+def claim_url(world):
+    return world.claim.get_absolute_url()
+
+
+def claim_line_kw(world):
+    return {"pk": world.claim_line.pk}
+
+
+def claim_line_data(**changes) -> dict:
+    return {
+        "kind": "real",
+        "category": "travel",
+        "supplier": "Matrix Rail",
+        "invoice_number": "M-2",
+        "net_amount": "80.00",
+        "vat": "0",
+        "currency": "EUR",
+        **changes,
+    }
+
+
+def receipt_upload() -> SimpleUploadedFile:
+    return SimpleUploadedFile("ticket.pdf", RECEIPT_PDF, content_type=PDF)
+
+
+# Claims: the city's people and the programme's coordinators read them; nobody else knows them.
+CLAIM_READERS = signed_in(NOT_FOUND, officer=OK, supervisor=OK, coordinator=OK)
+# The city's officers and supervisors change a draft; the coordinators are told why not.
+CLAIM_EDITORS = {**CLAIM_READERS, "coordinator": FORBIDDEN}
+CLAIM_SAVED = {
+    **CLAIM_READERS,
+    "officer": To(claim_url),
+    "supervisor": To(claim_url),
+    "coordinator": FORBIDDEN,
+}
 
 
 def newcomer_city(world) -> City:
@@ -1358,6 +1429,85 @@ EXPECTATIONS: dict[str, Endpoint] = {
         ),
     ),
     # Claims (issue 16): the city's claim pages ------------------------------------------------
+    # Everyone signed in has a list (of what they may see). A claim is the city's officers' and
+    # supervisors' and the programme's coordinators'; to anyone else it does not exist (404).
+    # Its coordinators follow it but do not change it (403 with the reason); only supervisors
+    # sign it, only coordinators reopen it.
+    "claims:list": Endpoint(get=signed_in(OK)),
+    "claims:open": Endpoint(
+        kwargs=lambda w: {"period": w.claim_period.pk, "city": w.gdansk.pk},
+        get=signed_in(NOT_ALLOWED),
+        post=Post(
+            expected=signed_in(
+                NOT_FOUND,
+                officer=To(claim_url),
+                supervisor=To(claim_url),
+                coordinator=FORBIDDEN,
+            ),
+            rows=lambda w: [Claim.objects.filter(city=w.gdansk)],
+        ),
+    ),
+    "claims:claim": Endpoint(kwargs=claim_kw, get=CLAIM_READERS),
+    "claims:export": Endpoint(kwargs=lambda w: {"pk": w.claim.pk, "fmt": "csv"}, get=CLAIM_READERS),
+    "claims:export xlsx": Endpoint(
+        kwargs=lambda w: {"pk": w.claim.pk, "fmt": "xlsx"}, get=CLAIM_READERS
+    ),
+    "claims:line_create": Endpoint(
+        kwargs=claim_kw,
+        get=CLAIM_EDITORS,
+        post=Post(
+            expected=CLAIM_SAVED,
+            data=lambda w: claim_line_data(),
+            files=lambda w: {"receipt": receipt_upload()},
+            rows=lambda w: [ClaimLine.objects.filter(claim=w.claim)],
+        ),
+    ),
+    "claims:line_edit": Endpoint(
+        kwargs=claim_line_kw,
+        get=CLAIM_EDITORS,
+        post=Post(
+            expected=CLAIM_SAVED,
+            data=lambda w: claim_line_data(supplier="Matrix Rail and Bus"),
+            rows=lambda w: [ClaimLine.objects.filter(pk=w.claim_line.pk)],
+        ),
+    ),
+    "claims:line_delete": Endpoint(
+        kwargs=claim_line_kw,
+        get=CLAIM_EDITORS,
+        post=Post(
+            expected=CLAIM_SAVED,
+            rows=lambda w: [ClaimLine.objects.filter(pk=w.claim_line.pk)],
+        ),
+    ),
+    "claims:receipt": Endpoint(kwargs=claim_line_kw, get=CLAIM_READERS),
+    "claims:submit": Endpoint(
+        kwargs=claim_kw,
+        get={**CLAIM_READERS, "officer": FORBIDDEN, "coordinator": FORBIDDEN},
+        post=Post(
+            expected={
+                **CLAIM_READERS,
+                "officer": FORBIDDEN,
+                "supervisor": To(claim_url),
+                "coordinator": FORBIDDEN,
+            },
+            rows=lambda w: [Claim.objects.filter(pk=w.claim.pk)],
+        ),
+    ),
+    # Reopening the submitted claim: its coordinators, with a reason.
+    "claims:reopen": Endpoint(
+        kwargs=lambda w: {"pk": w.submitted_claim.pk},
+        get={**CLAIM_READERS, "officer": FORBIDDEN, "supervisor": FORBIDDEN},
+        post=Post(
+            expected={
+                **CLAIM_READERS,
+                "officer": FORBIDDEN,
+                "supervisor": FORBIDDEN,
+                "coordinator": To(lambda w: w.submitted_claim.get_absolute_url()),
+            },
+            data=lambda w: {"reason": "Matrix test: the ticket is for another month."},
+            rows=lambda w: [Claim.objects.filter(pk=w.submitted_claim.pk)],
+        ),
+    ),
     # Claims: verification by controllers -------------------------------------------------------
     # Claims: set-up, audits and budget burn ----------------------------------------------------
     # Claims: evidence packs --------------------------------------------------------------------

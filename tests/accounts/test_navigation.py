@@ -12,6 +12,7 @@ NAV = {
         "cities",
         "staff_time",
         "reports",
+        "claims",
         "plans",
         "reviews",
         "toolkits",
@@ -33,6 +34,7 @@ NAV = {
         "home",
         "city",
         "time",
+        "claims",
         "plans",
         "practices",
         "pairings",
@@ -46,6 +48,7 @@ NAV = {
         "plans",
         "rates",
         "reports",
+        "claims",
         "events",
     },
     "partner@example.org": {"home", "programme", "cities", "toolkits"},
@@ -94,6 +97,7 @@ def test_someone_with_two_roles_sees_both(client, demo, demo_user):
         "approvals",
         "rates",
         "reports",
+        "claims",
     }
 
 

@@ -191,7 +191,7 @@ def test_an_officer_of_a_city_in_two_programmes_sees_each_item_once(client, seco
     html = client.get(reverse("home")).content.decode()
     keys = nav_keys(html)
     assert sorted(keys) == sorted(
-        ["home", "city", "time", "plans", "practices", "pairings", "events"]
+        ["home", "city", "time", "claims", "plans", "practices", "pairings", "events"]
     )
     # Its city takes part in both: the items are the city's, once each, under the programme.
     assert '<li class="nav-programme">Air and Energy</li>' in html
