@@ -274,3 +274,21 @@ def test_the_overview_shows_every_city_and_period(client, world):
     assert "896.88" in page
     assert "Certified" in page
     assert "No claim" in page
+
+
+def test_a_coordinator_invites_a_controller_to_the_programme(client, world):
+    from accounts.models import Invitation, Role
+
+    signed_in(client, world.coordinator)
+    where = f"programme:{world.programme.pk}"
+    page = client.get(f"{reverse('portal:invitations')}?role=controller&where={where}")
+    form = page.context["form"]
+    assert form["role"].value() == "controller"
+    assert form["where"].value() == where
+    response = client.post(
+        reverse("portal:invitations"),
+        {"email": "new.controller@example.com", "role": "controller", "where": where},
+    )
+    assert response.status_code == 302
+    invitation = Invitation.objects.get(email="new.controller@example.com")
+    assert (invitation.role, invitation.programme) == (Role.CONTROLLER, world.programme)
