@@ -32,6 +32,7 @@ from accounts.services import invitation_create, invitation_token, token_create
 from actionplans import services as plan_services
 from actionplans.models import Action, ActionPlan, Indicator, Measurement, PlanComment, PlanPdf
 from cities.models import City
+from claims.models import ChecklistQuestion, ControlAssignment, CostOption
 from documents import imports, jobs
 from documents.importing import run_start
 from documents.models import ImportRun
@@ -194,6 +195,7 @@ class World:
         self._plans()
         self._notifications()
         self._imports()
+        self._claims_setup()
 
     def user(self, role: str, city: str = "gdansk") -> User:
         return self.people[person(role, city)]
@@ -329,6 +331,82 @@ class World:
             kind=kind, target=self.programme, user=self.coordinator, upload=cities_csv()
         )
         jobs.fail(self.failed_import, "matrix test")
+
+    def _claims_setup(self):
+        """Claims set-up of CITIES-GROW through the coordinators' services: four six-month
+        periods, a cost option, a checklist question, Gdańsk's budget, a controller assigned to
+        Gdańsk for the first period, and Gdańsk's claim for it, submitted, certified (as the
+        verification leaves it) and audited."""
+        from accounts.selectors import today_for
+        from claims.models import Category, ClaimStatus, CostOptionKind
+        from claims.services import claim_open, claim_submit
+        from claims.services.audits import audit_record
+        from claims.services.setup import (
+            assignment_save,
+            budgets_save,
+            cost_option_save,
+            periods_generate,
+            question_save,
+        )
+
+        by = self.coordinator
+        programme = self.programme
+        self.claim_periods = periods_generate(
+            programme=programme, months=6, deadline_days=60, by=by
+        )
+        self.cost_option = cost_option_save(
+            programme=programme,
+            option=None,
+            name="Matrix day of a visit",
+            kind=CostOptionKind.UNIT,
+            category=Category.TRAVEL,
+            amount=Decimal("180"),
+            unit="day of a visit",
+            rate=None,
+            by=by,
+        )
+        self.question = question_save(
+            programme=programme,
+            question=None,
+            text="Were the visits' attendance lists signed?",
+            kind="yes_no",
+            max_score=None,
+            position=1,
+            by=by,
+        )
+        budgets_save(
+            programme=programme,
+            amounts={(self.gdansk.pk, Category.STAFF): Decimal("20000")},
+            by=by,
+        )
+        self.controller = User.objects.create_user(
+            email="controller.matrix@example.org",
+            password="x-matrix",  # noqa: S106
+        )
+        Membership.objects.create(user=self.controller, role=Role.CONTROLLER, programme=programme)
+        self.assignment = assignment_save(
+            programme=programme,
+            assignment=None,
+            controller=self.controller,
+            city=self.gdansk,
+            period=self.claim_periods[0],
+            starts_on=date(2016, 10, 1),
+            ends_on=date(2099, 12, 31),
+            by=by,
+        )
+        claim = claim_open(period=self.claim_periods[0], city=self.gdansk, by=self.officer)
+        claim = claim_submit(claim, by=self.supervisor)
+        # Certified as the controllers' verification leaves a claim.
+        type(claim).objects.filter(pk=claim.pk).update(status=ClaimStatus.CERTIFIED)
+        claim.refresh_from_db()
+        self.certified_claim = claim
+        self.audit = audit_record(
+            claim=claim,
+            body="Matrix audit authority",
+            held_on=today_for(by),
+            findings="Matrix findings.",
+            by=by,
+        )
 
 
 def cities_csv() -> SimpleUploadedFile:
@@ -577,6 +655,19 @@ SIGNED_IN_HOME = roles(To("/"), anonymous=OK)  # allauth sends signed-in people 
 API_READERS = roles(OK, anonymous=UNAUTHORISED)
 API_PROGRAMME = roles(OK, anonymous=UNAUTHORISED, other_coordinator=NOT_FOUND)
 API_MENTORING = ("programme", "scheme", "city", "pairing", "event", "visit-report")
+
+
+def claims_programme_kw(world):
+    return {"programme": world.programme.slug}
+
+
+def claims_setup_url(name: str):
+    return lambda w: reverse(f"claims:{name}", kwargs=claims_programme_kw(w))
+
+
+def budget_city_url(city: str):
+    return lambda w: reverse("claims:budget_city", kwargs=claims_programme_kw(w) | {"city": city})
+
 
 EXPECTATIONS: dict[str, Endpoint] = {
     # The read API's schema and documentation page: public, they hold no data (config/api) ----
@@ -1324,6 +1415,99 @@ EXPECTATIONS: dict[str, Endpoint] = {
     # Claims (issue 16): the city's claim pages ------------------------------------------------
     # Claims: verification by controllers -------------------------------------------------------
     # Claims: set-up, audits and budget burn ----------------------------------------------------
+    # The programme's coordinators only; another programme's coordinator is refused (403) with
+    # the reason, as is everyone else signed in.
+    **{
+        f"claims:{name}": Endpoint(kwargs=claims_programme_kw, get=COORDINATOR_ONLY)
+        for name in (
+            "setup",
+            "rules",
+            "periods",
+            "period_create",
+            "periods_generate",
+            "cost_options",
+            "cost_option_create",
+            "budgets",
+            "checklist_questions",
+            "checklist_question_create",
+            "assignments",
+            "assignment_create",
+            "overview",
+        )
+    },
+    "claims:period_edit": Endpoint(
+        kwargs=lambda w: claims_programme_kw(w) | {"pk": w.claim_periods[1].pk},
+        get=COORDINATOR_ONLY,
+    ),
+    "claims:cost_option_edit": Endpoint(
+        kwargs=lambda w: claims_programme_kw(w) | {"pk": w.cost_option.pk},
+        get=COORDINATOR_ONLY,
+    ),
+    "claims:checklist_question_edit": Endpoint(
+        kwargs=lambda w: claims_programme_kw(w) | {"pk": w.question.pk},
+        get=COORDINATOR_ONLY,
+    ),
+    "claims:assignment_edit": Endpoint(
+        kwargs=lambda w: claims_programme_kw(w) | {"pk": w.assignment.pk},
+        get=COORDINATOR_ONLY,
+    ),
+    "claims:cost_option_remove": Endpoint(
+        kwargs=lambda w: claims_programme_kw(w) | {"pk": w.cost_option.pk},
+        get=GET_REFUSED,
+        post=Post(
+            expected=signed_in(FORBIDDEN, coordinator=To(claims_setup_url("cost_options"))),
+            rows=lambda w: [CostOption.objects.filter(programme=w.programme)],
+        ),
+    ),
+    "claims:checklist_question_delete": Endpoint(
+        kwargs=lambda w: claims_programme_kw(w) | {"pk": w.question.pk},
+        get=GET_REFUSED,
+        post=Post(
+            expected=signed_in(FORBIDDEN, coordinator=To(claims_setup_url("checklist_questions"))),
+            rows=lambda w: [ChecklistQuestion.objects.filter(programme=w.programme)],
+        ),
+    ),
+    "claims:checklist_auto_checks": Endpoint(
+        kwargs=claims_programme_kw,
+        get=GET_REFUSED,
+        post=Post(
+            expected=signed_in(FORBIDDEN, coordinator=To(claims_setup_url("checklist_questions"))),
+            rows=lambda w: [ChecklistQuestion.objects.filter(programme=w.programme)],
+        ),
+    ),
+    "claims:assignment_end": Endpoint(
+        kwargs=lambda w: claims_programme_kw(w) | {"pk": w.assignment.pk},
+        get=GET_REFUSED,
+        post=Post(
+            expected=signed_in(FORBIDDEN, coordinator=To(claims_setup_url("assignments"))),
+            rows=lambda w: [ControlAssignment.objects.filter(programme=w.programme)],
+        ),
+    ),
+    # Audits of Gdańsk's certified claim: its coordinators; the city's people see the claim
+    # but are refused (403); nobody else sees it (404).
+    "claims:audit_create": Endpoint(
+        kwargs=lambda w: {"pk": w.certified_claim.pk},
+        get=signed_in(NOT_FOUND, officer=FORBIDDEN, supervisor=FORBIDDEN, coordinator=OK),
+    ),
+    "claims:correction_create": Endpoint(
+        kwargs=lambda w: {"pk": w.audit.pk},
+        get=signed_in(NOT_FOUND, officer=FORBIDDEN, supervisor=FORBIDDEN, coordinator=OK),
+    ),
+    # Budget burn: every city for coordinators; a city's people are sent to their city's.
+    "claims:budget": Endpoint(
+        kwargs=claims_programme_kw,
+        get=signed_in(
+            FORBIDDEN,
+            coordinator=OK,
+            officer=To(budget_city_url("gdansk")),
+            supervisor=To(budget_city_url("gdansk")),
+            other_officer=To(budget_city_url("riga")),
+        ),
+    ),
+    "claims:budget_city": Endpoint(
+        kwargs=lambda w: claims_programme_kw(w) | {"city": w.gdansk.slug},
+        get=signed_in(FORBIDDEN, officer=OK, supervisor=OK, coordinator=OK),
+    ),
     # Claims: evidence packs --------------------------------------------------------------------
 }
 

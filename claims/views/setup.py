@@ -281,8 +281,9 @@ def cost_option_edit(request, programme: Programme, pk: int) -> HttpResponse:
     return _option_form(request, programme, option)
 
 
-@for_coordinators
+@login_required
 @require_POST
+@for_coordinators
 def cost_option_remove(request, programme: Programme, pk: int) -> HttpResponse:
     option = get_object_or_404(CostOption, pk=pk, programme=programme)
     name = str(option)
@@ -395,8 +396,9 @@ def checklist_question_edit(request, programme: Programme, pk: int) -> HttpRespo
     return _question_form(request, programme, question)
 
 
-@for_coordinators
+@login_required
 @require_POST
+@for_coordinators
 def checklist_question_delete(request, programme: Programme, pk: int) -> HttpResponse:
     question = get_object_or_404(ChecklistQuestion, pk=pk, programme=programme)
     try:
@@ -408,8 +410,9 @@ def checklist_question_delete(request, programme: Programme, pk: int) -> HttpRes
     return redirect("claims:checklist_questions", programme=programme.slug)
 
 
-@for_coordinators
+@login_required
 @require_POST
+@for_coordinators
 def checklist_auto_checks(request, programme: Programme) -> HttpResponse:
     added = services.questions_add_auto_checks(programme=programme, by=request.user)
     if added:
@@ -502,8 +505,9 @@ def assignment_edit(request, programme: Programme, pk: int) -> HttpResponse:
     return _assignment_form(request, programme, assignment)
 
 
-@for_coordinators
+@login_required
 @require_POST
+@for_coordinators
 def assignment_end(request, programme: Programme, pk: int) -> HttpResponse:
     assignment = get_object_or_404(ControlAssignment, pk=pk, programme=programme)
     label = str(assignment)
