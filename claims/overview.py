@@ -211,10 +211,14 @@ class CityBurn:
         return self.total.warning or bool(self.warnings)
 
 
-def budget_burn(programme: Programme, cities: list[City]) -> list[CityBurn]:
+def budget_burn(
+    programme: Programme, cities: list[City], threshold: int | None = None
+) -> list[CityBurn]:
     """Per city and category: the budget, what the city claimed to date and what was certified
-    to date (less corrections), against the programme's warning threshold."""
-    threshold = rules_of(programme).burn_warning_percent
+    to date (less corrections), against the programme's warning threshold (its rules' unless
+    given)."""
+    if threshold is None:
+        threshold = rules_of(programme).burn_warning_percent
     city_ids = [city.pk for city in cities]
     budgets: dict[tuple[int, str], Decimal] = {
         (b.city_id, b.category): b.amount

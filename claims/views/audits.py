@@ -61,7 +61,9 @@ def correction_create(request, pk: int) -> HttpResponse:
         return refused(request, reason)
     form = CorrectionForm(
         request.POST if request.method == "POST" else None,
-        lines=claim.lines.order_by("category", "kind", "month", "invoice_date", "pk"),
+        lines=claim.lines.select_related("person").order_by(
+            "category", "kind", "month", "invoice_date", "pk"
+        ),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -120,8 +120,8 @@ def budget(request, programme: str, city: str | None = None) -> HttpResponse:
         if one is not None
         else list(City.objects.filter(participations__programme=found).order_by("name").distinct())
     )
-    burns = budget_burn(found, cities)
     threshold = rules_of(found).burn_warning_percent
+    burns = budget_burn(found, cities, threshold)
     if one is not None:
         rows = [{"label": row.label, "burn": row.burn} for burn in burns for row in burn.categories]
     else:
