@@ -225,3 +225,13 @@ def cumulative(per_period: Iterable[Decimal]) -> list[Decimal]:
         running += amount
         out.append(running)
     return out
+
+
+def corrected(totals: Totals, corrections_by_category: dict[str, Decimal]) -> dict[str, Decimal]:
+    """What stays of a claim after its audits, per category: certified less the corrections
+    (amounts already in the minor unit, so nothing is rounded again). A category only the
+    corrections name counts from nothing certified."""
+    final = {category: totals.certified.get(category, ZERO) for category in totals.categories}
+    for category, amount in corrections_by_category.items():
+        final[category] = final.get(category, ZERO) - amount
+    return final

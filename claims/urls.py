@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import claims
+from .views import audits, claims, programme, setup
 
 app_name = "claims"
 
@@ -20,5 +20,78 @@ urlpatterns: list = [
     path("<int:pk>/reopen/", claims.claim_reopen_page, name="reopen"),
     # Verification (controllers) ------------------------------------------------------------
     # Set-up, audits and budget burn (coordinators) -----------------------------------------
+    path("setup/<slug:programme>/", setup.setup, name="setup"),
+    path("setup/<slug:programme>/rules/", setup.rules, name="rules"),
+    path("setup/<slug:programme>/periods/", setup.periods, name="periods"),
+    path("setup/<slug:programme>/periods/new/", setup.period_create, name="period_create"),
+    path(
+        "setup/<slug:programme>/periods/generate/",
+        setup.periods_generate,
+        name="periods_generate",
+    ),
+    path("setup/<slug:programme>/periods/<int:pk>/", setup.period_edit, name="period_edit"),
+    path("setup/<slug:programme>/cost-options/", setup.cost_options, name="cost_options"),
+    path(
+        "setup/<slug:programme>/cost-options/new/",
+        setup.cost_option_create,
+        name="cost_option_create",
+    ),
+    path(
+        "setup/<slug:programme>/cost-options/<int:pk>/",
+        setup.cost_option_edit,
+        name="cost_option_edit",
+    ),
+    path(
+        "setup/<slug:programme>/cost-options/<int:pk>/remove/",
+        setup.cost_option_remove,
+        name="cost_option_remove",
+    ),
+    path("setup/<slug:programme>/budgets/", setup.budgets, name="budgets"),
+    path(
+        "setup/<slug:programme>/checklist/",
+        setup.checklist_questions,
+        name="checklist_questions",
+    ),
+    path(
+        "setup/<slug:programme>/checklist/new/",
+        setup.checklist_question_create,
+        name="checklist_question_create",
+    ),
+    path(
+        "setup/<slug:programme>/checklist/staff-checks/",
+        setup.checklist_auto_checks,
+        name="checklist_auto_checks",
+    ),
+    path(
+        "setup/<slug:programme>/checklist/<int:pk>/",
+        setup.checklist_question_edit,
+        name="checklist_question_edit",
+    ),
+    path(
+        "setup/<slug:programme>/checklist/<int:pk>/delete/",
+        setup.checklist_question_delete,
+        name="checklist_question_delete",
+    ),
+    path("setup/<slug:programme>/assignments/", setup.assignments, name="assignments"),
+    path(
+        "setup/<slug:programme>/assignments/new/",
+        setup.assignment_create,
+        name="assignment_create",
+    ),
+    path(
+        "setup/<slug:programme>/assignments/<int:pk>/",
+        setup.assignment_edit,
+        name="assignment_edit",
+    ),
+    path(
+        "setup/<slug:programme>/assignments/<int:pk>/end/",
+        setup.assignment_end,
+        name="assignment_end",
+    ),
+    path("<int:pk>/audits/new/", audits.audit_create, name="audit_create"),
+    path("audits/<int:pk>/corrections/new/", audits.correction_create, name="correction_create"),
+    path("programme/<slug:programme>/", programme.overview, name="overview"),
+    path("programme/<slug:programme>/budget/", programme.budget, name="budget"),
+    path("programme/<slug:programme>/budget/<slug:city>/", programme.budget, name="budget_city"),
     # Evidence packs --------------------------------------------------------------------------
 ]

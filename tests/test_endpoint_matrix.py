@@ -37,7 +37,16 @@ from accounts.services import (
 from actionplans import services as plan_services
 from actionplans.models import Action, ActionPlan, Indicator, Measurement, PlanComment, PlanPdf
 from cities.models import City
-from claims.models import Category, Claim, ClaimLine, ControlAssignment, LineKind, ReportingPeriod
+from claims.models import (
+    Category,
+    ChecklistQuestion,
+    Claim,
+    ClaimLine,
+    ControlAssignment,
+    CostOption,
+    LineKind,
+    ReportingPeriod,
+)
 from claims.services import claim_open, line_save
 from documents import imports, jobs
 from documents.importing import run_start
@@ -215,6 +224,7 @@ class World:
         self._notifications()
         self._imports()
         self._claim_pages()
+        self._claims_setup()
 
     def user(self, role: str, city: str = "gdansk") -> User:
         return self.people[person(role, city)]
@@ -392,6 +402,60 @@ class World:
             receipt_name="ticket.pdf",
         )
         return line_save(claim=claim, line=line, by=self.officer)
+
+    def _claims_setup(self):
+        """The coordinators' side through their services, on the demo's claims set-up: a cost
+        option, a checklist question and Gdańsk's staff budget; the demo controller's
+        assignment to Gdańsk for the first period, and Gdańsk's claim for it, certified by the
+        demo and audited here."""
+        from accounts.selectors import today_for
+        from claims.models import ClaimStatus, CostOptionKind
+        from claims.services.audits import audit_record
+        from claims.services.setup import budgets_save, cost_option_save, question_save
+
+        by = self.coordinator
+        programme = self.programme
+        self.claim_periods = list(ReportingPeriod.objects.filter(programme=programme))
+        self.cost_option = cost_option_save(
+            programme=programme,
+            option=None,
+            name="Matrix day of a visit",
+            kind=CostOptionKind.UNIT,
+            category=Category.TRAVEL,
+            amount=Decimal("180"),
+            unit="day of a visit",
+            rate=None,
+            by=by,
+        )
+        self.question = question_save(
+            programme=programme,
+            question=None,
+            text="Were the visits' attendance lists signed?",
+            kind="yes_no",
+            max_score=None,
+            position=20,
+            by=by,
+        )
+        budgets_save(
+            programme=programme,
+            amounts={(self.gdansk.pk, Category.STAFF): Decimal("20000")},
+            by=by,
+        )
+        self.assignment = ControlAssignment.objects.get(
+            controller=self.controller, city=self.gdansk, period=self.claim_periods[0]
+        )
+        claim = Claim.objects.get(city=self.gdansk, period=self.claim_periods[0])
+        if claim.status != ClaimStatus.CERTIFIED:
+            Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.CERTIFIED)
+            claim.refresh_from_db()
+        self.certified_claim = claim
+        self.audit = audit_record(
+            claim=claim,
+            body="Matrix audit authority",
+            held_on=today_for(by),
+            findings="Matrix findings.",
+            by=by,
+        )
 
 
 PDF = "application/pdf"
@@ -684,6 +748,19 @@ SIGNED_IN_HOME = roles(To("/"), anonymous=OK)  # allauth sends signed-in people 
 API_READERS = roles(OK, anonymous=UNAUTHORISED)
 API_PROGRAMME = roles(OK, anonymous=UNAUTHORISED, other_coordinator=NOT_FOUND)
 API_MENTORING = ("programme", "scheme", "city", "pairing", "event", "visit-report")
+
+
+def claims_programme_kw(world):
+    return {"programme": world.programme.slug}
+
+
+def claims_setup_url(name: str):
+    return lambda w: reverse(f"claims:{name}", kwargs=claims_programme_kw(w))
+
+
+def budget_city_url(city: str):
+    return lambda w: reverse("claims:budget_city", kwargs=claims_programme_kw(w) | {"city": city})
+
 
 EXPECTATIONS: dict[str, Endpoint] = {
     # The read API's schema and documentation page: public, they hold no data (config/api) ----
@@ -1510,6 +1587,99 @@ EXPECTATIONS: dict[str, Endpoint] = {
     ),
     # Claims: verification by controllers -------------------------------------------------------
     # Claims: set-up, audits and budget burn ----------------------------------------------------
+    # The programme's coordinators only; another programme's coordinator is refused (403) with
+    # the reason, as is everyone else signed in.
+    **{
+        f"claims:{name}": Endpoint(kwargs=claims_programme_kw, get=COORDINATOR_ONLY)
+        for name in (
+            "setup",
+            "rules",
+            "periods",
+            "period_create",
+            "periods_generate",
+            "cost_options",
+            "cost_option_create",
+            "budgets",
+            "checklist_questions",
+            "checklist_question_create",
+            "assignments",
+            "assignment_create",
+            "overview",
+        )
+    },
+    "claims:period_edit": Endpoint(
+        kwargs=lambda w: claims_programme_kw(w) | {"pk": w.claim_periods[1].pk},
+        get=COORDINATOR_ONLY,
+    ),
+    "claims:cost_option_edit": Endpoint(
+        kwargs=lambda w: claims_programme_kw(w) | {"pk": w.cost_option.pk},
+        get=COORDINATOR_ONLY,
+    ),
+    "claims:checklist_question_edit": Endpoint(
+        kwargs=lambda w: claims_programme_kw(w) | {"pk": w.question.pk},
+        get=COORDINATOR_ONLY,
+    ),
+    "claims:assignment_edit": Endpoint(
+        kwargs=lambda w: claims_programme_kw(w) | {"pk": w.assignment.pk},
+        get=COORDINATOR_ONLY,
+    ),
+    "claims:cost_option_remove": Endpoint(
+        kwargs=lambda w: claims_programme_kw(w) | {"pk": w.cost_option.pk},
+        get=GET_REFUSED,
+        post=Post(
+            expected=signed_in(FORBIDDEN, coordinator=To(claims_setup_url("cost_options"))),
+            rows=lambda w: [CostOption.objects.filter(programme=w.programme)],
+        ),
+    ),
+    "claims:checklist_question_delete": Endpoint(
+        kwargs=lambda w: claims_programme_kw(w) | {"pk": w.question.pk},
+        get=GET_REFUSED,
+        post=Post(
+            expected=signed_in(FORBIDDEN, coordinator=To(claims_setup_url("checklist_questions"))),
+            rows=lambda w: [ChecklistQuestion.objects.filter(programme=w.programme)],
+        ),
+    ),
+    "claims:checklist_auto_checks": Endpoint(
+        kwargs=claims_programme_kw,
+        get=GET_REFUSED,
+        post=Post(
+            expected=signed_in(FORBIDDEN, coordinator=To(claims_setup_url("checklist_questions"))),
+            rows=lambda w: [ChecklistQuestion.objects.filter(programme=w.programme)],
+        ),
+    ),
+    "claims:assignment_end": Endpoint(
+        kwargs=lambda w: claims_programme_kw(w) | {"pk": w.assignment.pk},
+        get=GET_REFUSED,
+        post=Post(
+            expected=signed_in(FORBIDDEN, coordinator=To(claims_setup_url("assignments"))),
+            rows=lambda w: [ControlAssignment.objects.filter(programme=w.programme)],
+        ),
+    ),
+    # Audits of Gdańsk's certified claim: its coordinators; the city's people see the claim
+    # but are refused (403); nobody else sees it (404).
+    "claims:audit_create": Endpoint(
+        kwargs=lambda w: {"pk": w.certified_claim.pk},
+        get=signed_in(NOT_FOUND, officer=FORBIDDEN, supervisor=FORBIDDEN, coordinator=OK),
+    ),
+    "claims:correction_create": Endpoint(
+        kwargs=lambda w: {"pk": w.audit.pk},
+        get=signed_in(NOT_FOUND, officer=FORBIDDEN, supervisor=FORBIDDEN, coordinator=OK),
+    ),
+    # Budget burn: every city for coordinators; a city's people are sent to their city's.
+    "claims:budget": Endpoint(
+        kwargs=claims_programme_kw,
+        get=signed_in(
+            FORBIDDEN,
+            coordinator=OK,
+            officer=To(budget_city_url("gdansk")),
+            supervisor=To(budget_city_url("gdansk")),
+            other_officer=To(budget_city_url("riga")),
+        ),
+    ),
+    "claims:budget_city": Endpoint(
+        kwargs=lambda w: claims_programme_kw(w) | {"city": w.gdansk.slug},
+        get=signed_in(FORBIDDEN, officer=OK, supervisor=OK, coordinator=OK),
+    ),
     # Claims: evidence packs --------------------------------------------------------------------
 }
 

@@ -22,7 +22,9 @@ def invitations(request: HttpRequest) -> HttpResponse:
     programmes = list(coordinated_programmes(request.user))
     if not programmes:
         raise PermissionDenied
-    form = InvitationForm(request.POST or None, programmes=programmes)
+    # A link may preselect the role and the place (the claims set-up asks for a controller).
+    initial = {key: request.GET[key] for key in ("role", "where") if key in request.GET}
+    form = InvitationForm(request.POST or None, programmes=programmes, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
