@@ -225,3 +225,12 @@ def cumulative(per_period: Iterable[Decimal]) -> list[Decimal]:
         running += amount
         out.append(running)
     return out
+
+
+def sample_size(count: int, percent: int) -> int:
+    """How many of ``count`` lines a sample of ``percent`` % takes: the share rounded up, at
+    least one line (none of none), never more than there are."""
+    if count <= 0:
+        return 0
+    share = -(-count * int(percent) // 100)  # ceiling, in integers
+    return max(1, min(count, share))
