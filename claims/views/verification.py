@@ -71,7 +71,7 @@ def _controlled_claim(request, pk: int) -> Claim:
 def _controlled_line(request, pk: int) -> ClaimLine:
     line = get_visible_or_404(
         ClaimLine.objects.filter(claim__in=claims_for(request.user)).select_related(
-            "claim__programme", "claim__city", "claim__period", "person"
+            "claim__programme", "claim__city", "claim__period", "person", "verified_by"
         ),
         pk=pk,
     )
