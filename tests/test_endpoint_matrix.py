@@ -28,7 +28,12 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import ApiToken, Invitation, Membership, Role, User
-from accounts.services import invitation_create, invitation_token, token_create
+from accounts.services import (
+    invitation_create,
+    invitation_token,
+    membership_grant,
+    token_create,
+)
 from actionplans import services as plan_services
 from actionplans.models import Action, ActionPlan, Indicator, Measurement, PlanComment, PlanPdf
 from cities.models import City
@@ -194,6 +199,7 @@ class World:
         self._plans()
         self._notifications()
         self._imports()
+        self._verification()
 
     def user(self, role: str, city: str = "gdansk") -> User:
         return self.people[person(role, city)]
@@ -329,6 +335,69 @@ class World:
             kind=kind, target=self.programme, user=self.coordinator, upload=cities_csv()
         )
         jobs.fail(self.failed_import, "matrix test")
+
+    def _verification(self):
+        """Gdańsk's claim for a reporting period over the year of the demo officer's latest
+        approved month (its approved months and a train ticket), signed by the Gdańsk
+        supervisor, and in verification by a controller assigned to Gdańsk for the period."""
+        from django.db.models import Max
+
+        from claims.models import ClaimLine, ControlAssignment, ReportingPeriod
+        from claims.services import claim_open, claim_submit, line_save
+        from claims.services.verification import verification_start
+        from documents.models import StoredFile
+        from tests.claims.factories import RECEIPT_PDF
+
+        year = self.approved_month.month.year
+        number = ReportingPeriod.objects.filter(programme=self.programme).aggregate(
+            last=Max("number")
+        )["last"]
+        self.claim_period = ReportingPeriod.objects.create(
+            programme=self.programme,
+            number=(number or 0) + 1,
+            starts_on=date(year, 1, 1),
+            ends_on=date(year, 12, 31),
+            deadline=date(year + 1, 2, 28),
+        )
+        claim = claim_open(period=self.claim_period, city=self.gdansk, by=self.officer)
+        receipt = StoredFile.store(
+            RECEIPT_PDF, filename="ticket.pdf", content_type="application/pdf"
+        )
+        self.claim_line = line_save(
+            claim=claim,
+            line=ClaimLine(
+                kind="real",
+                category="travel",
+                supplier="Matrix Rail",
+                invoice_number="MR-1",
+                invoice_date=date(year, 3, 1),
+                payment_date=date(year, 3, 2),
+                net_amount=Decimal("120.00"),
+                currency=self.programme.currency,
+                description="Train to the mentoring visit",
+                receipt=receipt,
+            ),
+            by=self.officer,
+        )
+        self.claim = claim_submit(claim, by=self.supervisor)
+        self.controller = User.objects.create_user(
+            email="controller@example.org",
+            password="x-matrix",  # noqa: S106
+            full_name="Matrix Controller",
+        )
+        membership_grant(user=self.controller, role=Role.CONTROLLER, programme=self.programme)
+        ControlAssignment.objects.create(
+            controller=self.controller,
+            programme=self.programme,
+            city=self.gdansk,
+            period=self.claim_period,
+            starts_on=date(2016, 1, 1),
+            ends_on=date(2099, 12, 31),
+            assigned_by=self.coordinator,
+        )
+        self.verification = verification_start(self.claim, by=self.controller)
+        self.claim.refresh_from_db()
+        self.claim_rows = type(self.claim).objects.filter(pk=self.claim.pk)
 
 
 def cities_csv() -> SimpleUploadedFile:
@@ -1323,6 +1392,101 @@ EXPECTATIONS: dict[str, Endpoint] = {
     ),
     # Claims (issue 16): the city's claim pages ------------------------------------------------
     # Claims: verification by controllers -------------------------------------------------------
+    # Gdańsk's claim in verification: the assigned controller (no matrix role; see
+    # tests/claims/test_verification_views.py) verifies it; those who see the claim (Gdańsk's
+    # officer and supervisor, the coordinator) are refused with the reason (403); to everyone
+    # else it does not exist (404). The controllers' list is for controllers only.
+    "claims:control": Endpoint(get=signed_in(FORBIDDEN)),
+    "claims:verify": Endpoint(
+        kwargs=lambda w: {"pk": w.claim.pk},
+        get=signed_in(NOT_FOUND, officer=FORBIDDEN, supervisor=FORBIDDEN, coordinator=FORBIDDEN),
+    ),
+    "claims:verification_start": Endpoint(
+        kwargs=lambda w: {"pk": w.claim.pk},
+        get=GET_REFUSED,
+        post=Post(
+            expected=signed_in(
+                NOT_FOUND, officer=FORBIDDEN, supervisor=FORBIDDEN, coordinator=FORBIDDEN
+            ),
+            rows=lambda w: [w.claim_rows],
+        ),
+    ),
+    "claims:sample": Endpoint(
+        kwargs=lambda w: {"pk": w.claim.pk},
+        get=GET_REFUSED,
+        post=Post(
+            expected=signed_in(
+                NOT_FOUND, officer=FORBIDDEN, supervisor=FORBIDDEN, coordinator=FORBIDDEN
+            ),
+            data=lambda w: {"method": "all", "percent": "100"},
+            rows=lambda w: [w.claim_rows, w.claim.lines.all()],
+        ),
+    ),
+    "claims:checklist": Endpoint(
+        kwargs=lambda w: {"pk": w.claim.pk},
+        get=signed_in(NOT_FOUND, officer=FORBIDDEN, supervisor=FORBIDDEN, coordinator=FORBIDDEN),
+        post=Post(
+            expected=signed_in(
+                NOT_FOUND, officer=FORBIDDEN, supervisor=FORBIDDEN, coordinator=FORBIDDEN
+            ),
+            rows=lambda w: [w.verification.answers.all()],
+        ),
+    ),
+    "claims:auto_checks": Endpoint(
+        kwargs=lambda w: {"pk": w.claim.pk},
+        get=GET_REFUSED,
+        post=Post(
+            expected=signed_in(
+                NOT_FOUND, officer=FORBIDDEN, supervisor=FORBIDDEN, coordinator=FORBIDDEN
+            ),
+            rows=lambda w: [w.verification.answers.all()],
+        ),
+    ),
+    "claims:certify": Endpoint(
+        kwargs=lambda w: {"pk": w.claim.pk},
+        get=signed_in(NOT_FOUND, officer=FORBIDDEN, supervisor=FORBIDDEN, coordinator=FORBIDDEN),
+        post=Post(
+            expected=signed_in(
+                NOT_FOUND, officer=FORBIDDEN, supervisor=FORBIDDEN, coordinator=FORBIDDEN
+            ),
+            data=lambda w: {"conclusion": "Matrix"},
+            rows=lambda w: [w.claim_rows],
+        ),
+    ),
+    # No certificate before the claim is certified: not found, for everyone.
+    "claims:certificate": Endpoint(kwargs=lambda w: {"pk": w.claim.pk}, get=signed_in(NOT_FOUND)),
+    "claims:line_verify": Endpoint(
+        kwargs=lambda w: {"pk": w.claim_line.pk},
+        get=signed_in(NOT_FOUND, officer=FORBIDDEN, supervisor=FORBIDDEN, coordinator=FORBIDDEN),
+        post=Post(
+            expected=signed_in(
+                NOT_FOUND, officer=FORBIDDEN, supervisor=FORBIDDEN, coordinator=FORBIDDEN
+            ),
+            data=lambda w: {"deducted": "0"},
+            rows=lambda w: [w.claim.lines.all()],
+        ),
+    ),
+    "claims:line_park": Endpoint(
+        kwargs=lambda w: {"pk": w.claim_line.pk},
+        get=GET_REFUSED,
+        post=Post(
+            expected=signed_in(
+                NOT_FOUND, officer=FORBIDDEN, supervisor=FORBIDDEN, coordinator=FORBIDDEN
+            ),
+            data=lambda w: {"comment": "Matrix"},
+            rows=lambda w: [w.claim.lines.all()],
+        ),
+    ),
+    "claims:line_unpark": Endpoint(
+        kwargs=lambda w: {"pk": w.claim_line.pk},
+        get=GET_REFUSED,
+        post=Post(
+            expected=signed_in(
+                NOT_FOUND, officer=FORBIDDEN, supervisor=FORBIDDEN, coordinator=FORBIDDEN
+            ),
+            rows=lambda w: [w.claim.lines.all()],
+        ),
+    ),
     # Claims: set-up, audits and budget burn ----------------------------------------------------
     # Claims: evidence packs --------------------------------------------------------------------
 }
