@@ -1473,7 +1473,7 @@ EXPECTATIONS: dict[str, Endpoint] = {
             expected=signed_in(
                 NOT_FOUND, officer=FORBIDDEN, supervisor=FORBIDDEN, coordinator=FORBIDDEN
             ),
-            data=lambda w: {"comment": "Matrix"},
+            data=lambda w: {"park-comment": "Matrix"},
             rows=lambda w: [w.claim.lines.all()],
         ),
     ),

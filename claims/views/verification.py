@@ -226,9 +226,11 @@ def _line_context(line: ClaimLine, **forms) -> dict:
         stale.track(check_form, line)
     park_form = forms.get("park_form")
     if park_form is None:
-        park_form = ParkForm(initial={"comment": line.control_comment if line.parked else ""})
+        park_form = ParkForm(
+            initial={"comment": line.control_comment if line.parked else ""}, prefix="park"
+        )
         stale.track(park_form, line)
-    unpark_form = ConfirmForm()
+    unpark_form = ConfirmForm(prefix="unpark")
     stale.track(unpark_form, line)
     return {
         "claim": line.claim,
@@ -279,7 +281,7 @@ def line_check(request, pk: int) -> HttpResponse:
 @require_POST
 def park(request, pk: int) -> HttpResponse:
     line = _controlled_line(request, pk)
-    form = ParkForm(request.POST)
+    form = ParkForm(request.POST, prefix="park")
     stale.track(form, line)
     if form.is_valid():
         try:
@@ -301,13 +303,13 @@ def park(request, pk: int) -> HttpResponse:
 @require_POST
 def unpark(request, pk: int) -> HttpResponse:
     line = _controlled_line(request, pk)
-    form = ConfirmForm(request.POST)
+    form = ConfirmForm(request.POST, prefix="unpark")
     stale.track(form, line)
     form.is_valid()
     try:
         line_unpark(line, by=request.user, version=stale.expected(form))
     except ValidationError as error:
-        park_form = ParkForm(initial={"comment": line.control_comment})
+        park_form = ParkForm(initial={"comment": line.control_comment}, prefix="park")
         stale.track(park_form, line)
         add_service_errors(park_form, error)
         return _render_line(request, line, park_form, park_form=park_form)

@@ -271,9 +271,9 @@ def test_parking_and_unparking_a_line(client, world):
     sample_draw(claim, by=fresh(world.controller), method=ALL)
     travel = claim.lines.get(kind=LineKind.REAL)
     as_user(client, world.controller)
-    response = client.post(line_url(travel, "claims:line_park"), {"comment": ""})
+    response = client.post(line_url(travel, "claims:line_park"), {"park-comment": ""})
     assert response.status_code == 400
-    response = client.post(line_url(travel, "claims:line_park"), {"comment": "Paid later."})
+    response = client.post(line_url(travel, "claims:line_park"), {"park-comment": "Paid later."})
     assert response.status_code == 302
     travel.refresh_from_db()
     assert travel.parked
@@ -419,3 +419,49 @@ def test_the_control_list_costs_the_same_with_more_assignments(client, world, tw
 
 
 PINNED = {"verify": 15, "certify": 11, "checklist": 12, "line": 6, "control": 5}
+
+
+def test_the_verification_pages_are_valid_html(client, world, two_claims, tmp_path):
+    """The Nu Html Checker finds no error on the controller's pages (as tests/test_accessibility
+    checks the main pages)."""
+    import json
+    import subprocess
+
+    from tests.test_accessibility import JAVA, VNU, _require
+
+    _require(JAVA, "Java")
+    _require(VNU, "vnu-jar")
+    small, large = two_claims
+    line = large.lines.filter(kind=LineKind.REAL).last()
+    urls = [
+        reverse("claims:control"),
+        verify_url(small),
+        verify_url(large),
+        reverse("claims:checklist", kwargs={"pk": small.pk}),
+        reverse("claims:certify", kwargs={"pk": small.pk}),
+        line_url(line),
+    ]
+    as_user(client, world.controller)
+    names = []
+    for number, url in enumerate(urls):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        name = f"{number:02d}.html"
+        (tmp_path / name).write_bytes(response.content)
+        names.append(name)
+    # A refused form, with its error summary and field messages.
+    response = client.post(line_url(line), {"deducted": "5", "comment": "x"})
+    assert response.status_code == 400
+    (tmp_path / "refused.html").write_bytes(response.content)
+    names.append("refused.html")
+    run = subprocess.run(  # noqa: S603 - our own command line, no shell
+        [JAVA, "-jar", str(VNU), "--errors-only", "--format", "json", *names],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    report = json.loads(run.stderr or run.stdout)
+    problems = [f"{m.get('url', '?')}: {m.get('message')}" for m in report["messages"]]
+    assert not problems, "\n".join(problems)
