@@ -235,3 +235,12 @@ def corrected(totals: Totals, corrections_by_category: dict[str, Decimal]) -> di
     for category, amount in corrections_by_category.items():
         final[category] = final.get(category, ZERO) - amount
     return final
+
+
+def sample_size(count: int, percent: int) -> int:
+    """How many of ``count`` lines a sample of ``percent`` % takes: the share rounded up, at
+    least one line (none of none), never more than there are."""
+    if count <= 0:
+        return 0
+    share = -(-count * int(percent) // 100)  # ceiling, in integers
+    return max(1, min(count, share))

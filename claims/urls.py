@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import audits, claims, programme, setup
+from .views import audits, claims, programme, setup, verification
 
 app_name = "claims"
 
@@ -19,6 +19,17 @@ urlpatterns: list = [
     path("<int:pk>/submit/", claims.claim_submit_page, name="submit"),
     path("<int:pk>/reopen/", claims.claim_reopen_page, name="reopen"),
     # Verification (controllers) ------------------------------------------------------------
+    path("control/", verification.control_home, name="control"),
+    path("<int:pk>/verification/", verification.verify, name="verify"),
+    path("<int:pk>/verification/start/", verification.start, name="verification_start"),
+    path("<int:pk>/verification/sample/", verification.sample, name="sample"),
+    path("<int:pk>/verification/checklist/", verification.checklist, name="checklist"),
+    path("<int:pk>/verification/checklist/run/", verification.auto_checks, name="auto_checks"),
+    path("<int:pk>/verification/certify/", verification.certify, name="certify"),
+    path("<int:pk>/certificate/", verification.certificate, name="certificate"),
+    path("lines/<int:pk>/verify/", verification.line_check, name="line_verify"),
+    path("lines/<int:pk>/park/", verification.park, name="line_park"),
+    path("lines/<int:pk>/unpark/", verification.unpark, name="line_unpark"),
     # Set-up, audits and budget burn (coordinators) -----------------------------------------
     path("setup/<slug:programme>/", setup.setup, name="setup"),
     path("setup/<slug:programme>/rules/", setup.rules, name="rules"),

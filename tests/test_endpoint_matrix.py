@@ -225,6 +225,7 @@ class World:
         self._imports()
         self._claim_pages()
         self._claims_setup()
+        self._verification()
 
     def user(self, role: str, city: str = "gdansk") -> User:
         return self.people[person(role, city)]
@@ -456,6 +457,21 @@ class World:
             findings="Matrix findings.",
             by=by,
         )
+
+    def _verification(self):
+        """Gdańsk's claim of the demo's second period, in verification by the demo's
+        controller (assigned to Gdańsk for it), and its expenditure line."""
+        from claims.models import ClaimStatus, LineKind
+        from claims.services.verification import verification_start
+
+        claim = Claim.objects.get(programme=self.programme, city=self.gdansk, period__number=2)
+        if claim.status == ClaimStatus.SUBMITTED:
+            verification_start(claim, by=self.controller)
+            claim.refresh_from_db()
+        self.verified_claim = claim
+        self.verification = claim.verification
+        self.verified_line = claim.lines.filter(kind=LineKind.REAL).first()
+        self.verified_claim_rows = Claim.objects.filter(pk=claim.pk)
 
 
 PDF = "application/pdf"
@@ -1586,6 +1602,103 @@ EXPECTATIONS: dict[str, Endpoint] = {
         ),
     ),
     # Claims: verification by controllers -------------------------------------------------------
+    # Gdańsk's claim in verification: the assigned controller (no matrix role; see
+    # tests/claims/test_verification_views.py) verifies it; those who see the claim (Gdańsk's
+    # officer and supervisor, the coordinator) are refused with the reason (403); to everyone
+    # else it does not exist (404). The controllers' list is for controllers only.
+    "claims:control": Endpoint(get=signed_in(FORBIDDEN)),
+    "claims:verify": Endpoint(
+        kwargs=lambda w: {"pk": w.verified_claim.pk},
+        get=signed_in(NOT_FOUND, officer=FORBIDDEN, supervisor=FORBIDDEN, coordinator=FORBIDDEN),
+    ),
+    "claims:verification_start": Endpoint(
+        kwargs=lambda w: {"pk": w.verified_claim.pk},
+        get=GET_REFUSED,
+        post=Post(
+            expected=signed_in(
+                NOT_FOUND, officer=FORBIDDEN, supervisor=FORBIDDEN, coordinator=FORBIDDEN
+            ),
+            rows=lambda w: [w.verified_claim_rows],
+        ),
+    ),
+    "claims:sample": Endpoint(
+        kwargs=lambda w: {"pk": w.verified_claim.pk},
+        get=GET_REFUSED,
+        post=Post(
+            expected=signed_in(
+                NOT_FOUND, officer=FORBIDDEN, supervisor=FORBIDDEN, coordinator=FORBIDDEN
+            ),
+            data=lambda w: {"method": "all", "percent": "100"},
+            rows=lambda w: [w.verified_claim_rows, w.verified_claim.lines.all()],
+        ),
+    ),
+    "claims:checklist": Endpoint(
+        kwargs=lambda w: {"pk": w.verified_claim.pk},
+        get=signed_in(NOT_FOUND, officer=FORBIDDEN, supervisor=FORBIDDEN, coordinator=FORBIDDEN),
+        post=Post(
+            expected=signed_in(
+                NOT_FOUND, officer=FORBIDDEN, supervisor=FORBIDDEN, coordinator=FORBIDDEN
+            ),
+            rows=lambda w: [w.verification.answers.all()],
+        ),
+    ),
+    "claims:auto_checks": Endpoint(
+        kwargs=lambda w: {"pk": w.verified_claim.pk},
+        get=GET_REFUSED,
+        post=Post(
+            expected=signed_in(
+                NOT_FOUND, officer=FORBIDDEN, supervisor=FORBIDDEN, coordinator=FORBIDDEN
+            ),
+            rows=lambda w: [w.verification.answers.all()],
+        ),
+    ),
+    "claims:certify": Endpoint(
+        kwargs=lambda w: {"pk": w.verified_claim.pk},
+        get=signed_in(NOT_FOUND, officer=FORBIDDEN, supervisor=FORBIDDEN, coordinator=FORBIDDEN),
+        post=Post(
+            expected=signed_in(
+                NOT_FOUND, officer=FORBIDDEN, supervisor=FORBIDDEN, coordinator=FORBIDDEN
+            ),
+            data=lambda w: {"conclusion": "Matrix"},
+            rows=lambda w: [w.verified_claim_rows],
+        ),
+    ),
+    # No certificate before the claim is certified: not found, for everyone.
+    "claims:certificate": Endpoint(
+        kwargs=lambda w: {"pk": w.verified_claim.pk}, get=signed_in(NOT_FOUND)
+    ),
+    "claims:line_verify": Endpoint(
+        kwargs=lambda w: {"pk": w.verified_line.pk},
+        get=signed_in(NOT_FOUND, officer=FORBIDDEN, supervisor=FORBIDDEN, coordinator=FORBIDDEN),
+        post=Post(
+            expected=signed_in(
+                NOT_FOUND, officer=FORBIDDEN, supervisor=FORBIDDEN, coordinator=FORBIDDEN
+            ),
+            data=lambda w: {"deducted": "0"},
+            rows=lambda w: [w.verified_claim.lines.all()],
+        ),
+    ),
+    "claims:line_park": Endpoint(
+        kwargs=lambda w: {"pk": w.verified_line.pk},
+        get=GET_REFUSED,
+        post=Post(
+            expected=signed_in(
+                NOT_FOUND, officer=FORBIDDEN, supervisor=FORBIDDEN, coordinator=FORBIDDEN
+            ),
+            data=lambda w: {"park-comment": "Matrix"},
+            rows=lambda w: [w.verified_claim.lines.all()],
+        ),
+    ),
+    "claims:line_unpark": Endpoint(
+        kwargs=lambda w: {"pk": w.verified_line.pk},
+        get=GET_REFUSED,
+        post=Post(
+            expected=signed_in(
+                NOT_FOUND, officer=FORBIDDEN, supervisor=FORBIDDEN, coordinator=FORBIDDEN
+            ),
+            rows=lambda w: [w.verified_claim.lines.all()],
+        ),
+    ),
     # Claims: set-up, audits and budget burn ----------------------------------------------------
     # The programme's coordinators only; another programme's coordinator is refused (403) with
     # the reason, as is everyone else signed in.
