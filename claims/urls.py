@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import audits, claims, programme, setup, verification
+from .views import audits, claims, packs, programme, setup, verification
 
 app_name = "claims"
 
@@ -105,4 +105,9 @@ urlpatterns: list = [
     path("programme/<slug:programme>/budget/", programme.budget, name="budget"),
     path("programme/<slug:programme>/budget/<slug:city>/", programme.budget, name="budget_city"),
     # Evidence packs --------------------------------------------------------------------------
+    path("<int:pk>/pack/", packs.pack_request, name="pack_request"),
+    path("packs/<int:pk>/", packs.pack_detail, name="pack"),
+    path("packs/<int:pk>/status/", packs.pack_status, name="pack_status"),
+    path("packs/<int:pk>/retry/", packs.pack_retry, name="pack_retry"),
+    path("packs/<int:pk>/download/", packs.pack_download, name="pack_download"),
 ]

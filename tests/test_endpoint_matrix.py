@@ -37,6 +37,7 @@ from accounts.services import (
 from actionplans import services as plan_services
 from actionplans.models import Action, ActionPlan, Indicator, Measurement, PlanComment, PlanPdf
 from cities.models import City
+from claims import services as claim_services
 from claims.models import (
     Category,
     ChecklistQuestion,
@@ -44,10 +45,13 @@ from claims.models import (
     ClaimLine,
     ControlAssignment,
     CostOption,
+    EvidencePack,
     LineKind,
     ReportingPeriod,
 )
 from claims.services import claim_open, line_save
+from claims.services.packs import pack_request
+from claims.tasks import build_evidence_pack
 from documents import imports, jobs
 from documents.importing import run_start
 from documents.models import ImportRun, StoredFile
@@ -226,6 +230,7 @@ class World:
         self._claim_pages()
         self._claims_setup()
         self._verification()
+        self._packs()
 
     def user(self, role: str, city: str = "gdansk") -> User:
         return self.people[person(role, city)]
@@ -367,6 +372,48 @@ class World:
             recipient=self.officer, event="matrix.approved"
         )
         self.preference_token = preference_token(self.officer, "actionplans.approved")
+
+    def _packs(self):
+        """Gdańsk's claim for a period of the demo officer's approved months, signed by the
+        supervisor, with its evidence pack built, and a second pack that failed."""
+        month = self.approved_month.month
+        period = ReportingPeriod.objects.create(
+            programme=self.programme,
+            number=99,  # beside the demo's periods
+            starts_on=month.replace(month=1),
+            ends_on=month.replace(month=12, day=31),
+            deadline=month.replace(month=12, day=31),
+        )
+        self.pack_claim = claim_services.claim_open(
+            period=period, city=self.gdansk, by=self.officer
+        )
+        claim_services.line_save(
+            claim=self.pack_claim,
+            line=ClaimLine(
+                kind=LineKind.REAL,
+                category=Category.TRAVEL,
+                supplier="Matrix rail",
+                invoice_number="M-1",
+                invoice_date=month,
+                payment_date=month,
+                net_amount=Decimal("120.00"),
+                currency=self.programme.currency,
+                description="Train to the matrix visit",
+                receipt=StoredFile.store(
+                    b"%PDF-1.4 matrix", filename="ticket.pdf", content_type="application/pdf"
+                ),
+                receipt_name="ticket.pdf",
+            ),
+            by=self.officer,
+        )
+        self.pack_claim = claim_services.claim_submit(self.pack_claim, by=self.supervisor)
+        self.pack = pack_request(self.pack_claim, by=self.coordinator)
+        build_evidence_pack(self.pack.pk)
+        self.pack.refresh_from_db()
+        self.failed_pack = EvidencePack.objects.create(
+            claim=self.pack_claim, requested_by=self.coordinator, fingerprint="matrix failed pack"
+        )
+        jobs.fail(self.failed_pack, "matrix test")
 
     def _imports(self):
         """A previewed import of cities by the coordinator, and a failed one to retry."""
@@ -597,6 +644,22 @@ def report_kw(world):
 
 def failed_report_url(world):
     return reverse("reporting:report", kwargs={"pk": world.failed_report.pk})
+
+
+# A claim's evidence packs: the programme's coordinators and the city's supervisors.
+PACK_PEOPLE = signed_in(NOT_FOUND, supervisor=OK, coordinator=OK)
+
+
+def pack_kw(world):
+    return {"pk": world.pack.pk}
+
+
+def pack_url(world):
+    return reverse("claims:pack", kwargs={"pk": world.pack.pk})
+
+
+def failed_pack_url(world):
+    return reverse("claims:pack", kwargs={"pk": world.failed_pack.pk})
 
 
 PRACTICE_WRITERS = TIME_RECORDERS  # officers of any city
@@ -1794,6 +1857,33 @@ EXPECTATIONS: dict[str, Endpoint] = {
         get=signed_in(FORBIDDEN, officer=OK, supervisor=OK, coordinator=OK),
     ),
     # Claims: evidence packs --------------------------------------------------------------------
+    # Gdańsk's submitted claim: its pack is for coordinators of the programme and the city's
+    # supervisors (and the assigned controller, not a role here); the city's officer prepares
+    # the claim but has no pack; to everyone else neither exists. A second request for the
+    # same state gives the pack already built.
+    "claims:pack_request": Endpoint(
+        kwargs=lambda w: {"pk": w.pack_claim.pk},
+        get=GET_REFUSED,
+        post=Post(
+            expected={**PACK_PEOPLE, "supervisor": To(pack_url), "coordinator": To(pack_url)},
+            rows=lambda w: [EvidencePack.objects.filter(claim=w.pack_claim)],
+        ),
+    ),
+    "claims:pack": Endpoint(kwargs=pack_kw, get=PACK_PEOPLE),
+    "claims:pack_status": Endpoint(kwargs=pack_kw, get=PACK_PEOPLE),
+    "claims:pack_download": Endpoint(kwargs=pack_kw, get=PACK_PEOPLE),
+    "claims:pack_retry": Endpoint(
+        kwargs=lambda w: {"pk": w.failed_pack.pk},
+        get=GET_REFUSED,
+        post=Post(
+            expected={
+                **PACK_PEOPLE,
+                "supervisor": To(failed_pack_url),
+                "coordinator": To(failed_pack_url),
+            },
+            rows=lambda w: [EvidencePack.objects.filter(pk=w.failed_pack.pk)],
+        ),
+    ),
 }
 
 
