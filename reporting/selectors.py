@@ -7,7 +7,7 @@ report's person-months are streamed, one priced row per approved month.
 """
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext
 
 from accounts.models import Role, User
@@ -40,6 +41,7 @@ from .models import (
     Activity,
     ExchangeRate,
     MonthStatus,
+    OtherGrantHours,
     StaffCostReport,
     StaffRate,
     TimeEntry,
@@ -572,3 +574,34 @@ def programme_has_approved_months(programme: Programme) -> bool:
 
 def exchange_rates_of(programme: Programme) -> QuerySet:
     return ExchangeRate.objects.filter(programme=programme).select_related("updated_by")
+
+
+# Hours across grants ----------------------------------------------------------------------------
+
+# A month counts against the year's productive hours once the person has signed it.
+SIGNED = (MonthStatus.SUBMITTED, MonthStatus.APPROVED)
+
+
+def hours_signed_by_year(
+    person: User, *, years: Iterable[int] | None = None, excluding: TimesheetMonth | None = None
+) -> dict[int, Decimal]:
+    """The hours of the person's months signed in Tandem, per year, in every programme and city:
+    submitted (imported paper months included) or approved. The sum of their entries, which
+    cannot change while a month is signed (an approved month's frozen hours are that sum)."""
+    entries = TimeEntry.objects.filter(person=person, timesheet__status__in=SIGNED)
+    if years is not None:
+        entries = entries.filter(timesheet__month__year__in=list(years))
+    if excluding is not None:
+        entries = entries.exclude(timesheet=excluding)
+    rows = (
+        entries.values(year=ExtractYear("timesheet__month")).annotate(total=Sum("hours")).order_by()
+    )
+    return {row["year"]: Decimal(row["total"]) for row in rows}
+
+
+def other_grant_hours_in(person: User, year: int) -> Decimal:
+    """The hours the person declared in other grants for the year."""
+    total = OtherGrantHours.objects.filter(person=person, year=year).aggregate(total=Sum("hours"))[
+        "total"
+    ]
+    return Decimal(total or 0)
