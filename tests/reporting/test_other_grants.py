@@ -1,5 +1,5 @@
-"""Hours in other grants (issue 16, a person's cap across grants): who may declare them and the
-cap they put on signing a month.
+"""Hours in other grants (issue 16, a person's cap across grants): who may declare them, the cap
+they put on signing a month and the page where a person keeps them.
 
 The figures are checked by hand: a full-time rate gives 1,720 productive hours a year (the EU
 rules); 1,700 hours signed in 2017 (620 in January and 560 in February approved, 520 in March
@@ -10,7 +10,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from reporting import permissions, selectors, services
 from reporting.models import MonthStatus, OtherGrantHours, TimesheetMonth
@@ -241,3 +243,231 @@ def test_only_the_person_or_their_supervisor_deletes(world):
         services.other_grant_hours_delete(row=row, by=fresh(world.colleague))
     services.other_grant_hours_delete(row=row, by=fresh(world.supervisor))
     assert not OtherGrantHours.objects.exists()
+
+
+# The page ---------------------------------------------------------------------------------------
+
+LIST = "reporting:other_grants"
+
+
+def test_the_page_shows_each_year_with_what_remains(client, busy):
+    rate(busy, busy.officer, 2018, "42000", share="0.5")
+    client.force_login(busy.officer)
+
+    response = client.get(reverse(LIST))
+
+    assert response.status_code == 200
+    years = {y.year: y for y in response.context["years"]}
+    assert sorted(years) == [2017, 2018]
+    year = years[2017]
+    assert (year.productive, year.signed, year.other, year.remaining, year.over) == (
+        Decimal(1720),
+        Decimal(1700),
+        Decimal(15),
+        Decimal(5),
+        Decimal(0),
+    )
+    assert (years[2018].productive, years[2018].remaining) == (Decimal(860), Decimal(860))
+    html = response.content.decode()
+    assert "Interreg Baltic Sea Region – BSR-123" in html
+    assert reverse("reporting:other_grant_edit", args=[OtherGrantHours.objects.get().pk]) in html
+
+
+def test_hours_declared_after_signing_show_how_far_the_year_is_over(client, busy):
+    declare(busy.officer, 2017, "Horizon Europe", 30)  # 1,700 + 45 = 1,745
+    client.force_login(busy.officer)
+    year = client.get(reverse(LIST)).context["years"][0]
+    assert (year.remaining, year.over) == (Decimal(0), Decimal(25))
+    assert "25 over" in client.get(reverse(LIST)).content.decode()
+
+
+def test_my_time_links_the_page(client, world):
+    client.force_login(world.officer)
+    assert reverse(LIST) in client.get(reverse("reporting:my_time")).content.decode()
+
+
+def test_declaring_hours_on_the_page(client, world):
+    client.force_login(world.officer)
+    url = reverse("reporting:other_grant_create")
+    assert client.get(url).status_code == 200
+
+    response = client.post(
+        url,
+        {"year": "2017", "project": "Interreg Europe – PGI-0042", "hours": "87.5", "note": ""},
+        follow=True,
+    )
+
+    assert response.redirect_chain == [(reverse(LIST), 302)]
+    assert "Saved: 87.5 hours in Interreg Europe – PGI-0042 in 2017." in response.content.decode()
+    row = OtherGrantHours.objects.get()
+    assert (row.person, row.year, row.hours, row.updated_by) == (
+        world.officer,
+        2017,
+        Decimal("87.5"),
+        world.officer,
+    )
+
+
+def test_changing_hours_on_the_page(client, world):
+    row = declare(world.officer, 2017, "Interreg Europe", 40)
+    client.force_login(world.officer)
+    url = reverse("reporting:other_grant_edit", args=[row.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    version = page.context["form"].initial["version"]
+
+    response = client.post(
+        url,
+        {
+            "year": "2017",
+            "project": "Interreg Europe",
+            "hours": "55",
+            "note": "Half a day a week",
+            "version": version,
+        },
+    )
+
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert (row.hours, row.note) == (Decimal(55), "Half a day a week")
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"year": "1999", "hours": "10"}, "year", "greater than or equal to 2000"),
+        ({"year": "2017", "hours": "0"}, "hours", "greater than or equal to 0.1"),
+        ({"year": "2017", "hours": "-4"}, "hours", "greater than or equal to 0.1"),
+        ({"year": "2017", "hours": "9000"}, "hours", "less than or equal to 8784"),
+        ({"year": "2017", "hours": "12.25"}, "hours", "no more than 1 decimal place"),
+        ({"year": "2017", "hours": "lots"}, "hours", "Enter a number."),
+        ({"year": "2017", "hours": "10", "project": ""}, "project", "This field is required."),
+    ],
+)
+def test_bad_input_gets_a_message_on_its_field_and_keeps_what_was_typed(
+    client, world, data, field, message
+):
+    client.force_login(world.officer)
+    posted = {"project": "Interreg Europe – PGI-0042", "note": "typed note", **data}
+
+    response = client.post(reverse("reporting:other_grant_create"), posted)
+
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert list(form.errors) == [field]
+    assert message in form.errors[field][0]
+    html = response.content.decode()
+    assert "Please correct the marked fields." in html
+    assert "typed note" in html
+    if posted["project"]:
+        assert 'value="Interreg Europe – PGI-0042"' in html
+    assert not OtherGrantHours.objects.exists()
+
+
+def test_a_duplicate_on_the_page_gets_a_message_on_the_project(client, world):
+    declare(world.officer, 2017, "Interreg Europe", 40)
+    client.force_login(world.officer)
+
+    response = client.post(
+        reverse("reporting:other_grant_create"),
+        {"year": "2017", "project": "Interreg Europe", "hours": "12", "note": ""},
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "project": ["Interreg Europe already has hours declared for 2017; change those instead."]
+    }
+    assert 'value="12"' in response.content.decode()
+    assert OtherGrantHours.objects.get().hours == 40
+
+
+def test_renaming_onto_another_row_gets_a_message_on_the_project(client, world):
+    declare(world.officer, 2017, "Interreg Europe", 40)
+    row = declare(world.officer, 2017, "Horizon Europe", 10)
+    client.force_login(world.officer)
+
+    response = client.post(
+        reverse("reporting:other_grant_edit", args=[row.pk]),
+        {"year": "2017", "project": "Interreg Europe", "hours": "10", "note": ""},
+    )
+
+    assert response.status_code == 400
+    assert "project" in response.context["form"].errors
+    row.refresh_from_db()
+    assert row.project == "Horizon Europe"
+    # The heading names the row as stored, not as typed.
+    assert "Hours in Horizon Europe in 2017" in response.content.decode()
+
+
+def test_deleting_asks_first(client, world):
+    row = declare(world.officer, 2017, "Interreg Europe", 40)
+    client.force_login(world.officer)
+    url = reverse("reporting:other_grant_delete", args=[row.pk])
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Delete these hours in another grant?" in page.content.decode()
+    assert OtherGrantHours.objects.exists()
+
+    response = client.post(url, follow=True)
+    assert response.redirect_chain == [(reverse(LIST), 302)]
+    assert "Deleted the hours in Interreg Europe in 2017." in response.content.decode()
+    assert not OtherGrantHours.objects.exists()
+
+
+def test_another_persons_row_is_not_found(client, world):
+    row = declare(world.colleague, 2017, "Interreg Europe", 40)
+    # Not even for the supervisor who may record it through the service: the page is one's own.
+    for who in (world.officer, world.supervisor):
+        client.force_login(who)
+        for name in ("reporting:other_grant_edit", "reporting:other_grant_delete"):
+            url = reverse(name, args=[row.pk])
+            assert client.get(url).status_code == 404, (who, name)
+            assert client.post(url, {"hours": "1"}).status_code == 404, (who, name)
+    assert OtherGrantHours.objects.get().hours == 40
+
+
+def test_people_who_record_no_time_get_my_times_page(client, world):
+    client.force_login(world.coordinator)
+    for name in (LIST, "reporting:other_grant_create"):
+        response = client.get(reverse(name))
+        assert response.status_code == 403
+        assert "Only city officers record time here" in response.content.decode()
+
+
+def test_an_anonymous_visitor_goes_to_sign_in(client, world):
+    row = declare(world.officer, 2017, "Interreg Europe", 40)
+    for url in (
+        reverse(LIST),
+        reverse("reporting:other_grant_create"),
+        reverse("reporting:other_grant_edit", args=[row.pk]),
+        reverse("reporting:other_grant_delete", args=[row.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("account_login")), url
+    assert client.post(reverse("reporting:other_grant_delete", args=[row.pk])).status_code == 302
+    assert OtherGrantHours.objects.exists()
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_page_does_not_query_more_with_more_years_and_rows(client, world):
+    client.force_login(world.officer)
+    rate(world, world.officer, 2017, "41280")
+    declare(world.officer, 2017, "Interreg Europe", 40)
+    small = _count(client, reverse(LIST))
+    rate(world, world.officer, 2018, "42000")
+    ParticipationFactory(programme=ProgrammeFactory(), city=world.city)
+    for year in (2016, 2017, 2018):
+        for project in ("Horizon Europe", "LIFE", "Erasmus+"):
+            declare(world.officer, year, project, 12)
+    record(world, world.officer, date(2017, 3, 6), 4)
+    approved_month(world, world.officer, MARCH)
+    large = _count(client, reverse(LIST))
+    assert large == small
+    assert small <= 8
