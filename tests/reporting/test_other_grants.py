@@ -1,5 +1,6 @@
 """Hours in other grants (issue 16, a person's cap across grants): who may declare them, the cap
-they put on signing a month and the page where a person keeps them.
+they put on signing a month, the page where a person keeps them, and their place in the
+person's data export and erasure.
 
 The figures are checked by hand: a full-time rate gives 1,720 productive hours a year (the EU
 rules); 1,700 hours signed in 2017 (620 in January and 560 in February approved, 520 in March
@@ -14,6 +15,8 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import User
+from accounts.privacy import erase_person, erasure_plan, personal_data
 from reporting import permissions, selectors, services
 from reporting.models import MonthStatus, OtherGrantHours, TimesheetMonth
 from tests.accounts.factories import CityOfficerFactory
@@ -471,3 +474,46 @@ def test_the_page_does_not_query_more_with_more_years_and_rows(client, world):
     large = _count(client, reverse(LIST))
     assert large == small
     assert small <= 8
+
+
+# The person's data ------------------------------------------------------------------------------
+
+
+def test_the_export_holds_the_persons_hours_in_other_grants(world):
+    declare(world.officer, 2017, "Interreg Europe", 40, note="Mondays")
+    declare(world.officer, 2018, "Horizon Europe", 12, by=world.supervisor)
+    declare(world.colleague, 2017, "Colleague's grant", 99)
+
+    data = personal_data(fresh(world.officer))
+
+    assert [
+        (r["year"], r["project"], r["hours"], r["note"], r["last_changed_by_you"])
+        for r in data["hours_in_other_grants"]
+    ] == [
+        (2017, "Interreg Europe", Decimal(40), "Mondays", True),
+        (2018, "Horizon Europe", Decimal(12), "", False),
+    ]
+
+
+def test_erasure_keeps_the_years_of_approved_months_and_deletes_the_others(world):
+    """Approved March 2017 stays for the audit with the hours in other grants its year was
+    capped with; 2018's hours go, as the rates that priced nothing do."""
+    rate(world, world.officer, 2017, "41280")
+    record(world, world.officer, date(2017, 3, 6), 4)
+    approved_month(world, world.officer, MARCH)
+    declare(world.officer, 2017, "Interreg Europe", 40)
+    declare(world.officer, 2018, "Horizon Europe", 12)
+    declare(world.colleague, 2018, "Colleague's grant", 99)
+    officer = fresh(world.officer)
+
+    plan = erasure_plan(officer)
+    assert plan.deleted["other_grant_hours"] == 1
+    assert plan.kept["other_grant_hours"] == 1
+
+    erase_person(officer, by=None)
+
+    assert list(
+        OtherGrantHours.objects.filter(person=world.officer).values_list("year", "project")
+    ) == [(2017, "Interreg Europe")]
+    assert OtherGrantHours.objects.filter(person=world.colleague).count() == 1
+    assert User.objects.get(pk=officer.pk).erased_at is not None
