@@ -423,6 +423,60 @@ class StaffRate(models.Model):
         return Rates(self.annual_costs, self.working_time_share, figures).productive_hours
 
 
+class OtherGrantHours(models.Model):
+    """The hours a person works in a year in another EU-funded project (another grant), as they
+    declare them. Their hours signed in Tandem and these together may not exceed their
+    productive hours of the year: signing a month that would is refused
+    (services.month_submit)."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="other_grant_hours",
+        verbose_name=_("person"),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    project = models.CharField(
+        _("project"),
+        max_length=200,
+        help_text=_(
+            "The other grant's name and reference, e.g. Interreg Baltic Sea Region – BSR-123."
+        ),
+    )
+    hours = models.DecimalField(
+        _("hours in the year"),
+        max_digits=7,
+        decimal_places=1,
+        # A year has at most 8,784 hours: more is a slip of the keyboard.
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(8784)],
+        help_text=_("The hours you work in that project in the year, e.g. 120 or 87.5."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("last changed by"),
+    )
+    updated_at = models.DateTimeField(_("last changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("hours in another grant")
+        verbose_name_plural = _("hours in other grants")
+        ordering = ["-year", "project", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "year", "project"], name="othergranthours_unique"
+            ),
+            models.CheckConstraint(condition=Q(hours__gt=0), name="othergranthours_hours_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.year} · {self.project}"
+
+
 class ExchangeRate(models.Model):
     """What one unit of a currency is worth in a programme's currency in a month, as its
     coordinators keep it. An approved month copies the rate it used, so later changes here

@@ -178,6 +178,19 @@ def can_view_rate(user: User, rate: StaffRate) -> bool:
     return rate.person_id == user.pk or can_manage_rates(user, rate.city_id)
 
 
+def can_declare_other_grants(user: User, person: User) -> Allowed:
+    """The hours a person works in other grants: the person themself declares them; a
+    supervisor of a city the person is an officer of may record them for the person."""
+    if user.pk == person.pk:
+        return True, ""
+    if scopes_of(user).city_ids(Role.SUPERVISOR) & scopes_of(person).city_ids(Role.OFFICER):
+        return True, ""
+    return False, gettext(
+        "Only %(person)s, or a supervisor of a city they work for, can declare the hours they "
+        "work in other grants."
+    ) % {"person": person}
+
+
 def can_request_report(user: User, programme: Programme, city_id: int | None) -> bool:
     """Coordinators for any city of their programme or all of them; supervisors for their own
     city."""

@@ -1,8 +1,10 @@
-"""Reporting's share of a person's data: their timesheets, time entries and staff rates.
+"""Reporting's share of a person's data: their timesheets, time entries, staff rates and the
+hours they declared in other grants.
 
 Months that never reached a supervisor's approval are erased with their entries; approved months
 (and months once approved, then reopened) stay for the programme's audit, with the rates that
-priced them and the person's signatures on other people's months."""
+priced them, the hours in other grants declared for their years (what their signatures were
+capped with) and the person's signatures on other people's months."""
 
 from typing import Any
 
@@ -12,7 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.privacy import PersonalDataPart, Row, register
 
-from .models import MonthStatus, StaffRate, TimeEntry, TimesheetAction, TimesheetLog, TimesheetMonth
+from .models import (
+    MonthStatus,
+    OtherGrantHours,
+    StaffRate,
+    TimeEntry,
+    TimesheetAction,
+    TimesheetLog,
+    TimesheetMonth,
+)
 from .timesheet_pdfs import forget
 
 
@@ -94,6 +104,17 @@ def export(person: User) -> dict[str, Any]:
             .select_related("city")
             .order_by("year", "city__name")
         ],
+        "hours_in_other_grants": [
+            {
+                "year": r.year,
+                "project": r.project,
+                "hours": r.hours,
+                "note": r.note,
+                "last_changed_by_you": r.updated_by_id == person.pk,
+                "last_changed_at": r.updated_at,
+            }
+            for r in OtherGrantHours.objects.filter(person=person).order_by("year", "project")
+        ],
     }
 
 
@@ -122,6 +143,13 @@ def _rates_deleted(person: User) -> QuerySet:
     return StaffRate.objects.filter(person=person).exclude(keep)
 
 
+def _other_grant_hours_deleted(person: User) -> QuerySet:
+    """Hours in other grants of years without a kept month: they capped no signature an audit
+    looks at."""
+    kept_years = _months_kept(person).values_list("month__year", flat=True)
+    return OtherGrantHours.objects.filter(person=person).exclude(year__in=kept_years)
+
+
 def programmes(person: User, *, city_ids: set[int]) -> set[int]:
     return set(TimesheetMonth.objects.filter(person=person).values_list("programme_id", flat=True))
 
@@ -132,6 +160,7 @@ def deleted(person: User) -> dict[str, int]:
         "timesheet_months": never_approved.count(),
         "time_entries": TimeEntry.objects.filter(timesheet__in=never_approved).count(),
         "staff_rates": _rates_deleted(person).count(),
+        "other_grant_hours": _other_grant_hours_deleted(person).count(),
     }
 
 
@@ -142,6 +171,8 @@ def kept(person: User) -> dict[str, int]:
         "time_entries": TimeEntry.objects.filter(timesheet__in=kept_months).count(),
         "staff_rates": StaffRate.objects.filter(person=person).count()
         - _rates_deleted(person).count(),
+        "other_grant_hours": OtherGrantHours.objects.filter(person=person).count()
+        - _other_grant_hours_deleted(person).count(),
         "signatures_on_others_months": TimesheetLog.objects.filter(actor=person)
         .exclude(month__person=person)
         .count(),
@@ -156,6 +187,7 @@ def erase(person: User, *, old_email: str) -> None:
     TimeEntry.objects.filter(timesheet__in=never_approved).delete()
     TimesheetMonth.objects.filter(pk__in=never_approved).delete()
     _rates_deleted(person).delete()
+    _other_grant_hours_deleted(person).delete()
 
 
 register(
@@ -171,11 +203,21 @@ register(
             Row("timesheet_months", _("Timesheet months never approved by a supervisor"), 60),
             Row("time_entries", _("Time entries of those months"), 70),
             Row("staff_rates", _("Staff rates that priced no approved month"), 80),
+            Row(
+                "other_grant_hours",
+                _("Hours in other grants of years without an approved month"),
+                85,
+            ),
         ),
         kept_rows=(
             Row("timesheet_months", _("Approved timesheet months"), 10),
             Row("time_entries", _("Time entries of the approved months"), 20),
             Row("staff_rates", _("Staff rates the approved months were costed with"), 30),
+            Row(
+                "other_grant_hours",
+                _("Hours in other grants declared for the years of the approved months"),
+                35,
+            ),
             Row(
                 "signatures_on_others_months",
                 _("Their signatures on other people's timesheets"),

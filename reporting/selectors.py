@@ -7,7 +7,7 @@ report's person-months are streamed, one priced row per approved month.
 """
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext
 
 from accounts.models import Role, User
@@ -40,6 +41,7 @@ from .models import (
     Activity,
     ExchangeRate,
     MonthStatus,
+    OtherGrantHours,
     StaffCostReport,
     StaffRate,
     TimeEntry,
@@ -572,3 +574,92 @@ def programme_has_approved_months(programme: Programme) -> bool:
 
 def exchange_rates_of(programme: Programme) -> QuerySet:
     return ExchangeRate.objects.filter(programme=programme).select_related("updated_by")
+
+
+# Hours across grants ----------------------------------------------------------------------------
+
+# A month counts against the year's productive hours once the person has signed it.
+SIGNED = (MonthStatus.SUBMITTED, MonthStatus.APPROVED)
+
+
+def hours_signed_by_year(
+    person: User, *, years: Iterable[int] | None = None, excluding: TimesheetMonth | None = None
+) -> dict[int, Decimal]:
+    """The hours of the person's months signed in Tandem, per year, in every programme and city:
+    submitted (imported paper months included) or approved. The sum of their entries, which
+    cannot change while a month is signed (an approved month's frozen hours are that sum)."""
+    entries = TimeEntry.objects.filter(person=person, timesheet__status__in=SIGNED)
+    if years is not None:
+        entries = entries.filter(timesheet__month__year__in=list(years))
+    if excluding is not None:
+        entries = entries.exclude(timesheet=excluding)
+    rows = (
+        entries.values(year=ExtractYear("timesheet__month")).annotate(total=Sum("hours")).order_by()
+    )
+    return {row["year"]: Decimal(row["total"]) for row in rows}
+
+
+def other_grant_hours_in(person: User, year: int) -> Decimal:
+    """The hours the person declared in other grants for the year."""
+    total = OtherGrantHours.objects.filter(person=person, year=year).aggregate(total=Sum("hours"))[
+        "total"
+    ]
+    return Decimal(total or 0)
+
+
+def other_grant_rows(person: User) -> QuerySet:
+    """The person's declared hours in other grants, latest year first."""
+    return OtherGrantHours.objects.filter(person=person).select_related("updated_by")
+
+
+@dataclass
+class GrantYear:
+    """One year of a person's hours: their productive hours (None without a rate for the year),
+    the hours signed in Tandem, those declared in other grants and what remains."""
+
+    year: int
+    productive: Decimal | None
+    signed: Decimal
+    other: Decimal
+
+    @property
+    def remaining(self) -> Decimal | None:
+        """Hours left to sign: never below nought (``over`` says by how much it is over)."""
+        if self.productive is None:
+            return None
+        return max(self.productive - self.signed - self.other, Decimal(0))
+
+    @property
+    def over(self) -> Decimal:
+        """How far signed and other-grant hours go beyond the productive hours: hours in other
+        grants declared after the months were signed."""
+        if self.productive is None:
+            return Decimal(0)
+        return max(self.signed + self.other - self.productive, Decimal(0))
+
+
+def grant_years(person: User, rows: list[OtherGrantHours]) -> list[GrantYear]:
+    """Each year the person has a rate, signed hours or hours in other grants (``rows``), latest
+    first, in three queries however many years. Productive hours are those the rates page shows
+    (the rate under its city's latest programme); a person with rates in several cities that
+    year gets the fewest, the strictest cap their signatures meet."""
+    rates = list(StaffRate.objects.filter(person=person))
+    figures = cost_figures_of_cities({rate.city_id for rate in rates})
+    productive: dict[int, Decimal] = {}
+    for rate in rates:
+        hours = rate.productive_hours(figures.get(rate.city_id, (EU_FIGURES, ""))[0])
+        productive[rate.year] = min(hours, productive.get(rate.year, hours))
+    signed = hours_signed_by_year(person)
+    other: dict[int, Decimal] = defaultdict(Decimal)
+    for row in rows:
+        other[row.year] += row.hours
+    years = sorted(set(productive) | set(signed) | set(other), reverse=True)
+    return [
+        GrantYear(
+            year=year,
+            productive=productive.get(year),
+            signed=signed.get(year, Decimal(0)),
+            other=other.get(year, Decimal(0)),
+        )
+        for year in years
+    ]

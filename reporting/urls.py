@@ -4,7 +4,7 @@ from rest_framework.routers import SimpleRouter
 from config import converters  # noqa: F401  registers the <token:>, <signed:> and <key:> converters
 
 from . import api
-from .views import reports, review, time
+from .views import other_grants, reports, review, time
 
 app_name = "reporting"
 
@@ -13,6 +13,14 @@ urlpatterns = [
     path("entries/new/", time.entry_create, name="entry_create"),
     path("entries/<int:pk>/edit/", time.entry_edit, name="entry_edit"),
     path("entries/<int:pk>/delete/", time.entry_delete, name="entry_delete"),
+    path("other-grants/", other_grants.other_grants, name="other_grants"),
+    path("other-grants/new/", other_grants.other_grant_create, name="other_grant_create"),
+    path("other-grants/<int:pk>/edit/", other_grants.other_grant_edit, name="other_grant_edit"),
+    path(
+        "other-grants/<int:pk>/delete/",
+        other_grants.other_grant_delete,
+        name="other_grant_delete",
+    ),
     path("<slug:programme>/<int:year>/<int:month>/", time.grid, name="grid"),
     path("months/<int:pk>/", review.month_detail, name="month"),
     path("months/<int:pk>/submit/", review.month_submit, name="month_submit"),

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ from mentoring.models import Event, Pairing, Programme
 from mentoring.services.programmes import programme_update
 from portal.navigation import navigation_for
 from reporting import services as reporting_services
-from reporting.models import TimesheetMonth
+from reporting.models import OtherGrantHours, TimesheetMonth
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, sign_in
 from toolkits.models import GoodPractice, PracticeStatus, Toolkit
 
@@ -168,6 +169,18 @@ def _pages(programme: Programme) -> list[Page]:
         by=supervisor,
     )
 
+    # The officer also works in another EU-funded project: a row to list, change and delete.
+    other_grant = reporting_services.other_grant_hours_save(
+        row=OtherGrantHours(
+            person=officer,
+            year=month.month.year,
+            project="Interreg Europe – PGI-0042",
+            hours=Decimal(120),
+            note="Half a day a week",
+        ),
+        by=officer,
+    )
+
     # CITIES-GROW publishes open data: its dataset page is public.
     programme.open_data_licence = "CC-BY-4.0"
     programme_update(programme=programme)
@@ -203,6 +216,10 @@ def _pages(programme: Programme) -> list[Page]:
             ),
         ),
         Page("officer", reverse("reporting:month", args=[month.pk])),
+        Page("officer", reverse("reporting:other_grants")),
+        Page("officer", reverse("reporting:other_grant_create")),
+        Page("officer", reverse("reporting:other_grant_edit", args=[other_grant.pk])),
+        Page("officer", reverse("reporting:other_grant_delete", args=[other_grant.pk])),
         Page("officer", reverse("actionplans:plan", args=[plan.pk])),
         Page("Riga officer", reverse("actionplans:plan", args=[editable_plan.pk])),
         Page(

@@ -77,7 +77,14 @@ from notifications.emails import preference_token
 from notifications.models import Notification
 from notifications.services import notify
 from reporting import services as time_services
-from reporting.models import MonthStatus, StaffCostReport, StaffRate, TimeEntry, TimesheetMonth
+from reporting.models import (
+    MonthStatus,
+    OtherGrantHours,
+    StaffCostReport,
+    StaffRate,
+    TimeEntry,
+    TimesheetMonth,
+)
 from reporting.tasks import build_staff_cost_report
 from toolkits import services as toolkit_services
 from toolkits.models import GoodPractice, PracticeImage, PracticeStatus, Rendering, Toolkit
@@ -298,6 +305,12 @@ class World:
         )
         self.open_month = months.get(month=open_month)
         self.rate = StaffRate.objects.filter(person=self.officer).latest("year")
+        self.other_grant = time_services.other_grant_hours_save(
+            row=OtherGrantHours(
+                person=self.officer, year=2018, project="Matrix grant", hours=Decimal(40)
+            ),
+            by=self.officer,
+        )
         self.exchange_rate = time_services.exchange_rate_save(
             programme=self.programme,
             currency="PLN",
@@ -636,6 +649,10 @@ def month_url(month) -> str:
 
 def entry_kw(world):
     return {"pk": world.entry.pk}
+
+
+def other_grant_kw(world):
+    return {"pk": world.other_grant.pk}
 
 
 def report_kw(world):
@@ -1204,6 +1221,18 @@ EXPECTATIONS: dict[str, Endpoint] = {
         post=Post(
             expected={**OWN_ENTRY, "officer": To("/time/cities-grow/2018/6/")},
             rows=lambda w: [TimeEntry.objects.filter(pk=w.entry.pk)],
+        ),
+    ),
+    # Hours in other grants: officers declare their own; another person's row is not found.
+    "reporting:other_grants": Endpoint(get=TIME_RECORDERS),
+    "reporting:other_grant_create": Endpoint(get=TIME_RECORDERS),
+    "reporting:other_grant_edit": Endpoint(kwargs=other_grant_kw, get=OWN_ENTRY),
+    "reporting:other_grant_delete": Endpoint(
+        kwargs=other_grant_kw,
+        get=OWN_ENTRY,
+        post=Post(
+            expected={**OWN_ENTRY, "officer": To("/time/other-grants/")},
+            rows=lambda w: [OtherGrantHours.objects.filter(pk=w.other_grant.pk)],
         ),
     ),
     "reporting:month": Endpoint(

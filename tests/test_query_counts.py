@@ -58,6 +58,9 @@ reporting:my_time
 reporting:grid (month grid)
     officer: tests/reporting/test_time_views.py
         ::test_the_grid_does_not_query_more_with_more_entries
+reporting:other_grants
+    officer: tests/reporting/test_other_grants.py
+        ::test_the_page_does_not_query_more_with_more_years_and_rows
 reporting:month
     supervisor: tests/reporting/test_review_views.py
         ::test_month_page_query_count_does_not_grow_with_entries

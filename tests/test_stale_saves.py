@@ -8,6 +8,7 @@ import json
 import subprocess
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,8 @@ from cities.models import City
 from mentoring.models import Event, EventReport, ExpertOrganisation, Pairing, Programme, Scheme
 from mentoring.services.events import RecommendationInput, report_save
 from mentoring.services.pairings import pairing_create
-from reporting.models import StaffRate
+from reporting import services as time_services
+from reporting.models import OtherGrantHours, StaffRate
 from tests.mentoring.event_factories import build_world
 from tests.pageforms import post_form
 from tests.reporting.factories import build_time_world, rate, record
@@ -89,6 +91,32 @@ def test_staff_rates():
             second={"working_time_share": ["0.50"]},
             stored=stored,
             newer_shown="45,000",
+        )
+    )
+
+
+def test_hours_in_other_grants():
+    world = build_time_world()
+    saved = time_services.other_grant_hours_save(
+        row=OtherGrantHours(
+            person=world.officer, year=2017, project="Interreg Europe", hours=Decimal(40)
+        ),
+        by=world.officer,
+    )
+
+    def stored():
+        r = OtherGrantHours.objects.get(pk=saved.pk)
+        return (r.hours, r.note)
+
+    run(
+        Race(
+            user=world.officer,
+            url=reverse("reporting:other_grant_edit", args=[saved.pk]),
+            form_class=None,
+            first={"hours": ["55.5"]},
+            second={"note": ["Mondays only"]},
+            stored=stored,
+            newer_shown="55.5",
         )
     )
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from cities.models import City
 from mentoring.models import Event, Programme
 
-from ..models import Activity, TimeEntry
+from ..models import Activity, OtherGrantHours, TimeEntry
 from ..services import first_of_month, grid_description_field, grid_field
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -152,6 +152,27 @@ class EntryForm(forms.Form):
         data.pop("city", None)
         data.pop("version", None)
         return data
+
+
+class OtherGrantHoursForm(forms.ModelForm):
+    """Hours in another grant for a year; the service checks who may and that the project is
+    not declared twice for the year."""
+
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional, e.g. your role in the project or the share of your contract."),
+    )
+
+    class Meta:
+        model = OtherGrantHours
+        fields = ["year", "project", "hours", "note"]
+
+    def validate_unique(self):
+        # The (person, year, project) rule needs the person: the service says it, on the field.
+        pass
 
 
 # The month grid ---------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Writes for staff time, one module per area: entries and the month grid (time), signatures
-(months), paper months brought in (history), rates and report requests. Every rule of the
-timesheet lives here, with a message on the field it concerns; views, the demo seeder,
-benchmarks and tests all come through these functions, as `reporting.services.<name>`."""
+(months), paper months brought in (history), rates, hours in other grants (other_grants) and
+report requests. Every rule of the timesheet lives here, with a message on the field it
+concerns; views, the demo seeder, benchmarks and tests all come through these functions, as
+`reporting.services.<name>`."""
 
 from .history import (
     HistoricalEntry,
@@ -14,6 +15,10 @@ from .months import (
     month_return,
     month_submit,
     months_approve,
+)
+from .other_grants import (
+    other_grant_hours_delete,
+    other_grant_hours_save,
 )
 from .rates import (
     exchange_rate_save,
@@ -58,6 +63,8 @@ __all__ = [
     "month_return",
     "month_submit",
     "months_approve",
+    "other_grant_hours_delete",
+    "other_grant_hours_save",
     "report_period",
     "report_request",
     "report_request_errors",

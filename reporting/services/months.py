@@ -25,7 +25,9 @@ from ..models import (
     TimesheetMonth,
 )
 from ..notifications import month_step
+from ..selectors import hours_signed_by_year, other_grant_hours_in
 from ..timesheet_pdfs import forget
+from .other_grants import lock_person
 from .time import _plain
 
 # Signatures -------------------------------------------------------------------------------------
@@ -51,7 +53,10 @@ def month_submit(
     today: date | None = None,
 ) -> None:
     """The person signs their month: it goes to the supervisor and can no longer change. A month
-    can be signed once it has begun where the person is (``today``, by default from their zone)."""
+    can be signed once it has begun where the person is (``today``, by default from their zone),
+    and only while the person's hours of the year, signed here and declared in other grants,
+    stay within their productive hours."""
+    lock_person(sheet.person_id)
     sheet = TimesheetMonth.objects.select_for_update().get(pk=sheet.pk)
     permissions.MONTH_WORKFLOW.check(by, sheet, "submit")
     if sheet.month > (today or today_for(by)):
@@ -59,6 +64,7 @@ def month_submit(
     hours = _month_hours(sheet)
     if not hours:
         raise ValidationError(_("There is no time recorded in this month to sign."))
+    _check_year_across_grants(sheet, hours)
     permissions.MONTH_WORKFLOW.take(by, sheet, "submit")
     sheet.submitted_at = clock.now()
     sheet.return_comment = ""
@@ -71,6 +77,37 @@ def month_submit(
         details={"hours": str(hours)},
     )
     month_step(sheet, step)
+
+
+def _check_year_across_grants(sheet: TimesheetMonth, hours: Decimal) -> None:
+    """Refuse a signature that would bring the person's hours of the year, signed in Tandem in
+    any programme and city plus those declared in other grants, over their productive hours
+    (from their rate with the month's city, under the month's programme). Without a rate there is
+    nothing to compare with yet: approval asks for one."""
+    year = sheet.month.year
+    rate = StaffRate.objects.filter(person=sheet.person_id, city=sheet.city_id, year=year).first()
+    if rate is None:
+        return
+    productive = rate.productive_hours(CostFigures.of(sheet.programme))
+    here = hours_signed_by_year(sheet.person, years=[year], excluding=sheet).get(year, Decimal(0))
+    other = other_grant_hours_in(sheet.person, year)
+    total = here + hours + other
+    if total > productive:
+        raise ValidationError(
+            _(
+                "Signing would bring you to %(total)s hours in %(year)s: %(here)s in your "
+                "timesheets in Tandem, this month's %(hours)s included, and %(other)s declared "
+                "in other grants, more than your %(productive)s productive hours."
+            )
+            % {
+                "total": _plain(total),
+                "year": year,
+                "here": _plain(here + hours),
+                "hours": _plain(hours),
+                "other": _plain(other),
+                "productive": _plain(productive),
+            }
+        )
 
 
 def _month_hours(sheet: TimesheetMonth) -> Decimal | None:
