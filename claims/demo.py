@@ -6,10 +6,11 @@ day of a study or mentoring visit abroad is a unit cost; tickets and hotels are 
 their receipts, linked to the visits they paid for and to the attendance that proves the trip.
 A first-level controller is assigned to the cities whose claims the demo verifies.
 
-Claims in every state: Gdańsk's first period certified with deductions and its second in
-verification; Rotterdam's first submitted; Athens' first reopened by the coordinator; Barcelona's
-first a draft. Everything goes through the claims services, as people would do it in the
-browser, and the stamps are moved to the days the story says (accounts.demo.dated).
+Claims in every state: Gdańsk's first period certified with a deduction (the hotel bill's
+extras) and its second in verification; Rotterdam's first submitted; Athens' first reopened by
+the coordinator; Barcelona's first a draft. Everything goes through the claims services, as
+people would do it in the browser, and the stamps are moved to the days the story says
+(accounts.demo.dated).
 """
 
 from datetime import date, timedelta
@@ -38,10 +39,19 @@ from .models import (
     ControlAssignment,
     CostOption,
     CostOptionKind,
+    ErrorType,
     LineKind,
     ReportingPeriod,
+    Verification,
 )
 from .services import claim_open, claim_reopen, claim_submit, line_save
+from .services.verification import (
+    checklist_answer,
+    claim_certify,
+    line_verify,
+    sample_draw,
+    verification_start,
+)
 
 CONTROLLER_EMAIL = "controller@example.org"
 CONTROLLED_CITIES = ("Gdańsk", "Rotterdam", "Athens")
@@ -225,6 +235,71 @@ def _travel(claim: Claim, officer, event: Event, lines: list[tuple], *, day) -> 
         )
 
 
+# The hotel bill of the study visit included the minibar and a late check-out.
+HOTEL_DEDUCTION = Decimal("46.00")
+
+
+def _verify(claim: Claim, controller, *, certify: bool) -> None:
+    """The controller's verification: a risk-based sample of half the lines, each checked, the
+    hotel bill's extras deducted, the checklist answered and, for a first claim, the
+    certificate issued. A later claim is left with its sample drawn."""
+    start = claim.period.deadline + timedelta(days=14)
+    stamps = ((ClaimLog, "at"), (Verification, "started_at"), (Verification, "sampled_at"))
+    with dated(demo_at(start), *stamps):
+        verification_start(claim, by=controller)
+        sample_draw(
+            claim,
+            by=controller,
+            method=Verification.SampleMethod.RISK,
+            percent=50,
+            reason="The largest amounts first: travel abroad and the longest months.",
+        )
+    if not certify:
+        return
+    with dated(demo_at(start + timedelta(days=7)), (ClaimLine, "verified_at")):
+        for line in claim.lines.filter(sampled=True).order_by("pk"):
+            hotel = line.supplier.startswith("Hotel")
+            line_verify(
+                line,
+                by=controller,
+                deducted=HOTEL_DEDUCTION if hotel else Decimal(0),
+                error_type=ErrorType.INELIGIBLE if hotel else "",
+                comment=(
+                    "Minibar and late check-out are not costs of the visit."
+                    if hotel
+                    else "Checked against the signed timesheet or the invoice and its payment."
+                ),
+            )
+    verification = Verification.objects.get(claim=claim)
+    with dated(demo_at(start + timedelta(days=8))):
+        for question in ChecklistQuestion.objects.filter(programme=claim.programme, auto_check=""):
+            checklist_answer(
+                verification,
+                question,
+                by=controller,
+                yes=True if question.kind == ChecklistKind.YES_NO else None,
+                score=4 if question.kind == ChecklistKind.SCORE else None,
+                text=(
+                    "Receipts legible; the boarding passes are kept with the flight invoice."
+                    if question.kind == ChecklistKind.TEXT
+                    else ""
+                ),
+            )
+    with dated(
+        demo_at(start + timedelta(days=9), 16), (ClaimLog, "at"), (Verification, "certified_at")
+    ):
+        claim_certify(
+            claim,
+            by=controller,
+            conclusion=(
+                "The expenditure sampled is eligible, paid and supported, except the hotel "
+                "bill's extras, deducted. The staff costs follow signed timesheets and the "
+                "annual personnel costs of each year."
+            ),
+            ip_address="192.0.2.20",
+        )
+
+
 def _person(city: City, role: str):
     from accounts.models import User
 
@@ -301,6 +376,8 @@ def seed_demo_claims(run: DemoRun) -> None:
             by=officer,
         )
     run.made["claims"]["gdansk-2"] = submit(second, periods[1].deadline - timedelta(days=5))
+    _verify(run.made["claims"]["gdansk-1"], controller, certify=True)
+    _verify(run.made["claims"]["gdansk-2"], controller, certify=False)
 
     # Rotterdam: hosts the study visit, travels for the mentoring visit; submitted.
     claim, officer = open_("Rotterdam", periods[0])

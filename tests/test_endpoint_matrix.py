@@ -506,9 +506,7 @@ class World:
             controller=self.controller, city=self.gdansk, period=self.claim_periods[0]
         )
         claim = Claim.objects.get(city=self.gdansk, period=self.claim_periods[0])
-        if claim.status != ClaimStatus.CERTIFIED:
-            Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.CERTIFIED)
-            claim.refresh_from_db()
+        assert claim.status == ClaimStatus.CERTIFIED, "the demo certifies Gdańsk's first claim"
         self.certified_claim = claim
         self.audit = audit_record(
             claim=claim,
@@ -522,12 +520,9 @@ class World:
         """Gdańsk's claim of the demo's second period, in verification by the demo's
         controller (assigned to Gdańsk for it), and its expenditure line."""
         from claims.models import ClaimStatus, LineKind
-        from claims.services.verification import verification_start
 
         claim = Claim.objects.get(programme=self.programme, city=self.gdansk, period__number=2)
-        if claim.status == ClaimStatus.SUBMITTED:
-            verification_start(claim, by=self.controller)
-            claim.refresh_from_db()
+        assert claim.status == ClaimStatus.VERIFICATION, "the demo verifies Gdańsk's second"
         self.verified_claim = claim
         self.verification = claim.verification
         self.verified_line = claim.lines.filter(kind=LineKind.REAL).first()
@@ -1953,6 +1948,49 @@ for _name, (_get, _post) in CONTROLLER_REFUSED.items():
         _endpoint.get = {**_endpoint.get, "controller": _get, "former_controller": _get}
     if _post is not None and _endpoint.post is not None:
         _expected = {**_endpoint.post.expected, "controller": _post, "former_controller": _post}
+        _endpoint.post = Post(
+            _expected, _endpoint.post.data, _endpoint.post.rows, _endpoint.post.files
+        )
+
+
+# The demo's controller is assigned to Gdańsk's claims of the first two periods: they verify the
+# one in verification (the second), see the certified one, and are refused, with the reason,
+# what is not a controller's to do (403). The former controller's assignment to the first ended:
+# for them those claims do not exist (404), and they have only their (empty) list.
+def _verify_page(world):
+    return reverse("claims:verify", kwargs={"pk": world.verified_claim.pk})
+
+
+def _checklist_page(world):
+    return reverse("claims:checklist", kwargs={"pk": world.verified_claim.pk})
+
+
+# name: (controller's GET, former controller's GET, controller's POST, former's POST)
+CONTROLLER_CLAIMS: dict[str, tuple] = {
+    "claims:control": (OK, OK, None, None),
+    "claims:budget": (FORBIDDEN, FORBIDDEN, None, None),
+    "claims:audit_create": (FORBIDDEN, NOT_FOUND, FORBIDDEN, NOT_FOUND),
+    "claims:correction_create": (FORBIDDEN, NOT_FOUND, FORBIDDEN, NOT_FOUND),
+    "claims:reopen": (FORBIDDEN, NOT_FOUND, FORBIDDEN, NOT_FOUND),
+    "claims:verify": (OK, NOT_FOUND, None, None),
+    "claims:verification_start": (NOT_ALLOWED, NOT_ALLOWED, BAD_REQUEST, NOT_FOUND),
+    "claims:sample": (NOT_ALLOWED, NOT_ALLOWED, To(_verify_page), NOT_FOUND),
+    "claims:checklist": (OK, NOT_FOUND, To(_checklist_page), NOT_FOUND),
+    "claims:auto_checks": (NOT_ALLOWED, NOT_ALLOWED, To(_checklist_page), NOT_FOUND),
+    "claims:certify": (OK, NOT_FOUND, BAD_REQUEST, NOT_FOUND),
+    "claims:line_verify": (OK, NOT_FOUND, To(_verify_page), NOT_FOUND),
+    "claims:line_park": (NOT_ALLOWED, NOT_ALLOWED, To(_verify_page), NOT_FOUND),
+    "claims:line_unpark": (NOT_ALLOWED, NOT_ALLOWED, BAD_REQUEST, NOT_FOUND),
+}
+for _name, (_get, _former_get, _post, _former_post) in CONTROLLER_CLAIMS.items():
+    _endpoint = EXPECTATIONS[_name]
+    _endpoint.get = {**_endpoint.get, "controller": _get, "former_controller": _former_get}
+    if _post is not None and _endpoint.post is not None:
+        _expected = {
+            **_endpoint.post.expected,
+            "controller": _post,
+            "former_controller": _former_post,
+        }
         _endpoint.post = Post(
             _expected, _endpoint.post.data, _endpoint.post.rows, _endpoint.post.files
         )

@@ -230,8 +230,10 @@ def _line_context(line: ClaimLine, **forms) -> dict:
             initial={"comment": line.control_comment if line.parked else ""}, prefix="park"
         )
         stale.track(park_form, line)
-    unpark_form = ConfirmForm(prefix="unpark")
-    stale.track(unpark_form, line)
+    unpark_form = forms.get("unpark_form")
+    if unpark_form is None:
+        unpark_form = ConfirmForm(prefix="unpark")
+        stale.track(unpark_form, line)
     return {
         "claim": line.claim,
         "line": line,
@@ -309,10 +311,9 @@ def unpark(request, pk: int) -> HttpResponse:
     try:
         line_unpark(line, by=request.user, version=stale.expected(form))
     except ValidationError as error:
-        park_form = ParkForm(initial={"comment": line.control_comment}, prefix="park")
-        stale.track(park_form, line)
-        add_service_errors(park_form, error)
-        return _render_line(request, line, park_form, park_form=park_form)
+        # The refusal goes on the form that asked (a line not parked, a stale page).
+        add_service_errors(form, error)
+        return _render_line(request, line, form, unpark_form=form)
     messages.success(request, _("%(line)s is back in this claim's verification.") % {"line": line})
     return redirect("claims:line_verify", pk=line.pk)
 
