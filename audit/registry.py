@@ -41,6 +41,10 @@ FOLLOWED = [
     Followed("actionplans.Risk", ("plan", "pairing", "scheme"), ROW_EXCLUDE),
     Followed("actionplans.GroupMember", ("plan", "pairing", "scheme"), ROW_EXCLUDE),
     Followed("toolkits.GoodPractice", ("scheme",), ("created_at", "updated_at")),
+    Followed("claims.Claim", (), ("version", "created_at")),
+    Followed("claims.ClaimLine", ("claim",), ("created_at", "updated_at")),
+    Followed("claims.Verification", ("claim",)),
+    Followed("claims.ControlAssignment", (), ("created_at",)),
 ]
 
 _FOLLOWED_BY_MODEL: dict[type[models.Model], Followed] = {}

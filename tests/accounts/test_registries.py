@@ -11,6 +11,7 @@ def test_every_app_with_personal_data_describes_its_part():
         "accounts",
         "api",
         "reporting",
+        "claims",
         "mentoring",
         "toolkits",
         "actionplans",
@@ -38,6 +39,7 @@ def test_the_demo_steps_run_in_order_and_four_parts_may_be_left_out():
         "events",
         "toolkits",
         "staff-time",
+        "claims",
         "plans",
         "agir-programme",
         "agir-schemes",
@@ -53,6 +55,7 @@ def test_the_demo_steps_run_in_order_and_four_parts_may_be_left_out():
     assert [step.without for step in steps if step.without] == [
         "toolkits",
         "staff-time",
+        "staff-time",  # the demo claims stand on the staff time
         "plans",
         *["second-programme"] * 9,
     ]
