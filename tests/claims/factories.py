@@ -20,6 +20,7 @@ from claims.models import (
 )
 from claims.services import claim_open, line_save
 from documents.models import StoredFile
+from tests.accounts.factories import PASSWORD
 from tests.reporting.factories import (
     TimeWorld,
     approved_month,
@@ -53,7 +54,7 @@ class ClaimWorld:
 
 
 def controller_user(programme, name: str, email: str) -> User:
-    user = User.objects.create_user(email=email, password="x-claims", full_name=name)  # noqa: S106
+    user = User.objects.create_user(email=email, password=PASSWORD, full_name=name)
     Membership.objects.create(user=user, role=Role.CONTROLLER, programme=programme)
     return user
 
