@@ -50,6 +50,7 @@ ROLES = {
     "supervisor": "supervisor.gdansk@example.org",
     "expert": "expert@example.org",
     "coordinator": "coordinator@example.org",
+    "controller": "controller@example.org",
 }
 
 
@@ -273,8 +274,52 @@ def _pages(programme: Programme) -> list[Page]:
         Page("coordinator", reverse("documents:import", args=["cities", programme.slug])),
         Page("coordinator", reverse("documents:import", args=["attendance", event.pk])),
         Page("coordinator", _import_preview_url(programme)),
+        *_claims_pages(programme, officer),
     ]
     return list(dict.fromkeys(pages))
+
+
+def _claims_pages(programme: Programme, officer: User) -> list[Page]:
+    """Claims (issue 16): the demo's claims of Gdańsk (the first certified, the second in
+    verification) and a draft of the third period, from each side."""
+    from claims.models import Claim, EvidencePack, ReportingPeriod
+    from claims.services import claim_open
+
+    gdansk = officer.memberships.get().city
+    certified = Claim.objects.get(city=gdansk, period__number=1)
+    in_verification = Claim.objects.get(city=gdansk, period__number=2)
+    draft = claim_open(
+        period=ReportingPeriod.objects.get(programme=programme, number=3), city=gdansk, by=officer
+    )
+    sampled = in_verification.lines.filter(sampled=True).order_by("pk").first()
+    pack = EvidencePack.objects.create(
+        claim=certified, requested_by=certified.submitted_by, fingerprint="accessibility"
+    )
+    slug = programme.slug
+    return [
+        Page("officer", reverse("claims:list")),
+        Page("officer", reverse("claims:claim", args=[certified.pk])),
+        Page("officer", reverse("claims:claim", args=[draft.pk])),
+        Page("officer", reverse("claims:line_create", args=[draft.pk])),
+        Page("supervisor", reverse("claims:submit", args=[draft.pk])),
+        Page("supervisor", reverse("claims:budget_city", args=[slug, gdansk.slug])),
+        Page("supervisor", reverse("claims:pack", args=[pack.pk])),
+        Page("controller", reverse("claims:control")),
+        Page("controller", reverse("claims:verify", args=[in_verification.pk])),
+        Page("controller", reverse("claims:checklist", args=[in_verification.pk])),
+        Page("controller", reverse("claims:line_verify", args=[sampled.pk])),
+        Page("controller", reverse("claims:certify", args=[in_verification.pk])),
+        Page("coordinator", reverse("claims:overview", args=[slug])),
+        Page("coordinator", reverse("claims:budget", args=[slug])),
+        Page("coordinator", reverse("claims:setup", args=[slug])),
+        Page("coordinator", reverse("claims:periods", args=[slug])),
+        Page("coordinator", reverse("claims:cost_options", args=[slug])),
+        Page("coordinator", reverse("claims:budgets", args=[slug])),
+        Page("coordinator", reverse("claims:checklist_questions", args=[slug])),
+        Page("coordinator", reverse("claims:assignments", args=[slug])),
+        Page("coordinator", reverse("claims:reopen", args=[in_verification.pk])),
+        Page("coordinator", reverse("claims:audit_create", args=[certified.pk])),
+    ]
 
 
 def _api_token(person):
