@@ -199,9 +199,14 @@ MAIN_PAGES = {
         reverse("reporting:reports"),
         reverse("actionplans:plans"),
         reverse("toolkits:toolkits"),
+        reverse("claims:list"),
     ],
     "officer.gdansk@example.org": [reverse("home"), "/cities/gdansk/", reverse("mentoring:events")],
-    "supervisor.gdansk@example.org": [reverse("home"), reverse("reporting:reports")],
+    "supervisor.gdansk@example.org": [
+        reverse("home"),
+        reverse("reporting:reports"),
+        reverse("claims:list"),
+    ],
     "expert@example.org": [reverse("home"), reverse("actionplans:plans")],
     "partner@example.org": [reverse("home"), reverse("toolkits:catalogue")],
 }

@@ -117,6 +117,7 @@ def test_a_claim_from_draft_to_certified_and_its_evidence_pack(page):  # noqa: F
     for item in files:
         assert hashlib.sha256(archive.read(item["path"])).hexdigest() == item["sha256"]
     names = set(archive.namelist())
-    assert {"claim.pdf", "control/certificate.pdf", "lines.csv", "MANIFEST.sha256"} <= names
+    assert {"claim.pdf", "control/certificate.pdf", "control/report.pdf", "lines.csv"} <= names
+    assert {"lines.xlsx", "rates.csv", "audit-trail.csv", "MANIFEST.sha256"} <= names
     assert any(name.startswith("receipts/") for name in names)
     assert any(name.startswith("timesheets/") for name in names)
