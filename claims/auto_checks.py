@@ -129,20 +129,23 @@ def months_signed(claim: Claim) -> list[Finding]:
             elif TimesheetAction.APPROVED not in actions:
                 problems.append(_("the log has no approval"))
         if problems:
-            found.append(
-                {
-                    "line": line.pk,
-                    "person": str(line.person),
-                    "month": _month(line),
-                    "message": _("%(person)s, %(month)s: %(problems)s.")
-                    % {
-                        "person": line.person,
-                        "month": _month(line),
-                        "problems": "; ".join(str(p) for p in problems),
-                    },
-                }
-            )
+            found.append(_line_finding(line, problems))
     return found
+
+
+def _line_finding(line: ClaimLine, problems: list) -> Finding:
+    """What a check found wrong with one staff line: the person, the month, the problems."""
+    return {
+        "line": line.pk,
+        "person": str(line.person),
+        "month": _month(line),
+        "message": _("%(person)s, %(month)s: %(problems)s.")
+        % {
+            "person": line.person,
+            "month": _month(line),
+            "problems": "; ".join(str(p) for p in problems),
+        },
+    }
 
 
 def rate_from_costs(claim: Claim) -> list[Finding]:
@@ -182,19 +185,7 @@ def rate_from_costs(claim: Claim) -> list[Finding]:
         ):
             problems.append(_("the month's approved figures are not those on the line"))
         if problems:
-            found.append(
-                {
-                    "line": line.pk,
-                    "person": str(line.person),
-                    "month": _month(line),
-                    "message": _("%(person)s, %(month)s: %(problems)s.")
-                    % {
-                        "person": line.person,
-                        "month": _month(line),
-                        "problems": "; ".join(str(p) for p in problems),
-                    },
-                }
-            )
+            found.append(_line_finding(line, problems))
     return found
 
 
