@@ -143,7 +143,8 @@ def test_bad_input_keeps_what_was_typed_with_a_message_on_each_field(client, wor
     assert not ClaimLine.objects.filter(claim=claim, kind=LineKind.REAL).exists()
 
 
-def test_a_payment_before_its_invoice_is_refused_on_its_field(client, world):
+def test_a_payment_before_its_invoice_is_refused_on_its_field(client, world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     claim = open_claim(world)
     signed_in(client, world.officer)
     response = client.post(
@@ -153,6 +154,8 @@ def test_a_payment_before_its_invoice_is_refused_on_its_field(client, world):
     assert response.status_code == 400
     assert "The payment cannot come before the invoice." in text_of(response)
     assert not ClaimLine.objects.filter(claim=claim, kind=LineKind.REAL).exists()
+    # The receipt stored for the refused line is gone with it, row and file.
+    assert not [path for path in tmp_path.rglob("*") if path.is_file()]
 
 
 @pytest.mark.parametrize(
