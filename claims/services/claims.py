@@ -239,11 +239,14 @@ def line_save(*, claim: Claim, line: ClaimLine, by: User, version: str | None = 
 
 
 @transaction.atomic
-def line_delete(*, line: ClaimLine, by: User) -> None:
+def line_delete(*, line: ClaimLine, by: User, version: str | None = None) -> None:
+    """Remove an expenditure line; ``version`` is the line's as the confirmation page showed it:
+    a line changed since is not removed unseen."""
     claim = Claim.objects.select_for_update().get(pk=line.claim_id)
     ok, reason = permissions.can_edit_claim(by, claim)
     if not ok:
         raise ValidationError(reason, code="wrong_role")
+    check(ClaimLine.objects.select_for_update().get(pk=line.pk), version)
     if line.kind not in (LineKind.REAL, LineKind.UNIT, LineKind.LUMP_SUM):
         raise ValidationError(_("Staff costs and flat rates follow the approved months."))
     line.delete()

@@ -361,12 +361,23 @@ def line_remove(request: AuthedRequest, pk: int) -> HttpResponse:
         return refused
     if request.method == "POST":
         try:
-            line_delete(line=line, by=request.user)
+            line_delete(line=line, by=request.user, version=request.POST.get("version") or None)
         except ValidationError as error:
-            return _refused(request, claim, " ".join(error.messages))
+            if not stale.is_stale(error):
+                return _refused(request, claim, " ".join(error.messages))
+            # Changed since the page was drawn: show the line as it is now, to confirm again.
+            line.refresh_from_db()
+            context = {
+                "claim": claim,
+                "line": line,
+                "version": stale.version_of(line),
+                "stale": " ".join(error.messages),
+            }
+            return render(request, "claims/line_delete.html", context, status=409)
         messages.success(request, _("Removed the line “%(line)s”.") % {"line": line})
         return redirect(claim)
-    return render(request, "claims/line_delete.html", {"claim": claim, "line": line})
+    context = {"claim": claim, "line": line, "version": stale.version_of(line)}
+    return render(request, "claims/line_delete.html", context)
 
 
 @login_required

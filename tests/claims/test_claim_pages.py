@@ -236,6 +236,24 @@ def test_a_line_is_removed_after_a_confirmation(client, world):
     assert not ClaimLine.objects.filter(pk=line.pk).exists()
 
 
+def test_a_line_changed_since_its_confirmation_page_is_not_removed_unseen(client, world):
+    claim = open_claim(world)
+    line = travel_line(world, claim)
+    signed_in(client, world.officer)
+    url = reverse("claims:line_delete", args=[line.pk])
+    version = client.get(url).context["version"]
+    # Meanwhile the supervisor changes the amount.
+    line.net_amount = Decimal("300.00")
+    line_save(claim=claim, line=line, by=fresh(world.supervisor))
+    response = client.post(url, {"version": version})
+    assert response.status_code == 409
+    assert "Someone else saved this" in text_of(response)
+    assert ClaimLine.objects.filter(pk=line.pk).exists()
+    # Confirmed again, on the line as it is now.
+    assert client.post(url, {"version": response.context["version"]}).status_code == 302
+    assert not ClaimLine.objects.filter(pk=line.pk).exists()
+
+
 # Who sees what -------------------------------------------------------------------------------
 
 
