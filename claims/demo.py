@@ -139,7 +139,8 @@ def seed_setup(programme: Programme) -> list[ReportingPeriod]:
         for category, amount in (
             (Category.STAFF, staff),
             (Category.OFFICE, cents(staff * (programme.indirect_cost_rate or Decimal("0.07")))),
-            (Category.TRAVEL, Decimal("3500.00")),
+            # Gdańsk planned a single trip: its study visit uses most of it (the warning).
+            (Category.TRAVEL, Decimal("1500.00" if city.slug == "gdansk" else "3500.00")),
             (Category.EXPERTISE, Decimal("2000.00")),
             (Category.OTHER, Decimal("500.00")),
         ):
@@ -325,7 +326,9 @@ def seed_demo_claims(run: DemoRun) -> None:
     def open_(name: str, period: ReportingPeriod):
         city = cities[name]
         officer = _person(city, "officer")
-        with dated(demo_at(period.ends_on + timedelta(days=10)), (Claim, "created_at")):
+        with dated(
+            demo_at(period.ends_on + timedelta(days=10)), (Claim, "created_at"), (ClaimLog, "at")
+        ):
             return claim_open(period=period, city=city, by=officer), officer
 
     def submit(claim: Claim, day: date) -> Claim:

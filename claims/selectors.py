@@ -14,11 +14,13 @@ from reporting.costs import CostFigures, cents
 
 from . import arithmetic
 from .models import (
+    EDITABLE,
     Category,
     CityBudget,
     Claim,
     ClaimLine,
     ClaimRules,
+    ClaimStatus,
     ControlAssignment,
     LineKind,
 )
@@ -111,7 +113,12 @@ class ClaimFigures:
         return cents(self.amounts[line.pk], self.currency)
 
     def certified(self, line: ClaimLine) -> Decimal | None:
-        if line.kind == LineKind.FLAT_RATE or line.deducted is None and not line.parked:
+        """What is certified of a line: once checked (or parked); once the claim is certified,
+        also of a line outside the sample, certified as claimed (as the totals count it)."""
+        if line.kind == LineKind.FLAT_RATE:
+            return None
+        checked = line.deducted is not None or line.parked
+        if not checked and self.claim.status != ClaimStatus.CERTIFIED:
             return None
         return arithmetic.certified(self.figures_of(line), self.currency)
 
@@ -203,8 +210,9 @@ class CumulativeRow:
 
 def cumulative_of(figures: ClaimFigures) -> list[CumulativeRow]:
     """Per category: the city's budget, what its earlier claims of the programme claimed, this
-    claim, and the running total against the budget (earlier claims certified count as
-    certified; this one as it stands)."""
+    claim, and the running total against the budget. Earlier claims count once submitted (as
+    on the budget burn page: a draft or a reopened claim is not claimed yet); this one as it
+    stands. Certified to date: the certified claims among them, this one included."""
     claim = figures.claim
     earlier = list(
         Claim.objects.filter(
@@ -212,6 +220,7 @@ def cumulative_of(figures: ClaimFigures) -> list[CumulativeRow]:
             city_id=claim.city_id,
             period__number__lt=claim.period.number,
         )
+        .exclude(status__in=EDITABLE)
         .select_related("programme")
         .order_by("period__number")
     )
@@ -227,9 +236,11 @@ def cumulative_of(figures: ClaimFigures) -> list[CumulativeRow]:
         certified = [
             earlier_figures[c.pk].totals.certified.get(category, Decimal(0))
             for c in earlier
-            if c.status == "certified"
+            if c.status == ClaimStatus.CERTIFIED
         ]
         this = figures.totals.claimed.get(category, Decimal(0))
+        if claim.status == ClaimStatus.CERTIFIED:
+            certified.append(figures.totals.certified.get(category, Decimal(0)))
         running = arithmetic.cumulative([*claimed, this])
         if category not in budgets and not running[-1]:
             continue

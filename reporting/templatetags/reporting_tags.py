@@ -60,6 +60,17 @@ def percent(value) -> str:
 
 
 @register.filter
+def share(value) -> str:
+    """A share as a percentage with the decimals it has: 0.07 → "7%", 0.155 → "15.5%"."""
+    if value is None or value == "":
+        return ""
+    shown = (Decimal(value) * 100).normalize()
+    exponent = shown.as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
+    return f"{number_format(shown, places, use_l10n=True)}%"
+
+
+@register.filter
 def rate_exact(value) -> str:
     """A stored rate with all the decimals it has and none it lacks: 0.0532, 1,376.5."""
     if value is None or value == "":

@@ -477,6 +477,32 @@ def test_the_cumulative_figures_add_the_earlier_claims(client, world):
     assert "€350.00" in text_of(response)
 
 
+def test_a_draft_earlier_claim_is_not_claimed_yet_and_a_certified_one_counts_as_certified(
+    client, world
+):
+    from tests.claims.setup_helpers import certify
+
+    draft = open_claim(world)
+    travel_line(world, draft)
+    second = open_claim(world, world.next_period)
+    travel_line(world, second, net="100.00", invoice_date=date(2017, 5, 2), payment_date=None)
+    signed_in(client, world.officer)
+    rows = {
+        row.category: row for row in client.get(second.get_absolute_url()).context["cumulative"]
+    }
+    assert rows[Category.TRAVEL].earlier == 0  # the first claim is a draft
+    claim_submit(draft, by=fresh(world.supervisor))
+    first = certify(draft, {draft.lines.get(kind=LineKind.REAL): Decimal("50.00")})
+    rows = {row.category: row for row in client.get(first.get_absolute_url()).context["cumulative"]}
+    # 250.00 claimed, 50.00 deducted: certified to date counts this certified claim.
+    assert rows[Category.TRAVEL].burn.certified == Decimal("200.00")
+    rows = {
+        row.category: row for row in client.get(second.get_absolute_url()).context["cumulative"]
+    }
+    assert rows[Category.TRAVEL].earlier == Decimal("250.00")
+    assert rows[Category.TRAVEL].burn.certified == Decimal("200.00")
+
+
 # Query counts --------------------------------------------------------------------------------
 
 
@@ -525,8 +551,10 @@ def test_the_list_query_count_does_not_grow(client, world):
 
 
 def test_the_claim_page_query_count_does_not_grow(client, world):
-    # An earlier claim counts in the cumulative figures of the next one.
-    travel_line(world, open_claim(world))
+    # An earlier claim, submitted, counts in the cumulative figures of the next one.
+    earlier = open_claim(world)
+    travel_line(world, earlier)
+    claim_submit(earlier, by=fresh(world.supervisor))
     claim = open_claim(world, world.next_period)
     travel_line(world, claim, invoice_date=date(2017, 5, 2), payment_date=None)
     signed_in(client, world.supervisor)
