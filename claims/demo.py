@@ -181,18 +181,21 @@ def seed_controller(run: DemoRun, programme: Programme, periods: list[ReportingP
     for name in CONTROLLED_CITIES:
         city = City.objects.get(name=name)
         for period in periods[:2]:
-            ControlAssignment.objects.get_or_create(
-                controller=controller,
-                city=city,
-                period=period,
-                defaults={
-                    "programme": programme,
-                    "starts_on": period.ends_on + timedelta(days=1),
-                    # Kept open for the audits that may follow (ten years after the programme).
-                    "ends_on": date(programme.ends_on.year + 10, 12, 31),
-                    "assigned_by": coordinator,
-                },
-            )
+            with dated(
+                demo_at(period.ends_on + timedelta(days=1)), (ControlAssignment, "created_at")
+            ):
+                ControlAssignment.objects.get_or_create(
+                    controller=controller,
+                    city=city,
+                    period=period,
+                    defaults={
+                        "programme": programme,
+                        "starts_on": period.ends_on + timedelta(days=1),
+                        # Kept open for the audits that may follow (ten years after the programme).
+                        "ends_on": date(programme.ends_on.year + 10, 12, 31),
+                        "assigned_by": coordinator,
+                    },
+                )
     return controller
 
 
@@ -315,7 +318,9 @@ def seed_demo_claims(run: DemoRun) -> None:
     programme = run.made["programme"]
     if Claim.objects.filter(programme=programme).exists():
         return
-    periods = seed_setup(programme)
+    # Set up when the programme began; the controller assigned at the end of each period.
+    with dated(demo_at(programme.starts_on)):
+        periods = seed_setup(programme)
     controller = seed_controller(run, programme, periods)
     cities = {c.name: c for c in City.objects.filter(participations__programme=programme)}
     events = {e.title: e for e in Event.objects.filter(programme=programme)}

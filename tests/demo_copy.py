@@ -73,6 +73,9 @@ def seed_demo(**options) -> None:
         added = _kept[key]
         if added is not None:
             _insert(added)
+            # The sequences may stand below these rows' ids: another variant copied since (its
+            # rows rolled back, its ids counted from its own seeding) may have set them lower.
+            _move_sequences(added)
             stats["copied"] += 1
             return
         _seed(options)

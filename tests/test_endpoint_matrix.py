@@ -1939,6 +1939,8 @@ CONTROLLER_REFUSED: dict[str, tuple[int, int | None]] = {
     "reporting:entry_create": (FORBIDDEN, None),
     "reporting:grid": (FORBIDDEN, None),
     "reporting:my_time": (FORBIDDEN, None),
+    "reporting:other_grants": (FORBIDDEN, None),
+    "reporting:other_grant_create": (FORBIDDEN, None),
     "toolkits:my_practices": (FORBIDDEN, None),
     "toolkits:practice_create": (FORBIDDEN, None),
 }

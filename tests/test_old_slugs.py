@@ -60,8 +60,38 @@ SLUG_URLS = {
     "portal:open_data_json": ("slug", "programme", {}),
     "portal:city_detail": ("slug", "city", {}),
     "portal:city_edit": ("slug", "city", {}),
+    "claims:setup": ("programme", "programme", {}),
+    "claims:rules": ("programme", "programme", {}),
+    "claims:periods": ("programme", "programme", {}),
+    "claims:period_create": ("programme", "programme", {}),
+    "claims:periods_generate": ("programme", "programme", {}),
+    "claims:period_edit": ("programme", "programme", {"pk": "period"}),
+    "claims:cost_options": ("programme", "programme", {}),
+    "claims:cost_option_create": ("programme", "programme", {}),
+    "claims:cost_option_edit": ("programme", "programme", {"pk": "cost_option"}),
+    "claims:cost_option_remove": ("programme", "programme", {"pk": "cost_option"}),
+    "claims:budgets": ("programme", "programme", {}),
+    "claims:checklist_questions": ("programme", "programme", {}),
+    "claims:checklist_question_create": ("programme", "programme", {}),
+    "claims:checklist_auto_checks": ("programme", "programme", {}),
+    "claims:checklist_question_edit": ("programme", "programme", {"pk": "question"}),
+    "claims:checklist_question_delete": ("programme", "programme", {"pk": "question"}),
+    "claims:assignments": ("programme", "programme", {}),
+    "claims:assignment_create": ("programme", "programme", {}),
+    "claims:assignment_edit": ("programme", "programme", {"pk": "assignment"}),
+    "claims:assignment_end": ("programme", "programme", {"pk": "assignment"}),
+    "claims:overview": ("programme", "programme", {}),
+    "claims:budget": ("programme", "programme", {}),
+    "claims:budget_city": ("programme", "programme", {"city": "city_slug"}),
 }
-POST_ONLY = {"matching:propose", "mentoring:participation_remove"}
+POST_ONLY = {
+    "matching:propose",
+    "mentoring:participation_remove",
+    "claims:cost_option_remove",
+    "claims:checklist_question_delete",
+    "claims:checklist_auto_checks",
+    "claims:assignment_end",
+}
 # Slugs made once and never changed (GoodPractice.slug is not editable; Toolkit's is read-only
 # in the admin once it exists, and no service changes either).
 FIXED = {
@@ -127,6 +157,42 @@ def world():
         "exchange_rate": exchange,
         "commitment": framework.commitments.order_by("pk").first(),
         "target_group": group,
+        **_claims_setup(programme, city, person),
+    }
+
+
+def _claims_setup(programme, city, person) -> dict:
+    from claims.models import (
+        ChecklistQuestion,
+        ControlAssignment,
+        CostOption,
+        ReportingPeriod,
+    )
+
+    period = ReportingPeriod.objects.create(
+        programme=programme,
+        number=1,
+        starts_on=date(2016, 10, 1),
+        ends_on=date(2017, 3, 31),
+        deadline=date(2017, 5, 31),
+    )
+    return {
+        "period": period,
+        "cost_option": CostOption.objects.create(
+            programme=programme, name="Day", kind="unit", category="travel", amount=1, unit="day"
+        ),
+        "question": ChecklistQuestion.objects.create(
+            programme=programme, text="Signed?", kind="yes_no"
+        ),
+        "assignment": ControlAssignment.objects.create(
+            controller=person,
+            programme=programme,
+            city=city,
+            period=period,
+            starts_on=date(2016, 1, 1),
+            ends_on=date(2099, 1, 1),
+            assigned_by=person,
+        ),
     }
 
 
@@ -140,6 +206,11 @@ def address(name: str, world, slug: str) -> str:
         "exchange_rate": world["exchange_rate"].pk,
         "commitment": world["commitment"].pk,
         "target_group": world["target_group"].pk,
+        "period": world["period"].pk,
+        "cost_option": world["cost_option"].pk,
+        "question": world["question"].pk,
+        "assignment": world["assignment"].pk,
+        "city_slug": world["city"].slug,
     }
     kwargs = {key: values.get(value, value) for key, value in others.items()}
     return reverse(name, kwargs={**kwargs, kwarg: slug})

@@ -11,6 +11,7 @@ from tests.accounts.factories import (
     CitySupervisorFactory,
     CoordinatorFactory,
     ExpertFactory,
+    MembershipFactory,
     PartnerFactory,
     UserFactory,
 )
@@ -25,12 +26,16 @@ def test_each_role_gives_the_ids_of_its_own_scope():
     scheme = ExpertFactory(user=person).scheme
     officer_city = CityOfficerFactory(user=person).city
     supervised_city = CitySupervisorFactory(user=person).city
+    controlled = MembershipFactory(user=person, role=Role.CONTROLLER, programme=read).programme
 
     scopes = scopes_of(person)
 
     assert scopes.coordinated == {coordinated.pk}
     assert scopes.programme_ids(Role.PARTNER) == {read.pk}
+    # A controller's programme is not among those the person acts for: only assignments open
+    # anything of it to them (claims.permissions).
     assert scopes.programme_ids() == {coordinated.pk, read.pk}
+    assert scopes.programme_ids(Role.CONTROLLER) == {controlled.pk}
     assert scopes.facilitated == {scheme.pk}
     assert scopes.expert_programmes == {scheme.programme_id}
     assert scopes.city_ids(Role.OFFICER) == {officer_city.pk}
