@@ -1944,15 +1944,19 @@ CONTROLLER_REFUSED: dict[str, tuple[int, int | None]] = {
     "toolkits:my_practices": (FORBIDDEN, None),
     "toolkits:practice_create": (FORBIDDEN, None),
 }
+
+
+def _controllers_get(name: str, get, former_get, post=None, former_post=None) -> None:
+    """Set what the two controllers get from an entry (GET, and POST where it takes one)."""
+    endpoint = EXPECTATIONS[name]
+    endpoint.get = {**endpoint.get, "controller": get, "former_controller": former_get}
+    if post is not None and endpoint.post is not None:
+        expected = {**endpoint.post.expected, "controller": post, "former_controller": former_post}
+        endpoint.post = Post(expected, endpoint.post.data, endpoint.post.rows, endpoint.post.files)
+
+
 for _name, (_get, _post) in CONTROLLER_REFUSED.items():
-    _endpoint = EXPECTATIONS[_name]
-    if _get != _endpoint.get["controller"]:
-        _endpoint.get = {**_endpoint.get, "controller": _get, "former_controller": _get}
-    if _post is not None and _endpoint.post is not None:
-        _expected = {**_endpoint.post.expected, "controller": _post, "former_controller": _post}
-        _endpoint.post = Post(
-            _expected, _endpoint.post.data, _endpoint.post.rows, _endpoint.post.files
-        )
+    _controllers_get(_name, _get, _get, _post, _post)
 
 
 # The demo's controller is assigned to Gdańsk's claims of the first two periods: they verify the
@@ -1984,18 +1988,8 @@ CONTROLLER_CLAIMS: dict[str, tuple] = {
     "claims:line_park": (NOT_ALLOWED, NOT_ALLOWED, To(_verify_page), NOT_FOUND),
     "claims:line_unpark": (NOT_ALLOWED, NOT_ALLOWED, BAD_REQUEST, NOT_FOUND),
 }
-for _name, (_get, _former_get, _post, _former_post) in CONTROLLER_CLAIMS.items():
-    _endpoint = EXPECTATIONS[_name]
-    _endpoint.get = {**_endpoint.get, "controller": _get, "former_controller": _former_get}
-    if _post is not None and _endpoint.post is not None:
-        _expected = {
-            **_endpoint.post.expected,
-            "controller": _post,
-            "former_controller": _former_post,
-        }
-        _endpoint.post = Post(
-            _expected, _endpoint.post.data, _endpoint.post.rows, _endpoint.post.files
-        )
+for _name, _outcomes in CONTROLLER_CLAIMS.items():
+    _controllers_get(_name, *_outcomes)
 
 
 # The tests ---------------------------------------------------------------------------------------
