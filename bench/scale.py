@@ -1121,7 +1121,7 @@ def measure_staff(args) -> dict:
     # The first city report lays out the approved months it finds no layout of (the seed writes
     # months as approved without the service that lays them out on approval); the second finds
     # them all, as a report does when months were approved in the portal.
-    for case in ("city", "city-again", "city-tables"):
+    for case in ("city", "city-again", "city-cold", "city-tables"):
         print(f"Staff costs: report job, {case}…", flush=True)
         reports.append(
             staff_costs.run_child(

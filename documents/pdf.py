@@ -40,6 +40,36 @@ def render_html(template_name: str, context: dict, *, language: str = "en") -> s
         return render_to_string(template_name, {**context, "pdf_language": language})
 
 
+def warm_up() -> None:
+    """Pay now what a process's first PDF would otherwise pay for: importing WeasyPrint and
+    pikepdf, fontconfig's set-up and the base template's faces, the compiled PDF templates.
+    Each Celery worker process calls it as it starts (config/celery_app.py), before it takes a
+    task, so that a person's first report does not wait for it (about 1.5 s; bench/RESULTS.md)."""
+    from django.template.loader import get_template
+
+    for name in pdf_templates():
+        get_template(name)
+    render_part(render_html("documents/pdf_warm_up.html", {}))
+
+
+def pdf_templates() -> list[str]:
+    """The names of the templates that make PDFs: those in a ``pdf`` folder or named after it
+    (``actionplans/overview/pdf.html``), in every template directory."""
+    from pathlib import Path
+
+    from django.template import engines
+
+    found: set[str] = set()
+    for engine in engines.all():
+        for directory in engine.template_dirs:
+            root = Path(directory)
+            for path in root.rglob("*.html"):
+                relative = path.relative_to(root)
+                if "pdf" in relative.parts[:-1] or "pdf" in relative.stem:
+                    found.add(relative.as_posix())
+    return sorted(found)
+
+
 def html_to_document(html: str, *, url_fetcher=None):
     """Lay out and paginate the HTML: a WeasyPrint Document, whose ``pages`` can be counted."""
     # Imported here: WeasyPrint loads Pango when imported, which only PDF work needs.
