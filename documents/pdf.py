@@ -19,13 +19,16 @@ and page numbers run over every page, the parts' pages included.
 
 import hashlib
 import io
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from .pdf_assemble import Assembler
 from .pdf_merge import merge_parts
 
 # Tagged PDF/UA-1: the structure, reading order and language a screen reader needs.
@@ -105,6 +108,65 @@ def render_pdf(
 
 
 # Documents made of parts ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredPart:
+    """A part laid out apart and kept in a file (documents that grow with the programme keep
+    one part in memory at a time): its path, its page count, the section its pages belong to."""
+
+    path: Path
+    pages: int
+    section: str = ""
+
+
+def render_pdf_in_pieces(
+    template_name: str,
+    context: dict,
+    destination: BinaryIO,
+    *,
+    parts: Sequence[StoredPart],
+    running_title: str,
+    language: str = "en",
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Write to ``destination`` what ``render_pdf(parts=...)`` makes, holding one piece in memory
+    at a time rather than the whole document: the template's head (its ``head`` block), each
+    part with the running header and page number of its pages, then its tail (``tail``).
+
+    Each piece is laid out on its own, its first page numbered where it falls and every page
+    out of the document's total (base_pdf.html: ``pdf_first_page``, ``pdf_pages``); the head
+    and the tail are laid out once more to count their pages first (margin boxes never move
+    content). A part's running header and page number come from a document of its slots alone,
+    whose top left names ``running_title`` (the head's first heading names it there). The
+    pieces are written into one tagged PDF by ``pdf_assemble.Assembler``. ``progress(done,
+    total)`` is called after each part."""
+
+    def html(piece: str, first: int, total: int, **extra) -> str:
+        return render_html(
+            template_name,
+            context
+            | {"pdf_piece": piece, "pdf_first_page": first, "pdf_pages": total}
+            | ({"pdf_running_title": running_title} if piece != "head" else {})
+            | extra,
+            language=language,
+        )
+
+    head_pages = len(html_to_document(html("head", 1, 0)).pages)
+    tail_pages = len(html_to_document(html("tail", 1, 0)).pages)
+    total = head_pages + sum(part.pages for part in parts) + tail_pages
+    assembler = Assembler(destination)
+    assembler.add(io.BytesIO(render_part(html("head", 1, total))))
+    page = head_pages + 1
+    for done, part in enumerate(parts, start=1):
+        slots = slots_html(part.pages, section=part.section)
+        headers = html_to_pdf(html("slots", page, total, parts=[slots]))
+        assembler.add(part.path, headers=io.BytesIO(headers))
+        page += part.pages
+        if progress is not None:
+            progress(done, len(parts))
+    assembler.add(io.BytesIO(render_part(html("tail", page, total))))
+    assembler.finish()
 
 
 def render_part(html: str) -> bytes:

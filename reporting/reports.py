@@ -16,10 +16,13 @@ with the offset.
 """
 
 from collections.abc import Iterable, Iterator
-from contextlib import suppress
+from contextlib import ExitStack, suppress
 from datetime import date, tzinfo
 from decimal import Decimal
 from itertools import groupby
+from pathlib import Path
+from tempfile import TemporaryDirectory, TemporaryFile
+from typing import BinaryIO
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -30,7 +33,15 @@ from config.slugs import slug_from
 from documents import jobs
 from documents.exports import XLSX_TYPE, CsvDocument, XlsxDocument
 from documents.money import Money
-from documents.pdf import part_pages, render_html, render_part, render_pdf, slots_html
+from documents.pdf import (
+    StoredPart,
+    part_pages,
+    render_html,
+    render_part,
+    render_pdf,
+    render_pdf_in_pieces,
+    slots_html,
+)
 
 from . import selectors
 from .costs import cents, days_used
@@ -91,12 +102,14 @@ def produce_report(report: StaffCostReport, *, progress: Progress) -> jobs.Produ
         tables = _Tables(
             report, summary, generated_at, by_activity=by_activity, open_months=open_months
         )
+        scratch = ExitStack()  # the all-cities report's parts and PDF, on disk until stored
+        scratch.callback(tables.csv.close)
         try:
-            contents = _render(report, summary, tables, generated_at, progress)
+            contents = _render(report, summary, tables, generated_at, progress, scratch)
         except BaseException:
             with suppress(Exception):  # the first error is the one to report
                 tables.xlsx.close()
-                tables.csv.close()
+                scratch.close()
             raise
         progress(STORING, _("Storing the files"))
         return jobs.Produced(
@@ -105,7 +118,7 @@ def produce_report(report: StaffCostReport, *, progress: Progress) -> jobs.Produ
                 for fmt, content in contents.items()
             },
             note=_("The PDF, CSV and Excel files are stored."),
-            close=tables.csv.close,
+            close=scratch.close,
         )
 
 
@@ -115,9 +128,14 @@ def _render(
     tables: "_Tables",
     generated_at,
     progress: Progress,
-) -> dict[str, bytes]:
+    scratch: ExitStack,
+) -> dict[str, bytes | BinaryIO]:
     tables.write_figures()
-    laid_out: list[bytes] = []  # the approved months' pages, laid out once (timesheet_pdfs)
+    # A city's approved months' pages, laid out once (timesheet_pdfs); an all-cities report's
+    # cities, each laid out apart into a file of the scratch directory.
+    laid_out: list[bytes] = []
+    cities: list[StoredPart] = []
+    directory = None if report.city_id else Path(scratch.enter_context(TemporaryDirectory()))
     parts = list(
         _timesheet_parts(
             summary,
@@ -126,20 +144,59 @@ def _render(
             with_days=report.city_id is not None,
             language=report.language,
             laid_out=laid_out,
+            stored=cities,
+            directory=directory,
         )
     )
     progress(TIMESHEETS_DONE, _("Laying out the PDF"))
-    pdf = render_pdf(
-        PDF_TEMPLATE,
-        _pdf_context(report, tables, parts),
-        language=report.language,
-        parts=laid_out,
-    )
+    pdf: bytes | BinaryIO
+    if cities:
+        # Every city's pages, written one city at a time: the memory of the largest city,
+        # whatever the number of cities (documents.pdf render_pdf_in_pieces).
+        pdf = scratch.enter_context(TemporaryFile(dir=directory))
+        render_pdf_in_pieces(
+            PDF_TEMPLATE,
+            _pdf_context(report, tables, []),
+            pdf,
+            parts=cities,
+            running_title=running_title(report),
+            language=report.language,
+            progress=_assembling(progress, len(cities)),
+        )
+    else:
+        pdf = render_pdf(
+            PDF_TEMPLATE,
+            _pdf_context(report, tables, parts),
+            language=report.language,
+            parts=laid_out,
+        )
     progress(PDF_DONE, _("Writing the CSV and Excel files"))
     return {"pdf": pdf, "csv": tables.csv.file(), "xlsx": tables.xlsx.getvalue()}
 
 
 # The PDF ----------------------------------------------------------------------------------------
+
+
+def running_title(report: StaffCostReport) -> str:
+    """The PDF's title as its first heading and its running header say it."""
+    return f"{_('Staff-cost report')} · {report.programme.name}"
+
+
+def _assembling(progress: Progress, cities: int):
+    """Progress while the cities' pages are put in the PDF, from TIMESHEETS_DONE to PDF_DONE."""
+    shown = [TIMESHEETS_DONE]
+
+    def report_progress(done: int, total: int) -> None:
+        percent = TIMESHEETS_DONE + (PDF_DONE - TIMESHEETS_DONE) * done // max(total, 1)
+        if percent > shown[0]:
+            shown[0] = percent
+            progress(
+                percent,
+                _("Putting the cities in the PDF: %(done)s of %(total)s")
+                % {"done": done, "total": cities},
+            )
+
+    return report_progress
 
 
 def share_label(programme) -> str:
@@ -216,6 +273,8 @@ def _timesheet_parts(
     with_days: bool,
     language: str,
     laid_out: list[bytes],
+    stored: list[StoredPart],
+    directory: Path | None,
 ) -> Iterator[str]:
     """The PDF's pages per city and per person, in order; the day lines go to the CSV/XLSX too.
 
@@ -225,22 +284,23 @@ def _timesheet_parts(
     out of its PDF (months keep their totals, costs and signatures, one after the other): with
     them, 16 cities' two years made 1,130 pages, 6 minutes and 4 GB in WeasyPrint
     (bench/RESULTS.md). Each city's own report prints them. Each of its cities is laid out
-    apart, as a part of its own (CITY_PART_TEMPLATE), so that WeasyPrint holds one city's
-    boxes at a time rather than every city's: its memory grows with the largest city, not
-    with the programme.
+    apart, as a part of its own (CITY_PART_TEMPLATE) written to a file of ``directory`` and
+    listed in ``stored``; render_pdf_in_pieces then writes the PDF one city at a time. So
+    WeasyPrint and the PDF writer hold one city at a time rather than every city: the memory
+    grows with the largest city, not with the programme.
 
     The person-months are streamed, and entries are fetched one person at a time: the database
     rows of one city's months and one person's entries are in memory at once, and only the
     rendered HTML of the others.
     """
     labels = activity_labels()
-    cities = {figures.city_id: figures for figures in summary.by_city}
+    city_figures = {figures.city_id: figures for figures in summary.by_city}
     people_total = selectors.people_count(**_period(summary)) or 1
     done, shown = 0, FIGURES_DONE
     rows = selectors.person_months(**_period(summary))
     for city_id, city_rows in _by_key(rows, key=lambda row: row.city_id):
         city = _figures_context(summary) | {
-            "city": cities[city_id],
+            "city": city_figures[city_id],
             "priced": [priced(row) for row in city_rows],
             "uses_daily": any(row.is_daily for row in city_rows),
             "uses_hourly": any(not row.is_daily for row in city_rows),
@@ -286,8 +346,12 @@ def _timesheet_parts(
                     language=language,
                 )
             )
-            laid_out.append(part)
-            yield slots_html(part_pages(part), section=cities[city_id].city)
+            if directory is None:
+                raise ValueError("An all-cities report keeps its cities in a directory.")
+            path = directory / f"city-{city_id}.pdf"
+            path.write_bytes(part)
+            name = city_figures[city_id].city
+            stored.append(StoredPart(path, part_pages(part), section=name))
 
 
 # CSV and XLSX -----------------------------------------------------------------------------------

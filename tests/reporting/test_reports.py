@@ -461,7 +461,9 @@ def test_a_failing_build_is_recorded_without_files_and_can_be_retried(
     def broken(*args, **kwargs):
         raise RuntimeError("the PDF renderer is out of paper")
 
+    # A city's report and an all-cities report (laid out in pieces) alike.
     monkeypatch.setattr("reporting.reports.render_pdf", broken)
+    monkeypatch.setattr("reporting.reports.render_pdf_in_pieces", broken)
     report = request_report(world, django_capture_on_commit_callbacks)
     assert report.status == "failed"
     assert "the PDF renderer is out of paper" in report.error
