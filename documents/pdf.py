@@ -47,7 +47,7 @@ def warm_up() -> None:
     """Pay now what a process's first PDF would otherwise pay for: importing WeasyPrint and
     pikepdf, fontconfig's set-up and the base template's faces, the compiled PDF templates.
     Each Celery worker process calls it as it starts (config/celery_app.py), before it takes a
-    task, so that a person's first report does not wait for it (about 1.5 s; bench/RESULTS.md)."""
+    task, so that a person's first report does not wait for it (about 1 s; bench/RESULTS.md)."""
     from django.template.loader import get_template
 
     for name in pdf_templates():
@@ -58,8 +58,6 @@ def warm_up() -> None:
 def pdf_templates() -> list[str]:
     """The names of the templates that make PDFs: those in a ``pdf`` folder or named after it
     (``actionplans/overview/pdf.html``), in every template directory."""
-    from pathlib import Path
-
     from django.template import engines
 
     found: set[str] = set()

@@ -80,21 +80,13 @@ class Assembler:
                     header_pdf.close()
 
     def _draw_headers(self, pdf, header_pdf) -> None:
-        from .pdf_merge import _MARKED_CONTENT, _contents, _tag_subsets
+        from .pdf_merge import _tag_subsets, artifact_form, draw_artifact
 
-        pikepdf = self.pikepdf
         if len(header_pdf.pages) != len(pdf.pages):
             raise ValueError(f"{len(header_pdf.pages)} header pages for {len(pdf.pages)} pages")
         for page, header in zip(pdf.pages, header_pdf.pages, strict=True):
             _tag_subsets(header.obj)
-            header.obj.Contents = header_pdf.make_stream(
-                _MARKED_CONTENT.sub(b"/Artifact BMC", _contents(header.obj))
-            )
-            form = pdf.copy_foreign(header.as_form_xobject())
-            name = page.add_resource(form, pikepdf.Name.XObject, prefix="Slot")
-            page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
-            draw = b"\nQ\n/Artifact BMC\nq\n" + name.unparse() + b" Do\nQ\nEMC\n"
-            page.contents_add(pdf.make_stream(draw))
+            draw_artifact(pdf, page, pdf.copy_foreign(artifact_form(header_pdf, header.obj)))
 
     def _copy(self, pdf) -> int:
         from .pdf_merge import _name_tree_items, _number_tree_items, _outline
@@ -453,8 +445,6 @@ class _Copier:
                 dictionary = self._entries(obj.stream_dict, skip=("/Length",))
                 dictionary = dictionary[:-2] + b"/Length %d >>" % len(data)
                 assembler.stream(number, dictionary, data)
-            elif obj._type_code in (self.assembler.pikepdf.ObjectType.dictionary,):
-                assembler.body(number, self._entries(obj))
             else:
                 assembler.body(number, self.writers[obj._type_code](obj))
 
@@ -464,10 +454,7 @@ def _number(value) -> bytes:
     if value is None:
         return b"null"
     if isinstance(value, Decimal):
-        text = format(value.normalize(), "f")
-        return text.encode()
-    if isinstance(value, float):
-        return format(Decimal(repr(value)).normalize(), "f").encode()
+        return format(value.normalize(), "f").encode()
     return b"%d" % int(value)
 
 

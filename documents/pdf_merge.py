@@ -67,7 +67,7 @@ def merge_parts(
                 bookmarks.append((first, _outline(part, first)))
         tree.place(slot_objects, placed)
         for index, page in new_pages:
-            header = tree.artifact_form(pdf.pages[index].obj)
+            header = artifact_form(pdf, pdf.pages[index].obj)
             _replace_page(pdf, index, page, header)
         tree.write()
         _add_bookmarks(pdf, bookmarks)
@@ -182,12 +182,28 @@ def _replace_page(pdf, index: int, page, header) -> None:
     import pikepdf
 
     helper = pikepdf.Page(page)
-    name = helper.add_resource(header, pikepdf.Name.XObject, prefix="Slot")
-    helper.contents_add(pdf.make_stream(b"q\n"), prepend=True)
-    draw = b"\nQ\n/Artifact BMC\nq\n" + name.unparse() + b" Do\nQ\nEMC\n"
-    helper.contents_add(pdf.make_stream(draw))
+    draw_artifact(pdf, helper, header)
     pdf.pages.insert(index, helper)
     del pdf.pages[index + 1]
+
+
+def artifact_form(pdf, page):
+    """A page holding only a running header and page number, as a form XObject whose marked
+    content is all artifacts."""
+    import pikepdf
+
+    page.Contents = pdf.make_stream(_MARKED_CONTENT.sub(b"/Artifact BMC", _contents(page)))
+    return pikepdf.Page(page).as_form_xobject()
+
+
+def draw_artifact(pdf, page, form) -> None:
+    """Draw ``form`` (already in ``pdf``) over the pikepdf Page ``page``, as an artifact."""
+    import pikepdf
+
+    name = page.add_resource(form, pikepdf.Name.XObject, prefix="Slot")
+    page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
+    draw = b"\nQ\n/Artifact BMC\nq\n" + name.unparse() + b" Do\nQ\nEMC\n"
+    page.contents_add(pdf.make_stream(draw))
 
 
 class _Tree:
@@ -231,12 +247,6 @@ class _Tree:
             return False
         element = parents[mcid]
         return isinstance(element, self.pikepdf.Dictionary) and element.objgen in self.reachable
-
-    def artifact_form(self, page):
-        """The slot page (its header and page number; nothing else) as a form XObject whose
-        marked content is all artifacts."""
-        page.Contents = self.pdf.make_stream(_MARKED_CONTENT.sub(b"/Artifact BMC", _contents(page)))
-        return self.pikepdf.Page(page).as_form_xobject()
 
     def place(self, slot_pages: list, placed: dict) -> None:
         """Put each part's elements where the (empty) element of its first slot page was, and
