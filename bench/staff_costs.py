@@ -309,7 +309,8 @@ def child(size: int, case: str, programme_slug: str = "", coordinator: str = "")
             summary,
             timezone.now(),
             by_activity=selectors.hours_by_activity(programme, **period),
-            open_months=list(selectors.months_not_counted(programme, **period)),
+            open_months=list(selectors.months_not_counted(programme, **period)) if city else [],
+            cities=selectors.report_cities(programme, **period),
         )
         tables.write_figures()
         labels = {value: str(label) for value, label in Activity.choices}

@@ -150,6 +150,7 @@ class XlsxDocument:
     def __init__(self) -> None:
         self._workbook = Workbook(write_only=True)
         self._saved = False
+        self._file: BinaryIO | None = None
 
     def sheet(self, title: str, headers: Sequence[str] = (), *, widths: Sequence[int] = ()):
         sheet = self._workbook.create_sheet(title=str(title).translate(SHEET_TITLE_FORBIDDEN)[:31])
@@ -160,17 +161,29 @@ class XlsxDocument:
         return _XlsxSheet(sheet)
 
     def getvalue(self) -> bytes:
-        """The finished file. A write-only workbook is saved once: call this once."""
+        """The finished file. A write-only workbook is saved once: call this or file() once."""
         buffer = BytesIO()
         self._saved = True
         self._workbook.save(buffer)
         return buffer.getvalue()
 
+    def file(self) -> BinaryIO:
+        """The finished file, rewound, in a temporary file (in memory up to the CSV's spool
+        size, then on disk), for storing without holding a large workbook in memory. Saved
+        once, like getvalue(); close() releases the file."""
+        self._file = tempfile.SpooledTemporaryFile(max_size=CsvDocument.SPOOL_BYTES, mode="w+b")
+        self._saved = True
+        self._workbook.save(self._file)
+        self._file.seek(0)
+        return self._file
+
     def close(self) -> None:
         """Release the temporary files of a workbook that will not be finished (a build that
-        failed half-way). Does nothing once the workbook is saved."""
+        failed half-way), or the file that file() gave."""
         if not self._saved:
             self.getvalue()
+        if self._file is not None:
+            self._file.close()
 
 
 class _XlsxSheet:

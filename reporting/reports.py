@@ -46,7 +46,7 @@ from documents.pdf import (
 from . import selectors
 from .costs import cents, days_used
 from .models import StaffCostReport, TimesheetMonth
-from .selectors import PersonMonth, StaffCostSummary
+from .selectors import PersonMonth, ReportCity, StaffCostSummary
 from .timesheet_pdfs import activity_labels, city_zone, plain, priced, timesheet_pdfs
 
 PDF_TEMPLATE = "reporting/pdf/staff_cost_report.html"
@@ -96,19 +96,30 @@ def produce_report(report: StaffCostReport, *, progress: Progress) -> jobs.Produ
             last_month=report.last_month,
         )
         by_activity = selectors.hours_by_activity(**_period(summary))
-        open_months = list(selectors.months_not_counted(**_period(summary)))
+        cities = selectors.report_cities(**_period(summary))
+        # A city's report lists its months not counted up front; a report of every city counts
+        # them per city there and lists each city's in its section, so that its first pages do
+        # not grow with every open month of the programme.
+        open_months = (
+            list(selectors.months_not_counted(**_period(summary))) if report.city_id else []
+        )
         progress(FIGURES_DONE, _("Figures ready"))
         generated_at = clock.now()
         tables = _Tables(
-            report, summary, generated_at, by_activity=by_activity, open_months=open_months
+            report,
+            summary,
+            generated_at,
+            by_activity=by_activity,
+            open_months=open_months,
+            cities=cities,
         )
         scratch = ExitStack()  # the all-cities report's parts and PDF, on disk until stored
         scratch.callback(tables.csv.close)
+        scratch.callback(tables.xlsx.close)
         try:
             contents = _render(report, summary, tables, generated_at, progress, scratch)
         except BaseException:
             with suppress(Exception):  # the first error is the one to report
-                tables.xlsx.close()
                 scratch.close()
             raise
         progress(STORING, _("Storing the files"))
@@ -171,7 +182,7 @@ def _render(
             parts=laid_out,
         )
     progress(PDF_DONE, _("Writing the CSV and Excel files"))
-    return {"pdf": pdf, "csv": tables.csv.file(), "xlsx": tables.xlsx.getvalue()}
+    return {"pdf": pdf, "csv": tables.csv.file(), "xlsx": tables.xlsx.file()}
 
 
 # The PDF ----------------------------------------------------------------------------------------
@@ -236,6 +247,8 @@ def _pdf_context(report, tables: "_Tables", parts: list[str]) -> dict:
         "summary": summary,
         "by_activity": tables.by_activity,
         "open_months": tables.open_months,
+        "not_counted_cities": [c for c in tables.cities if c.not_counted],
+        "not_counted_total": sum(c.not_counted for c in tables.cities),
         "scope": _scope(report),
         "generated_at": tables.generated_at,
         "zone": clock.zone_name(),
@@ -297,10 +310,14 @@ def _timesheet_parts(
     city_figures = {figures.city_id: figures for figures in summary.by_city}
     people_total = selectors.people_count(**_period(summary)) or 1
     done, shown = 0, FIGURES_DONE
-    rows = selectors.person_months(**_period(summary))
-    for city_id, city_rows in _by_key(rows, key=lambda row: row.city_id):
+    for place in tables.cities:
+        period = _period(summary) | {"city": place.city_id}
+        city_rows = list(selectors.person_months(**period)) if place.approved else []
+        if with_days and not city_rows:
+            continue  # a city's report without approved months says so after its head
         city = _figures_context(summary) | {
-            "city": city_figures[city_id],
+            "city": city_figures.get(place.city_id),
+            "name": place.name,
             "priced": [priced(row) for row in city_rows],
             "uses_daily": any(row.is_daily for row in city_rows),
             "uses_hourly": any(not row.is_daily for row in city_rows),
@@ -339,19 +356,22 @@ def _timesheet_parts(
                     % {"done": done, "total": people_total},
                 )
         if not with_days:
+            # The city's months not counted, in its own section (see produce_report).
+            open_months = list(selectors.months_not_counted(**period)) if place.not_counted else []
             part = render_part(
                 render_html(
                     CITY_PART_TEMPLATE,
-                    city | {"people": people, "person_template": PERSON_TEMPLATE},
+                    city
+                    | {"people": people, "person_template": PERSON_TEMPLATE}
+                    | {"open_months": open_months},
                     language=language,
                 )
             )
             if directory is None:
                 raise ValueError("An all-cities report keeps its cities in a directory.")
-            path = directory / f"city-{city_id}.pdf"
+            path = directory / f"city-{place.city_id}.pdf"
             path.write_bytes(part)
-            name = city_figures[city_id].city
-            stored.append(StoredPart(path, part_pages(part), section=name))
+            stored.append(StoredPart(path, part_pages(part), section=place.name))
 
 
 # CSV and XLSX -----------------------------------------------------------------------------------
@@ -383,14 +403,15 @@ class _Tables:
         *,
         by_activity: list[tuple[str, str, Decimal]],
         open_months: list[TimesheetMonth],
+        cities: list[ReportCity],
     ) -> None:
         self.report, self.summary, self.generated_at = report, summary, generated_at
-        self.by_activity, self.open_months = by_activity, open_months
+        self.by_activity, self.open_months, self.cities = by_activity, open_months, cities
         self.csv = CsvDocument()
         self.xlsx = XlsxDocument()
         self._days_sheet = None
 
-    def _both(self, title: str, headers: list[str], rows: list[list], widths=()) -> None:
+    def _both(self, title: str, headers: list[str], rows: Iterable[list], widths=()) -> None:
         self.csv.section(title, headers)
         self.csv.rows(rows)
         self.xlsx.sheet(title, headers, widths=widths).rows(rows)
@@ -530,10 +551,12 @@ class _Tables:
         self._both(
             _("Months not counted"),
             [_("Person"), _("City"), _("Month"), _("Status")],
-            [
+            (
                 [str(m.person), m.city.name, _month(m.month), str(m.get_status_display())]
-                for m in self.open_months
-            ],
+                for m in selectors.months_not_counted(**_period(summary)).iterator(
+                    chunk_size=selectors.ROWS_PER_FETCH
+                )
+            ),
             widths=(24, 16, 9, 24),
         )
         headers = [

@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext
 
@@ -294,7 +294,9 @@ def person_months(
     figures = CostFigures.of(programme)
     approved = _approved(programme, city, first_month, last_month)
     for s in (
-        approved.order_by("city__name", "person__full_name", "person_id", "month")
+        # The city's id after its name: two cities of one name (Valencia, Spain and Venezuela)
+        # stay apart, each city's months one after the other.
+        approved.order_by("city__name", "city_id", "person__full_name", "person_id", "month")
         .values(
             "pk",
             "person_id",
@@ -385,6 +387,40 @@ def months_not_counted(
         .select_related("person", "city")
         .order_by("month", "city__name", "person__full_name")
     )
+
+
+@dataclass(frozen=True)
+class ReportCity:
+    """A city a staff-cost report speaks of, and how many of its months it leaves out."""
+
+    city_id: int
+    name: str
+    approved: int
+    not_counted: int
+
+
+def report_cities(
+    programme: Programme, *, city: City | None, first_month: date, last_month: date
+) -> list[ReportCity]:
+    """The cities with approved months or months not counted in the period, by name (in the
+    database's order, as ``person_months()`` gives their rows): one row per city, so a report
+    of every city can give each its section without holding every month at once."""
+    recorded = Exists(TimeEntry.objects.filter(timesheet=OuterRef("pk")))
+    approved = Q(status=MonthStatus.APPROVED)
+    rows = (
+        _period(programme, city, first_month, last_month)
+        .filter(approved | (~approved & recorded))
+        .values("city_id", "city__name")
+        .annotate(
+            approved_months=Count("pk", filter=approved),
+            open_months=Count("pk", filter=~approved),
+        )
+        .order_by("city__name", "city_id")
+    )
+    return [
+        ReportCity(r["city_id"], r["city__name"], r["approved_months"], r["open_months"])
+        for r in rows
+    ]
 
 
 def _exact_rate(sheet: Mapping[str, Any], figures: CostFigures) -> Decimal:

@@ -239,14 +239,26 @@ def test_the_pdf_says_what_counts_lists_open_months_and_shows_signatures(
     assert "Only approved months count in this report." in text
     assert "AMIF-2016-AG-INTE-1234" in text
     assert "All cities of the programme" in text
-    # Months not counted: Olga's submitted March, Carl's open February.
-    not_counted = text.split("Months not counted", 1)[1].split("Summary", 1)[0]
-    assert "Olga Officer" in not_counted
-    assert "March 2017" in not_counted
-    assert "Submitted" in not_counted
-    assert "Carl Colleague" in not_counted
-    assert "February 2017" in not_counted
-    assert "Open" in not_counted
+    # Months not counted: Olga's submitted March, Carl's open February, counted for Ghent up
+    # front and listed in Ghent's section (a report of every city).
+    head = text.split("Months not counted", 1)[1].split("Summary", 1)[0]
+    assert "Ghent 2" in head
+    assert "Total 2" in head
+    assert "Gdańsk" not in head
+    assert "Olga Officer" not in head
+    ghent = text.split("Ghent\nDays used", 1)[1]
+    not_counted = ghent.split("Months not counted", 1)[1].split("Timesheets of", 1)[0]
+    assert "Olga Officer March 2017 Submitted" in not_counted
+    assert "Carl Colleague February 2017 Open" in not_counted
+    gdansk = text.split("Gdańsk\nDays used", 1)[1].split("Ghent\nDays used", 1)[0]
+    assert "Months not counted" not in gdansk
+    # A city's own report lists its months up front.
+    city_text = pdf_text(
+        request_report(world, django_capture_on_commit_callbacks, city=world.city).pdf
+    )
+    head = city_text.split("Months not counted", 1)[1].split("Summary", 1)[0]
+    assert "Olga Officer Ghent March 2017 Submitted" in head
+    assert "Carl Colleague Ghent February 2017 Open" in head
     assert "Signed by Olga Officer on" in text
     assert "Approved by Sara Supervisor on" in text
     assert "Approved by Sven Other on" in text  # Gdańsk's supervisor signed Eleni's month
@@ -749,6 +761,73 @@ def test_the_all_cities_report_is_tagged_over_every_page(
     with pikepdf.open(io.BytesIO(content)) as pdf, pdf.open_outline() as outline:
         titles = [item.title for item in outline.root[0].children]
     assert titles[-3:] == ["Gdańsk", "Ghent", "Totals"] or titles[-2:] == ["Gdańsk", "Ghent"]
+
+
+def test_every_city_has_its_section_and_its_months_not_counted(
+    world, django_capture_on_commit_callbacks
+):
+    """Two cities of one name stay two sections (their people's names interleave), and a city
+    with months not counted but none approved gets a section that lists them."""
+    from tests.accounts.factories import CitySupervisorFactory
+    from tests.cities.factories import CityFactory
+    from tests.mentoring.factories import ParticipationFactory
+
+    def city(name, country, people):
+        place = CityFactory(name=name, country=country)
+        ParticipationFactory(programme=world.programme, city=place)
+        supervisor = CitySupervisorFactory(city=place).user
+        officers = [CityOfficerFactory(city=place, user__full_name=p).user for p in people]
+        for officer in officers:
+            rate(world, officer, 2017, "48000", city=place)
+            fill(world, officer, date(2017, 1, 1), 16, city=place)
+        return place, supervisor, officers
+
+    def approve(place, supervisor, person):
+        sheet = TimesheetMonth.objects.get(person=person, city=place, month=date(2017, 1, 1))
+        services.month_submit(sheet, by=fresh(person))
+        services.month_approve(sheet, by=fresh(supervisor))
+
+    spain, spain_supervisor, (ana, zoe) = city("Valencia", "ES", ["Ana Alba", "Zoe Zorrilla"])
+    venezuela, venezuela_supervisor, (bea,) = city("Valencia", "VE", ["Bea Blanco"])
+    aarhus, _aarhus_supervisor, (aske,) = city("Aarhus", "DK", ["Aske Andersen"])
+    for place, supervisor, person in (
+        (spain, spain_supervisor, ana),
+        (spain, spain_supervisor, zoe),
+        (venezuela, venezuela_supervisor, bea),
+    ):
+        approve(place, supervisor, person)
+
+    report = request_report(world, django_capture_on_commit_callbacks)
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf_bytes(report.pdf))).pages]
+    text = "\n".join(pages)
+    head = text.split("Months not counted", 1)[1].split("Summary", 1)[0]
+    assert "Aarhus 1" in head
+    assert "Ghent 2" in head
+    assert "Total 3" in head
+    _before, spanish, venezuelan = text.split("Valencia\nDays used")
+    venezuelan = venezuelan.split("\nTotals\n", 1)[0]
+    if "Bea Blanco" in spanish:
+        spanish, venezuelan = venezuelan, spanish
+    assert "Ana Alba" in spanish
+    assert "Zoe Zorrilla" in spanish
+    assert "Bea Blanco" not in spanish
+    assert "Bea Blanco" in venezuelan
+    assert "Ana Alba" not in venezuelan
+    [aarhus_page] = [page for page in pages if "No month of this city is approved" in page]
+    assert aarhus_page.startswith("Aarhus\n")
+    assert "Aske Andersen January 2017 Open" in aarhus_page
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf_bytes(report.pdf))) as pdf, pdf.open_outline() as outline:
+        titles = [item.title for item in outline.root[0].children]
+    assert titles[titles.index("Aarhus") :] == [
+        "Aarhus",
+        "Gdańsk",
+        "Ghent",
+        "Valencia",
+        "Valencia",
+        "Totals",
+    ]
 
 
 def test_a_second_report_reuses_the_months_laid_out(
