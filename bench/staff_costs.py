@@ -338,7 +338,7 @@ def child(size: int, case: str, programme_slug: str = "", coordinator: str = "")
             write = original(job)
 
             def report_progress(percent: int, note: str = "") -> None:
-                marks.append((time.perf_counter() - started, percent, note))
+                marks.append((time.perf_counter() - started, percent, note, peak_rss_mb()))
                 write(percent, note)
 
             return report_progress
@@ -355,6 +355,7 @@ def child(size: int, case: str, programme_slug: str = "", coordinator: str = "")
         result.update(
             seconds=seconds,
             phases=phases(marks, seconds, reports),
+            peaks=phase_peaks(marks, reports),
             sizes={fmt: stored.size for fmt, stored in report.files().items() if stored},
         )
     result["peak_rss_mb"] = peak_rss_mb()
@@ -375,13 +376,30 @@ def phases(marks, seconds: float, reports) -> dict:
     ]
     result, previous = {}, 0.0
     for name, percent in bounds:
-        at = next((t for t, p, _note in marks if p >= percent), None)
+        at = next((t for t, p, _note, _rss in marks if p >= percent), None)
         if at is None:
             continue
         result[name] = at - previous
         previous = at
     result["storing the files"] = seconds - previous
     return result
+
+
+def phase_peaks(marks, reports) -> dict:
+    """The process's peak resident memory by the end of each phase (read at each progress
+    mark): where the peak is reached, laying out the cities or the report's own pages."""
+    bounds = [
+        ("figures", getattr(reports, "FIGURES_DONE", 10)),
+        ("timesheets", getattr(reports, "TIMESHEETS_DONE", 65)),
+        ("PDF", getattr(reports, "PDF_DONE", 85)),
+        ("CSV and XLSX", getattr(reports, "STORING", 90)),
+    ]
+    peaks = {}
+    for name, percent in bounds:
+        peak = next((rss for _t, p, _note, rss in marks if p >= percent), None)
+        if peak is not None:
+            peaks[name] = peak
+    return peaks
 
 
 def peak_rss_mb() -> float:
@@ -527,6 +545,9 @@ def markdown(results: dict) -> str:
                     else "; no warm-up"
                 )
                 out.append(f"- {r['case']}: {steps}{cpu}{warm}.")
+            if r.get("peaks"):
+                peaks = ", ".join(f"{name} {rss:,.0f} MB" for name, rss in r["peaks"].items())
+                out.append(f"- {r['case']}: peak RSS by the end of each phase: {peaks}.")
         out.append("")
     return "\n".join(out)
 

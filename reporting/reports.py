@@ -411,7 +411,7 @@ class _Tables:
         self.xlsx = XlsxDocument()
         self._days_sheet = None
 
-    def _both(self, title: str, headers: list[str], rows: Iterable[list], widths=()) -> None:
+    def _both(self, title: str, headers: list[str], rows: list[list], widths=()) -> None:
         self.csv.section(title, headers)
         self.csv.rows(rows)
         self.xlsx.sheet(title, headers, widths=widths).rows(rows)
@@ -548,17 +548,17 @@ class _Tables:
             ],
             widths=(30, 8, 16),
         )
-        self._both(
-            _("Months not counted"),
-            [_("Person"), _("City"), _("Month"), _("Status")],
-            (
-                [str(m.person), m.city.name, _month(m.month), str(m.get_status_display())]
-                for m in selectors.months_not_counted(**_period(summary)).iterator(
-                    chunk_size=selectors.ROWS_PER_FETCH
-                )
-            ),
-            widths=(24, 16, 9, 24),
-        )
+        # Streamed: every open month of the programme, one row at a time into both files.
+        title = _("Months not counted")
+        headers = [_("Person"), _("City"), _("Month"), _("Status")]
+        self.csv.section(title, headers)
+        sheet = self.xlsx.sheet(title, headers, widths=(24, 16, 9, 24))
+        for m in selectors.months_not_counted(**_period(summary)).iterator(
+            chunk_size=selectors.ROWS_PER_FETCH
+        ):
+            values = [str(m.person), m.city.name, _month(m.month), str(m.get_status_display())]
+            self.csv.row(values)
+            sheet.row(values)
         headers = [
             _("City"),
             _("Person"),

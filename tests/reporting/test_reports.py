@@ -330,6 +330,8 @@ def test_csv_and_xlsx_hold_the_person_months_and_totals(world, django_capture_on
     assert (cost_cell.value, cost_cell.number_format) == (1315.12, '#,##0.00 "EUR"')
     by_city = rows_by_label(book["Totals by city"])
     assert by_city["Gdańsk"][0] == 21
+    open_sheet = list(book["Months not counted"].iter_rows(min_row=2, values_only=True))
+    assert sorted(open_sheet) == sorted(tuple(row) for row in not_counted)
     assert by_city["Gdańsk"][2] == 30
     assert by_city["Ghent"][1] == 13.0  # days used: 104.5 hours ÷ 8 = 13.06, to the half-day
     assert any(
