@@ -331,7 +331,8 @@ def child(size: int, case: str, programme_slug: str = "", coordinator: str = "")
             lines=lines_written,
         )
     else:
-        marks: list[tuple[float, int, str]] = []
+        marks: list[tuple[float, int, str, float]] = []
+        children: list[list[tuple[float, float]]] = []  # the layout processes at each mark
         original = jobs.progress_reporter
 
         def recording(job):
@@ -339,15 +340,31 @@ def child(size: int, case: str, programme_slug: str = "", coordinator: str = "")
 
             def report_progress(percent: int, note: str = "") -> None:
                 marks.append((time.perf_counter() - started, percent, note, peak_rss_mb()))
+                children.append(layout_children())
                 write(percent, note)
 
             return report_progress
 
         jobs.progress_reporter = recording  # an instrument of the benchmark only
         started, cpu_started = time.perf_counter(), time.process_time()
+        children_cpu = os.times().children_user + os.times().children_system
         build_staff_cost_report(report.pk)
         seconds = time.perf_counter() - started
         result["cpu_seconds"] = time.process_time() - cpu_started
+        # The layout processes' CPU time (documents/pdf_processes.py), counted once they ended.
+        result["children_cpu_seconds"] = (
+            os.times().children_user + os.times().children_system - children_cpu
+        )
+        if any(children):
+            result["layout_processes"] = {
+                "most_at_once": max(len(at) for at in children),
+                "largest_peak_mb": max(hwm for at in children for _rss, hwm in at),
+                # This process's resident memory plus its children's, at the mark it was most.
+                "most_together_mb": max(
+                    rss_now + sum(rss for rss, _hwm in at)
+                    for (_t, _p, _n, rss_now), at in zip(marks, children, strict=True)
+                ),
+            }
         jobs.progress_reporter = original
         report = StaffCostReport.objects.select_related("pdf", "csv", "xlsx").get(pk=report.pk)
         if report.status != "done":
@@ -356,6 +373,10 @@ def child(size: int, case: str, programme_slug: str = "", coordinator: str = "")
             seconds=seconds,
             phases=phases(marks, seconds, reports),
             peaks=phase_peaks(marks, reports),
+            marks=[
+                (round(t, 2), p, round(rss), [round(c) for c, _h in at])
+                for (t, p, _n, rss), at in zip(marks, children, strict=True)
+            ],
             sizes={fmt: stored.size for fmt, stored in report.files().items() if stored},
         )
     result["peak_rss_mb"] = peak_rss_mb()
@@ -412,6 +433,24 @@ def peak_rss_mb() -> float:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def layout_children() -> list[tuple[float, float]]:
+    """The processes this one started that are alive (the PDF layout processes,
+    documents/pdf_processes.py): each one's resident memory now and at its peak, in MB."""
+    me, found = str(os.getpid()), []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(
+                line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
+            )
+        except OSError:  # ended meanwhile
+            continue
+        if fields.get("PPid", "").strip() == me and "VmRSS" in fields:
+            found.append(
+                (int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)
+            )
+    return found
 
 
 def pdf_pages(path: str) -> int | None:
@@ -548,6 +587,14 @@ def markdown(results: dict) -> str:
             if r.get("peaks"):
                 peaks = ", ".join(f"{name} {rss:,.0f} MB" for name, rss in r["peaks"].items())
                 out.append(f"- {r['case']}: peak RSS by the end of each phase: {peaks}.")
+            if r.get("layout_processes"):
+                lp = r["layout_processes"]
+                out.append(
+                    f"- {r['case']}: layout processes: up to {lp['most_at_once']} at once, the "
+                    f"largest's peak {lp['largest_peak_mb']:,.0f} MB, this process and its "
+                    f"children together at most {lp['most_together_mb']:,.0f} MB; their CPU "
+                    f"time {r.get('children_cpu_seconds', 0):,.1f} s."
+                )
         out.append("")
     return "\n".join(out)
 

@@ -22,7 +22,8 @@ import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from tempfile import TemporaryDirectory
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -30,6 +31,9 @@ from django.utils import translation
 
 from .pdf_assemble import Assembler
 from .pdf_merge import merge_parts
+
+if TYPE_CHECKING:
+    from .pdf_processes import LayoutProcesses
 
 # Tagged PDF/UA-1: the structure, reading order and language a screen reader needs.
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
@@ -71,22 +75,23 @@ def pdf_templates() -> list[str]:
     return sorted(found)
 
 
-def html_to_document(html: str, *, url_fetcher=None):
-    """Lay out and paginate the HTML: a WeasyPrint Document, whose ``pages`` can be counted."""
+def html_to_document(html: str, *, url_fetcher=None, base_url: str | None = None):
+    """Lay out and paginate the HTML: a WeasyPrint Document, whose ``pages`` can be counted.
+    Relative addresses (the fonts) are under ``base_url``, the project's folder unless given
+    (a layout process, pdf_processes.py, is given it and needs no settings)."""
     # Imported here: WeasyPrint loads Pango when imported, which only PDF work needs.
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=url_fetcher).render(
-        **PDF_OPTIONS
-    )
+    base_url = base_url or str(settings.BASE_DIR)
+    return HTML(string=html, base_url=base_url, url_fetcher=url_fetcher).render(**PDF_OPTIONS)
 
 
 def document_to_pdf(document) -> bytes:
     return document.write_pdf(**PDF_OPTIONS)
 
 
-def html_to_pdf(html: str) -> bytes:
-    return document_to_pdf(html_to_document(html))
+def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
+    return document_to_pdf(html_to_document(html, base_url=base_url))
 
 
 def render_pdf(
@@ -125,6 +130,7 @@ def render_pdf_in_pieces(
     *,
     parts: Sequence[StoredPart],
     running_title: str,
+    layout: "LayoutProcesses",
     language: str = "en",
     progress: Callable[[int, int], None] | None = None,
 ) -> None:
@@ -137,8 +143,9 @@ def render_pdf_in_pieces(
     and the tail are laid out once more to count their pages first (margin boxes never move
     content). A part's running header and page number come from a document of its slots alone,
     whose top left names ``running_title`` (the head's first heading names it there). The
-    pieces are written into one tagged PDF by ``pdf_assemble.Assembler``. ``progress(done,
-    total)`` is called after each part."""
+    pieces are laid out by ``layout``'s processes (pdf_processes.py), side by side, into files
+    of a temporary folder, and written into one tagged PDF by ``pdf_assemble.Assembler`` in
+    order. ``progress(done, total)`` is called after each part."""
 
     def html(piece: str, first: int, total: int, **extra) -> str:
         return render_html(
@@ -150,31 +157,48 @@ def render_pdf_in_pieces(
             language=language,
         )
 
-    head_pages = len(html_to_document(html("head", 1, 0)).pages)
-    tail_pages = len(html_to_document(html("tail", 1, 0)).pages)
-    total = head_pages + sum(part.pages for part in parts) + tail_pages
-    assembler = Assembler(destination)
-    assembler.add(io.BytesIO(render_part(html("head", 1, total))))
-    page = head_pages + 1
-    for done, part in enumerate(parts, start=1):
-        slots = slots_html(part.pages, section=part.section)
-        headers = html_to_pdf(html("slots", page, total, parts=[slots]))
-        assembler.add(part.path, headers=io.BytesIO(headers))
-        page += part.pages
-        if progress is not None:
-            progress(done, len(parts))
-    assembler.add(io.BytesIO(render_part(html("tail", page, total))))
-    assembler.finish()
+    with TemporaryDirectory() as folder:
+        directory = Path(folder)
+        counted = [
+            layout.submit(html(piece, 1, 0), directory / f"{piece}-counted.pdf", part=False)
+            for piece in ("head", "tail")
+        ]
+        head_pages, tail_pages = (future.result() for future in counted)
+        total = head_pages + sum(part.pages for part in parts) + tail_pages
+        head = layout.submit(html("head", 1, total), directory / "head.pdf")
+        headers = []
+        page = head_pages + 1
+        for index, part in enumerate(parts):
+            slots = slots_html(part.pages, section=part.section)
+            path = directory / f"headers-{index}.pdf"
+            headers.append(
+                (path, layout.submit(html("slots", page, total, parts=[slots]), path, part=False))
+            )
+            page += part.pages
+        tail = layout.submit(html("tail", page, total), directory / "tail.pdf")
+
+        assembler = Assembler(destination)
+        head.result()
+        assembler.add(directory / "head.pdf")
+        for done, (part, (path, future)) in enumerate(zip(parts, headers, strict=True), start=1):
+            future.result()
+            assembler.add(part.path, headers=path)
+            path.unlink()
+            if progress is not None:
+                progress(done, len(parts))
+        tail.result()
+        assembler.add(directory / "tail.pdf")
+        assembler.finish()
 
 
-def render_part(html: str) -> bytes:
+def render_part(html: str, *, base_url: str | None = None) -> bytes:
     """A part: the HTML (a template that leaves the margin boxes empty) as a tagged PDF whose
     every marked content belongs to its structure tree, and whose names are its own: element
     IDs (table headers) start with a checksum of the HTML, font subsets are named after their
     glyphs. WeasyPrint numbers IDs and names subsets the same way in every file, and a document
     made of parts laid out apart must not hold one name twice."""
     prefix = "p" + hashlib.sha256(html.encode()).hexdigest()[:12] + "-"
-    return merge_parts(html_to_pdf(html), [], [], part_prefix=prefix)
+    return merge_parts(html_to_pdf(html, base_url=base_url), [], [], part_prefix=prefix)
 
 
 def part_pages(part: bytes) -> int:

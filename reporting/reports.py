@@ -16,6 +16,7 @@ with the offset.
 """
 
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
 from contextlib import ExitStack, suppress
 from datetime import date, tzinfo
 from decimal import Decimal
@@ -35,13 +36,12 @@ from documents.exports import XLSX_TYPE, CsvDocument, XlsxDocument
 from documents.money import Money
 from documents.pdf import (
     StoredPart,
-    part_pages,
     render_html,
-    render_part,
     render_pdf,
     render_pdf_in_pieces,
     slots_html,
 )
+from documents.pdf_processes import LayoutProcesses
 
 from . import selectors
 from .costs import cents, days_used
@@ -142,45 +142,47 @@ def _render(
     scratch: ExitStack,
 ) -> dict[str, bytes | BinaryIO]:
     tables.write_figures()
-    # A city's approved months' pages, laid out once (timesheet_pdfs); an all-cities report's
-    # cities, each laid out apart into a file of the scratch directory.
-    laid_out: list[bytes] = []
-    cities: list[StoredPart] = []
-    directory = None if report.city_id else Path(scratch.enter_context(TemporaryDirectory()))
-    parts = list(
-        _timesheet_parts(
-            summary,
-            tables,
-            progress,
-            with_days=report.city_id is not None,
-            language=report.language,
-            laid_out=laid_out,
-            stored=cities,
-            directory=directory,
-        )
-    )
-    progress(TIMESHEETS_DONE, _("Laying out the PDF"))
     pdf: bytes | BinaryIO
-    if cities:
-        # Every city's pages, written one city at a time: the memory of the largest city,
-        # whatever the number of cities (documents.pdf render_pdf_in_pieces).
-        pdf = scratch.enter_context(TemporaryFile(dir=directory))
-        render_pdf_in_pieces(
-            PDF_TEMPLATE,
-            _pdf_context(report, tables, []),
-            pdf,
-            parts=cities,
-            running_title=running_title(report),
-            language=report.language,
-            progress=_assembling(progress, len(cities)),
+    if report.city_id or not tables.cities:
+        # A city's approved months' pages, laid out once (timesheet_pdfs); or, for a report
+        # of every city when no city has a month in the period, the report's own pages alone.
+        laid_out: list[bytes] = []
+        parts = list(
+            _timesheet_parts(summary, tables, progress, language=report.language, laid_out=laid_out)
         )
-    else:
+        progress(TIMESHEETS_DONE, _("Laying out the PDF"))
         pdf = render_pdf(
             PDF_TEMPLATE,
             _pdf_context(report, tables, parts),
             language=report.language,
             parts=laid_out,
         )
+    else:
+        # Every city laid out apart, by child processes side by side, into a file of the
+        # scratch directory; then written one city at a time: the memory of the largest city,
+        # whatever the number of cities (documents.pdf render_pdf_in_pieces).
+        directory = Path(scratch.enter_context(TemporaryDirectory()))
+        with LayoutProcesses() as layout:
+            cities = _city_parts(
+                summary,
+                tables,
+                progress,
+                layout=layout,
+                directory=directory,
+                language=report.language,
+            )
+            progress(TIMESHEETS_DONE, _("Laying out the PDF"))
+            pdf = scratch.enter_context(TemporaryFile(dir=directory))
+            render_pdf_in_pieces(
+                PDF_TEMPLATE,
+                _pdf_context(report, tables, []),
+                pdf,
+                parts=cities,
+                running_title=running_title(report),
+                layout=layout,
+                language=report.language,
+                progress=_assembling(progress, len(cities)),
+            )
     progress(PDF_DONE, _("Writing the CSV and Excel files"))
     return {"pdf": pdf, "csv": tables.csv.file(), "xlsx": tables.xlsx.file()}
 
@@ -283,69 +285,89 @@ def _timesheet_parts(
     tables: "_Tables",
     progress: Progress,
     *,
-    with_days: bool,
     language: str,
     laid_out: list[bytes],
-    stored: list[StoredPart],
-    directory: Path | None,
 ) -> Iterator[str]:
-    """The PDF's pages per city and per person, in order; the day lines go to the CSV/XLSX too.
+    """A city's report: its pages per person, in order.
 
-    A city's report prints each approved month day by day on pages of its own, laid out once
-    and kept (timesheet_pdfs): the HTML leaves their pages empty, and ``laid_out`` collects
-    them, in order, for render_pdf to put in place. An all-cities report leaves the day lines
-    out of its PDF (months keep their totals, costs and signatures, one after the other): with
-    them, 16 cities' two years made 1,130 pages, 6 minutes and 4 GB in WeasyPrint
-    (bench/RESULTS.md). Each city's own report prints them. Each of its cities is laid out
-    apart, as a part of its own (CITY_PART_TEMPLATE) written to a file of ``directory`` and
-    listed in ``stored``; render_pdf_in_pieces then writes the PDF one city at a time. So
-    WeasyPrint and the PDF writer hold one city at a time rather than every city: the memory
-    grows with the largest city, not with the programme.
+    Each approved month is printed day by day on pages of its own, laid out once and kept
+    (timesheet_pdfs): the HTML leaves their pages empty, and ``laid_out`` collects them, in
+    order, for render_pdf to put in place."""
+    for _place, city, people in _cities(summary, tables, progress, with_rows_only=True):
+        yield render_to_string(CITY_TEMPLATE, city)
+        for rows, lines in people:
+            pages = timesheet_pdfs(
+                [(row, lines.get(row.sheet_id, [])) for row in rows],
+                currency=summary.currency,
+                language=language,
+            )
+            laid_out.extend(content for content, _pages in pages)
+            yield slots_html(sum(count for _content, count in pages))
 
-    The person-months are streamed, and entries are fetched one person at a time: the database
-    rows of one city's months and one person's entries are in memory at once, and only the
-    rendered HTML of the others.
-    """
+
+def _city_parts(
+    summary: StaffCostSummary,
+    tables: "_Tables",
+    progress: Progress,
+    *,
+    layout: LayoutProcesses,
+    directory: Path,
+    language: str,
+) -> list[StoredPart]:
+    """An all-cities report: each city's pages, laid out apart as a part of its own
+    (CITY_PART_TEMPLATE) by ``layout``'s processes into a file of ``directory``, for
+    render_pdf_in_pieces to write the PDF one city at a time. So no process holds more than a
+    few cities: the memory grows with the largest city, not with the programme.
+
+    The day lines are left out of this PDF (months keep their totals, costs and signatures, one
+    after the other): with them, 16 cities' two years made 1,130 pages, 6 minutes and 4 GB in
+    WeasyPrint (bench/RESULTS.md). Each city's own report prints them. Each city's section lists
+    its months not counted (see produce_report)."""
+    pending: list[tuple[ReportCity, Path, Future[int]]] = []
+    for place, city, people in _cities(summary, tables, progress, with_rows_only=False):
+        listed = [
+            {"person": rows[0].person, "city": rows[0].city, "months": [priced(r) for r in rows]}
+            for rows, _lines in people
+        ]
+        open_months = (
+            list(selectors.months_not_counted(**_period(summary) | {"city": place.city_id}))
+            if place.not_counted
+            else []
+        )
+        html = render_html(
+            CITY_PART_TEMPLATE,
+            city
+            | {"people": listed, "person_template": PERSON_TEMPLATE, "open_months": open_months},
+            language=language,
+        )
+        path = directory / f"city-{place.city_id}.pdf"
+        pending.append((place, path, layout.submit(html, path)))
+    return [
+        StoredPart(path, future.result(), section=place.name) for place, path, future in pending
+    ]
+
+
+def _cities(
+    summary: StaffCostSummary, tables: "_Tables", progress: Progress, *, with_rows_only: bool
+) -> Iterator[tuple[ReportCity, dict, Iterator[tuple[list[PersonMonth], dict]]]]:
+    """Each city of the report (those with approved months only, if ``with_rows_only``): its
+    figures for the templates, and its people one by one, each as their months and their months'
+    day lines. A person's day lines go to the CSV/XLSX as they are read, and the progress moves.
+
+    The person-months are read one city at a time, and entries one person at a time: the
+    database rows of one city's months and one person's entries are in memory at once."""
     labels = activity_labels()
     city_figures = {figures.city_id: figures for figures in summary.by_city}
     people_total = selectors.people_count(**_period(summary)) or 1
     done, shown = 0, FIGURES_DONE
-    for place in tables.cities:
-        period = _period(summary) | {"city": place.city_id}
-        city_rows = list(selectors.person_months(**period)) if place.approved else []
-        if with_days and not city_rows:
-            continue  # a city's report without approved months says so after its head
-        city = _figures_context(summary) | {
-            "city": city_figures.get(place.city_id),
-            "name": place.name,
-            "priced": [priced(row) for row in city_rows],
-            "uses_daily": any(row.is_daily for row in city_rows),
-            "uses_hourly": any(not row.is_daily for row in city_rows),
-            "converted": any(row.costs_currency for row in city_rows),
-        }
-        if with_days:
-            yield render_to_string(CITY_TEMPLATE, city)
-        people = []
+
+    def people(city_rows: list[PersonMonth]) -> Iterator[tuple[list[PersonMonth], dict]]:
+        nonlocal done, shown
         for _person_id, rows in _by_key(city_rows, key=lambda row: row.person_id):
             lines = selectors.timesheet_days([row.sheet_id for row in rows])
             for row in rows:
                 tables.write_days(row, lines.get(row.sheet_id, []), labels)
-            if with_days:
-                pages = timesheet_pdfs(
-                    [(row, lines.get(row.sheet_id, [])) for row in rows],
-                    currency=summary.currency,
-                    language=language,
-                )
-                laid_out.extend(content for content, _pages in pages)
-                yield slots_html(sum(count for _content, count in pages))
-            else:
-                people.append(
-                    {
-                        "person": rows[0].person,
-                        "city": rows[0].city,
-                        "months": [priced(row) for row in rows],
-                    }
-                )
+            yield rows, lines
             done += 1
             percent = FIGURES_DONE + (TIMESHEETS_DONE - FIGURES_DONE) * done // people_total
             if percent > shown:
@@ -355,23 +377,21 @@ def _timesheet_parts(
                     _("Timesheets: %(done)s of %(total)s people")
                     % {"done": done, "total": people_total},
                 )
-        if not with_days:
-            # The city's months not counted, in its own section (see produce_report).
-            open_months = list(selectors.months_not_counted(**period)) if place.not_counted else []
-            part = render_part(
-                render_html(
-                    CITY_PART_TEMPLATE,
-                    city
-                    | {"people": people, "person_template": PERSON_TEMPLATE}
-                    | {"open_months": open_months},
-                    language=language,
-                )
-            )
-            if directory is None:
-                raise ValueError("An all-cities report keeps its cities in a directory.")
-            path = directory / f"city-{place.city_id}.pdf"
-            path.write_bytes(part)
-            stored.append(StoredPart(path, part_pages(part), section=place.name))
+
+    for place in tables.cities:
+        period = _period(summary) | {"city": place.city_id}
+        city_rows = list(selectors.person_months(**period)) if place.approved else []
+        if with_rows_only and not city_rows:
+            continue  # a city's report without approved months says so after its head
+        city = _figures_context(summary) | {
+            "city": city_figures.get(place.city_id),
+            "name": place.name,
+            "priced": [priced(row) for row in city_rows],
+            "uses_daily": any(row.is_daily for row in city_rows),
+            "uses_hourly": any(not row.is_daily for row in city_rows),
+            "converted": any(row.costs_currency for row in city_rows),
+        }
+        yield place, city, people(city_rows)
 
 
 # CSV and XLSX -----------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ in-process, e-mail printed to the console. ``DATABASE_URL`` switches to PostgreS
 ``REDIS_URL`` to a Redis broker with real Celery workers.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -211,6 +212,9 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 # after the commit of the request that asked for it: the page answers at once and follows the
 # job's progress as it does with a worker. With Redis a Celery worker runs it.
 TANDEM_JOBS_IN_THREADS = env.bool("TANDEM_JOBS_IN_THREADS", default=not REDIS_URL)
+# Child processes that lay out a PDF which grows with the programme (the all-cities staff-cost
+# report) side by side, each replaced after a few dozen pieces (documents/pdf_processes.py).
+TANDEM_PDF_PROCESSES = env.int("TANDEM_PDF_PROCESSES", default=min(2, os.cpu_count() or 1))
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"

@@ -25,3 +25,6 @@ TANDEM_MAP_TILES_URL = ""  # no tile server in tests: the map draws cities and p
 # The API's request rates count in the cache for the whole test process, and the tests make far
 # more requests a minute than any reader may; tests/api/test_tokens.py sets a low rate to see 429.
 TANDEM_API_RATE = TANDEM_API_ANONYMOUS_RATE = "1000000/minute"
+# One layout process per all-cities report: the test processes already keep every core busy,
+# and a second child would only add its start-up; tests/documents/test_pdf_processes.py runs two.
+TANDEM_PDF_PROCESSES = 1

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from documents.pdf import StoredPart, part_pages, render_pdf_in_pieces
 from documents.pdf_assemble import Assembler
+from documents.pdf_processes import LayoutProcesses
 from tests.documents.test_pdf_parts import part
 from tests.pdf_structure import check_structure
 
@@ -34,21 +35,35 @@ def stored(tmp_path, *parts: tuple[str, int]) -> list[StoredPart]:
     return found
 
 
-def assembled(parts: list[StoredPart], **kwargs) -> bytes:
+@pytest.fixture(scope="module")
+def layout():
+    """Child processes that lay out the pieces, shared by the module's tests (each starts in
+    about a second, importing WeasyPrint)."""
+    with LayoutProcesses() as processes:
+        yield processes
+
+
+def assembled(parts: list[StoredPart], layout: LayoutProcesses, **kwargs) -> bytes:
     out = io.BytesIO()
     render_pdf_in_pieces(
-        "tests/pieces.html", {"title": TITLE}, out, parts=parts, running_title=TITLE, **kwargs
+        "tests/pieces.html",
+        {"title": TITLE},
+        out,
+        parts=parts,
+        running_title=TITLE,
+        layout=layout,
+        **kwargs,
     )
     return out.getvalue()
 
 
 def test_pieces_make_one_tagged_pdf_with_headers_and_numbers_over_every_page(
-    test_templates, tmp_path
+    test_templates, tmp_path, layout
 ):
     parts = stored(tmp_path, ("Olga", 60), ("Carl", 3))
     assert parts[0].pages > 1
     done = []
-    content = assembled(parts, progress=lambda *step: done.append(step))
+    content = assembled(parts, layout, progress=lambda *step: done.append(step))
     assert done == [(1, 2), (2, 2)]
 
     counted = check_structure(content)
@@ -78,7 +93,7 @@ def test_pieces_make_one_tagged_pdf_with_headers_and_numbers_over_every_page(
             assert numbers[top.children[2].destination[0].objgen] == 1 + parts[0].pages
 
 
-def test_the_same_document_laid_out_whole_reads_the_same(test_templates, tmp_path):
+def test_the_same_document_laid_out_whole_reads_the_same(test_templates, tmp_path, layout):
     """The pieces' text is the text of the document laid out whole with its slots
     (render_pdf(parts=...)), page for page, running header and numbers included."""
     from documents.pdf import render_pdf, slots_html
@@ -92,7 +107,7 @@ def test_the_same_document_laid_out_whole_reads_the_same(test_templates, tmp_pat
         },
         parts=[each.path.read_bytes() for each in parts],
     )
-    pieces = assembled(parts)
+    pieces = assembled(parts, layout)
 
     def texts(content: bytes) -> list[str]:
         return [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
@@ -113,3 +128,4 @@ def test_an_untagged_piece_is_refused():
     untagged = HTML(string="<p>Not tagged</p>").write_pdf()
     with pytest.raises(ValueError, match="not tagged"):
         Assembler(io.BytesIO()).add(io.BytesIO(untagged))
+

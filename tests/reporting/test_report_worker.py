@@ -83,3 +83,44 @@ def test_a_worker_builds_a_staff_cost_report_through_redis(worker_queue, media_r
         assert path.exists(), "the worker wrote to the shared media folder"
         assert hashlib.sha256(path.read_bytes()).hexdigest() == stored.sha256
     print(f"report built by the worker in {time.monotonic() - started:.1f}s")
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_prefork_worker_lays_out_the_all_cities_report_in_processes_of_its_own(
+    media_root, tmp_path
+):
+    """A Celery worker's prefork processes are daemonic, and Python's multiprocessing refuses
+    them children: the all-cities report's layout processes (documents/pdf_processes.py) are
+    plain subprocesses, which such a worker process starts and stops. Takes about 15 s: a
+    worker and its two processes start, and two layout processes in one of them."""
+    from pypdf import PdfReader
+
+    from tests.worker import new_queue, worker_group
+
+    world = build_time_world()
+    for person, city in ((world.officer, world.city), (world.other_officer, world.other_city)):
+        rate(world, person, 2017, "52000", city=city)
+        record(world, person, date(2017, 1, 2), 8, city=city)
+        approved_month(world, person, date(2017, 1, 1))
+    report = services.report_request(
+        programme=world.programme,
+        city=None,
+        first_month=date(2017, 1, 1),
+        last_month=date(2017, 12, 1),
+        by=fresh(world.coordinator),
+    )
+    StaffCostReport.objects.filter(pk=report.pk).update(
+        status=JobStatus.QUEUED, progress=0, pdf=None, csv=None, xlsx=None, finished_at=None
+    )
+    queue = new_queue()
+    with worker_group(queue, tmp_path / "worker.log", DJANGO_MEDIA_ROOT=str(media_root)):
+        client = Celery("probe", broker=REDIS_URL, backend=REDIS_URL, set_as_current=False)
+        client.send_task("reporting.tasks.build_staff_cost_report", args=[report.pk], queue=queue)
+        report = wait_until_finished(report)
+    assert report.status == JobStatus.DONE, report.error
+    assert "daemonic" not in (tmp_path / "worker.log").read_text()
+    with (media_root / report.pdf.file.name).open("rb") as handle:
+        text = "\n".join(page.extract_text() for page in PdfReader(handle).pages)
+    for city in (world.city, world.other_city):
+        assert f"{city.name}\nDays used" in text
