@@ -361,15 +361,18 @@ class _Copier:
         self.extra: dict[tuple[int, int], list[tuple[str, Any]]] = {}
         self.names: dict[str, bytes] = {}
         kinds = assembler.pikepdf.ObjectType
-        self.writers: dict[Any, Callable[[Any], bytes]] = {
-            kinds.dictionary: self._dictionary,
-            kinds.array: self._array,
-            kinds.name_: lambda obj: obj.unparse(),
-            kinds.string: lambda obj: obj.unparse(),
-            kinds.integer: lambda obj: b"%d" % int(obj),
-            kinds.real: lambda obj: obj.unparse(),
-            kinds.boolean: lambda obj: b"true" if bool(obj) else b"false",
-            kinds.null: lambda obj: b"null",
+        # Plain functions, not bound methods: a copier that held its own methods would be a
+        # reference cycle, kept with its every object number until the garbage collector's rare
+        # full pass (4 MB a city in a process that does little else; bench/RESULTS.md).
+        self.writers: dict[Any, Callable[[_Copier, Any], bytes]] = {
+            kinds.dictionary: _Copier._dictionary,
+            kinds.array: _Copier._array,
+            kinds.name_: lambda _copier, obj: obj.unparse(),
+            kinds.string: lambda _copier, obj: obj.unparse(),
+            kinds.integer: lambda _copier, obj: b"%d" % int(obj),
+            kinds.real: lambda _copier, obj: obj.unparse(),
+            kinds.boolean: lambda _copier, obj: b"true" if bool(obj) else b"false",
+            kinds.null: lambda _copier, obj: b"null",
         }
         self.stream_kind = kinds.stream
 
@@ -407,7 +410,7 @@ class _Copier:
             return _number(obj)
         if obj.is_indirect:
             return b"%d 0 R" % self.number(obj)
-        return self.writers[obj._type_code](obj)
+        return self.writers[obj._type_code](self, obj)
 
     def _key(self, key: str) -> bytes:
         name = self.names.get(key)
@@ -446,7 +449,7 @@ class _Copier:
                 dictionary = dictionary[:-2] + b"/Length %d >>" % len(data)
                 assembler.stream(number, dictionary, data)
             else:
-                assembler.body(number, self.writers[obj._type_code](obj))
+                assembler.body(number, self.writers[obj._type_code](self, obj))
 
 
 def _number(value) -> bytes:
