@@ -497,6 +497,34 @@ def test_a_failing_build_is_recorded_without_files_and_can_be_retried(
     assert report.xlsx
 
 
+def test_a_layout_process_that_dies_fails_the_report_with_the_reason_and_a_retry_builds_it(
+    world, django_capture_on_commit_callbacks, monkeypatch
+):
+    """An all-cities report whose layout process dies (killed for its memory, say) fails with
+    the reason, keeps no file, and is built by a retry (documents/pdf_processes.py)."""
+    import sys
+
+    from documents import pdf_processes
+
+    monkeypatch.setattr(
+        pdf_processes._Child,
+        "command",
+        (sys.executable, "-c", "import sys; sys.stdin.readline(); sys.exit(9)"),
+    )
+    report = request_report(world, django_capture_on_commit_callbacks)
+    assert report.status == "failed"
+    assert "stopped before it finished (exit status 9)" in report.error
+    assert (report.pdf, report.csv, report.xlsx) == (None, None, None)
+    assert StoredFile.objects.count() == 0
+
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_retry(report, by=fresh(world.coordinator))
+    report.refresh_from_db()
+    assert report.status == "done"
+    assert report.pdf
+
+
 def test_a_missing_template_fails_the_report(
     world, django_capture_on_commit_callbacks, monkeypatch
 ):
