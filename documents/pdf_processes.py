@@ -27,6 +27,7 @@ import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -62,6 +63,7 @@ class LayoutProcesses:
         self.started = 0  # children started so far (a test sees the replacements)
         self.room = threading.BoundedSemaphore(self.processes * (1 + WAITING_PER_PROCESS))
         self.closed = False
+        self.failure: LayoutError | None = None  # the first piece that failed
 
     def __enter__(self) -> "LayoutProcesses":
         return self
@@ -73,6 +75,8 @@ class LayoutProcesses:
         """Lay out ``html`` into the file at ``path`` (a part, ``documents.pdf.render_part``,
         or with ``part=False`` a whole document, ``html_to_pdf``); the future gives its page
         count. Waits while enough pieces are waiting already: the HTML waits in memory."""
+        if self.failure is not None:
+            raise self.failure  # the document cannot be made: stop sending it
         if self.closed:
             raise LayoutError(_("The layout processes are stopped."))
         self.room.acquire()
@@ -106,7 +110,11 @@ class LayoutProcesses:
                 child = self.local.child = _Child()
                 self.children.add(child)
                 self.started += 1
-        return child.lay_out(html, path, part=part, base_url=self.base_url)
+        try:
+            return child.lay_out(html, path, part=part, base_url=self.base_url)
+        except LayoutError as error:
+            self.failure = self.failure or error
+            raise
 
     def _retire(self, child: "_Child") -> None:
         child.stop()
@@ -167,18 +175,20 @@ class _Child:
             return self.process.wait()
 
     def stop(self) -> None:
-        """Close its input (it then ends by itself); kill it if it does not."""
-        for pipe in (self.process.stdin, self.process.stdout):
-            try:
-                if pipe is not None:
-                    pipe.close()
-            except OSError:
-                pass
+        """Close its input (it then ends by itself); kill it if it does not within 5 s. Its
+        output is closed last: a thread may be reading it, and closing waits for that read,
+        which ends only when the child answers or ends."""
+        with suppress(OSError):
+            if self.process.stdin is not None:
+                self.process.stdin.close()
         try:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        with suppress(OSError):
+            if self.process.stdout is not None:
+                self.process.stdout.close()
 
 
 # The child ------------------------------------------------------------------------------------

@@ -81,6 +81,10 @@ def test_a_child_that_dies_on_a_piece_fails_it_and_says_why(tmp_path, monkeypatc
         future = layout.submit(html("Ghent", 1), tmp_path / "a.pdf")
         with pytest.raises(LayoutError, match=r"stopped before it finished \(exit status 3\)"):
             future.result()
+        # The document cannot be made: the next piece is refused rather than sent to a new child.
+        with pytest.raises(LayoutError, match=r"exit status 3"):
+            layout.submit(html("Ghent", 1), tmp_path / "b.pdf")
+        assert layout.started == 1
     assert not (tmp_path / "a.pdf").exists()
 
 
