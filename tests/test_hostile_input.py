@@ -202,3 +202,14 @@ def test_control_characters_in_a_form_are_refused_and_line_breaks_are_not(world,
     answered = Client().post(url, {"login": "a@example.org", "password": "x\r\n\tx"})
     assert answered.status_code == 200
     assert b"form" in answered.content
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "a" * 300, "[::1"])
+def test_a_host_the_site_does_not_serve_is_refused_with_a_page(host, db):
+    """The Host header is checked before anyone is signed in: the 400 page must not need to know
+    who asks (its header's navigation once read request.user, which no middleware had set yet,
+    and the answer was a 500)."""
+    response = Client(raise_request_exception=False).get("/", HTTP_HOST=host)
+    assert response.status_code == 400
+    assert b"<h1" in response.content
+    assert response["Content-Type"].startswith("text/html")
