@@ -145,7 +145,13 @@ class GoodPractice(models.Model):
         verbose_name = _("good practice")
         verbose_name_plural = _("good practices")
         ordering = ["title", "pk"]
-        indexes = [models.Index(fields=["status", "scheme"], name="practice_status_scheme")]
+        indexes = [
+            models.Index(fields=["status", "scheme"], name="practice_status_scheme"),
+            # The published practices' ids from the index alone: the catalogue's target-group and
+            # commitment filters keep the options some published practice names, which joined
+            # every link to a read of the whole table (20 MB at 5,000 practices: 9 → 4 ms).
+            models.Index(fields=["status", "id"], name="practice_status_id"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
