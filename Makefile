@@ -41,10 +41,12 @@ run: seed
 # Every test, spread over the machine's cores by pytest-xdist (one test database per worker), then
 # the 25 slowest. With no DATABASE_URL/REDIS_URL it runs on SQLite; .ci/run points it at
 # PostgreSQL and Redis. PYTEST_ARGS come last and win: one file, serially, is
-# `make test PYTEST_ARGS="-n0 tests/test_pages.py"`.
+# `make test PYTEST_ARGS="-n0 tests/test_pages.py"`. Tests are handed to a worker four at a time:
+# in bigger batches, the last one held some twenty browser and worker tests (four minutes) while
+# the other worker, with nothing left to take, had stopped.
 TEST_WORKERS ?= auto
 test: install $(NODE_STAMP)
-	$(BIN)/pytest -n $(TEST_WORKERS) --durations=25 $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --maxschedchunk 4 --durations=25 $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
